@@ -1,0 +1,195 @@
+"""The ``russian-views`` command line (also ``python -m russian_views``).
+
+Exit codes: 0 success; 2 bad input (unknown actor, bad year, broken data) with the
+problem named and nothing written; 1 when a briefing fails to render.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from russian_views import config
+from russian_views.errors import DataError, ParameterError, RussianViewsError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+DESCRIPTION = """\
+Sourced briefings on how Moscow sees the Korean Peninsula (2008-2021), coded from a
+review in The Asan Forum of an authoritative Russian book. Every statement cites the
+source paragraph and sentence it comes from.
+
+examples:
+  russian-views actors                          who can be briefed, and the names accepted
+  russian-views validate                        check the data files against the schema
+  russian-views render --all                    every briefing + overview + index into reports/
+  russian-views render --actor DPRK --since 2014 --format html
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with our bad-input code and a one-line message."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with a sub-command per job."""
+    parser = _Parser(
+        prog="russian-views",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
+    sub.add_parser("actors", help="list the actors that can be briefed, with accepted names")
+    validate = sub.add_parser("validate", help="check every data file against the schema")
+    validate.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="data folder to check (default: the project's data/)",
+    )
+    dp = sub.add_parser(
+        "datapackage", help="write data/datapackage.json from schema.yml and the codebook"
+    )
+    dp.add_argument(
+        "--check",
+        action="store_true",
+        help="only report whether the committed file is current (exit 1 if not)",
+    )
+    _add_render(sub)
+    return parser
+
+
+def _add_render(sub: argparse._SubParsersAction) -> None:
+    render = sub.add_parser(
+        "render",
+        help="render briefings to HTML and PDF",
+        description="Execute the briefing notebooks with papermill and export them with "
+        "nbconvert. Files are written atomically: a failure keeps the previous "
+        "report.",
+    )
+    which = render.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--actor",
+        metavar="NAME",
+        help="actor id, name or alias (case-insensitive), e.g. china, DPRK, Seoul",
+    )
+    which.add_argument(
+        "--all", action="store_true", help="every actor briefing, the overview and the index"
+    )
+    which.add_argument("--overview", action="store_true", help="the overview only")
+    render.add_argument("--since", metavar="YEAR", help="first year (default: first in the data)")
+    render.add_argument("--until", metavar="YEAR", help="last year (default: last in the data)")
+    render.add_argument(
+        "--format",
+        default="html,pdf",
+        metavar="LIST",
+        help="comma-separated formats: html, pdf (default: html,pdf)",
+    )
+    render.add_argument(
+        "--paper", default="A4", choices=["A4", "Letter"], help="PDF paper size (default: A4)"
+    )
+    render.add_argument(
+        "--out",
+        type=Path,
+        default=config.REPORTS_DIR,
+        metavar="DIR",
+        help="output folder (default: reports/)",
+    )
+
+
+def cmd_actors(_args: argparse.Namespace) -> int:
+    """Print the briefing actors and the names each accepts."""
+    from russian_views.data import load_dataset
+    from russian_views.params import briefing_actors
+
+    for _, row in briefing_actors(load_dataset()).iterrows():
+        names = ", ".join(a for a in row["aliases"].split("|") if a)
+        print(f"{row['actor_id']:<15} {row['name']:<20} also: {names}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Load and validate the data; print a summary and any uncovered sentence."""
+    from russian_views.data import load_dataset, uncovered_sentences
+
+    dataset = load_dataset(args.data)
+    counts = ", ".join(f"{len(frame)} {name}" for name, frame in dataset.tables.items())
+    print(f"data valid (version {dataset.version}): {counts}")
+    gaps = uncovered_sentences(dataset)
+    for source_id, paragraph, sentence in gaps:
+        print(f"not yet coded: {source_id} ¶{paragraph} s{sentence}")
+    return EXIT_OK
+
+
+def cmd_datapackage(args: argparse.Namespace) -> int:
+    """Write or check ``data/datapackage.json``."""
+    from russian_views.data import codes_by_list, load_dataset
+    from russian_views.schema import datapackage_json, load_schema
+
+    text = datapackage_json(load_schema(), codes_by_list(load_dataset()))
+    current = config.DATAPACKAGE_PATH.exists() and config.DATAPACKAGE_PATH.read_text("utf-8")
+    if args.check:
+        print(
+            "datapackage.json is current"
+            if current == text
+            else "datapackage.json is out of date: run `russian-views datapackage`"
+        )
+        return EXIT_OK if current == text else EXIT_FAILED
+    config.DATAPACKAGE_PATH.write_text(text, encoding="utf-8")
+    print(f"wrote {config.DATAPACKAGE_PATH}")
+    return EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """Validate everything first, then render; exit 1 if any briefing failed."""
+    from russian_views import render
+    from russian_views.data import load_dataset
+
+    dataset = load_dataset()
+    formats = render.parse_formats(args.format)
+    if args.all:
+        jobs = render.all_jobs(dataset, args.since, args.until)
+    elif args.overview:
+        jobs = [render.overview_job(dataset, args.since, args.until)]
+    else:
+        jobs = [render.actor_job(dataset, args.actor, args.since, args.until)]
+    results = render.render(jobs, args.out, formats, args.paper, report=render.print_result)
+    if args.all and "html" in formats:
+        render.write_index(dataset, args.out)
+    failed = [r for r in results if r.error]
+    print(
+        f"{len(results) - len(failed)} rendered, {len(failed)} failed -> {args.out}",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+COMMANDS = {
+    "actors": cmd_actors,
+    "validate": cmd_validate,
+    "datapackage": cmd_datapackage,
+    "render": cmd_render,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; our errors become messages and exit codes, not tracebacks."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ParameterError as exc:
+        print(f"russian-views: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except DataError as exc:
+        print(f"russian-views: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except RussianViewsError as exc:
+        print(f"russian-views: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED

@@ -1,0 +1,26 @@
+"""Every path the package uses, in one place (cookiecutter-data-science style).
+
+The package is installed editable from the repository, so the data, notebooks and
+reports folders are found relative to it. ``RUSSIAN_VIEWS_DATA`` points the package
+at another copy of the data (tests use it for broken-data cases).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parents[1]
+DATA_DIR = Path(os.environ.get("RUSSIAN_VIEWS_DATA", PROJECT_ROOT / "data"))
+SOURCES_DIR = DATA_DIR / "sources"
+SCHEMA_PATH = DATA_DIR / "schema.yml"
+DATAPACKAGE_PATH = DATA_DIR / "datapackage.json"
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+REPORTS_DIR = PROJECT_ROOT / "reports"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+
+ACTOR_NOTEBOOK = NOTEBOOKS_DIR / "actor_briefing.ipynb"
+OVERVIEW_NOTEBOOK = NOTEBOOKS_DIR / "overview.ipynb"
+
+KERNEL_NAME = "python3"

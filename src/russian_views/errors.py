@@ -1,0 +1,54 @@
+"""One exception family, so callers (the CLI, notebooks) can tell our errors from bugs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class RussianViewsError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class ParameterError(RussianViewsError, ValueError):
+    """A briefing parameter (actor, years, format, …) is not acceptable.
+
+    The message is one line that names the bad value and the valid choices.
+    """
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one value in a data file."""
+
+    file: str
+    row: int | None
+    field: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field is not None:
+            where += f", field {self.field!r}"
+        value = "" if self.value is None else f" (value {_shorten(self.value)!r})"
+        return f"{where}: {self.message}{value}"
+
+
+def _shorten(value: str, limit: int = 80) -> str:
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+class DataError(RussianViewsError):
+    """The data files break the schema; every problem found is listed, not only the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        count = len(problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the data"
+        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+class RenderError(RussianViewsError):
+    """A notebook failed to execute or a report failed to export."""

@@ -1,0 +1,114 @@
+"""Building the briefings' HTML from data, escaping every value on the way in.
+
+Data never reaches Markdown: notebook outputs are HTML fragments built here, where
+each value passes through :func:`esc` (so ``<script>`` in a claim shows as text and
+``{{ }}`` or ``$…$`` are inert) and only our own tags are left unescaped.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+
+class Html(str):
+    """An HTML fragment that Jupyter displays as HTML (and nbconvert exports as such)."""
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def esc(value: object) -> str:
+    """Escape any value for HTML text or attribute context; NA and None become ''."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def join(parts: Iterable[str]) -> Html:
+    """Concatenate already-built fragments."""
+    return Html("".join(parts))
+
+
+def tag(name: str, content: str = "", **attrs: object) -> str:
+    """``<name attr="…">content</name>`` with attributes escaped; content must be built HTML.
+
+    A trailing underscore is dropped from attribute names (``class_`` → ``class``).
+    """
+    rendered = "".join(
+        f' {k.rstrip("_").replace("_", "-")}="{esc(v)}"' for k, v in attrs.items() if v is not None
+    )
+    return f"<{name}{rendered}>{content}</{name}>"
+
+
+def anchor_id(source_id: str, paragraph: int, sentence: int) -> str:
+    """Id of a passage in the cited-passages appendix."""
+    return f"src-{source_id}-p{int(paragraph)}-s{int(sentence)}"
+
+
+def cite(source_id: str, paragraph: int, sentence: int) -> str:
+    """A reference like ``[¶4 s3]`` linking to the passage in the appendix."""
+    target = anchor_id(source_id, paragraph, sentence)
+    label = f"¶{int(paragraph)} s{int(sentence)}"
+    return tag(
+        "a",
+        esc(label),
+        href=f"#{target}",
+        class_="cite",
+        title=f"{source_id}, paragraph {int(paragraph)}, sentence {int(sentence)}",
+    )
+
+
+def cite_row(row: pd.Series | dict) -> str:
+    """The citation of a record that has source_id, paragraph and sentence."""
+    return cite(row["source_id"], row["paragraph"], row["sentence"])
+
+
+def cite_rows(rows: pd.DataFrame) -> str:
+    """Citations of several records, each sentence once, in reading order."""
+    keys = sorted({(r.source_id, int(r.paragraph), int(r.sentence)) for r in rows.itertuples()})
+    return " ".join(cite(*k) for k in keys)
+
+
+def quoted(text: str) -> str:
+    """A verbatim quotation, marked as such."""
+    return tag("q", esc(text), class_="verbatim")
+
+
+def view_badge(view: str, label: str) -> str:
+    """A small label saying whose view a statement is."""
+    return tag("span", esc(label), class_=f"badge view-{esc(view)}")
+
+
+def paragraph(content: str, class_: str | None = None) -> Html:
+    """A ``<p>`` around built content."""
+    return Html(tag("p", content, class_=class_))
+
+
+def bullets(items: Sequence[str], class_: str | None = None) -> Html:
+    """A ``<ul>`` of built items."""
+    return Html(tag("ul", "".join(tag("li", i) for i in items), class_=class_))
+
+
+def table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], caption: str = "", class_: str = "data"
+) -> Html:
+    """A ``<table>``: headers are escaped here, cells must be built (escaped) HTML."""
+    head = tag("thead", tag("tr", "".join(tag("th", esc(h), scope="col") for h in headers)))
+    body = tag("tbody", "".join(tag("tr", "".join(tag("td", c) for c in r)) for r in rows))
+    cap = tag("caption", esc(caption)) if caption else ""
+    return Html(tag("table", cap + head + body, class_=class_))
+
+
+def note(text: str) -> Html:
+    """A muted explanatory note (escaped)."""
+    return paragraph(esc(text), class_="note")
+
+
+def empty(text: str) -> Html:
+    """What a section shows when the data hold nothing for it (escaped)."""
+    return paragraph(esc(text), class_="empty")

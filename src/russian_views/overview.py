@@ -1,0 +1,204 @@
+"""The overview briefing: all actors side by side, Moscow's own aims, what it wants of the US.
+
+The sections of ``notebooks/overview.ipynb``; it reuses the actor briefings' pieces
+so a judgment reads the same in the overview as in the actor's own briefing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from russian_views import charts, queries
+from russian_views import markup as m
+from russian_views.briefing import (
+    MOSCOW,
+    REVIEWER,
+    ActorBriefing,
+    Briefing,
+    events_table,
+    expectations_table,
+)
+from russian_views.data import Dataset, load_dataset
+from russian_views.params import briefing_actors, resolve_period
+
+TITLE = "Russian views of the Korean Peninsula: overview"
+
+
+@dataclass
+class OverviewBriefing(Briefing):
+    """Every briefed actor at once, and Moscow's own position."""
+
+    @classmethod
+    def from_parameters(
+        cls, since: object = None, until: object = None, dataset: Dataset | None = None
+    ) -> OverviewBriefing:
+        """Validate the notebook's parameters (one-line errors naming valid choices)."""
+        dataset = dataset or load_dataset()
+        return cls(dataset=dataset, period=resolve_period(since, until, dataset))
+
+    title = TITLE
+
+    @cached_property
+    def actor_ids(self) -> list[str]:
+        """The briefed actors, in table order."""
+        return briefing_actors(self.dataset)["actor_id"].tolist()
+
+    @cached_property
+    def actor_briefings(self) -> list[ActorBriefing]:
+        """One briefing per actor, sharing this overview's data and period."""
+        return [
+            ActorBriefing(dataset=self.dataset, period=self.period, actor_id=a)
+            for a in self.actor_ids
+        ]
+
+    @cached_property
+    def russia_claims(self) -> pd.DataFrame:
+        """Moscow's statements about Russia itself: its aims and constraints."""
+        return queries.claims_about(self.dataset, "russia", self.period, views=[MOSCOW])
+
+    @cached_property
+    def us_wants(self) -> pd.DataFrame:
+        """What Moscow wants the United States to do."""
+        claims = queries.claims_about(self.dataset, "united-states", self.period, views=[MOSCOW])
+        return claims[claims["claim_kind"] == "prescription"]
+
+    @cached_property
+    def reviewer_claims(self) -> pd.DataFrame:
+        """Every reviewer judgment in the period."""
+        return queries.select_claims(self.dataset, self.period, views=[REVIEWER])
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """Every event in the period."""
+        return queries.events_involving(self.dataset, None, self.period)
+
+    @cached_property
+    def expectations(self) -> pd.DataFrame:
+        """Moscow's expectations about Russia's own role."""
+        return queries.expectations_about(self.dataset, "russia", self.period)
+
+    @cached_property
+    def signposts(self) -> pd.DataFrame:
+        """Signposts of those expectations."""
+        return queries.signposts_for(self.dataset, self.expectations["expectation_id"])
+
+    def title_block(self) -> m.Html:
+        """Title, standfirst, provenance and how to read."""
+        dek = (
+            f"How Moscow sees North Korea, South Korea, the United States and China, "
+            f"{self.period}, as a review in The Asan Forum reports an authoritative Russian "
+            "book — and what Moscow wants the Biden administration to do."
+        )
+        return self.meta_block(self.title, dek)
+
+    def bottom_line(self) -> m.Html:
+        """Each actor's overall stance, then Moscow's chief prescription for the US."""
+        items = [b.stance_judgment(heading=b.name(b.actor_id)) for b in self.actor_briefings]
+        us = next((b for b in self.actor_briefings if b.actor_id == "united-states"), None)
+        if us is not None:
+            items.append(us.want_judgment(heading="What Moscow wants of Washington"))
+        items = [i for i in items if i]
+        if not items:
+            return m.empty(f"The data hold no Moscow claims for {self.period}.")
+        return m.join(
+            [
+                m.bullets(items, class_="judgments"),
+                m.note(
+                    "Our summary of the coded record; each point cites the passages it rests on."
+                ),
+            ]
+        )
+
+    def stance_heatmap(self) -> charts.Figure | m.Html:
+        """Mean stance by actor and theme."""
+        matrix = queries.stance_matrix(self.dataset, self.actor_ids, self.period)
+        if matrix.empty:
+            return m.empty("No coded statement in this period carries a stance.")
+        names = {a: self.name(a) for a in self.actor_ids}
+        chart = charts.stance_heatmap(matrix, names, self.labels("theme"))
+        coldest = matrix.nsmallest(1, "mean_stance").iloc[0]
+        warmest = matrix.nlargest(1, "mean_stance").iloc[0]
+        alt_text = (
+            f"Heat map of Moscow's mean stance toward {', '.join(names.values())} on each theme. "
+            f"Warmest: {names[warmest['actor_id']]} on "
+            f"{self.label('theme', warmest['theme'])} ({warmest['mean_stance']:+.1f}); coolest: "
+            f"{names[coldest['actor_id']]} on {self.label('theme', coldest['theme'])} "
+            f"({coldest['mean_stance']:+.1f}). Numbers in cells count statements."
+        )
+        caption = (
+            f"Moscow's mean stance by actor and theme, {self.period} (−2 hostile to +2 "
+            "supportive; numbers count the statements behind each cell; blank: none)."
+        )
+        return self.figure(chart, caption, alt_text)
+
+    def timeline_chart(self) -> charts.Figure | m.Html:
+        """All events on one timeline."""
+        if self.events.empty:
+            return m.empty("No dated events fall in the period.")
+        names = dict(zip(self.dataset.actors["actor_id"], self.dataset.actors["name"], strict=True))
+        chart = charts.event_timeline(self.events, self.period.since, self.period.until, names)
+        missed = int((~self.events["occurred"]).sum())
+        alt_text = (
+            f"Timeline of all {len(self.events)} dated events between "
+            f"{self.period.since} and {self.period.until}, {missed} of which did not "
+            "happen as planned; the table below lists them all."
+        )
+        return self.figure(
+            chart,
+            f"Events on and around the peninsula, {self.period}. Crosses "
+            "mark planned events that did not happen.",
+            alt_text,
+        )
+
+    def timeline_table(self) -> m.Html:
+        """All events as a table."""
+        if self.events.empty:
+            return m.empty("No dated events fall in the period.")
+        return events_table(self, self.events)
+
+    def aims_section(self) -> m.Html:
+        """Moscow's own aims and constraints, grouped by kind of statement."""
+        if self.russia_claims.empty:
+            return m.empty("The data hold no statements about Russia's own position.")
+        parts = []
+        for kind, label in self.labels("claim_kind").items():
+            rows = self.russia_claims[self.russia_claims["claim_kind"] == kind]
+            if len(rows):
+                parts.append(m.tag("h3", m.esc(label)))
+                parts.append(self.claim_list(rows, "", badge=False))
+        return m.join(parts)
+
+    def outlook_section(self) -> m.Html:
+        """Moscow's expectations for its own role."""
+        if self.expectations.empty:
+            return m.empty("The data hold no expectations about Russia's own role.")
+        return expectations_table(self, self.expectations, self.signposts)
+
+    def us_wants_section(self) -> m.Html:
+        """What Moscow wants the United States to do."""
+        return self.claim_list(
+            self.us_wants,
+            "The review reports no Moscow prescription for the United States in this period.",
+            badge=False,
+        )
+
+    def reviewer_section(self) -> m.Html:
+        """The reviewer's own judgments."""
+        return self.claim_list(self.reviewer_claims, "No reviewer judgments in this period.")
+
+    def passages(self) -> m.Html:
+        """Every passage this overview cites, in full."""
+        frames = [
+            self.russia_claims,
+            self.us_wants,
+            self.reviewer_claims,
+            self.events,
+            self.expectations,
+            self.signposts,
+        ]
+        for b in self.actor_briefings:
+            frames.append(b.claims)
+        return self.passages_for(*frames)

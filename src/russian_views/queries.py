@@ -1,0 +1,159 @@
+"""Questions asked of the dataset: by actor, period, theme and view.
+
+Every function takes the validated :class:`~russian_views.data.Dataset` and returns a
+new DataFrame (never a view the caller could mutate by accident). An actor stands
+for its *family*: itself plus the leaders, administrations and groups whose
+``parent_id`` it is, so Kim Jong-un's claims count for North Korea.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from russian_views.data import Dataset
+from russian_views.params import Period
+
+CITATION_COLUMNS = ["source_id", "paragraph", "sentence"]
+
+
+def family(dataset: Dataset, actor_id: str) -> list[str]:
+    """The actor and every actor whose parent it is."""
+    actors = dataset.actors
+    return [actor_id, *actors.loc[actors["parent_id"] == actor_id, "actor_id"]]
+
+
+def home_actor(dataset: Dataset, actor_id: str) -> str:
+    """The state an actor belongs to (itself for states and organisations)."""
+    actors = dataset.actors.set_index("actor_id")
+    parent = actors.at[actor_id, "parent_id"]
+    return parent or actor_id
+
+
+def actor_name(dataset: Dataset, actor_id: str) -> str:
+    """Display name of an actor."""
+    actors = dataset.actors
+    return str(actors.loc[actors["actor_id"] == actor_id, "name"].iloc[0])
+
+
+def _overlaps(start: pd.Series, end: pd.Series, period: Period) -> pd.Series:
+    return (start <= period.until) & (end >= period.since)
+
+
+def select_claims(
+    dataset: Dataset,
+    period: Period,
+    *,
+    subjects: Iterable[str] | None = None,
+    themes: Iterable[str] | None = None,
+    views: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Claims overlapping ``period``, optionally limited by subject, theme and view.
+
+    Adds ``stance_score`` (the codebook's ordinal score, NA when no stance) and
+    ``home_id`` (the state of the subject).
+    """
+    claims = dataset.claims
+    keep = _overlaps(claims["period_start"], claims["period_end"], period)
+    if subjects is not None:
+        keep &= claims["subject_id"].isin(list(subjects))
+    if themes is not None:
+        keep &= claims["theme"].isin(list(themes))
+    if views is not None:
+        keep &= claims["view"].isin(list(views))
+    out = claims[keep].copy()
+    scores = dataset.scores("stance")
+    out["stance_score"] = out["stance"].map(scores).astype("Int64")
+    parents = dataset.actors.set_index("actor_id")["parent_id"]
+    out["home_id"] = [parents.get(s) or s for s in out["subject_id"]]
+    return out
+
+
+def claims_about(dataset: Dataset, actor_id: str, period: Period, **filters) -> pd.DataFrame:
+    """Claims whose subject is the actor or one of its family."""
+    return select_claims(dataset, period, subjects=family(dataset, actor_id), **filters)
+
+
+def relations(dataset: Dataset, actor_id: str, period: Period) -> pd.DataFrame:
+    """Claims that relate the actor to another actor, with ``other_id`` (that actor's state).
+
+    Both directions count: the actor as subject with a counterpart, and another actor
+    as subject with the actor as counterpart.
+    """
+    members = set(family(dataset, actor_id))
+    claims = select_claims(dataset, period, views=["moscow"])
+    subject_in = claims["subject_id"].isin(members)
+    counterpart_in = claims["counterpart_id"].isin(members)
+    linked = claims[(subject_in & (claims["counterpart_id"] != "")) | counterpart_in].copy()
+    linked = linked[~(linked["subject_id"].isin(members) & linked["counterpart_id"].isin(members))]
+    other = linked["counterpart_id"].where(linked["subject_id"].isin(members), linked["subject_id"])
+    linked["other_id"] = [home_actor(dataset, o) for o in other]
+    return linked[linked["other_id"] != actor_id]
+
+
+def events_involving(dataset: Dataset, actor_id: str | None, period: Period) -> pd.DataFrame:
+    """Events in ``period`` involving the actor's family (all events when actor is None)."""
+    events = dataset.events.copy()
+    events["year"] = events["date"].str[:4].astype(int)
+    keep = events["year"].between(period.since, period.until)
+    if actor_id is not None:
+        members = set(family(dataset, actor_id))
+        keep &= events["actor_ids"].map(lambda ids: bool(members & set(ids.split("|"))))
+    return events[keep].sort_values(["date", "event_id"]).reset_index(drop=True)
+
+
+def expectations_about(dataset: Dataset, actor_id: str | None, period: Period) -> pd.DataFrame:
+    """Expectations whose horizon reaches into ``period`` or beyond, for the actor's family."""
+    ex = dataset.expectations
+    keep = ex["horizon_end"] >= period.since
+    if actor_id is not None:
+        keep &= ex["subject_id"].isin(family(dataset, actor_id))
+    out = ex[keep].copy()
+    out["likelihood_score"] = out["likelihood"].map(dataset.scores("likelihood"))
+    return out.sort_values(["likelihood_score", "expectation_id"], ascending=[False, True])
+
+
+def signposts_for(dataset: Dataset, expectation_ids: Iterable[str]) -> pd.DataFrame:
+    """Signposts bearing on the given expectations."""
+    sp = dataset.signposts
+    return sp[sp["expectation_ref"].isin(list(expectation_ids))].copy()
+
+
+def stance_by_year(claims: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Mean stance of the claims covering each year of ``period`` (years with none left out)."""
+    rows = []
+    scored = claims.dropna(subset=["stance_score"])
+    for year in range(period.since, period.until + 1):
+        covering = scored[(scored["period_start"] <= year) & (scored["period_end"] >= year)]
+        if len(covering):
+            rows.append(
+                {
+                    "year": year,
+                    "mean_stance": float(covering["stance_score"].mean()),
+                    "claims": len(covering),
+                }
+            )
+    return pd.DataFrame(rows, columns=["year", "mean_stance", "claims"])
+
+
+def stance_matrix(dataset: Dataset, actor_ids: list[str], period: Period) -> pd.DataFrame:
+    """Mean Moscow stance and claim count for each actor and theme."""
+    frames = []
+    for actor_id in actor_ids:
+        claims = claims_about(dataset, actor_id, period, views=["moscow"])
+        claims = claims.dropna(subset=["stance_score"])
+        grouped = claims.groupby("theme")["stance_score"].agg(["mean", "count"]).reset_index()
+        grouped["actor_id"] = actor_id
+        frames.append(grouped)
+    out = pd.concat(frames, ignore_index=True)
+    return out.rename(columns={"mean": "mean_stance", "count": "claims"})
+
+
+def cited_sentences(*frames: pd.DataFrame) -> pd.DataFrame:
+    """The distinct sentences cited by the given records, in reading order."""
+    cited = pd.concat([f[CITATION_COLUMNS] for f in frames if len(f)], ignore_index=True)
+    if cited.empty:
+        return pd.DataFrame(columns=CITATION_COLUMNS)
+    cited = cited.astype({"paragraph": int, "sentence": int}).drop_duplicates()
+    return cited.sort_values(CITATION_COLUMNS).reset_index(drop=True)

@@ -1,0 +1,183 @@
+"""The dataset's schema: fields defined once in ``data/schema.yml``, tables naming them.
+
+This module reads the schema and turns it, with the codebook, into a Frictionless
+Data Package descriptor (``data/datapackage.json``) so the data can be opened by
+any Frictionless tool. Validation itself lives in :mod:`russian_views.data`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from russian_views import config
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column definition, shared by every table that names it."""
+
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    unique: bool = False
+    pattern: str | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int | None = None
+    codes: str | None = None
+    list_sep: str | None = None
+    references: tuple[str, str] | None = None
+    regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV file: its name, description, ordered fields and primary key."""
+
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+
+    @property
+    def path(self) -> str:
+        """The file name under ``data/``."""
+        return f"{self.name}.csv"
+
+    @property
+    def field_names(self) -> list[str]:
+        """Column names in schema order (the header the file must have)."""
+        return [f.name for f in self.fields]
+
+
+@dataclass(frozen=True)
+class Schema:
+    """All tables of the dataset, in the order they must be loaded (referenced first)."""
+
+    tables: dict[str, Table]
+
+    def datapackage(self, codes: dict[str, list[str]]) -> dict:
+        """The Frictionless Data Package descriptor for these tables.
+
+        ``codes`` maps each code list name to its codes (from the codebook); they become
+        ``enum`` constraints so that generic Frictionless tools check them too.
+        """
+        return {
+            "profile": "tabular-data-package",
+            "name": "russian-views",
+            "title": "Russian views of the Korean Peninsula: coded claims, events and expectations",
+            "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
+            "resources": [_resource(t, codes) for t in self.tables.values()],
+        }
+
+
+def _field_from(name: str, spec: dict) -> Field:
+    refs = spec.get("references")
+    pattern = spec.get("pattern")
+    return Field(
+        name=name,
+        type=spec["type"],
+        description=spec["description"],
+        required=spec.get("required", False),
+        unique=spec.get("unique", False),
+        pattern=pattern,
+        minimum=spec.get("minimum"),
+        maximum=spec.get("maximum"),
+        max_length=spec.get("maxLength"),
+        codes=spec.get("codes"),
+        list_sep=spec.get("list"),
+        references=tuple(refs.split(".", 1)) if refs else None,
+        regex=re.compile(pattern) if pattern else None,
+    )
+
+
+def load_schema(path: Path = config.SCHEMA_PATH) -> Schema:
+    """Read ``schema.yml``; a table naming an undefined field is a bug in the schema."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    fields = {name: _field_from(name, spec) for name, spec in raw["fields"].items()}
+    tables = {
+        name: Table(
+            name=name,
+            description=spec["description"],
+            fields=tuple(fields[f] for f in spec["fields"]),
+            primary_key=tuple(spec["primary_key"]),
+        )
+        for name, spec in raw["tables"].items()
+    }
+    return Schema(tables)
+
+
+def _constraints(f: Field, codes: dict[str, list[str]]) -> dict:
+    c: dict = {}
+    if f.required:
+        c["required"] = True
+    if f.unique:
+        c["unique"] = True
+    if f.pattern and not f.list_sep:
+        c["pattern"] = f.pattern
+    if f.minimum is not None:
+        c["minimum"] = f.minimum
+    if f.maximum is not None:
+        c["maximum"] = f.maximum
+    if f.max_length is not None:
+        c["maxLength"] = f.max_length
+    if f.codes:
+        c["enum"] = codes[f.codes]
+    return c
+
+
+def _resource(table: Table, codes: dict[str, list[str]]) -> dict:
+    schema: dict = {
+        "fields": [_field_descriptor(f, codes) for f in table.fields],
+        "missingValues": [""],
+        "primaryKey": list(table.primary_key),
+    }
+    keys = [
+        {"fields": f.name, "reference": {"resource": f.references[0], "fields": f.references[1]}}
+        for f in table.fields
+        if f.references and not f.list_sep and f.references[0] != table.name
+    ]
+    keys += [
+        {"fields": f.name, "reference": {"resource": "", "fields": f.references[1]}}
+        for f in table.fields
+        if f.references and not f.list_sep and f.references[0] == table.name
+    ]
+    if keys:
+        schema["foreignKeys"] = keys
+    return {
+        "name": table.name,
+        "path": table.path,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "description": table.description,
+        "schema": schema,
+    }
+
+
+def _field_descriptor(f: Field, codes: dict[str, list[str]]) -> dict:
+    description = f.description
+    if f.list_sep:
+        description += f' A "{f.list_sep}"-separated list.'
+    if f.references and f.list_sep:
+        description += f" Each item must be a {f.references[0]}.{f.references[1]}."
+    out = {"name": f.name, "type": f.type, "description": description}
+    if f.type == "boolean":
+        out["trueValues"] = ["true"]
+        out["falseValues"] = ["false"]
+    constraints = _constraints(f, codes)
+    if constraints:
+        out["constraints"] = constraints
+    return out
+
+
+def datapackage_json(schema: Schema, codes: dict[str, list[str]]) -> str:
+    """The descriptor as the exact text committed in ``data/datapackage.json``."""
+    return json.dumps(schema.datapackage(codes), indent=2, ensure_ascii=False) + "\n"
