@@ -31,6 +31,9 @@ from russian_views.sources import SourceText, read_source
 Record = dict[str, object]
 _BOOLEANS = {"true": True, "false": False}
 _NON_EMPTY = ("sources", "codebook", "actors", "claims")
+# Let an oversized cell through the reader so that it is reported with its row and field
+# (the csv module would otherwise stop the whole file at 128 KiB).
+csv.field_size_limit(2**26)
 
 
 @dataclass(frozen=True)
@@ -222,10 +225,12 @@ def _key_problems(table: Table, records: list[Record]) -> list[Problem]:
 
 
 def _reference_problems(
-    table: Table, records: list[Record], known: dict[str, list[Record]]
+    table: Table, records: list[Record], known: dict[str, list[Record]], unreadable: set[str]
 ) -> list[Problem]:
+    """Each reference resolves (references into a file that could not be read are skipped:
+    its own problem is already reported and would only be repeated row by row)."""
     problems = []
-    for f in (f for f in table.fields if f.references):
+    for f in (f for f in table.fields if f.references and f.references[0] not in unreadable):
         target_table, target_field = f.references
         targets = {r[target_field] for r in known.get(target_table, [])}
         for r in records:
@@ -381,11 +386,13 @@ def load_dataset(data_dir: Path | None = None) -> Dataset:
     problems: list[Problem] = []
     codes: dict[str, set[str]] = {}
     records: dict[str, list[Record]] = {}
+    unreadable: set[str] = set()
     for table in schema.tables.values():
         header, rows, read_problems = read_rows(data_dir / table.path)
-        unreadable = read_problems or _header_problems(table, header)
-        problems += unreadable
-        if unreadable:
+        file_problems = read_problems or _header_problems(table, header)
+        problems += file_problems
+        if file_problems:
+            unreadable.add(table.name)
             records[table.name] = []
             continue
         parsed, cell_problems = parse_table(table, header, rows, codes)
@@ -397,7 +404,7 @@ def load_dataset(data_dir: Path | None = None) -> Dataset:
             for r in parsed:
                 codes.setdefault(str(r["list"]), set()).add(str(r["code"]))
     for table in schema.tables.values():
-        problems += _reference_problems(table, records[table.name], records)
+        problems += _reference_problems(table, records[table.name], records, unreadable)
     texts, source_problems = _source_problems(records.get("sources", []), data_dir / "sources")
     problems += source_problems
     for file, r in _each_record(records):

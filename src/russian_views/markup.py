@@ -29,6 +29,11 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def sentence_case(text: str) -> str:
+    """Upper-case the first letter only ("the United States" → "The United States")."""
+    return text[:1].upper() + text[1:]
+
+
 def join(parts: Iterable[str]) -> Html:
     """Concatenate already-built fragments."""
     return Html("".join(parts))

@@ -58,14 +58,13 @@ def resolve_actor(value: object, dataset: Dataset) -> str:
 
 
 def data_years(dataset: Dataset) -> Period:
-    """The years the record reaches: from the first to the last year a claim starts or an
-    event is dated. Forecasts reaching beyond (a "10-15 year" horizon) do not stretch it."""
-    claims = dataset.claims
-    years = [int(claims["period_start"].min()), int(claims["period_start"].max())]
+    """The span of the record: from the first year a claim or event covers to the year of
+    the latest source. Forecasts reaching beyond (a "10-15 year" horizon) do not stretch it."""
+    first = [int(dataset.claims["period_start"].min())]
     if len(dataset.events):
-        event_years = dataset.events["date"].str[:4].astype(int)
-        years += [int(event_years.min()), int(event_years.max())]
-    return Period(min(years), max(years))
+        first.append(int(dataset.events["date"].str[:4].astype(int).min()))
+    last = int(dataset.sources["published"].str[:4].astype(int).max())
+    return Period(min(first), last)
 
 
 def _year(name: str, value: object, default: int) -> int:

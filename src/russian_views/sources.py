@@ -94,8 +94,9 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+@lru_cache(maxsize=16)
 def parse_text(text: str, default_section: str = "Introduction") -> SourceText:
-    """Split a whole text into numbered body paragraphs and sentences."""
+    """Split a whole text into numbered body paragraphs and sentences (cached by text)."""
     section, paragraphs = default_section, []
     for line in (raw.strip() for raw in text.splitlines()):
         if not line:
@@ -118,7 +119,6 @@ def parse_text(text: str, default_section: str = "Introduction") -> SourceText:
     return SourceText(digest, tuple(paragraphs))
 
 
-@lru_cache(maxsize=16)
 def read_source(path: Path) -> SourceText:
-    """Read and split a UTF-8 source text (cached: the split is pure)."""
+    """Read and split a UTF-8 source text (the split is cached by content: it is pure)."""
     return parse_text(path.read_bytes().decode("utf-8"))

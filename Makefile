@@ -1,0 +1,41 @@
+# russian-views: `make briefings` then `make test` on a fresh clone. `make` alone lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: help install briefings test lint format datapackage bench clean
+
+help: ## Show this list of targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the package with everything it needs
+
+briefings: $(STAMP) ## Render every briefing (HTML + PDF), the overview and the index into reports/
+	$(BIN)/russian-views render --all
+
+test: $(STAMP) ## Run the test suite (lint included)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## Check code style with ruff
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: $(STAMP) ## Format the code with ruff
+	$(BIN)/ruff format src tests benchmarks
+
+datapackage: $(STAMP) ## Regenerate data/datapackage.json from schema.yml and the codebook
+	$(BIN)/russian-views datapackage
+
+clean: ## Remove rendered reports (keeps reports/README.md)
+	find reports -mindepth 1 ! -name README.md -delete
