@@ -24,15 +24,15 @@ briefings: $(STAMP) ## Render every briefing (HTML + PDF), the overview and the 
 	$(BIN)/russian-views render --all
 
 test: $(STAMP) ## Run the test suite (lint included)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## Check code style with ruff
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 format: $(STAMP) ## Format the code with ruff
-	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff format src tests
 
 datapackage: $(STAMP) ## Regenerate data/datapackage.json from schema.yml and the codebook
 	$(BIN)/russian-views datapackage

@@ -19,9 +19,16 @@ CITE = re.compile(r'href="#(src-[^"]+)"')
 
 
 def _all_sections(brief: ActorBriefing) -> str:
-    parts = [brief.title_block(), brief.bottom_line(), brief.timeline_table(),
-             brief.views_by_theme(), brief.relations_section(), brief.expectations_section(),
-             brief.wants_section(), brief.reviewer_section()]
+    parts = [
+        brief.title_block(),
+        brief.bottom_line(),
+        brief.timeline_table(),
+        brief.views_by_theme(),
+        brief.relations_section(),
+        brief.expectations_section(),
+        brief.wants_section(),
+        brief.reviewer_section(),
+    ]
     return "".join(str(p) for p in parts)
 
 
@@ -75,7 +82,7 @@ def test_a_period_without_claims_says_so_rather_than_failing(dataset):
 
 def test_markup_in_data_is_shown_as_text(data_copy, dataset):
     first = dataset.claims[dataset.claims["subject_id"] == "china"].iloc[0]
-    hostile = '<script>alert(1)</script> {{ 7*7 }} $x$ **bold** <img src=x onerror=alert(2)>'
+    hostile = "<script>alert(1)</script> {{ 7*7 }} $x$ **bold** <img src=x onerror=alert(2)>"
     edit_csv(data_copy / "claims.csv", first["paraphrase"], hostile.replace(",", ";"))
     brief = ActorBriefing.from_parameters("china", dataset=load_dataset(data_copy))
     html = str(brief.views_by_theme())

@@ -26,7 +26,9 @@ def test_stance_timeline_draws_one_bar_per_scored_claim(dataset):
 
 def test_stance_colours_are_the_same_scale_everywhere(dataset):
     claims = queries.claims_about(dataset, "china", ALL, views=["moscow"])
-    spec = charts.theme_bars(claims, _labels(dataset, "theme"), _labels(dataset, "stance")).to_dict()
+    spec = charts.theme_bars(
+        claims, _labels(dataset, "theme"), _labels(dataset, "stance")
+    ).to_dict()
     colours = spec["encoding"]["color"]["scale"]["range"]
     assert colours[:5] == list(charts.STANCE_COLOURS.values())
 

@@ -22,7 +22,9 @@ CITING = ("claims", "events", "expectations", "signposts")
 
 def test_every_quote_is_verbatim_in_the_cited_sentence(dataset):
     """Checked here independently of the loader, straight against the text file."""
-    texts = {s.source_id: read_source(config.SOURCES_DIR / s.path) for s in dataset.sources.itertuples()}
+    texts = {
+        s.source_id: read_source(config.SOURCES_DIR / s.path) for s in dataset.sources.itertuples()
+    }
     checked = 0
     for name in CITING:
         for row in dataset.tables[name].itertuples():
@@ -71,9 +73,11 @@ def test_paraphrases_are_our_words_not_copies_of_the_quote(dataset):
 def test_deficit_of_sovereignty_is_quoted_and_attributed_never_asserted(dataset):
     for row in dataset.claims.itertuples():
         if "deficit of sovereignty" in row.paraphrase:
-            assert "“deficit of sovereignty”" in row.paraphrase or "'deficit of sovereignty'" in (
-                row.paraphrase
-            ) or '"deficit of sovereignty"' in row.paraphrase
+            assert (
+                "“deficit of sovereignty”" in row.paraphrase
+                or "'deficit of sovereignty'" in (row.paraphrase)
+                or '"deficit of sovereignty"' in row.paraphrase
+            )
             assert "Putin" in row.paraphrase or "Moscow" in row.paraphrase
 
 
@@ -127,21 +131,29 @@ def test_wrong_type(data_copy):
     cells = lines[1].split(",")
     lines[1] = lines[1].replace(f",{cells[8]},", ",twenty,", 1)
     path.write_text("".join(lines), "utf-8")
-    assert any("field 'period_end': is not a whole number (value 'twenty')" in p
-               for p in problems(data_copy))
+    assert any(
+        "field 'period_end': is not a whole number (value 'twenty')" in p
+        for p in problems(data_copy)
+    )
 
 
 def test_duplicate_id(data_copy):
     edit_csv(data_copy / "claims.csv", "\nc002,", "\nc001,")
-    assert any("claims.csv, row 3, field 'claim_id'" in p and "duplicate" in p
-               for p in problems(data_copy))
+    assert any(
+        "claims.csv, row 3, field 'claim_id'" in p and "duplicate" in p for p in problems(data_copy)
+    )
 
 
 def test_dangling_reference(data_copy):
-    edit_csv(data_copy / "actors.csv", "kim-jong-un,Kim Jong-un,leader,north-korea",
-             "kim-jong-un,Kim Jong-un,leader,north-corea")
-    assert any("actors.csv" in p and "'parent_id'" in p and "refers to no actors.actor_id" in p
-               for p in problems(data_copy))
+    edit_csv(
+        data_copy / "actors.csv",
+        "kim-jong-un,Kim Jong-un,leader,north-korea",
+        "kim-jong-un,Kim Jong-un,leader,north-corea",
+    )
+    assert any(
+        "actors.csv" in p and "'parent_id'" in p and "refers to no actors.actor_id" in p
+        for p in problems(data_copy)
+    )
 
 
 def test_quote_not_in_cited_sentence(data_copy, dataset):
@@ -181,8 +193,10 @@ def test_empty_claims_table(data_copy):
 def test_overlong_field_is_refused(data_copy, dataset):
     first = dataset.claims.iloc[0]
     edit_csv(data_copy / "claims.csv", first["paraphrase"], "x" * 1_000_000)
-    assert any("field 'paraphrase': is 1000000 characters long (at most 600)" in p
-               for p in problems(data_copy))
+    assert any(
+        "field 'paraphrase': is 1000000 characters long (at most 600)" in p
+        for p in problems(data_copy)
+    )
 
 
 def test_reviewer_row_with_a_stance_is_refused(data_copy, dataset):

@@ -6,7 +6,9 @@ from russian_views import markup as m
 
 
 def test_escaping_neutralises_markup_and_template_syntax():
-    assert m.esc('<script>alert("x")</script>') == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    assert (
+        m.esc('<script>alert("x")</script>') == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    )
     assert m.esc("<img src=x onerror=alert(1)>").startswith("&lt;img")
     assert m.esc(None) == "" and m.esc(float("nan")) == ""
 

@@ -10,7 +10,9 @@ ALL = Period(2008, 2021)
 
 def test_family_includes_leaders_and_administrations(dataset):
     assert set(queries.family(dataset, "united-states")) >= {
-        "united-states", "trump-administration", "biden-administration"
+        "united-states",
+        "trump-administration",
+        "biden-administration",
     }
     assert "kim-jong-un" in queries.family(dataset, "north-korea")
     assert "kim-jong-un" not in queries.family(dataset, "south-korea")
@@ -34,7 +36,9 @@ def test_stance_scores_follow_the_codebook(dataset):
     claims = queries.claims_about(dataset, "north-korea", ALL, views=["moscow"])
     scored = claims.dropna(subset=["stance_score"])
     mapping = dataset.scores("stance")
-    assert all(mapping[s] == v for s, v in zip(scored["stance"], scored["stance_score"], strict=True))
+    assert all(
+        mapping[s] == v for s, v in zip(scored["stance"], scored["stance_score"], strict=True)
+    )
     assert claims.loc[claims["stance"] == "", "stance_score"].isna().all()
 
 
@@ -57,10 +61,13 @@ def test_events_involving_an_actor_within_the_period(dataset):
 def test_stance_by_year_averages_covering_claims():
     import pandas as pd
 
-    claims = pd.DataFrame({
-        "period_start": [2010, 2011], "period_end": [2011, 2011],
-        "stance_score": pd.array([2, -2], dtype="Int64"),
-    })
+    claims = pd.DataFrame(
+        {
+            "period_start": [2010, 2011],
+            "period_end": [2011, 2011],
+            "stance_score": pd.array([2, -2], dtype="Int64"),
+        }
+    )
     yearly = queries.stance_by_year(claims, Period(2009, 2012))
     assert yearly.to_dict("records") == [
         {"year": 2010, "mean_stance": 2.0, "claims": 1},

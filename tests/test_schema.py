@@ -48,7 +48,11 @@ def test_code_lists_named_by_fields_exist_in_the_codebook(dataset):
 
 def test_stance_and_likelihood_are_ordinal_scales(dataset):
     assert dataset.scores("stance") == {
-        "hostile": -2, "critical": -1, "mixed": 0, "favourable": 1, "supportive": 2
+        "hostile": -2,
+        "critical": -1,
+        "mixed": 0,
+        "favourable": 1,
+        "supportive": 2,
     }
     assert sorted(dataset.scores("likelihood").values()) == [-1, 0, 1, 2, 3]
 

@@ -37,7 +37,10 @@ def test_footnote_markers_are_stripped_and_kept():
 
 def test_abbreviations_and_numbered_lists_do_not_end_sentences():
     text = read_source(SOURCE)
-    assert text.sentence(9, 8).text == "It does not respect Russia, conveying negative images, e.g. of crime."
+    assert (
+        text.sentence(9, 8).text
+        == "It does not respect Russia, conveying negative images, e.g. of crime."
+    )
     assert "2) anticipated deepening tensions" in text.sentence(5, 1).text
 
 

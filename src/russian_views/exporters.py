@@ -92,6 +92,10 @@ class BriefingPDFExporter(BriefingHTMLExporter):
     output_mimetype = "application/pdf"
     paper = Unicode("A4", help="Paper size: A4 or Letter.").tag(config=True)
 
+    @default("template_file")
+    def _template_file_default(self) -> str:
+        return "index.html.j2"
+
     @default("file_extension")
     def _file_extension_default(self) -> str:
         return ".pdf"

@@ -96,8 +96,10 @@ class OverviewBriefing(Briefing):
 
     def bottom_line(self) -> m.Html:
         """Each actor's overall stance, then Moscow's chief prescription for the US."""
-        items = [b.stance_judgment(heading=m.sentence_case(b.name(b.actor_id)))
-                 for b in self.actor_briefings]
+        items = [
+            b.stance_judgment(heading=m.sentence_case(b.name(b.actor_id)))
+            for b in self.actor_briefings
+        ]
         us = next((b for b in self.actor_briefings if b.actor_id == "united-states"), None)
         if us is not None:
             items.append(us.want_judgment(heading="What Moscow wants of Washington"))
