@@ -293,10 +293,15 @@ class ActorBriefing(Briefing):
         )
 
     def want_judgment(self, heading: str = "What Moscow wants") -> str | None:
-        """The latest prescription concerning the actor."""
+        """The first prescription (in the review's order) about the actor itself, else the
+        first that names it as counterpart: the review leads with what matters most."""
         if self.wants.empty:
             return None
-        row = self.wants.sort_values(["period_end", "claim_id"]).iloc[-1]
+        about = self.wants["subject_id"].isin(queries.family(self.dataset, self.actor_id))
+        ranked = self.wants.assign(about=about).sort_values(
+            ["about", "claim_id"], ascending=[False, True]
+        )
+        row = ranked.iloc[0]
         return (
             f"<strong>{m.esc(heading)}.</strong> {m.esc(row['paraphrase'])} "
             f"{m.quoted(row['quote'])} {m.cite_row(row)}"

@@ -73,12 +73,19 @@ def _base(data: pd.DataFrame) -> alt.Chart:
 
 
 def _configured(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """House style; grid lines only on quantitative axes (on band axes they misplace cells)."""
     return (
         chart.configure(font=FONT)
         .configure_view(stroke=None)
-        .configure_axis(labelFontSize=11, titleFontSize=11, grid=True, gridColor="#eeeeee")
+        .configure_axis(labelFontSize=11, titleFontSize=11, grid=False)
+        .configure_axisQuantitative(grid=True, gridColor="#eeeeee")
         .configure_legend(
-            labelFontSize=11, titleFontSize=11, orient="bottom", direction="horizontal"
+            labelFontSize=11,
+            titleFontSize=11,
+            titleLimit=480,
+            orient="bottom",
+            direction="horizontal",
+            symbolStrokeWidth=3,
         )
     )
 
@@ -101,8 +108,10 @@ def stance_timeline(
         stance_label=data["stance"].map(labels),
     )
     data = data[["claim_id", "start", "end", "score", "stance_label"]]
-    data["offset"] = data.groupby("score").cumcount() % 5 * 0.07 - 0.14
-    data["y"] = data["score"] + data["offset"]
+    # Spread the claims of each stance level across ±0.35 so overlapping spans stay visible.
+    rank = data.sort_values(["start", "end", "claim_id"]).groupby("score").cumcount()
+    size = data.groupby("score")["score"].transform("size")
+    data["y"] = data["score"] + ((rank + 0.5) / size - 0.5) * 0.7
     x = alt.X(
         "start:Q",
         title="Year",
@@ -117,7 +126,7 @@ def stance_timeline(
     )
     bars = (
         _base(data)
-        .mark_rule(strokeWidth=3, opacity=0.8)
+        .mark_rule(strokeWidth=2, opacity=0.75)
         .encode(
             x=x,
             x2="end:Q",
@@ -130,7 +139,7 @@ def stance_timeline(
     line_data = yearly.assign(mid=yearly["year"] + 0.5)
     line = (
         _base(line_data)
-        .mark_line(color="#222222", strokeWidth=2, point=True)
+        .mark_line(color="#222222", strokeWidth=2, point=alt.OverlayMarkDef(color="#222222"))
         .encode(
             x=alt.X("mid:Q"),
             y=alt.Y("mean_stance:Q"),
@@ -255,5 +264,8 @@ def stance_heatmap(
             scale=alt.Scale(domain=[-2, 2], scheme="purpleorange", reverse=True),
         ),
     )
-    text = base.mark_text(fontSize=11).encode(text=alt.Text("claims:Q"))
+    text = base.mark_text(fontSize=11).encode(
+        text=alt.Text("claims:Q"),
+        color=alt.condition("abs(datum.mean) > 1.2", alt.value("white"), alt.value("black")),
+    )
     return _configured(alt.layer(cells, text).properties(height=28 * data["theme"].nunique()))

@@ -30,6 +30,8 @@ from russian_views.overview import OverviewBriefing
 from russian_views.params import Period, briefing_actors, data_years, resolve_actor, resolve_period
 
 FORMATS = ("html", "pdf")
+# The kernel's own log would print a transport notice on every start; errors still show.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 PAPERS = ("A4", "Letter")
 
 
@@ -112,6 +114,7 @@ def execute(job: Job) -> nbformat.NotebookNode:
             progress_bar=False,
             log_output=False,
             cwd=str(config.PROJECT_ROOT),
+            extra_arguments=KERNEL_ARGUMENTS,
         )
     except papermill.PapermillExecutionError as exc:
         raise RenderError(
