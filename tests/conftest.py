@@ -35,12 +35,13 @@ def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """North Korea and the overview rendered to HTML and PDF, plus the index, once per run."""
-    from russian_views import render
+    from russian_views import batch, render
+    from russian_views.index import write_index
 
     out = tmp_path_factory.mktemp("reports")
     data = load_dataset()
     jobs = [render.actor_job(data, "north-korea"), render.overview_job(data)]
-    results = render.render(jobs, out, ("html", "pdf"))
+    results = batch.render_batch(jobs, data, out, ("html", "pdf"))
     assert [r.error for r in results] == [None, None]
-    render.write_index(data, out)
+    write_index(data, out)
     return out

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from russian_views import config, render
+from russian_views import atomic, config, render
 from russian_views.data import load_dataset
 from russian_views.errors import RenderError
 
@@ -92,7 +92,7 @@ def test_index_links_each_report_with_its_bottom_line(rendered: Path):
 
 
 def test_no_temporary_files_are_left(rendered: Path):
-    assert sorted(p.name for p in rendered.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in rendered.iterdir() if p.name.endswith(".tmp")) == []
 
 
 def test_failed_export_keeps_the_previous_report(rendered: Path, monkeypatch):
@@ -103,7 +103,7 @@ def test_failed_export_keeps_the_previous_report(rendered: Path, monkeypatch):
 
     monkeypatch.setattr(render, "export", broken)
     job = render.actor_job(load_dataset(), "north-korea")
-    (result,) = render.render([job], rendered, ("html",))
+    result = render.render_job(job, rendered, ("html",), "A4")
     assert result.error == "No space left on device"
     assert (rendered / "north-korea.html").read_bytes() == before
 
@@ -115,9 +115,9 @@ def test_write_atomic_removes_its_temporary_file_on_failure(tmp_path: Path, monk
     def failing_replace(*_args):
         raise OSError("rename failed")
 
-    monkeypatch.setattr(render.os, "replace", failing_replace)
+    monkeypatch.setattr(atomic.os, "replace", failing_replace)
     with pytest.raises(OSError):
-        render.write_atomic(target, b"new")
+        atomic.write_atomic(target, b"new")
     assert target.read_bytes() == b"good"
     assert [p.name for p in tmp_path.iterdir()] == ["x.html"]
 
@@ -137,7 +137,8 @@ def test_markup_in_data_renders_as_text_end_to_end(tmp_path: Path, data_copy: Pa
     edit_csv(data_copy / "claims.csv", first["paraphrase"], "<script>alert(1)</script> {{ x }}")
     monkeypatch.setenv("RUSSIAN_VIEWS_DATA", str(data_copy))
     job = render.actor_job(load_dataset(data_copy), "south-korea")
-    (result,) = render.render([job], tmp_path / "out", ("html",))
+    (tmp_path / "out").mkdir()
+    result = render.render_job(job, tmp_path / "out", ("html",), "A4")
     assert result.error is None
     html = (tmp_path / "out" / "south-korea.html").read_text("utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ x }}" in html

@@ -163,7 +163,7 @@ class ActorBriefing(Briefing):
     @property
     def title(self) -> str:
         """The briefing's title."""
-        return f"Russian views of {self.name(self.actor_id)}"
+        return queries.briefing_title(self.dataset, self.actor_id)
 
     @cached_property
     def claims(self) -> pd.DataFrame:

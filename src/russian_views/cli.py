@@ -102,6 +102,19 @@ def _add_render(sub: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="output folder (default: reports/)",
     )
+    render.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes, each with a warm kernel (default: one per core)",
+    )
+    render.add_argument(
+        "--force",
+        action="store_true",
+        help="render even briefings whose inputs are unchanged since the last render into "
+        "this folder (otherwise those are taken from the cache)",
+    )
 
 
 def cmd_actors(_args: argparse.Namespace) -> int:
@@ -148,27 +161,38 @@ def cmd_datapackage(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    """Validate everything first, then render; exit 1 if any briefing failed."""
-    from russian_views import render
+    """Validate everything first, then render what is out of date; exit 1 if any failed."""
+    from russian_views import batch, render
     from russian_views.data import load_dataset
 
     dataset = load_dataset()
     formats = render.parse_formats(args.format)
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError(f"--jobs must be 1 or more, not {args.jobs}")
     if args.all:
         jobs = render.all_jobs(dataset, args.since, args.until)
     elif args.overview:
         jobs = [render.overview_job(dataset, args.since, args.until)]
     else:
         jobs = [render.actor_job(dataset, args.actor, args.since, args.until)]
-    results = render.render(jobs, args.out, formats, args.paper, report=render.print_result)
-    if args.all and "html" in formats:
-        render.write_index(dataset, args.out)
-    failed = [r for r in results if r.error]
-    print(
-        f"{len(results) - len(failed)} rendered, {len(failed)} failed -> {args.out}",
-        file=sys.stderr,
-    )
-    return EXIT_FAILED if failed else EXIT_OK
+    tick, close = batch.progress_reporter(len(jobs))
+    try:
+        results = batch.render_batch(
+            jobs,
+            dataset,
+            args.out,
+            formats,
+            args.paper,
+            workers=args.jobs,
+            force=args.force,
+            report=tick,
+        )
+    finally:
+        close()
+    if args.all or ("html" in formats and (args.out / "index.html").exists()):
+        batch.update_index(dataset, args.out, force=args.force)
+    print(f"{batch.summary(results)} -> {args.out}", file=sys.stderr)
+    return EXIT_FAILED if any(r.error for r in results) else EXIT_OK
 
 
 COMMANDS = {

@@ -24,8 +24,6 @@ from russian_views.briefing import (
 from russian_views.data import Dataset, load_dataset
 from russian_views.params import briefing_actors, resolve_period
 
-TITLE = "Russian views of the Korean Peninsula: overview"
-
 
 @dataclass
 class OverviewBriefing(Briefing):
@@ -39,7 +37,7 @@ class OverviewBriefing(Briefing):
         dataset = dataset or load_dataset()
         return cls(dataset=dataset, period=resolve_period(since, until, dataset))
 
-    title = TITLE
+    title = queries.OVERVIEW_TITLE
 
     @cached_property
     def actor_ids(self) -> list[str]:

@@ -37,6 +37,14 @@ def actor_name(dataset: Dataset, actor_id: str) -> str:
     return str(actors.loc[actors["actor_id"] == actor_id, "name"].iloc[0])
 
 
+OVERVIEW_TITLE = "Russian views of the Korean Peninsula: overview"
+
+
+def briefing_title(dataset: Dataset, actor_id: str) -> str:
+    """The title of an actor's briefing."""
+    return f"Russian views of {actor_name(dataset, actor_id)}"
+
+
 def _overlaps(start: pd.Series, end: pd.Series, period: Period) -> pd.Series:
     return (start <= period.until) & (end >= period.since)
 

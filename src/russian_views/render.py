@@ -1,38 +1,35 @@
-"""The render pipeline: papermill executes a notebook, nbconvert exports it, files land atomically.
+"""Rendering one briefing: papermill executes the notebook, nbconvert exports it, files land
+atomically.
 
-Each briefing is a :class:`Job` (notebook + validated parameters + output stem).
-Every output is written to a temporary file in the output folder and renamed into
-place, so a failure never leaves a half-written report or clobbers a good one.
+Each briefing is a :class:`Job` (notebook + validated parameters + output stem). Heavy
+libraries (papermill, nbconvert, WeasyPrint) are imported only when a job really runs,
+so that checking the cache stays fast. Running many jobs is :mod:`russian_views.batch`.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
-import papermill
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
-
-from russian_views import config
-from russian_views.briefing import ActorBriefing
+from russian_views import config, queries
+from russian_views.atomic import write_atomic
 from russian_views.data import Dataset
 from russian_views.errors import ParameterError, RenderError
-from russian_views.exporters import BriefingHTMLExporter, html_to_pdf
-from russian_views.overview import TITLE as OVERVIEW_TITLE
-from russian_views.overview import OverviewBriefing
 from russian_views.params import Period, briefing_actors, data_years, resolve_actor, resolve_period
 
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
 FORMATS = ("html", "pdf")
+PAPERS = ("A4", "Letter")
 # The kernel's own log would print a transport notice on every start; errors still show.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
-PAPERS = ("A4", "Letter")
+# Metadata that records when a notebook ran; dropped so the same inputs give the same bytes.
+_VOLATILE_CELL_KEYS = ("execution", "papermill")
+_VOLATILE_NB_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")
 
 
 @dataclass(frozen=True)
@@ -53,6 +50,7 @@ class Result:
     seconds: float
     files: list[Path] = field(default_factory=list)
     error: str | None = None
+    cached: bool = False
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -74,12 +72,11 @@ def actor_job(dataset: Dataset, actor: object, since: object = None, until: obje
     """A validated job for one actor briefing (raises ParameterError before any file is touched)."""
     actor_id = resolve_actor(actor, dataset)
     period = resolve_period(since, until, dataset)
-    title = ActorBriefing(dataset=dataset, period=period, actor_id=actor_id).title
     return Job(
         stem=actor_id + _period_suffix(period, dataset),
         notebook=config.ACTOR_NOTEBOOK,
         parameters={"actor": actor_id, "since": period.since, "until": period.until},
-        title=title,
+        title=queries.briefing_title(dataset, actor_id),
     )
 
 
@@ -90,7 +87,7 @@ def overview_job(dataset: Dataset, since: object = None, until: object = None) -
         stem="overview" + _period_suffix(period, dataset),
         notebook=config.OVERVIEW_NOTEBOOK,
         parameters={"since": period.since, "until": period.until},
-        title=OVERVIEW_TITLE,
+        title=queries.OVERVIEW_TITLE,
     )
 
 
@@ -103,10 +100,16 @@ def all_jobs(dataset: Dataset, since: object = None, until: object = None) -> li
 # ---------------------------------------------------------------- executing and exporting
 
 
-def execute(job: Job) -> nbformat.NotebookNode:
-    """Run the notebook with papermill (in memory; nothing is written to ``notebooks/``)."""
+def execute(job: Job, km: object | None = None) -> NotebookNode:
+    """Run the notebook with papermill, in memory (nothing is written to ``notebooks/``).
+
+    ``km`` is a started kernel manager to run on (the batch renderer's warm kernels);
+    without it papermill starts and stops a kernel of its own.
+    """
+    import papermill
+
     try:
-        return papermill.execute_notebook(
+        nb = papermill.execute_notebook(
             str(job.notebook),
             None,
             parameters=job.parameters,
@@ -115,15 +118,44 @@ def execute(job: Job) -> nbformat.NotebookNode:
             log_output=False,
             cwd=str(config.PROJECT_ROOT),
             extra_arguments=KERNEL_ARGUMENTS,
+            km=km,
         )
     except papermill.PapermillExecutionError as exc:
         raise RenderError(
             f"{job.stem}: cell {exc.cell_index + 1} raised {exc.ename}: {exc.evalue}"
         ) from exc
+    except RuntimeError as exc:  # nbclient's DeadKernelError, kernel start failures
+        raise RenderError(f"{job.stem}: the kernel failed: {exc}") from exc
+    return normalise(nb)
 
 
-def export(nb: nbformat.NotebookNode, formats: Iterable[str], paper: str) -> dict[str, bytes]:
+def normalise(nb: NotebookNode) -> NotebookNode:
+    """Drop run times and random ids, renumber executions: same inputs, same notebook bytes."""
+    for key in _VOLATILE_NB_KEYS:
+        nb.metadata.get("papermill", {}).pop(key, None)
+    count = 0
+    for index, cell in enumerate(nb.cells):
+        for key in _VOLATILE_CELL_KEYS:
+            cell.metadata.pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
+        elif not cell.get("id"):
+            cell.id = f"cell-{index}"
+        if cell.cell_type == "code" and cell.execution_count is not None:
+            count += 1
+            cell.execution_count = count
+            for output in cell.outputs:
+                if "execution_count" in output:
+                    output.execution_count = count
+    return nb
+
+
+def export(nb: NotebookNode, formats: tuple[str, ...], paper: str) -> dict[str, bytes]:
     """The exported files' bytes by extension (the PDF prints the same HTML)."""
+    import nbformat
+
+    from russian_views.exporters import BriefingHTMLExporter, html_to_pdf
+
     html, _ = BriefingHTMLExporter().from_notebook_node(nb)
     out = {"ipynb": nbformat.writes(nb).encode("utf-8")}
     if "html" in formats:
@@ -133,24 +165,27 @@ def export(nb: nbformat.NotebookNode, formats: Iterable[str], paper: str) -> dic
     return out
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def render_job(
+    job: Job,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    paper: str,
+    km: object | None = None,
+    executed: Callable[[], None] | None = None,
+) -> Result:
+    """Execute and export one job; a failure is recorded and the earlier good files kept.
 
-
-def render_job(job: Job, out_dir: Path, formats: Iterable[str], paper: str) -> Result:
-    """Execute and export one job; failures are recorded, earlier good files kept."""
+    ``executed`` is called once the kernel is no longer needed (before exporting), so a
+    batch can get the kernel ready for its next job meanwhile.
+    """
     start = time.perf_counter()
     try:
-        files = export(execute(job), formats, paper)
+        try:
+            nb = execute(job, km)
+        finally:
+            if executed:
+                executed()
+        files = export(nb, formats, paper)
         written = []
         for ext, data in files.items():
             target = out_dir / f"{job.stem}.{ext}"
@@ -159,73 +194,3 @@ def render_job(job: Job, out_dir: Path, formats: Iterable[str], paper: str) -> R
         return Result(job, time.perf_counter() - start, written)
     except (RenderError, OSError) as exc:
         return Result(job, time.perf_counter() - start, error=str(exc))
-
-
-def render(
-    jobs: list[Job],
-    out_dir: Path,
-    formats: Iterable[str] = FORMATS,
-    paper: str = "A4",
-    report: Callable[[Result], None] | None = None,
-) -> list[Result]:
-    """Render every job into ``out_dir`` in turn, reporting each result as it finishes."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    results = []
-    for job in jobs:
-        result = render_job(job, out_dir, tuple(formats), paper)
-        if report:
-            report(result)
-        results.append(result)
-    return results
-
-
-# ---------------------------------------------------------------- the index
-
-
-def index_html(dataset: Dataset, out_dir: Path) -> str:
-    """The index page: every standard briefing present in ``out_dir`` with its bottom line."""
-    env = Environment(
-        loader=FileSystemLoader(
-            [config.TEMPLATES_DIR / "index", config.TEMPLATES_DIR / "briefing"]
-        ),
-        autoescape=select_autoescape(["html", "j2"]),
-    )
-    period = data_years(dataset)
-    entries = []
-    for job in all_jobs(dataset):
-        if not (out_dir / f"{job.stem}.html").exists():
-            continue
-        brief = (
-            OverviewBriefing(dataset=dataset, period=period)
-            if job.stem == "overview"
-            else ActorBriefing(dataset=dataset, period=period, actor_id=job.stem)
-        )
-        bottom = str(brief.bottom_line()).replace('href="#', f'href="{job.stem}.html#')
-        entries.append(
-            {
-                "title": job.title,
-                "stem": job.stem,
-                "bottom_line": Markup(bottom),
-                "pdf": (out_dir / f"{job.stem}.pdf").exists(),
-            }
-        )
-    sources = dataset.sources.to_dict("records")
-    return env.get_template("index.html.j2").render(
-        entries=entries,
-        period=str(period),
-        version=dataset.version,
-        sources=sources,
-    )
-
-
-def write_index(dataset: Dataset, out_dir: Path) -> Path:
-    """Write ``index.html`` atomically."""
-    target = out_dir / "index.html"
-    write_atomic(target, index_html(dataset, out_dir).encode("utf-8"))
-    return target
-
-
-def print_result(result: Result) -> None:
-    """One line per finished briefing (used when stderr is not a terminal)."""
-    status = "FAILED " + (result.error or "") if result.error else "ok"
-    print(f"{result.job.stem:<16} {result.seconds:6.1f}s  {status}", file=sys.stderr)

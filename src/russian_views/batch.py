@@ -1,0 +1,229 @@
+"""Rendering many briefings fast: cache first, then worker processes with warm kernels.
+
+Papermill starts a fresh kernel for every notebook, and on a small machine most of a
+briefing's time is that start-up (kernel, pandas and Altair imports, vl-convert's first
+chart), not the work. Here each worker process starts one kernel, warms it once, and
+runs one briefing after another on it, resetting the kernel's namespace between them
+(``%reset``: every variable goes; imported modules, which hold no briefing state, stay).
+Exports run in the same worker, so the PDFs of two briefings print in parallel.
+A test renders a briefing in a batch and alone and compares the bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from russian_views import config
+from russian_views.cache import Manifest, job_key
+from russian_views.data import Dataset
+from russian_views.render import KERNEL_ARGUMENTS, Job, Result, render_job
+
+WARM_UP = (
+    "import russian_views.briefing, russian_views.overview, vl_convert\n"
+    "vl_convert.vegalite_to_svg({'mark': 'point', 'data': {'values': [{'x': 1}]},"
+    " 'encoding': {'x': {'field': 'x', 'type': 'quantitative'}}})"
+)
+RESET = "get_ipython().reset(new_session=True, aggressive=False)"
+INDEX = "index"
+
+_kernel = None  # this worker process's warm kernel manager
+
+
+def _run_code(km, code: str) -> None:
+    """Run code in a kernel and wait for it (used for warm-up and reset, not briefings)."""
+    from jupyter_core.utils import run_sync
+
+    client = km.client()
+    client.start_channels()
+    try:
+        run_sync(client.wait_for_ready)(timeout=60)
+        reply = run_sync(client.execute_interactive)(code, timeout=120, output_hook=_ignore)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue')}")
+    finally:
+        client.stop_channels()
+
+
+def _ignore(_message: dict) -> None:
+    """Output of warm-up and reset code is not wanted."""
+
+
+def start_warm_kernel():
+    """A started kernel that has already imported what every briefing needs."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    km = AsyncKernelManager(kernel_name=config.KERNEL_NAME)
+    run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(config.PROJECT_ROOT))
+    _run_code(km, WARM_UP)
+    return km
+
+
+def _stop_kernel() -> None:
+    from jupyter_core.utils import run_sync
+
+    if _kernel is not None:
+        run_sync(_kernel.shutdown_kernel)(now=True)
+
+
+def _start_worker() -> None:
+    """Pool initializer: warm this worker's kernel and do the slow imports once."""
+    import atexit
+
+    import russian_views.exporters  # noqa: F401  (nbconvert, on the critical path later)
+
+    global _kernel
+    _kernel = start_warm_kernel()
+    atexit.register(_stop_kernel)
+
+
+def _work(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Result:
+    """Render one job on this worker's kernel, then leave the kernel clean (or replace it).
+
+    The reset runs in a thread while the job's files are exported, since both wait on
+    different processes; it is joined before the kernel is used again.
+    """
+    global _kernel
+    resetting: list[threading.Thread] = []
+
+    def reset_kernel() -> None:
+        thread = threading.Thread(target=_reset_or_replace)
+        thread.start()
+        resetting.append(thread)
+
+    result = render_job(job, out_dir, formats, paper, km=_kernel, executed=reset_kernel)
+    for thread in resetting:
+        thread.join()
+    return result
+
+
+def _reset_or_replace() -> None:
+    """Clear the kernel's namespace; start a new warm kernel if the old one died."""
+    global _kernel
+    from jupyter_core.utils import run_sync
+
+    if run_sync(_kernel.is_alive)():
+        _run_code(_kernel, RESET)
+    else:
+        _kernel = start_warm_kernel()
+
+
+def default_jobs() -> int:
+    """Workers to use by default: one per core."""
+    return os.cpu_count() or 1
+
+
+def render_batch(
+    jobs: list[Job],
+    dataset: Dataset,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    paper: str = "A4",
+    *,
+    workers: int | None = None,
+    force: bool = False,
+    report: Callable[[Result], None] | None = None,
+) -> list[Result]:
+    """Render what is out of date (everything with ``force``) and return every job's result."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest(out_dir)
+    options = {"formats": sorted(formats), "paper": paper}
+    keys = {j.stem: job_key(j.notebook, j.parameters, dataset.version, options) for j in jobs}
+    todo = [j for j in jobs if force or not manifest.is_fresh(j.stem, keys[j.stem])]
+    results = [Result(j, 0.0, cached=True) for j in jobs if j not in todo]
+    for result in results:
+        _report(report, result)
+    for result in _execute_all(todo, out_dir, formats, paper, workers or default_jobs()):
+        _report(report, result)
+        if result.error:
+            manifest.forget(result.job.stem)
+        else:
+            manifest.record(result.job.stem, keys[result.job.stem], result.files)
+        results.append(result)
+    manifest.save()
+    order = {j.stem: i for i, j in enumerate(jobs)}
+    return sorted(results, key=lambda r: order[r.job.stem])
+
+
+def _report(report: Callable[[Result], None] | None, result: Result) -> None:
+    if report:
+        report(result)
+
+
+def _execute_all(
+    todo: list[Job], out_dir: Path, formats: tuple[str, ...], paper: str, workers: int
+):
+    """Yield results as jobs finish: in this process for one job, else in a worker pool."""
+    if not todo:
+        return
+    if len(todo) == 1:
+        yield render_job(todo[0], out_dir, formats, paper)
+        return
+    size = min(workers, len(todo))
+    with ProcessPoolExecutor(max_workers=size, initializer=_start_worker) as pool:
+        futures = [pool.submit(_work, job, out_dir, formats, paper) for job in todo]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def index_is_fresh(manifest: Manifest, dataset: Dataset, out_dir: Path) -> tuple[bool, str]:
+    """Whether the index reflects the current data, code and set of rendered files."""
+    present = sorted(p.name for p in out_dir.glob("*.html") if p.name != "index.html")
+    present += sorted(p.name for p in out_dir.glob("*.pdf"))
+    key = job_key(config.ACTOR_NOTEBOOK, {"files": present}, dataset.version, {})
+    return manifest.is_fresh(INDEX, key), key
+
+
+def update_index(dataset: Dataset, out_dir: Path, force: bool = False) -> bool:
+    """Rewrite ``index.html`` when anything it shows changed; True when it was written."""
+    from russian_views.index import write_index
+
+    manifest = Manifest(out_dir)
+    fresh, key = index_is_fresh(manifest, dataset, out_dir)
+    if fresh and not force:
+        return False
+    manifest.record(INDEX, key, [write_index(dataset, out_dir)])
+    manifest.save()
+    return True
+
+
+def progress_reporter(total: int) -> tuple[Callable[[Result], None], Callable[[], None]]:
+    """A bar on a terminal, else one line per finished briefing; and a closer."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="briefing", file=sys.stderr, leave=False)
+
+        def tick(result: Result) -> None:
+            bar.set_postfix_str(result.job.stem)
+            bar.update(1)
+            if result.error:
+                bar.write(_line(result), file=sys.stderr)
+
+        return tick, bar.close
+    return (lambda r: print(_line(r), file=sys.stderr)), (lambda: None)
+
+
+def _line(result: Result) -> str:
+    if result.cached:
+        status = "cached"
+    elif result.error:
+        status = f"FAILED: {result.error}"
+    else:
+        status = "rendered"
+    return f"{result.job.stem:<24} {result.seconds:5.1f}s  {status}"
+
+
+def summary(results: list[Result]) -> str:
+    """``5 rendered, 0 cached, 0 failed`` plus the failures, one per line."""
+    rendered = sum(1 for r in results if not r.cached and not r.error)
+    cached = sum(1 for r in results if r.cached)
+    failed = [r for r in results if r.error]
+    lines = [f"{rendered} rendered, {cached} cached, {len(failed)} failed"]
+    lines += [f"  failed: {r.job.stem}: {r.error}" for r in failed]
+    return "\n".join(lines)

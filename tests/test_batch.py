@@ -1,0 +1,59 @@
+"""The batch renderer: warm, reused kernels give the same bytes as a briefing rendered alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from russian_views import batch, render
+from russian_views.render import Result
+
+
+def test_batch_on_a_reused_kernel_is_byte_identical_to_a_lone_render(dataset, tmp_path: Path):
+    jobs = [
+        render.actor_job(dataset, "north-korea"),
+        render.actor_job(dataset, "china"),
+        render.overview_job(dataset),
+    ]
+    # One worker: china and the overview run on the kernel north-korea already used.
+    results = batch.render_batch(jobs, dataset, tmp_path / "batch", ("html", "pdf"), workers=1)
+    assert [r.error for r in results] == [None, None, None]
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    assert render.render_job(jobs[1], alone, ("html", "pdf"), "A4").error is None
+    for ext in ("ipynb", "html", "pdf"):
+        assert (tmp_path / "batch" / f"china.{ext}").read_bytes() == (
+            alone / f"china.{ext}"
+        ).read_bytes(), ext
+
+
+def test_two_renders_give_the_same_bytes(rendered: Path, dataset, tmp_path: Path):
+    job = render.actor_job(dataset, "north-korea")
+    assert render.render_job(job, tmp_path, ("html", "pdf"), "A4").error is None
+    for ext in ("ipynb", "html", "pdf"):
+        assert (tmp_path / f"north-korea.{ext}").read_bytes() == (
+            rendered / f"north-korea.{ext}"
+        ).read_bytes(), ext
+
+
+def test_a_failed_briefing_does_not_stop_the_others(dataset, tmp_path: Path):
+    bad = render.Job("bad", render.config.ACTOR_NOTEBOOK, {"actor": "narnia"}, "bad")
+    good = render.actor_job(dataset, "china")
+    results = batch.render_batch([bad, good], dataset, tmp_path, ("html",), workers=2)
+    assert "ParameterError: unknown actor 'narnia'" in results[0].error
+    assert results[1].error is None and (tmp_path / "china.html").exists()
+    assert not (tmp_path / "bad.html").exists()
+    assert "1 rendered, 0 cached, 1 failed" in batch.summary(results)
+    assert "failed: bad: bad: cell 3 raised ParameterError" in batch.summary(results)
+
+
+def test_progress_lines_when_not_a_terminal(capsys):
+    tick, close = batch.progress_reporter(2)
+    job = render.Job("china", Path("x.ipynb"), {}, "t")
+    tick(Result(job, 1.25))
+    tick(Result(job, 0.0, cached=True))
+    close()
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "china                      1.2s  rendered",
+        "china                      0.0s  cached",
+    ]

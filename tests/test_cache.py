@@ -1,0 +1,89 @@
+"""The content-hash cache: unchanged briefings are not rendered again; any change re-renders."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from russian_views import batch, render
+from russian_views.cache import MANIFEST, Manifest, job_key
+from russian_views.data import load_dataset
+
+from .conftest import edit_csv
+
+
+@pytest.fixture
+def cached_folder(rendered: Path, tmp_path: Path) -> Path:
+    """A copy of the session's rendered folder (manifest included)."""
+    target = tmp_path / "reports"
+    shutil.copytree(rendered, target)
+    return target
+
+
+def _jobs(dataset):
+    return [render.actor_job(dataset, "north-korea"), render.overview_job(dataset)]
+
+
+def test_unchanged_inputs_are_taken_from_the_cache(cached_folder: Path, dataset):
+    before = {p.name: p.read_bytes() for p in cached_folder.iterdir()}
+    results = batch.render_batch(_jobs(dataset), dataset, cached_folder, ("html", "pdf"))
+    assert [r.cached for r in results] == [True, True]
+    assert {p.name: p.read_bytes() for p in cached_folder.iterdir()} == before
+
+
+def test_force_renders_again(cached_folder: Path, dataset):
+    results = batch.render_batch(
+        _jobs(dataset)[:1], dataset, cached_folder, ("html", "pdf"), force=True
+    )
+    assert not results[0].cached and results[0].error is None
+
+
+def test_a_deleted_output_is_rendered_again(cached_folder: Path, dataset):
+    (cached_folder / "overview.pdf").unlink()
+    results = batch.render_batch(_jobs(dataset), dataset, cached_folder, ("html", "pdf"))
+    assert [r.cached for r in results] == [True, False]
+    assert (cached_folder / "overview.pdf").exists()
+
+
+def test_other_formats_or_paper_are_other_keys(dataset):
+    job = render.actor_job(dataset, "china")
+    keys = {
+        job_key(job.notebook, job.parameters, dataset.version, o)
+        for o in [
+            {"formats": ["html"], "paper": "A4"},
+            {"formats": ["html", "pdf"], "paper": "A4"},
+            {"formats": ["html", "pdf"], "paper": "Letter"},
+        ]
+    }
+    assert len(keys) == 3
+
+
+def test_changing_one_data_row_changes_every_key(data_copy: Path, dataset):
+    edit_csv(data_copy / "events.csv", "Shooting at the DMZ", "Shooting in the DMZ")
+    changed = load_dataset(data_copy)
+    for make in (lambda d: render.actor_job(d, "north-korea"), render.overview_job):
+        old, new = make(dataset), make(changed)
+        assert job_key(old.notebook, old.parameters, dataset.version, {}) != job_key(
+            new.notebook, new.parameters, changed.version, {}
+        )
+
+
+def test_a_corrupt_manifest_means_render_everything(tmp_path: Path):
+    (tmp_path / MANIFEST).write_text("{not json", "utf-8")
+    assert Manifest(tmp_path).entries == {}
+
+
+def test_failed_renders_are_not_recorded(dataset, tmp_path: Path):
+    bad = render.Job("bad", render.config.ACTOR_NOTEBOOK, {"actor": "narnia"}, "bad")
+    batch.render_batch([bad], dataset, tmp_path, ("html",))
+    assert "bad" not in json.loads((tmp_path / MANIFEST).read_text("utf-8"))
+
+
+def test_index_is_rewritten_only_when_something_changed(cached_folder: Path, dataset):
+    assert batch.update_index(dataset, cached_folder) is True
+    assert batch.update_index(dataset, cached_folder) is False
+    (cached_folder / "overview.pdf").unlink()
+    assert batch.update_index(dataset, cached_folder) is True
