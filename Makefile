@@ -24,18 +24,21 @@ briefings: $(STAMP) ## Render every briefing (HTML + PDF), the overview and the 
 	$(BIN)/russian-views render --all
 
 test: $(STAMP) ## Run the test suite (lint included)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## Check code style with ruff
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 format: $(STAMP) ## Format the code with ruff
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff format src tests benchmarks
 
 datapackage: $(STAMP) ## Regenerate data/datapackage.json from schema.yml and the codebook
 	$(BIN)/russian-views datapackage
+
+bench: $(STAMP) ## Time plain papermill + nbconvert against russian-views, and data at 10x/100x
+	$(BIN)/python benchmarks/render_bench.py
 
 clean: ## Remove rendered reports (keeps reports/README.md)
 	find reports -mindepth 1 ! -name README.md -delete

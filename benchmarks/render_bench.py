@@ -1,0 +1,211 @@
+"""Render benchmark: the plain papermill + nbconvert command lines against russian-views.
+
+Run with ``make bench`` (or ``.venv/bin/python benchmarks/render_bench.py``). In one run it
+times, as medians over ``--repeat`` runs, for HTML only and for HTML + PDF:
+
+  (a) the plain loop: ``papermill`` then ``jupyter nbconvert`` for each briefing;
+  (b) ``russian-views render --all --force``;
+  (c) an unchanged re-run of ``russian-views render --all`` (the cache);
+  (d) one briefing after a parameter change (a new ``--since``);
+
+and prints the ratio a/b. It then times loading + validating the data, and the full HTML
+render, with synthetic data scaled to 10x and 100x the claims, events, expectations and
+signposts (generated in a temporary folder, never committed). Every command runs as a
+fresh process, as a user would run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from russian_views import config
+from russian_views.data import load_dataset
+
+BIN = Path(sys.executable).parent
+ACTORS = ["north-korea", "south-korea", "united-states", "china"]
+SCALED = {
+    "claims": "claim_id",
+    "events": "event_id",
+    "expectations": "expectation_id",
+    "signposts": "signpost_id",
+}
+TARGETS = {
+    "speed-up a/b (HTML + PDF)": (">=", 5.0),
+    "unchanged re-run": ("<", 1.0),
+    "one briefing after a parameter change": ("<", 2.5),
+    "load + validate at 100x": ("<", 2.0),
+    "render at 100x / 1x": ("<=", 2.0),
+}
+
+
+def run(*args: str | Path, env: dict | None = None) -> None:
+    """Run a command to completion, failing loudly."""
+    result = subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, env=env, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"command failed: {' '.join(map(str, args))}\n{result.stderr[-2000:]}")
+
+
+def timed(action: Callable[[], None]) -> float:
+    """Seconds one call takes."""
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def median_of(repeat: int, action: Callable[[int], None]) -> float:
+    """Median seconds over ``repeat`` calls (each call gets its run number)."""
+    return statistics.median(timed(lambda i=i: action(i)) for i in range(repeat))
+
+
+def plain_loop(out: Path, formats: list[str]) -> None:
+    """What a user without our CLI runs: papermill, then nbconvert, per briefing."""
+    runs = [(config.ACTOR_NOTEBOOK, ["-p", "actor", a], a) for a in ACTORS]
+    runs.append((config.OVERVIEW_NOTEBOOK, [], "overview"))
+    for notebook, params, stem in runs:
+        executed = out / f"{stem}.ipynb"
+        run(BIN / "papermill", notebook, executed, *params, "--no-progress-bar")
+        for fmt in formats:
+            run(
+                BIN / "jupyter",
+                "nbconvert",
+                "--to",
+                f"briefing_{fmt}",
+                executed,
+                "--output-dir",
+                out,
+            )
+
+
+def ours(*args: str | Path, env: dict | None = None) -> None:
+    """The russian-views command."""
+    run(BIN / "russian-views", *args, env=env)
+
+
+def scaled_data(factor: int, target: Path) -> Path:
+    """A copy of data/ with the coded tables repeated ``factor`` times under new ids."""
+    shutil.copytree(config.DATA_DIR, target)
+    for table, key in SCALED.items():
+        path = target / f"{table}.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        fields = list(rows[0])
+        out = []
+        for copy in range(factor):
+            for row in rows:
+                new = dict(row)
+                new[key] = f"{row[key][0]}{copy * 10_000 + int(row[key][1:]):06d}"
+                if table == "signposts":
+                    ref = row["expectation_ref"]
+                    new["expectation_ref"] = f"x{copy * 10_000 + int(ref[1:]):06d}"
+                out.append(new)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(out)
+    return target
+
+
+def bench_formats(root: Path, fmt: str, repeat: int) -> dict[str, float]:
+    """(a)-(d) for one format list."""
+    formats = fmt.split(",")
+    out = root / f"ours-{fmt}"
+    plain = root / f"plain-{fmt}"
+    plain.mkdir()
+    return {
+        "a": median_of(repeat, lambda _i: plain_loop(plain, formats)),
+        "b": median_of(
+            repeat, lambda _i: ours("render", "--all", "--force", "--format", fmt, "--out", out)
+        ),
+        "c": median_of(repeat, lambda _i: ours("render", "--all", "--format", fmt, "--out", out)),
+        "d": median_of(
+            repeat,
+            lambda i: ours(
+                "render",
+                "--actor",
+                "china",
+                "--since",
+                str(2009 + i),
+                "--format",
+                fmt,
+                "--out",
+                out,
+            ),
+        ),
+    }
+
+
+def bench_scale(root: Path, repeat: int) -> dict[int, tuple[float, float]]:
+    """Load + validate (in process) and full HTML render (fresh process) at 1x, 10x, 100x."""
+    results = {}
+    for factor in (1, 10, 100):
+        data = config.DATA_DIR if factor == 1 else scaled_data(factor, root / f"data-{factor}x")
+        load = statistics.median(timed(lambda d=data: load_dataset(d)) for _ in range(repeat))
+        env = {**os.environ, "RUSSIAN_VIEWS_DATA": str(data)}
+        out = root / f"render-{factor}x"
+        render = median_of(
+            repeat,
+            lambda _i, e=env, o=out: ours(
+                "render", "--all", "--force", "--format", "html", "--out", o, env=e
+            ),
+        )
+        results[factor] = (load, render)
+    return results
+
+
+def verdict(name: str, value: float) -> str:
+    op, limit = TARGETS[name]
+    ok = {">=": value >= limit, "<": value < limit, "<=": value <= limit}[op]
+    return f"{name:<40} {value:8.2f}   target {op} {limit:<5} {'met' if ok else 'MISSED'}"
+
+
+def main() -> None:
+    """Run everything and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} cores, medians of {args.repeat} runs\n", flush=True)
+    with tempfile.TemporaryDirectory(prefix="rv-bench-") as tmp:
+        root = Path(tmp)
+        timings = {}
+        for fmt in ("html", "html,pdf"):
+            timings[fmt] = t = bench_formats(root, fmt, args.repeat)
+            print(
+                f"[{fmt}]  (a) plain loop {t['a']:6.2f}s   (b) render --all --force "
+                f"{t['b']:6.2f}s   ratio a/b {t['a'] / t['b']:4.1f}x\n"
+                f"{'':{len(fmt) + 4}}(c) unchanged re-run {t['c']:5.2f}s   "
+                f"(d) one briefing, new parameter {t['d']:5.2f}s",
+                flush=True,
+            )
+        scale = bench_scale(root, args.repeat)
+    print("\ndata scale   load+validate   full HTML render")
+    for factor, (load, render) in scale.items():
+        print(f"{factor:>5}x       {load:8.3f}s      {render:8.2f}s")
+    full = timings["html,pdf"]
+    print(
+        "\n"
+        + "\n".join(
+            [
+                verdict("speed-up a/b (HTML + PDF)", full["a"] / full["b"]),
+                verdict("unchanged re-run", full["c"]),
+                verdict("one briefing after a parameter change", full["d"]),
+                verdict("load + validate at 100x", scale[100][0]),
+                verdict("render at 100x / 1x", scale[100][1] / scale[1][1]),
+            ]
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
