@@ -20,8 +20,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the package with everything it needs
 
-briefings: $(STAMP) ## Render every briefing (HTML + PDF), the overview and the index into reports/
-	$(BIN)/russian-views render --all
+briefings: $(STAMP) ## Render every briefing (HTML + PDF), the overview and the index into reports/ (CONFIG=briefings.yml for the batch file)
+	$(BIN)/russian-views render $(if $(CONFIG),--config $(CONFIG),--all)
 
 test: $(STAMP) ## Run the test suite (lint included)
 	$(BIN)/ruff check src tests benchmarks

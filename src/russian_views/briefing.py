@@ -18,7 +18,7 @@ import pandas as pd
 from russian_views import charts, queries
 from russian_views import markup as m
 from russian_views.data import Dataset, load_dataset
-from russian_views.params import Period, resolve_actor, resolve_period
+from russian_views.params import Options, Period, resolve_actor, resolve_options, resolve_period
 
 MOSCOW, REVIEWER = "moscow", "reviewer"
 HOW_TO_READ = (
@@ -146,6 +146,11 @@ class ActorBriefing(Briefing):
     """“Russian views of X”: the sections of ``notebooks/actor_briefing.ipynb``."""
 
     actor_id: str = ""
+    options: Options | None = None
+
+    def __post_init__(self) -> None:
+        if self.options is None:
+            self.options = resolve_options(self.dataset)
 
     @classmethod
     def from_parameters(
@@ -153,12 +158,27 @@ class ActorBriefing(Briefing):
         actor: object,
         since: object = None,
         until: object = None,
+        themes: object = None,
+        views: object = None,
+        detail: object = None,
+        edition: object = None,
         dataset: Dataset | None = None,
     ) -> ActorBriefing:
         """Validate the notebook's parameters (one-line errors naming valid choices)."""
         dataset = dataset or load_dataset()
-        actor_id = resolve_actor(actor, dataset)
-        return cls(dataset=dataset, period=resolve_period(since, until, dataset), actor_id=actor_id)
+        return cls(
+            dataset=dataset,
+            period=resolve_period(since, until, dataset),
+            actor_id=resolve_actor(actor, dataset),
+            options=resolve_options(dataset, themes, views, detail, edition),
+        )
+
+    def _select(self, view: str, **filters) -> pd.DataFrame:
+        """Claims in the period for one voice, cut to the chosen themes (none if voice is off)."""
+        claims = queries.select_claims(
+            self.dataset, self.period, views=[view], themes=self.options.themes, **filters
+        )
+        return claims if view in self.options.views else claims.iloc[0:0]
 
     @property
     def title(self) -> str:
@@ -168,12 +188,12 @@ class ActorBriefing(Briefing):
     @cached_property
     def claims(self) -> pd.DataFrame:
         """Moscow's claims about the actor's family in the period."""
-        return queries.claims_about(self.dataset, self.actor_id, self.period, views=[MOSCOW])
+        return self._select(MOSCOW, subjects=queries.family(self.dataset, self.actor_id))
 
     @cached_property
     def reviewer_claims(self) -> pd.DataFrame:
         """The reviewer's judgments about the actor, plus those about the book as a whole."""
-        reviewer = queries.select_claims(self.dataset, self.period, views=[REVIEWER])
+        reviewer = self._select(REVIEWER)
         members = queries.family(self.dataset, self.actor_id)
         general = reviewer["home_id"] == "russia"
         about = reviewer["subject_id"].isin(members) | reviewer["counterpart_id"].isin(members)
@@ -187,12 +207,15 @@ class ActorBriefing(Briefing):
     @cached_property
     def relations(self) -> pd.DataFrame:
         """Moscow's claims relating the actor to others."""
-        return queries.relations(self.dataset, self.actor_id, self.period)
+        relations = queries.relations(self.dataset, self.actor_id, self.period)
+        keep = relations["theme"].isin(self.options.themes) & (MOSCOW in self.options.views)
+        return relations[keep]
 
     @cached_property
     def expectations(self) -> pd.DataFrame:
-        """Expectations about the actor whose horizon reaches the period."""
-        return queries.expectations_about(self.dataset, self.actor_id, self.period)
+        """Expectations about the actor whose horizon reaches the period, in the chosen voices."""
+        expectations = queries.expectations_about(self.dataset, self.actor_id, self.period)
+        return expectations[expectations["view"].isin(self.options.views)]
 
     @cached_property
     def signposts(self) -> pd.DataFrame:
@@ -202,7 +225,7 @@ class ActorBriefing(Briefing):
     @cached_property
     def wants(self) -> pd.DataFrame:
         """What Moscow wants from or for the actor: prescriptions about it or relating to it."""
-        pres = queries.select_claims(self.dataset, self.period, views=[MOSCOW])
+        pres = self._select(MOSCOW)
         pres = pres[pres["claim_kind"] == "prescription"]
         members = queries.family(self.dataset, self.actor_id)
         return pres[pres["subject_id"].isin(members) | pres["counterpart_id"].isin(members)]
@@ -216,7 +239,21 @@ class ActorBriefing(Briefing):
             "The Asan Forum reports an authoritative Russian book on the Korean Peninsula — "
             "and what Moscow wants to happen next."
         )
-        return self.meta_block(self.title, dek)
+        return m.join([self.meta_block(self.title, dek), self._options_line()])
+
+    def _options_line(self) -> m.Html:
+        """Which cut of the data this is, when it is not the whole of it."""
+        o = self.options
+        parts = []
+        if o.themes != tuple(self.dataset.codes("theme")):
+            parts.append("themes: " + ", ".join(self.label("theme", t) for t in o.themes))
+        if len(o.views) == 1:
+            parts.append(f"only {self.label('view', o.views[0])}")
+        if o.detail == "summary":
+            parts.append("summary (the full briefing has every section)")
+        if o.edition != "reader":
+            parts.append(f"{o.edition} edition")
+        return m.note("This cut: " + "; ".join(parts) + ".") if parts else m.Html("")
 
     def key_judgments(self) -> list[str]:
         """3–5 judgments summarising the coded record, each with its citations."""
@@ -431,8 +468,25 @@ class ActorBriefing(Briefing):
             "The reviewer adds no judgment of their own on this actor in this period.",
         )
 
+    def questions(self, section: str) -> m.Html:
+        """Discussion questions after a section (student and instructor editions)."""
+        from russian_views import teaching
+
+        return teaching.questions(self, section)
+
+    def answers(self, section: str) -> m.Html:
+        """Suggested answers drawn from the data (instructor edition)."""
+        from russian_views import teaching
+
+        return teaching.answers(self, section)
+
     def passages(self) -> m.Html:
-        """Every passage this briefing cites, in full."""
+        """Every passage the briefing's sections cite (the summary's only), in full."""
+        if self.options.detail == "summary":
+            bottom = pd.DataFrame(
+                m.cited_in(str(self.bottom_line())), columns=queries.CITATION_COLUMNS
+            )
+            return self.passages_for(bottom, self.expectations, self.signposts, self.wants)
         return self.passages_for(
             self.claims,
             self.reviewer_claims,

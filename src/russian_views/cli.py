@@ -63,6 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="only report whether the committed file is current (exit 1 if not)",
     )
     _add_render(sub)
+    params = sub.add_parser(
+        "params",
+        help="list a notebook's parameters with types, defaults and allowed values",
+        description="Read the parameters from the notebook's cell tagged 'parameters' "
+        "(papermill's inspect_notebook) and say what each accepts.",
+    )
+    params.add_argument(
+        "notebook",
+        nargs="?",
+        default="actor_briefing",
+        help="a notebook name in notebooks/ (actor_briefing, overview, …) or a path",
+    )
     return parser
 
 
@@ -84,8 +96,30 @@ def _add_render(sub: argparse._SubParsersAction) -> None:
         "--all", action="store_true", help="every actor briefing, the overview and the index"
     )
     which.add_argument("--overview", action="store_true", help="the overview only")
+    which.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="a batch file of named parameter sets (see briefings.yml)",
+    )
     render.add_argument("--since", metavar="YEAR", help="first year (default: first in the data)")
     render.add_argument("--until", metavar="YEAR", help="last year (default: last in the data)")
+    render.add_argument(
+        "--themes",
+        metavar="LIST",
+        help="comma-separated codebook themes, e.g. sanctions,nuclear (default: all)",
+    )
+    render.add_argument(
+        "--views", choices=["both", "moscow", "reviewer"], help="whose statements (default: both)"
+    )
+    render.add_argument(
+        "--detail", choices=["full", "summary"], help="full briefing or two-page summary"
+    )
+    render.add_argument(
+        "--edition",
+        choices=["reader", "student", "instructor"],
+        help="student adds discussion questions; instructor adds suggested answers",
+    )
     render.add_argument(
         "--format",
         default="html,pdf",
@@ -169,12 +203,17 @@ def cmd_render(args: argparse.Namespace) -> int:
     formats = render.parse_formats(args.format)
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs must be 1 or more, not {args.jobs}")
-    if args.all:
+    options = {k: getattr(args, k) for k in ("themes", "views", "detail", "edition")}
+    if args.config:
+        from russian_views.plan import load_plan
+
+        jobs = load_plan(args.config, dataset)
+    elif args.all:
         jobs = render.all_jobs(dataset, args.since, args.until)
     elif args.overview:
         jobs = [render.overview_job(dataset, args.since, args.until)]
     else:
-        jobs = [render.actor_job(dataset, args.actor, args.since, args.until)]
+        jobs = [render.actor_job(dataset, args.actor, args.since, args.until, **options)]
     tick, close = batch.progress_reporter(len(jobs))
     try:
         results = batch.render_batch(
@@ -195,11 +234,34 @@ def cmd_render(args: argparse.Namespace) -> int:
     return EXIT_FAILED if any(r.error for r in results) else EXIT_OK
 
 
+def cmd_params(args: argparse.Namespace) -> int:
+    """Print each parameter of a notebook: name, type, default, allowed values, help."""
+    import papermill
+
+    from russian_views.data import load_dataset
+    from russian_views.params import allowed_values
+
+    path = Path(args.notebook)
+    if not path.exists():
+        path = config.NOTEBOOKS_DIR / f"{args.notebook.removesuffix('.ipynb')}.ipynb"
+    if not path.exists():
+        names = ", ".join(sorted(p.stem for p in config.NOTEBOOKS_DIR.glob("*.ipynb")))
+        raise ParameterError(f"no notebook {args.notebook!r}; choose one of: {names}")
+    allowed = allowed_values(load_dataset())
+    print(f"{path.name} parameters (papermill -p NAME VALUE, or russian-views render --NAME):")
+    for name, info in papermill.inspect_notebook(str(path)).items():
+        kind, values = allowed.get(name, (info["inferred_type_name"], "any"))
+        print(f"\n  {name} ({kind}, default {info['default']})\n    {info['help']}")
+        print(f"    allowed: {values}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "actors": cmd_actors,
     "validate": cmd_validate,
     "datapackage": cmd_datapackage,
     "render": cmd_render,
+    "params": cmd_params,
 }
 
 

@@ -8,6 +8,7 @@ each value passes through :func:`esc` (so ``<script>`` in a claim shows as text 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -53,6 +54,14 @@ def tag(name: str, content: str = "", **attrs: object) -> str:
 def anchor_id(source_id: str, paragraph: int, sentence: int) -> str:
     """Id of a passage in the cited-passages appendix."""
     return f"src-{source_id}-p{int(paragraph)}-s{int(sentence)}"
+
+
+_ANCHOR = re.compile(r'href="#src-([a-z0-9-]+?)-p(\d+)-s(\d+)"')
+
+
+def cited_in(html: str) -> list[tuple[str, int, int]]:
+    """The (source, paragraph, sentence) of every citation link in built HTML."""
+    return [(s, int(p), int(n)) for s, p, n in _ANCHOR.findall(html)]
 
 
 def cite(source_id: str, paragraph: int, sentence: int) -> str:

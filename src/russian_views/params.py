@@ -87,3 +87,114 @@ def resolve_period(since: object, until: object, dataset: Dataset) -> Period:
     if period.until < span.since or period.since > span.until:
         raise ParameterError(f"the period {period} lies outside the data, which covers {span}")
     return period
+
+
+VIEWS = ("moscow", "reviewer")
+DETAILS = ("full", "summary")
+EDITIONS = ("reader", "student", "instructor")
+
+
+def _items(value: object) -> list[str]:
+    """A list parameter given as a list, or as a comma-separated string (papermill ``-p``)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if str(v).strip()]
+    raise ParameterError(f"expected a list or a comma-separated string, not {value!r}")
+
+
+def resolve_themes(value: object, dataset: Dataset) -> tuple[str, ...]:
+    """Codebook themes to include; empty or ``all`` means every theme."""
+    valid = dataset.codes("theme")
+    wanted = _items(value)
+    if not wanted or wanted == ["all"]:
+        return tuple(valid)
+    unknown = [t for t in wanted if t not in valid]
+    if unknown:
+        hint = difflib.get_close_matches(unknown[0], valid, n=1)
+        suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+        raise ParameterError(
+            f"unknown theme {unknown[0]!r}{suggestion}; choose from: all, {', '.join(valid)}"
+        )
+    return tuple(t for t in valid if t in wanted)
+
+
+def resolve_views(value: object) -> tuple[str, ...]:
+    """Whose statements to show: ``moscow``, ``reviewer`` or both (the default)."""
+    wanted = _items(value)
+    if not wanted or wanted == ["both"]:
+        return VIEWS
+    unknown = [v for v in wanted if v not in VIEWS]
+    if unknown:
+        raise ParameterError(f"unknown view {unknown[0]!r}; choose from: moscow, reviewer, both")
+    return tuple(v for v in VIEWS if v in wanted)
+
+
+def resolve_choice(name: str, value: object, choices: tuple[str, ...]) -> str:
+    """One of a fixed set of words (the first is the default)."""
+    text = str(value).strip().lower() if value is not None else ""
+    if not text:
+        return choices[0]
+    if text not in choices:
+        raise ParameterError(f"unknown {name} {value!r}; choose from: {', '.join(choices)}")
+    return text
+
+
+@dataclass(frozen=True)
+class Options:
+    """How an actor briefing is cut: themes, voices, length and edition."""
+
+    themes: tuple[str, ...]
+    views: tuple[str, ...] = VIEWS
+    detail: str = DETAILS[0]
+    edition: str = EDITIONS[0]
+
+    def suffix(self, all_themes: tuple[str, ...]) -> str:
+        """The part of a file name that records every non-default choice."""
+        parts = []
+        if self.themes != all_themes:
+            parts.append("+".join(self.themes))
+        if self.views != VIEWS:
+            parts.append("+".join(self.views))
+        parts += [
+            v
+            for v, default in ((self.detail, DETAILS[0]), (self.edition, EDITIONS[0]))
+            if v != default
+        ]
+        return "".join(f"_{p}" for p in parts)
+
+
+def resolve_options(
+    dataset: Dataset,
+    themes: object = None,
+    views: object = None,
+    detail: object = None,
+    edition: object = None,
+) -> Options:
+    """Validated briefing options (one-line ParameterError otherwise)."""
+    return Options(
+        themes=resolve_themes(themes, dataset),
+        views=resolve_views(views),
+        detail=resolve_choice("detail", detail, DETAILS),
+        edition=resolve_choice("edition", edition, EDITIONS),
+    )
+
+
+def allowed_values(dataset: Dataset) -> dict[str, tuple[str, str]]:
+    """Type and allowed values of every notebook parameter, for ``russian-views params``."""
+    span = data_years(dataset)
+    actors = ", ".join(briefing_actors(dataset)["actor_id"]) + " (or a name or alias)"
+    years = ("int", f"a year from {span.since} to {span.until}; None: the whole record")
+    return {
+        "actor": ("str", actors),
+        "actor_a": ("str", actors),
+        "actor_b": ("str", actors),
+        "since": years,
+        "until": years,
+        "themes": ("str or list", "all, or any of: " + ", ".join(dataset.codes("theme"))),
+        "views": ("str", "both, moscow, reviewer"),
+        "detail": ("str", ", ".join(DETAILS)),
+        "edition": ("str", ", ".join(EDITIONS)),
+    }

@@ -18,7 +18,14 @@ from russian_views import config, queries
 from russian_views.atomic import write_atomic
 from russian_views.data import Dataset
 from russian_views.errors import ParameterError, RenderError
-from russian_views.params import Period, briefing_actors, data_years, resolve_actor, resolve_period
+from russian_views.params import (
+    Period,
+    briefing_actors,
+    data_years,
+    resolve_actor,
+    resolve_options,
+    resolve_period,
+)
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -68,14 +75,35 @@ def _period_suffix(period: Period, dataset: Dataset) -> str:
     return "" if period == data_years(dataset) else f"_{period.since}-{period.until}"
 
 
-def actor_job(dataset: Dataset, actor: object, since: object = None, until: object = None) -> Job:
-    """A validated job for one actor briefing (raises ParameterError before any file is touched)."""
+def actor_job(
+    dataset: Dataset,
+    actor: object,
+    since: object = None,
+    until: object = None,
+    **options: object,
+) -> Job:
+    """A validated job for one actor briefing (raises ParameterError before any file is touched).
+
+    ``options`` are the notebook's other parameters: themes, views, detail, edition. The
+    file stem records every non-default choice, so renders never overwrite each other.
+    """
     actor_id = resolve_actor(actor, dataset)
     period = resolve_period(since, until, dataset)
+    cut = resolve_options(dataset, **options)
+    all_themes = tuple(dataset.codes("theme"))
+    parameters = {
+        "actor": actor_id,
+        "since": period.since,
+        "until": period.until,
+        "themes": "all" if cut.themes == all_themes else ",".join(cut.themes),
+        "views": "both" if len(cut.views) > 1 else cut.views[0],
+        "detail": cut.detail,
+        "edition": cut.edition,
+    }
     return Job(
-        stem=actor_id + _period_suffix(period, dataset),
+        stem=actor_id + _period_suffix(period, dataset) + cut.suffix(all_themes),
         notebook=config.ACTOR_NOTEBOOK,
-        parameters={"actor": actor_id, "since": period.since, "until": period.until},
+        parameters=parameters,
         title=queries.briefing_title(dataset, actor_id),
     )
 
