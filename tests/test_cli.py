@@ -99,3 +99,26 @@ def test_validate_passes_on_the_real_data(capsys):
 def test_datapackage_check_reports_current(capsys):
     assert main(["datapackage", "--check"]) == 0
     assert "current" in capsys.readouterr().out
+
+
+def test_params_lists_each_parameter_with_allowed_values(capsys):
+    assert main(["params"]) == 0
+    out = capsys.readouterr().out
+    for name in ["actor", "since", "until", "themes", "views", "detail", "edition"]:
+        assert f"\n  {name} (" in out
+    assert "allowed: reader, student, instructor" in out
+    assert main(["params", "overview"]) == 0
+
+
+def test_params_of_an_unknown_notebook_exits_2(capsys):
+    assert main(["params", "nope"]) == EXIT_BAD_INPUT
+    assert "no notebook 'nope'; choose one of: actor_briefing" in capsys.readouterr().err
+
+
+def test_bad_batch_file_exits_2_and_writes_nothing(tmp_path: Path, capsys):
+    plan = tmp_path / "b.yml"
+    plan.write_text("briefings:\n  - name: x\n    actors: narnia\n", "utf-8")
+    out = tmp_path / "reports"
+    assert exit_code(["render", "--config", str(plan), "--out", str(out)]) == EXIT_BAD_INPUT
+    assert "entry 1 (x): unknown actor 'narnia'" in capsys.readouterr().err
+    assert not out.exists()

@@ -73,3 +73,52 @@ def test_years_as_strings_are_accepted(dataset):
 def test_bad_periods_are_refused_in_one_line(dataset, since, until, message):
     with pytest.raises(ParameterError, match=message):
         resolve_period(since, until, dataset)
+
+
+def test_themes_accept_a_list_or_a_comma_string_and_keep_codebook_order(dataset):
+    from russian_views.params import resolve_themes
+
+    assert resolve_themes("sanctions, nuclear", dataset) == ("nuclear", "sanctions")
+    assert resolve_themes(["nuclear"], dataset) == ("nuclear",)
+    assert resolve_themes("all", dataset) == tuple(dataset.codes("theme"))
+
+
+def test_unknown_theme_suggests_and_lists_the_codebook(dataset):
+    from russian_views.params import resolve_themes
+
+    with pytest.raises(
+        ParameterError, match="unknown theme 'sanction' \\(did you mean 'sanctions'"
+    ):
+        resolve_themes("sanction", dataset)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, ("moscow", "reviewer")),
+        ("both", ("moscow", "reviewer")),
+        ("reviewer", ("reviewer",)),
+    ],
+)
+def test_views(value, expected):
+    from russian_views.params import resolve_views
+
+    assert resolve_views(value) == expected
+
+
+def test_bad_view_detail_edition_are_refused():
+    from russian_views.params import DETAILS, resolve_choice, resolve_views
+
+    with pytest.raises(ParameterError, match="unknown view 'kremlin'"):
+        resolve_views("kremlin")
+    with pytest.raises(ParameterError, match="unknown detail 'short'; choose from: full, summary"):
+        resolve_choice("detail", "short", DETAILS)
+
+
+def test_option_suffix_names_every_non_default_choice(dataset):
+    from russian_views.params import resolve_options
+
+    everything = tuple(dataset.codes("theme"))
+    assert resolve_options(dataset).suffix(everything) == ""
+    cut = resolve_options(dataset, "sanctions,nuclear", "moscow", "summary", "student")
+    assert cut.suffix(everything) == "_nuclear+sanctions_moscow_summary_student"
