@@ -11,11 +11,13 @@ A test renders a briefing in a batch and alone and compares the bytes.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 import sys
 import threading
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from russian_views import config
@@ -30,6 +32,7 @@ WARM_UP = (
 )
 RESET = "get_ipython().reset(new_session=True, aggressive=False)"
 INDEX = "index"
+LOCK = ".russian-views.lock"
 
 _kernel = None  # this worker process's warm kernel manager
 
@@ -72,14 +75,19 @@ def _stop_kernel() -> None:
 
 
 def _start_worker() -> None:
-    """Pool initializer: warm this worker's kernel and do the slow imports once."""
-    import atexit
+    """Pool initializer: warm this worker's kernel and do the slow imports once.
+
+    Workers ignore Ctrl-C: the parent handles it and terminates them, and their kernels
+    stop with them (ipykernel exits when its parent process goes).
+    """
+    from multiprocessing.util import Finalize
 
     import russian_views.exporters  # noqa: F401  (nbconvert, on the critical path later)
 
     global _kernel
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _kernel = start_warm_kernel()
-    atexit.register(_stop_kernel)
+    Finalize(None, _stop_kernel, exitpriority=10)
 
 
 def _work(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Result:
@@ -131,6 +139,34 @@ def render_batch(
 ) -> list[Result]:
     """Render what is out of date (everything with ``force``) and return every job's result."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    with folder_lock(out_dir):
+        return _render_locked(jobs, dataset, out_dir, formats, paper, workers, force, report)
+
+
+@contextmanager
+def folder_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the output folder: two renders into one folder take turns
+    (each file is written atomically anyway; the lock keeps the cache manifest whole)."""
+    import fcntl
+
+    with (out_dir / LOCK).open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _render_locked(
+    jobs: list[Job],
+    dataset: Dataset,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    paper: str,
+    workers: int | None,
+    force: bool,
+    report: Callable[[Result], None] | None,
+) -> list[Result]:
     manifest = Manifest(out_dir)
     options = {"formats": sorted(formats), "paper": paper}
     keys = {j.stem: job_key(j.notebook, j.parameters, dataset.version, options) for j in jobs}
@@ -165,10 +201,20 @@ def _execute_all(
         yield render_job(todo[0], out_dir, formats, paper)
         return
     size = min(workers, len(todo))
-    with ProcessPoolExecutor(max_workers=size, initializer=_start_worker) as pool:
-        futures = [pool.submit(_work, job, out_dir, formats, paper) for job in todo]
-        for future in as_completed(futures):
-            yield future.result()
+    pool = multiprocessing.Pool(size, initializer=_start_worker)
+    try:
+        pending = [pool.apply_async(_work, (job, out_dir, formats, paper)) for job in todo]
+        while pending:
+            done = next((p for p in pending if p.ready()), None)
+            if done is None:
+                pending[0].wait(0.05)
+                continue
+            pending.remove(done)
+            yield done.get()
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()
 
 
 def index_is_fresh(manifest: Manifest, dataset: Dataset, out_dir: Path) -> tuple[bool, str]:
@@ -183,13 +229,14 @@ def update_index(dataset: Dataset, out_dir: Path, force: bool = False) -> bool:
     """Rewrite ``index.html`` when anything it shows changed; True when it was written."""
     from russian_views.index import write_index
 
-    manifest = Manifest(out_dir)
-    fresh, key = index_is_fresh(manifest, dataset, out_dir)
-    if fresh and not force:
-        return False
-    manifest.record(INDEX, key, [write_index(dataset, out_dir)])
-    manifest.save()
-    return True
+    with folder_lock(out_dir):
+        manifest = Manifest(out_dir)
+        fresh, key = index_is_fresh(manifest, dataset, out_dir)
+        if fresh and not force:
+            return False
+        manifest.record(INDEX, key, [write_index(dataset, out_dir)])
+        manifest.save()
+        return True
 
 
 def progress_reporter(total: int) -> tuple[Callable[[Result], None], Callable[[], None]]:

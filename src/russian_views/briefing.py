@@ -18,9 +18,17 @@ import pandas as pd
 from russian_views import charts, queries
 from russian_views import markup as m
 from russian_views.data import Dataset, load_dataset
-from russian_views.params import Options, Period, resolve_actor, resolve_options, resolve_period
+from russian_views.params import (
+    Options,
+    Period,
+    from_namespace,
+    resolve_actor,
+    resolve_options,
+    resolve_period,
+)
 
 MOSCOW, REVIEWER = "moscow", "reviewer"
+PARAMETERS = ("actor", "since", "until", "themes", "views", "detail", "edition")
 HOW_TO_READ = (
     "How to read this briefing. Statements marked “Moscow’s view” report what the review "
     "says the Russian book and Russian authors hold; they are not our assertions. "
@@ -172,6 +180,11 @@ class ActorBriefing(Briefing):
             actor_id=resolve_actor(actor, dataset),
             options=resolve_options(dataset, themes, views, detail, edition),
         )
+
+    @classmethod
+    def from_namespace(cls, namespace: dict) -> ActorBriefing:
+        """The briefing for the notebook's parameters (refusing names it does not take)."""
+        return cls.from_parameters(**from_namespace(namespace, PARAMETERS))
 
     def _select(self, view: str, **filters) -> pd.DataFrame:
         """Claims in the period for one voice, cut to the chosen themes (none if voice is off)."""

@@ -1,7 +1,7 @@
 """The ``russian-views`` command line (also ``python -m russian_views``).
 
 Exit codes: 0 success; 2 bad input (unknown actor, bad year, broken data) with the
-problem named and nothing written; 1 when a briefing fails to render.
+problem named and nothing written; 1 when a briefing fails to render; 130 on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from russian_views import config
 from russian_views.errors import DataError, ParameterError, RussianViewsError
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 DESCRIPTION = """\
 Sourced briefings on how Moscow sees the Korean Peninsula (2008-2021), coded from a
@@ -279,3 +279,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RussianViewsError as exc:
         print(f"russian-views: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(
+            "russian-views: interrupted; reports already finished were kept, none is half-written",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED

@@ -22,7 +22,7 @@ from russian_views.briefing import (
     expectations_table,
 )
 from russian_views.data import Dataset, load_dataset
-from russian_views.params import briefing_actors, resolve_period
+from russian_views.params import briefing_actors, from_namespace, resolve_period
 
 
 @dataclass
@@ -38,6 +38,11 @@ class OverviewBriefing(Briefing):
         return cls(dataset=dataset, period=resolve_period(since, until, dataset))
 
     title = queries.OVERVIEW_TITLE
+
+    @classmethod
+    def from_namespace(cls, namespace: dict) -> OverviewBriefing:
+        """The overview for the notebook's parameters (refusing names it does not take)."""
+        return cls.from_parameters(**from_namespace(namespace, ("since", "until")))
 
     @cached_property
     def actor_ids(self) -> list[str]:

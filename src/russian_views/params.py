@@ -198,3 +198,30 @@ def allowed_values(dataset: Dataset) -> dict[str, tuple[str, str]]:
         "detail": ("str", ", ".join(DETAILS)),
         "edition": ("str", ", ".join(EDITIONS)),
     }
+
+
+_DATA_TYPES = (str, int, float, bool, list, tuple, dict, type(None))
+
+
+def from_namespace(namespace: dict, names: tuple[str, ...]) -> dict[str, object]:
+    """The notebook's parameters, taken from its namespace after papermill's injection.
+
+    Papermill injects any ``-p NAME VALUE`` it is given and only warns about a name the
+    parameters cell does not define, so a typo (``-p acter china``) would silently render
+    the default actor. Any plain-data variable that is not a parameter is refused here.
+    """
+    unknown = sorted(
+        name
+        for name, value in namespace.items()
+        if not name.startswith("_")
+        and name not in names
+        and name not in {"In", "Out"}
+        and isinstance(value, _DATA_TYPES)
+    )
+    if unknown:
+        hint = difflib.get_close_matches(unknown[0], names, n=1)
+        suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+        raise ParameterError(
+            f"unknown parameter {unknown[0]!r}{suggestion}; this notebook takes: {', '.join(names)}"
+        )
+    return {name: namespace.get(name) for name in names}

@@ -179,17 +179,26 @@ def normalise(nb: NotebookNode) -> NotebookNode:
 
 
 def export(nb: NotebookNode, formats: tuple[str, ...], paper: str) -> dict[str, bytes]:
-    """The exported files' bytes by extension (the PDF prints the same HTML)."""
+    """The exported files' bytes by extension (the PDF prints the same HTML).
+
+    Any failure of an exporter (a missing or broken PDF engine included) becomes a
+    RenderError naming the format, so a batch reports it and carries on.
+    """
     import nbformat
 
     from russian_views.exporters import BriefingHTMLExporter, html_to_pdf
 
-    html, _ = BriefingHTMLExporter().from_notebook_node(nb)
     out = {"ipynb": nbformat.writes(nb).encode("utf-8")}
-    if "html" in formats:
-        out["html"] = html.encode("utf-8")
-    if "pdf" in formats:
-        out["pdf"] = html_to_pdf(html, paper=paper)
+    step = "html"
+    try:
+        html, _ = BriefingHTMLExporter().from_notebook_node(nb)
+        if "html" in formats:
+            out["html"] = html.encode("utf-8")
+        if "pdf" in formats:
+            step = "pdf"
+            out["pdf"] = html_to_pdf(html, paper=paper)
+    except Exception as exc:  # exporters and WeasyPrint raise many types; all end the job
+        raise RenderError(f"{step} export failed: {type(exc).__name__}: {exc}") from exc
     return out
 
 

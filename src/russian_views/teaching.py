@@ -97,7 +97,10 @@ def _stance(brief: ActorBriefing) -> str:
     events = queries.events_involving(brief.dataset, brief.actor_id, brief.period)
     turns = events[events["year"].isin([int(low["year"]), int(high["year"])])]
     listed = (
-        "; ".join(f"{e.date} {e.event_title} {m.cite_row(e._asdict())}" for e in turns.itertuples())
+        "; ".join(
+            f"{m.esc(e.date)} {m.esc(e.event_title)} {m.cite_row(e._asdict())}"
+            for e in turns.itertuples()
+        )
         or "none in the events table"
     )
     return (
@@ -124,8 +127,8 @@ def _timeline(brief: ActorBriefing) -> str:
     ]
     text = m.bullets(items) if items else m.esc("No non-events in this period.")
     return text + m.esc(
-        f" {len(external)} dates come from outside the text; the table marks "
-        "them “from outside the text” with a note."
+        f" Dates from outside the text: {len(external)}; the table marks each “from "
+        "outside the text” and gives the source of the date in a note."
     )
 
 
