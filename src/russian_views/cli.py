@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from russian_views import config
+from russian_views import agreement, coding, config
 from russian_views.errors import DataError, ParameterError, RussianViewsError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="only report whether the committed file is current (exit 1 if not)",
     )
     _add_render(sub)
+    coding.add_parsers(sub)
+    agreement.add_parser(sub)
     params = sub.add_parser(
         "params",
         help="list a notebook's parameters with types, defaults and allowed values",
@@ -96,6 +98,12 @@ def _add_render(sub: argparse._SubParsersAction) -> None:
         "--all", action="store_true", help="every actor briefing, the overview and the index"
     )
     which.add_argument("--overview", action="store_true", help="the overview only")
+    which.add_argument(
+        "--compare",
+        nargs=2,
+        metavar=("A", "B"),
+        help="compare Moscow's views of two actors (notebooks/compare.ipynb)",
+    )
     which.add_argument(
         "--config",
         type=Path,
@@ -212,6 +220,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         jobs = render.all_jobs(dataset, args.since, args.until)
     elif args.overview:
         jobs = [render.overview_job(dataset, args.since, args.until)]
+    elif args.compare:
+        jobs = [render.compare_job(dataset, *args.compare, args.since, args.until)]
     else:
         jobs = [render.actor_job(dataset, args.actor, args.since, args.until, **options)]
     tick, close = batch.progress_reporter(len(jobs))
@@ -262,6 +272,9 @@ COMMANDS = {
     "datapackage": cmd_datapackage,
     "render": cmd_render,
     "params": cmd_params,
+    "add-source": coding.cmd_add_source,
+    "import-coding": coding.cmd_import_coding,
+    "agreement": agreement.cmd_agreement,
 }
 
 

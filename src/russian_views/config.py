@@ -22,5 +22,6 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
 ACTOR_NOTEBOOK = NOTEBOOKS_DIR / "actor_briefing.ipynb"
 OVERVIEW_NOTEBOOK = NOTEBOOKS_DIR / "overview.ipynb"
+COMPARE_NOTEBOOK = NOTEBOOKS_DIR / "compare.ipynb"
 
 KERNEL_NAME = "python3"

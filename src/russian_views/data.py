@@ -224,7 +224,7 @@ def _key_problems(table: Table, records: list[Record]) -> list[Problem]:
 # ---------------------------------------------------------------- cross-table checks
 
 
-def _reference_problems(
+def reference_problems(
     table: Table, records: list[Record], known: dict[str, list[Record]], unreadable: set[str]
 ) -> list[Problem]:
     """Each reference resolves (references into a file that could not be read are skipped:
@@ -284,7 +284,7 @@ def _source_problems(records: list[Record], sources_dir: Path) -> tuple[dict, li
     return texts, problems
 
 
-def _citation_problems(file: str, r: Record, texts: dict[str, SourceText]) -> list[Problem]:
+def citation_problems(file: str, r: Record, texts: dict[str, SourceText]) -> list[Problem]:
     """The cited sentence exists, and the quote (if the table has one) is verbatim in it."""
     text = texts.get(str(r.get("source_id")))
     if text is None or r.get("paragraph") is None or r.get("sentence") is None:
@@ -316,7 +316,7 @@ def _citation_problems(file: str, r: Record, texts: dict[str, SourceText]) -> li
     return []
 
 
-def _row_rules(file: str, r: Record) -> list[Problem]:
+def row_rules(file: str, r: Record) -> list[Problem]:
     """Rules that relate two fields of one record."""
     problems = []
     for start, end in (("period_start", "period_end"), ("horizon_start", "horizon_end")):
@@ -404,11 +404,11 @@ def load_dataset(data_dir: Path | None = None) -> Dataset:
             for r in parsed:
                 codes.setdefault(str(r["list"]), set()).add(str(r["code"]))
     for table in schema.tables.values():
-        problems += _reference_problems(table, records[table.name], records, unreadable)
+        problems += reference_problems(table, records[table.name], records, unreadable)
     texts, source_problems = _source_problems(records.get("sources", []), data_dir / "sources")
     problems += source_problems
     for file, r in _each_record(records):
-        problems += _row_rules(file, r) + _citation_problems(file, r, texts)
+        problems += row_rules(file, r) + citation_problems(file, r, texts)
     if problems:
         raise DataError(problems)
     version = _data_version(data_dir, schema, records["sources"])

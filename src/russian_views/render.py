@@ -119,6 +119,26 @@ def overview_job(dataset: Dataset, since: object = None, until: object = None) -
     )
 
 
+def compare_job(
+    dataset: Dataset, actor_a: object, actor_b: object, since: object = None, until: object = None
+) -> Job:
+    """A validated job for the comparison of two actors."""
+    from russian_views.compare import CompareBriefing
+
+    brief = CompareBriefing.from_parameters(actor_a, actor_b, since, until, dataset=dataset)
+    return Job(
+        stem=f"compare_{brief.actor_a}_{brief.actor_b}" + _period_suffix(brief.period, dataset),
+        notebook=config.COMPARE_NOTEBOOK,
+        parameters={
+            "actor_a": brief.actor_a,
+            "actor_b": brief.actor_b,
+            "since": brief.period.since,
+            "until": brief.period.until,
+        },
+        title=brief.title,
+    )
+
+
 def all_jobs(dataset: Dataset, since: object = None, until: object = None) -> list[Job]:
     """Every actor briefing, then the overview."""
     jobs = [actor_job(dataset, a, since, until) for a in briefing_actors(dataset)["actor_id"]]

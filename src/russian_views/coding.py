@@ -1,0 +1,739 @@
+"""Coding a source: adding a text, worksheets for coders, importing filled worksheets.
+
+Coders work in a spreadsheet, so a source is coded through a *worksheet*: a plain CSV
+with one row per sentence (location and text filled in, claim fields blank) and a
+companion ``…-codes.csv`` that lists every column and the codes it accepts. A second
+claim from one sentence is a copy of its row; a sentence deliberately left uncoded gets
+a ``reason`` (and no claim fields); a row left blank is skipped.
+
+Importing checks every row against the schema and the codebook and reports all problems
+with the *worksheet's* row numbers (header = row 1), because those are what the coder
+sees. Only then are the merged tables validated as a whole, in a scratch copy of the data
+folder, by the same loader the briefings use; the real files are replaced (each through a
+temporary file and a rename) only when that copy loads, so a refused import changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import csv
+import dataclasses
+import hashlib
+import io
+import re
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from russian_views import config
+from russian_views.atomic import write_atomic
+from russian_views.data import (
+    Dataset,
+    Record,
+    check_value,
+    citation_problems,
+    load_dataset,
+    read_rows,
+    reference_problems,
+    row_rules,
+    uncovered_sentences,
+)
+from russian_views.errors import DataError, ParameterError, Problem
+from russian_views.schema import Field, Schema, Table, load_schema
+from russian_views.sources import parse_text
+
+Key = tuple[str, int, int]
+
+LOCATION = ("source_id", "paragraph", "sentence")
+CONTEXT = ("section", "sentence_text")
+CLAIM_FIELDS = (
+    "view",
+    "subject_id",
+    "counterpart_id",
+    "theme",
+    "stance",
+    "claim_kind",
+    "period_start",
+    "period_end",
+    "paraphrase",
+    "quote",
+)
+UNCODED_FIELDS = ("reason", "note")
+COLUMNS = (*LOCATION, *CONTEXT, *CLAIM_FIELDS, *UNCODED_FIELDS)
+# Accepted on import though never written: a coder may pin a claim's id.
+IMPORT_COLUMNS = (*COLUMNS, "claim_id")
+WORKSHEETS = "worksheets"
+SOURCES = config.SOURCES_DIR.relative_to(config.DATA_DIR).as_posix()
+# Two claims are the same claim when they say the same about the same subject and theme.
+DUPLICATE_KEY = ("source_id", "paragraph", "sentence", "subject_id", "theme", "quote")
+CITING = ("claims", "events", "expectations", "signposts")
+_DATE_FORMATS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
+# The sources.csv fields add-source takes from its options, and the option of each.
+_OPTIONS = {
+    "source_id": "--id",
+    "title": "--title",
+    "author": "--author",
+    "outlet": "--outlet",
+    "published": "--date",
+    "url": "--url",
+}
+
+
+# ---------------------------------------------------------------- reading worksheets
+
+
+@dataclass(frozen=True)
+class WorksheetRow:
+    """One non-empty worksheet row, with its spreadsheet row number (header = row 1)."""
+
+    number: int
+    cells: dict[str, str]
+
+    def get(self, column: str) -> str:
+        """The cell of ``column``, stripped; '' when the worksheet lacks the column."""
+        return self.cells.get(column, "")
+
+    def filled(self, columns: Iterable[str]) -> bool:
+        """Whether any of ``columns`` holds a value (a row with none is not coded)."""
+        return any(self.get(c) for c in columns)
+
+
+def _header_problems(
+    file: str, header: list[str], required: Sequence[str], allowed: Sequence[str]
+) -> list[Problem]:
+    """Columns may come in any order (spreadsheet users move them) but must be known."""
+    problems = [Problem(file, 1, c, None, "column is missing") for c in required if c not in header]
+    problems += [
+        Problem(file, 1, c, None, f"column is not a worksheet column ({', '.join(allowed)})")
+        for c in header
+        if c not in allowed
+    ]
+    problems += [
+        Problem(file, 1, c, None, "column appears twice")
+        for i, c in enumerate(header)
+        if c in header[:i]
+    ]
+    return problems
+
+
+def read_worksheet(
+    path: Path, required: Sequence[str], allowed: Sequence[str] = IMPORT_COLUMNS
+) -> list[WorksheetRow]:
+    """The non-empty rows of a worksheet; :class:`DataError` when it cannot be read as one.
+
+    Rows shorter than the header are padded (some tools drop trailing empty cells).
+    """
+    header, rows, problems = read_rows(path)
+    if problems:
+        raise DataError(problems)
+    header = [h.strip() for h in header]
+    problems = _header_problems(path.name, header, required, allowed)
+    out = []
+    for number, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            message = f"has {len(row)} cells, header has {len(header)}"
+            problems.append(Problem(path.name, number, None, None, message))
+            continue
+        cells = [cell.strip() for cell in row] + [""] * (len(header) - len(row))
+        out.append(WorksheetRow(number, dict(zip(header, cells, strict=True))))
+    if problems:
+        raise DataError(problems)
+    return out
+
+
+# ---------------------------------------------------------------- checking rows
+
+
+@dataclass(frozen=True)
+class RowChecker:
+    """Checks worksheet rows against the dataset, naming the worksheet and its row numbers.
+
+    The per-cell rules (types, patterns, codes) and the cross-table ones (references, cited
+    sentence, verbatim quote) are the data loader's own, so a worksheet row passes exactly
+    when its values would load as a record.
+    """
+
+    file: str
+    dataset: Dataset
+    fields: dict[str, Field]
+    codes: dict[str, set[str]]
+    known: dict[str, list[Record]]
+
+    @classmethod
+    def for_worksheet(cls, path: Path, dataset: Dataset, schema: Schema) -> RowChecker:
+        """A checker for the worksheet at ``path``."""
+        cb = dataset.tables["codebook"]
+        codes: dict[str, set[str]] = {}
+        for code_list, code in zip(cb["list"], cb["code"], strict=True):
+            codes.setdefault(code_list, set()).add(code)
+        fields = {f.name: f for t in schema.tables.values() for f in t.fields}
+        known = {name: frame.to_dict("records") for name, frame in dataset.tables.items()}
+        return cls(path.name, dataset, fields, codes, known)
+
+    def typed(
+        self, row: WorksheetRow, names: Sequence[str], blank_ok: bool = False
+    ) -> tuple[Record, list[Problem]]:
+        """Typed values of ``names`` and each cell's problem; ``blank_ok`` lets empty
+        cells through (None) even where the schema requires a value."""
+        record: Record = {"_row": row.number}
+        problems = []
+        for name in names:
+            cell = row.get(name)
+            if blank_ok and not cell:
+                record[name] = None
+                continue
+            record[name], error = check_value(self.fields[name], cell, self.codes)
+            if error:
+                problems.append(Problem(self.file, row.number, name, cell, error))
+        return record, problems
+
+    def cross(self, row: WorksheetRow, record: Record) -> list[Problem]:
+        """References resolve, the cited sentence exists (with the quote verbatim in it),
+        and the worksheet's copy of the sentence is the text's (else the worksheet was
+        made for another version of the text)."""
+        fields = tuple(self.fields[n] for n in record if n in self.fields)
+        problems = reference_problems(Table(self.file, "", fields, ()), [record], self.known, set())
+        problems = [dataclasses.replace(p, file=self.file) for p in problems]
+        problems += citation_problems(self.file, record, self.dataset.texts)
+        return problems + self._text_problems(row, record)
+
+    def _text_problems(self, row: WorksheetRow, record: Record) -> list[Problem]:
+        given = row.get("sentence_text")
+        text = self.dataset.texts.get(str(record.get("source_id")))
+        if not given or text is None or None in (record["paragraph"], record["sentence"]):
+            return []
+        try:
+            actual = text.sentence(int(record["paragraph"]), int(record["sentence"])).text
+        except KeyError:
+            return []
+        if given.split() == actual.split():
+            return []
+        where = f"¶{record['paragraph']} s{record['sentence']} of {record['source_id']}"
+        message = f"differs from {where}: was the worksheet made for another version of the text?"
+        return [Problem(self.file, row.number, "sentence_text", given, message)]
+
+
+def _location(record: Record) -> Key | None:
+    """Where a record points, or None when a part of it is missing or invalid."""
+    if any(record.get(k) is None for k in LOCATION):
+        return None
+    return (str(record["source_id"]), int(record["paragraph"]), int(record["sentence"]))
+
+
+def _existing(dataset: Dataset, table: str, key: Sequence[str], where: str) -> dict[tuple, str]:
+    """Key of each record of ``table`` → where it is (``where`` formats the record)."""
+    out = {}
+    for r in dataset.tables[table].to_dict("records"):
+        value = tuple(int(r[k]) if k in ("paragraph", "sentence") else r[k] for k in key)
+        out[value] = where.format(**r)
+    return out
+
+
+def _duplicates(
+    file: str, records: list[Record], key: Sequence[str], existing: dict[tuple, str], same: str
+) -> list[Problem]:
+    """Records whose ``key`` is already in the data (``existing`` says where) or repeats
+    an earlier worksheet row. A record missing part of its key is reported elsewhere."""
+    problems, seen = [], {}
+    for r in records:
+        value = tuple(r[k] for k in key)
+        if None in value:
+            continue
+        if value in existing:
+            message = f"duplicates {existing[value]}: same {same}"
+        elif value in seen:
+            message = f"repeats row {seen[value]}: same {same}"
+        else:
+            seen[value] = r["_row"]
+            continue
+        field = key[0] if len(key) == 1 else None
+        problems.append(Problem(file, int(r["_row"]), field, None, message))
+    return problems
+
+
+def _duplicate_problems(
+    file: str, claims: list[Record], uncoded: list[Record], dataset: Dataset
+) -> list[Problem]:
+    """Claims already in claims.csv (same sentence, subject, theme and quote, or same id)
+    and sentences already in uncoded.csv, or repeated within the worksheet."""
+    where = "claim {claim_id} (claims.csv row {_row})"
+    same = "sentence, subject, theme and quote"
+    existing = _existing(dataset, "claims", DUPLICATE_KEY, where)
+    problems = _duplicates(file, claims, DUPLICATE_KEY, existing, same)
+    existing = _existing(dataset, "claims", ("claim_id",), where)
+    problems += _duplicates(file, claims, ("claim_id",), existing, "claim_id")
+    listed = _existing(dataset, "uncoded", LOCATION, "uncoded.csv row {_row}")
+    return problems + _duplicates(file, uncoded, LOCATION, listed, "sentence")
+
+
+def _coded_or_not(
+    file: str, claims: list[Record], uncoded: list[Record], dataset: Dataset
+) -> list[Problem]:
+    """A sentence is either cited or listed as uncoded, never both (the data's rule)."""
+    cited = {_location(r) for name in CITING for r in dataset.tables[name].to_dict("records")}
+    cited |= {_location(r) for r in claims}
+    listed = _existing(dataset, "uncoded", LOCATION, "uncoded.csv row {_row}")
+    problems = []
+    for r in uncoded:
+        if _location(r) is not None and _location(r) in cited:
+            message = "is given for a sentence that is coded; a reason is for one left uncoded"
+            problems.append(Problem(file, int(r["_row"]), "reason", str(r["reason"]), message))
+    for r in claims:
+        if _location(r) in listed:
+            message = f"codes a sentence listed as left uncoded in {listed[_location(r)]}"
+            problems.append(Problem(file, int(r["_row"]), None, None, message))
+    return problems
+
+
+# ---------------------------------------------------------------- importing
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import added, and the worksheet's sentences still neither coded nor excused."""
+
+    claim_ids: tuple[str, ...]
+    uncoded: tuple[Key, ...]
+    blank: tuple[Key, ...]
+
+
+def _claim_records(
+    checker: RowChecker, rows: list[WorksheetRow]
+) -> tuple[list[Record], list[Problem]]:
+    """Typed claim records of the coded rows, and every problem in them."""
+    records, problems = [], []
+    for row in rows:
+        record, row_problems = checker.typed(row, [*LOCATION, *CLAIM_FIELDS])
+        pinned, id_problems = checker.typed(row, ["claim_id"], blank_ok=True)
+        record["claim_id"] = pinned["claim_id"]
+        row_problems += id_problems + checker.cross(row, record)
+        row_problems += row_rules(checker.file, record)
+        if row.get("reason"):
+            message = "must be empty on a coded row: a reason is for a sentence left uncoded"
+            row_problems.append(
+                Problem(checker.file, row.number, "reason", row.get("reason"), message)
+            )
+        records.append(record)
+        problems += row_problems
+    return records, problems
+
+
+def _uncoded_records(
+    checker: RowChecker, rows: list[WorksheetRow]
+) -> tuple[list[Record], list[Problem]]:
+    """Typed uncoded.csv records of the rows that give a reason instead of a claim."""
+    records, problems = [], []
+    for row in rows:
+        record, row_problems = checker.typed(row, [*LOCATION, *UNCODED_FIELDS])
+        records.append(record)
+        problems += row_problems + checker.cross(row, record)
+    return records, problems
+
+
+def check_worksheet(
+    path: Path, dataset: Dataset, schema: Schema
+) -> tuple[list[Record], list[Record], list[WorksheetRow]]:
+    """Claim records, uncoded records and all rows of a filled worksheet, or
+    :class:`DataError` listing every problem with its worksheet row number."""
+    rows = read_worksheet(path, required=(*LOCATION, *CLAIM_FIELDS))
+    checker = RowChecker.for_worksheet(path, dataset, schema)
+    coded = [r for r in rows if r.filled(CLAIM_FIELDS)]
+    excused = [r for r in rows if not r.filled(CLAIM_FIELDS) and r.filled(UNCODED_FIELDS)]
+    claims, problems = _claim_records(checker, coded)
+    uncoded, uncoded_problems = _uncoded_records(checker, excused)
+    problems += uncoded_problems + _duplicate_problems(path.name, claims, uncoded, dataset)
+    problems += _coded_or_not(path.name, claims, uncoded, dataset)
+    if problems:
+        raise DataError(sorted(problems, key=lambda p: p.row or 0))
+    if not claims and not uncoded:
+        message = "has no coded row: fill the claim fields (or a reason) of at least one sentence"
+        raise DataError([Problem(path.name, None, None, None, message)])
+    return claims, uncoded, rows
+
+
+def _assign_ids(claims: list[Record], dataset: Dataset) -> tuple[str, ...]:
+    """Give each claim without an id the next free ``c###`` number, in worksheet order."""
+    taken = [*dataset.claims["claim_id"], *(r["claim_id"] for r in claims if r["claim_id"])]
+    number = max((int(str(i)[1:]) for i in taken), default=0)
+    for r in claims:
+        if not r["claim_id"]:
+            number += 1
+            r["claim_id"] = f"c{number:03d}"
+    return tuple(str(r["claim_id"]) for r in claims)
+
+
+def _appended(path: Path, table: Table, records: list[Record]) -> bytes:
+    """The file's bytes, unchanged, with the records added as rows in the table's order."""
+    existing = path.read_bytes()
+    if existing and not existing.endswith(b"\n"):
+        existing += b"\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for r in records:
+        writer.writerow("" if r.get(f.name) is None else str(r[f.name]) for f in table.fields)
+    return existing + buffer.getvalue().encode("utf-8")
+
+
+def commit_validated(data_dir: Path, changes: dict[str, bytes]) -> Dataset:
+    """Write ``changes`` (path under ``data_dir`` → bytes) only if the data then load.
+
+    Why a scratch copy: the loader checks the tables as a whole (keys, references, quotes
+    against the texts, sha256), so the candidate is checked exactly as the real data will
+    be. The real files are then replaced one by one, each atomically, in the given order.
+    """
+    with tempfile.TemporaryDirectory(prefix="russian-views-") as tmp:
+        scratch = Path(tmp) / "data"
+        shutil.copytree(data_dir, scratch, ignore=shutil.ignore_patterns(WORKSHEETS))
+        for name, content in changes.items():
+            (scratch / name).write_bytes(content)
+        merged = load_dataset(scratch)
+    for name, content in changes.items():
+        write_atomic(data_dir / name, content)
+    return merged
+
+
+def import_worksheet(path: Path, data_dir: Path | None = None) -> ImportResult:
+    """Merge a filled worksheet's claims (and excused sentences) into the data, or nothing.
+
+    Rows whose claim fields are all empty are skipped: with a ``reason`` they go to
+    uncoded.csv, without one they are reported back as still blank (``validate`` lists
+    them too, as not yet coded), so a source can be coded over several sittings.
+    """
+    data_dir = Path(data_dir or config.DATA_DIR)
+    dataset = load_dataset(data_dir)
+    schema = load_schema(data_dir / "schema.yml")
+    claims, uncoded, rows = check_worksheet(path, dataset, schema)
+    claim_ids = _assign_ids(claims, dataset)
+    changes = {}
+    for name, records in (("claims", claims), ("uncoded", uncoded)):
+        if records:
+            table = schema.tables[name]
+            changes[table.path] = _appended(data_dir / table.path, table, records)
+    merged = commit_validated(data_dir, changes)
+    listed = {tuple(r.get(k) for k in LOCATION) for r in rows}
+    blank = [k for k in uncovered_sentences(merged) if (k[0], str(k[1]), str(k[2])) in listed]
+    return ImportResult(claim_ids, tuple(_location(r) for r in uncoded), tuple(blank))
+
+
+# ---------------------------------------------------------------- writing worksheets
+
+
+def _refuse_existing(*paths: Path) -> None:
+    """A worksheet may hold hours of coding: never overwrite one."""
+    for path in paths:
+        if path.exists():
+            raise ParameterError(f"{path} already exists (it may hold coding work); name another")
+
+
+def codes_path(worksheet: Path) -> Path:
+    """The companion file listing a worksheet's columns and codes."""
+    return worksheet.with_name(f"{worksheet.stem}-codes.csv")
+
+
+def _csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """CSV with a byte-order mark, so that spreadsheets open it as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _column_help(f: Field) -> str:
+    if f.name in UNCODED_FIELDS:
+        return f"{f.description} Only on a sentence left uncoded (its claim fields empty)."
+    need = "Required on a coded row." if f.required else "May stay empty."
+    return f"{f.description} {need}"
+
+
+def _actor_help(dataset: Dataset, actor: Record) -> str:
+    """What kind of actor it is and the other names the text may use for it."""
+    kind = dataset.label("actor_kind", str(actor["actor_kind"]))
+    aliases = [a for a in str(actor["aliases"]).split("|") if a]
+    return f"{kind}; also called {', '.join(aliases)}" if aliases else kind
+
+
+def codes_rows(dataset: Dataset, schema: Schema) -> list[list[str]]:
+    """One row per fillable column (what it holds), then one per code it accepts."""
+    fields = {f.name: f for t in schema.tables.values() for f in t.fields}
+    cb = dataset.tables["codebook"].set_index(["list", "code"])["definition"]
+    actors = dataset.tables["actors"].to_dict("records")
+    rows = []
+    for name in (*CLAIM_FIELDS, *UNCODED_FIELDS):
+        f = fields[name]
+        rows.append([name, "", "", _column_help(f)])
+        if f.codes:
+            rows += [
+                [name, c, dataset.label(f.codes, c), cb[(f.codes, c)]]
+                for c in dataset.codes(f.codes)
+            ]
+        elif f.references == ("actors", "actor_id"):
+            rows += [[name, a["actor_id"], a["name"], _actor_help(dataset, a)] for a in actors]
+    return rows
+
+
+def write_worksheet(
+    dataset: Dataset,
+    schema: Schema,
+    source_id: str,
+    out: Path,
+    paragraphs: Iterable[int] | None = None,
+) -> Path:
+    """Write a blank worksheet for a source's sentences (or some paragraphs' only) and its
+    companion codes file; return the codes file. Refuses to overwrite either."""
+    codes = codes_path(out)
+    _refuse_existing(out, codes)
+    wanted = set(paragraphs) if paragraphs is not None else None
+    blank = [""] * (len(CLAIM_FIELDS) + len(UNCODED_FIELDS))
+    rows = [
+        [source_id, p.number, s.number, p.section, s.text, *blank]
+        for p in dataset.texts[source_id].paragraphs
+        if wanted is None or p.number in wanted
+        for s in p.sentences
+    ]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out, _csv_bytes(COLUMNS, rows))
+    write_atomic(
+        codes, _csv_bytes(["field", "code", "label", "definition"], codes_rows(dataset, schema))
+    )
+    return codes
+
+
+# ---------------------------------------------------------------- adding a source
+
+
+@dataclass(frozen=True)
+class AddedSource:
+    """A source just added, and the worksheet written for it."""
+
+    source_id: str
+    paragraphs: int
+    sentences: int
+    sha256: str
+    worksheet: Path
+    codes: Path
+
+
+def slugify(title: str, max_length: int = 48) -> str:
+    """An id from a title: ASCII lower-case words joined by hyphens, cut at a word."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = ""
+    for word in re.findall(r"[a-z0-9]+", ascii_title.lower()):
+        longer = f"{slug}-{word}" if slug else word
+        if len(longer) > max_length:
+            break
+        slug = longer
+    return slug
+
+
+def _decode_text(raw: bytes, name: str) -> str:
+    """The text of a source file; it is stored byte for byte, so it must be plain UTF-8."""
+    if raw.startswith(codecs.BOM_UTF8):
+        message = "starts with a byte-order mark: save it as UTF-8 without BOM"
+        raise DataError([Problem(name, None, None, None, message)])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        message = (
+            f"is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be "
+            "decoded (save the text as UTF-8)"
+        )
+        raise DataError([Problem(name, None, None, None, message)]) from None
+
+
+def _date_problem(value: str) -> str | None:
+    """The schema's pattern admits 2021-13; a publication date must also be a real one."""
+    try:
+        datetime.strptime(value, _DATE_FORMATS[len(value)])
+    except (KeyError, ValueError):
+        return f"--date {value!r} is not a date as YYYY, YYYY-MM or YYYY-MM-DD"
+    return None
+
+
+def _new_source_problems(
+    row: dict[str, str], dataset: Dataset, schema: Schema, data_dir: Path
+) -> list[str]:
+    """Why the sources.csv row cannot be added (empty list: it can)."""
+    if not row["source_id"]:
+        return ["no id can be made from the title; pass --id"]
+    problems = []
+    for f in schema.tables["sources"].fields:
+        if f.name not in _OPTIONS:
+            continue
+        _, error = check_value(f, row[f.name], {})
+        if error:
+            problems.append(f"{_OPTIONS[f.name]} {row[f.name]!r} {error}")
+    if not problems:
+        problems += filter(None, [_date_problem(row["published"])])
+    sources = dataset.tables["sources"]
+    if row["source_id"] in set(sources["source_id"]):
+        problems.append(f"source id {row['source_id']!r} is taken in sources.csv; pass --id")
+    same = sources.loc[sources["sha256"] == row["sha256"], "source_id"].tolist()
+    if same:
+        problems.append(f"this text is already source {same[0]!r} (same sha256)")
+    if (data_dir / SOURCES / row["path"]).exists():
+        problems.append(f"{data_dir / SOURCES / row['path']} already exists")
+    return problems
+
+
+def add_source(
+    text_file: Path,
+    *,
+    title: str,
+    outlet: str,
+    published: str,
+    author: str = "",
+    url: str = "",
+    source_id: str | None = None,
+    data_dir: Path | None = None,
+    worksheet: Path | None = None,
+) -> AddedSource:
+    """Store a new source text, record it in sources.csv and write its blank worksheet.
+
+    Everything is checked before anything is written; the text and the sources row are
+    then committed together through :func:`commit_validated`.
+    """
+    data_dir = Path(data_dir or config.DATA_DIR)
+    dataset = load_dataset(data_dir)
+    schema = load_schema(data_dir / "schema.yml")
+    if not text_file.is_file():
+        raise ParameterError(f"no such file: {text_file}")
+    raw = text_file.read_bytes()
+    text = parse_text(_decode_text(raw, text_file.name))
+    if not text.paragraphs:
+        raise DataError([Problem(text_file.name, None, None, None, "has no body paragraphs")])
+    sid = source_id if source_id is not None else slugify(title)
+    row = dict.fromkeys(schema.tables["sources"].field_names, "")
+    row |= {"source_id": sid, "title": title, "author": author, "outlet": outlet}
+    row |= {"published": published, "url": url, "path": f"{sid}.txt"}
+    row["sha256"] = hashlib.sha256(raw).hexdigest()
+    problems = _new_source_problems(row, dataset, schema, data_dir)
+    if problems:
+        raise ParameterError("; ".join(problems))
+    target = worksheet or data_dir / WORKSHEETS / f"{sid}.csv"
+    _refuse_existing(target, codes_path(target))
+    sources = schema.tables["sources"]
+    changes = {
+        f"{SOURCES}/{row['path']}": raw,
+        sources.path: _appended(data_dir / sources.path, sources, [row]),
+    }
+    merged = commit_validated(data_dir, changes)
+    codes = write_worksheet(merged, schema, sid, target)
+    count = sum(len(p.sentences) for p in text.paragraphs)
+    return AddedSource(sid, len(text.paragraphs), count, row["sha256"], target, codes)
+
+
+# ---------------------------------------------------------------- the command line
+
+ADD_SOURCE_HELP = """\
+Store a source text under data/sources/, record it (with its sha256) in sources.csv,
+and write a coding worksheet: one row per sentence, with the claim fields blank, plus
+a companion WORKSHEET-codes.csv listing every column and the codes it accepts.
+
+The text must be UTF-8 (no byte-order mark); it is stored byte for byte. Headings are
+short lines without final punctuation; every other non-empty line is a paragraph.
+Nothing is written if any check fails.
+
+example:
+  russian-views add-source notes.txt --title "Moscow and the Korean War" \\
+      --author "A. Author" --outlet "Example Review" --date 2023-05 --url https://example.org/a
+"""
+
+IMPORT_HELP = """\
+Check a filled worksheet and merge its rows into claims.csv (and uncoded.csv).
+
+A row with any claim field filled is a claim: its claim_id is assigned on import (the
+next c### numbers). A row with the claim fields empty but a reason (framing, covered)
+marks the sentence as deliberately uncoded. A row with neither is skipped and listed
+as still blank. For a second claim from one sentence, copy the sentence's row.
+
+Unknown codes, bad references, quotes not verbatim in their sentence, and rows that
+duplicate existing claims are all reported at once, with the worksheet's row numbers
+(header = row 1); then nothing is merged.
+
+example:
+  russian-views import-coding data/worksheets/moscow-and-the-korean-war.csv
+"""
+
+
+def _data_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data", type=Path, default=None, help="data folder (default: the project's data/)"
+    )
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register the ``add-source`` and ``import-coding`` sub-commands, with their help."""
+    add = sub.add_parser(
+        "add-source",
+        help="store a new source text and write its coding worksheet",
+        description=ADD_SOURCE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add.add_argument("file", type=Path, metavar="FILE", help="the source text (UTF-8 .txt)")
+    add.add_argument("--title", required=True, help="title of the source")
+    add.add_argument("--outlet", required=True, help="publication that carried it")
+    add.add_argument("--date", required=True, help="publication date: YYYY, YYYY-MM or YYYY-MM-DD")
+    add.add_argument("--author", default="", help="author (default: none named)")
+    add.add_argument("--url", default="", help="address of the original (default: none)")
+    add.add_argument("--id", default=None, help="source id (default: made from the title)")
+    add.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="WORKSHEET",
+        help="where to write the worksheet (default: data/worksheets/ID.csv)",
+    )
+    _data_option(add)
+    imp = sub.add_parser(
+        "import-coding",
+        help="check a filled worksheet and merge it into the claims",
+        description=IMPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    imp.add_argument("worksheet", type=Path, metavar="WORKSHEET", help="the filled worksheet")
+    _data_option(imp)
+
+
+def cmd_add_source(args: argparse.Namespace) -> int:
+    """``russian-views add-source``: exit 0; bad input raises (the CLI exits 2)."""
+    added = add_source(
+        args.file,
+        title=args.title,
+        outlet=args.outlet,
+        published=args.date,
+        author=args.author,
+        url=args.url,
+        source_id=args.id,
+        data_dir=args.data,
+        worksheet=args.out,
+    )
+    print(
+        f"added source {added.source_id!r}: {added.paragraphs} paragraphs, "
+        f"{added.sentences} sentences, sha256 {added.sha256[:12]}…\n"
+        f"worksheet: {added.worksheet}\ncodes:     {added.codes}\n"
+        f"next: fill the worksheet, then `russian-views import-coding {added.worksheet}`"
+    )
+    return 0
+
+
+def _where(keys: Sequence[Key]) -> str:
+    return ", ".join(f"{sid} ¶{p} s{s}" for sid, p, s in keys)
+
+
+def cmd_import_coding(args: argparse.Namespace) -> int:
+    """``russian-views import-coding``: exit 0; a refused worksheet raises (exit 2)."""
+    result = import_worksheet(args.worksheet, args.data)
+    ids = result.claim_ids
+    added = f"{len(ids)} claims ({ids[0]}–{ids[-1]})" if ids else "no claims"
+    print(f"imported {added} and {len(result.uncoded)} uncoded sentences from {args.worksheet}")
+    if result.blank:
+        print(f"still blank ({len(result.blank)}): {_where(result.blank)}")
+    return 0

@@ -1,0 +1,210 @@
+"""Comparing Moscow's views of two actors: theme by theme, over time, with the passages.
+
+The sections of ``notebooks/compare.ipynb``. Each side is an :class:`ActorBriefing`
+on the same data and period, so a statement reads the same here as in its own briefing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from russian_views import charts, queries
+from russian_views import markup as m
+from russian_views.briefing import ActorBriefing, Briefing
+from russian_views.data import Dataset, load_dataset
+from russian_views.errors import ParameterError
+from russian_views.params import from_namespace, resolve_actor, resolve_period
+
+PARAMETERS = ("actor_a", "actor_b", "since", "until")
+
+
+@dataclass
+class CompareBriefing(Briefing):
+    """Two actor briefings side by side."""
+
+    actor_a: str = ""
+    actor_b: str = ""
+
+    @classmethod
+    def from_parameters(
+        cls,
+        actor_a: object,
+        actor_b: object,
+        since: object = None,
+        until: object = None,
+        dataset: Dataset | None = None,
+    ) -> CompareBriefing:
+        """Validate the parameters: two different briefed actors and a period."""
+        dataset = dataset or load_dataset()
+        a, b = resolve_actor(actor_a, dataset), resolve_actor(actor_b, dataset)
+        if a == b:
+            raise ParameterError(f"actor_a and actor_b are both {a!r}; choose two different actors")
+        return cls(
+            dataset=dataset, period=resolve_period(since, until, dataset), actor_a=a, actor_b=b
+        )
+
+    @classmethod
+    def from_namespace(cls, namespace: dict) -> CompareBriefing:
+        """The comparison for the notebook's parameters (refusing names it does not take)."""
+        return cls.from_parameters(**from_namespace(namespace, PARAMETERS))
+
+    @cached_property
+    def sides(self) -> tuple[ActorBriefing, ActorBriefing]:
+        """The two actors' briefings on this comparison's data and period."""
+        return tuple(
+            ActorBriefing(dataset=self.dataset, period=self.period, actor_id=a)
+            for a in (self.actor_a, self.actor_b)
+        )
+
+    @property
+    def names(self) -> tuple[str, str]:
+        """Display names of the two actors."""
+        return self.name(self.actor_a), self.name(self.actor_b)
+
+    @property
+    def title(self) -> str:
+        """The comparison's title."""
+        a, b = self.names
+        return f"Russian views of {a} and {b} compared"
+
+    def title_block(self) -> m.Html:
+        """Title, standfirst, provenance and how to read."""
+        a, b = self.names
+        dek = (
+            f"How Moscow's views of {a} and of {b} differ, theme by theme and over "
+            f"{self.period}, as a review in The Asan Forum reports an authoritative Russian "
+            "book."
+        )
+        return self.meta_block(self.title, dek)
+
+    @cached_property
+    def matrix(self) -> pd.DataFrame:
+        """Mean stance and count per theme for both actors."""
+        return queries.stance_matrix(self.dataset, [self.actor_a, self.actor_b], self.period)
+
+    def bottom_line(self) -> m.Html:
+        """Each side's overall stance, then where the two differ most."""
+        items = [s.stance_judgment(heading=m.sentence_case(s.name(s.actor_id))) for s in self.sides]
+        items.append(self._gap_judgment())
+        items = [i for i in items if i]
+        if not items:
+            return m.empty(f"The data hold no Moscow claims about either actor for {self.period}.")
+        return m.join(
+            [
+                m.bullets(items, class_="judgments"),
+                m.note(
+                    "Our summary of the coded record; each point cites the passages it rests on."
+                ),
+            ]
+        )
+
+    def _gap_judgment(self) -> str | None:
+        table = self.theme_table_data()
+        both = table.dropna(subset=["mean_a", "mean_b"])
+        if both.empty:
+            return None
+        row = both.loc[(both["mean_a"] - both["mean_b"]).abs().idxmax()]
+        a, b = self.names
+        cited = pd.concat([s.claims[s.claims["theme"] == row["theme"]] for s in self.sides])
+        return (
+            f"<strong>Widest gap.</strong> {m.esc(self.label('theme', row['theme']))}: "
+            f"Moscow's mean stance is {row['mean_a']:+.1f} toward {m.esc(a)} against "
+            f"{row['mean_b']:+.1f} toward {m.esc(b)} (−2 hostile to +2 supportive). "
+            f"{m.cite_rows(cited.dropna(subset=['stance_score']).head(4))}"
+        )
+
+    def theme_table_data(self) -> pd.DataFrame:
+        """One row per theme: each side's mean stance and number of statements."""
+        wide = self.matrix.pivot(
+            index="theme", columns="actor_id", values=["mean_stance", "claims"]
+        )
+        rows = []
+        for theme in self.dataset.codes("theme"):
+            if theme not in wide.index:
+                continue
+            rows.append(
+                {
+                    "theme": theme,
+                    "mean_a": wide.at[theme, ("mean_stance", self.actor_a)]
+                    if ("mean_stance", self.actor_a) in wide.columns
+                    else None,
+                    "mean_b": wide.at[theme, ("mean_stance", self.actor_b)]
+                    if ("mean_stance", self.actor_b) in wide.columns
+                    else None,
+                }
+            )
+        return pd.DataFrame(rows, columns=["theme", "mean_a", "mean_b"]).astype(
+            {"mean_a": float, "mean_b": float}
+        )
+
+    def heatmap(self) -> charts.Figure | m.Html:
+        """Mean stance by theme for the two actors."""
+        if self.matrix.empty:
+            return m.empty("No coded statement in this period carries a stance.")
+        names = dict(zip((self.actor_a, self.actor_b), self.names, strict=True))
+        chart = charts.stance_heatmap(self.matrix, names, self.labels("theme"))
+        a, b = self.names
+        alt_text = (
+            f"Heat map of Moscow's mean stance toward {a} and {b} on each theme; the "
+            "table below gives the same numbers."
+        )
+        return self.figure(
+            chart,
+            f"Moscow's mean stance toward {a} and {b} by theme, "
+            f"{self.period}; numbers count statements.",
+            alt_text,
+        )
+
+    def theme_table(self) -> m.Html:
+        """The theme-by-theme numbers as a table."""
+        a, b = self.names
+        rows = []
+        for r in self.theme_table_data().itertuples():
+            gap = "" if pd.isna(r.mean_a) or pd.isna(r.mean_b) else f"{r.mean_a - r.mean_b:+.1f}"
+            rows.append(
+                [
+                    m.esc(self.label("theme", r.theme)),
+                    _score(r.mean_a),
+                    _score(r.mean_b),
+                    m.esc(gap),
+                ]
+            )
+        return m.table(
+            ["Theme", f"Toward {a}", f"Toward {b}", "Difference"], rows, class_="data compare"
+        )
+
+    def over_time(self) -> m.Html:
+        """Each side's yearly average stance, in a table by year."""
+        years = [queries.stance_by_year(s.claims, self.period) for s in self.sides]
+        merged = years[0].merge(years[1], on="year", how="outer", suffixes=("_a", "_b"))
+        if merged.empty:
+            return m.empty("No coded statement in this period carries a stance.")
+        a, b = self.names
+        rows = [
+            [m.esc(int(r.year)), _score(r.mean_stance_a), _score(r.mean_stance_b)]
+            for r in merged.sort_values("year").itertuples()
+        ]
+        return m.table(["Year", f"Toward {a}", f"Toward {b}"], rows, class_="data compare")
+
+    def by_theme(self) -> m.Html:
+        """For each theme both sides share, the statements on either side."""
+        parts = []
+        for theme, label in self.labels("theme").items():
+            rows = [s.claims[s.claims["theme"] == theme] for s in self.sides]
+            if all(len(r) for r in rows):
+                parts.append(m.tag("h3", m.esc(label)))
+                for side, claims in zip(self.sides, rows, strict=True):
+                    parts.append(m.tag("p", m.esc(f"On {side.name(side.actor_id)}"), class_="side"))
+                    parts.append(side.claim_list(claims, "", badge=False))
+        return m.join(parts) if parts else m.empty("The two actors share no theme in this period.")
+
+    def passages(self) -> m.Html:
+        """Every passage this comparison cites, in full."""
+        return self.passages_for(*(s.claims for s in self.sides))
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value:+.1f}"

@@ -1,0 +1,206 @@
+"""Inter-coder agreement and the coding exercise (its helpers and its notebook)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+import papermill
+import pytest
+
+from russian_views import agreement, config
+from russian_views.agreement import COMPARED, REFERENCE_PATH, Exercise, compare
+from russian_views.errors import DataError, ParameterError
+
+EXERCISE = config.NOTEBOOKS_DIR / "exercises" / "code_a_passage.ipynb"
+
+
+def rows_of(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def student(tmp_path: Path, rows: list[dict[str, str]], name: str = "anna.csv") -> Path:
+    """A student's worksheet with these rows."""
+    path = tmp_path / name
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def nominal_alpha(first: list[str], second: list[str]) -> float:
+    """Krippendorff's nominal alpha for two coders and no missing values, by hand:
+    1 - (n - 1) * (pairs that disagree) / (pairs of values that could disagree)."""
+    n = 2 * len(first)
+    disagreeing = 2 * sum(a != b for a, b in zip(first, second, strict=True))
+    counts = Counter(first + second)
+    return 1 - (n - 1) * disagreeing / (n * n - sum(c * c for c in counts.values()))
+
+
+def test_perfect_agreement_gives_alpha_one_and_no_disagreements(dataset):
+    result = compare(REFERENCE_PATH, REFERENCE_PATH, dataset)
+    assert len(result.units) == 9
+    by_field = {f.field: f for f in result.fields}
+    assert all(f.agreed == f.units == 9 for f in result.fields)
+    assert [by_field[f].alpha for f in ("subject_id", "theme", "stance", "claim_kind")] == [1.0] * 4
+    assert by_field["stance"].ordinal_alpha == 1.0
+    # Every reference sentence is Moscow's view: no variation, so alpha is undefined.
+    assert by_field["view"].alpha is None
+    assert result.disagreements == []
+
+
+def test_known_disagreements_give_the_expected_agreement(tmp_path, dataset):
+    rows = rows_of(REFERENCE_PATH)
+    rows[0]["theme"] = "diplomacy"  # ¶8 s1, reference inter-korean
+    rows[8]["theme"] = "sanctions"  # ¶8 s9, reference economic
+    result = compare(student(tmp_path, rows), REFERENCE_PATH, dataset)
+    theme = next(f for f in result.fields if f.field == "theme")
+    assert (theme.agreed, theme.units, round(theme.percent, 1)) == (7, 9, 77.8)
+    ours = [r["theme"] for r in rows]
+    reference = [r["theme"] for r in rows_of(REFERENCE_PATH)]
+    assert theme.alpha == pytest.approx(nominal_alpha(ours, reference))
+    assert [(d.key[2], d.field, d.student, d.reference) for d in result.disagreements] == [
+        (1, "theme", "diplomacy", "inter-korean"),
+        (9, "theme", "sanctions", "economic"),
+    ]
+    assert result.disagreements[0].text.startswith("Russians blame South Korean conservatives")
+
+
+def test_stance_on_the_ordinal_scale_forgives_near_misses(tmp_path, dataset):
+    rows = rows_of(REFERENCE_PATH)
+    rows[0]["stance"] = "critical"  # reference hostile: one step away
+    rows[5]["stance"] = "mixed"  # reference empty: no position on the scale, so not paired
+    stance = next(f for f in compare(student(tmp_path, rows)).fields if f.field == "stance")
+    assert stance.agreed == 7
+    assert stance.ordinal_alpha is not None and stance.alpha is not None
+    assert stance.ordinal_alpha > stance.alpha
+
+
+def test_missing_extra_repeated_and_badly_coded_sentences_are_named(tmp_path, dataset):
+    rows = rows_of(REFERENCE_PATH)
+    with pytest.raises(DataError, match=r"lacks asan-forum-2021 ¶8 s9, which reference.csv"):
+        compare(student(tmp_path, rows[:8]), REFERENCE_PATH, dataset)
+    extra = rows[0] | {"paragraph": "7", "sentence_text": ""}
+    with pytest.raises(DataError) as info:
+        compare(student(tmp_path, [*rows, extra]), REFERENCE_PATH, dataset)
+    assert [(p.row, p.message) for p in info.value.problems] == [
+        (11, "codes asan-forum-2021 ¶7 s1, but reference.csv codes no sentence of that paragraph")
+    ]
+    with pytest.raises(DataError, match="repeats ¶8 s1 of row 2"):
+        compare(student(tmp_path, [*rows, rows[0]]), REFERENCE_PATH, dataset)
+    rows[2] |= {"stance": "angry", "subject_id": "narnia"}
+    with pytest.raises(DataError) as info:
+        compare(student(tmp_path, rows), REFERENCE_PATH, dataset)
+    assert [(p.file, p.row, p.field) for p in info.value.problems] == [
+        ("anna.csv", 4, "stance"),
+        ("anna.csv", 4, "subject_id"),
+    ]
+
+
+def test_a_missing_student_file_is_a_clear_error(tmp_path, dataset):
+    with pytest.raises(DataError, match=r"nobody\.csv: file is missing"):
+        compare(tmp_path / "nobody.csv", REFERENCE_PATH, dataset)
+
+
+def test_the_reference_coding_is_the_projects_own_main_claims(dataset):
+    """Each reference row repeats a claim of claims.csv for that sentence, so the answer key
+    and the coded data cannot drift apart unnoticed."""
+    claims = dataset.claims
+    for row in rows_of(REFERENCE_PATH):
+        here = claims[
+            (claims["source_id"] == row["source_id"])
+            & (claims["paragraph"] == int(row["paragraph"]))
+            & (claims["sentence"] == int(row["sentence"]))
+        ]
+        coded = {tuple(c) for c in here[list(COMPARED)].itertuples(index=False)}
+        assert tuple(row[f] for f in COMPARED) in coded, row["sentence"]
+
+
+def test_command_prints_the_report_and_writes_the_disagreements(tmp_path, capsys):
+    rows = rows_of(REFERENCE_PATH)
+    rows[1]["subject_id"] = "kim-jong-il"
+    parser = argparse.ArgumentParser(prog="russian-views")
+    agreement.add_parser(parser.add_subparsers(dest="command"))
+    out = tmp_path / "disagreements.csv"
+    args = parser.parse_args(["agreement", str(student(tmp_path, rows)), "--csv", str(out)])
+    assert agreement.cmd_agreement(args) == 0
+    printed = capsys.readouterr().out
+    assert "Agreement of anna.csv with reference.csv: 9 sentences (asan-forum-2021 ¶8)" in printed
+    assert "subject_id   8/9   89%" in printed
+    assert "Lee Myung-bak, not Kim Jong-il, was the villain in 2008-10." in printed
+    assert rows_of(out) == [
+        {
+            "source_id": "asan-forum-2021",
+            "paragraph": "8",
+            "sentence": "2",
+            "field": "subject_id",
+            "student": "kim-jong-il",
+            "reference": "lee-myung-bak",
+            "sentence_text": "Lee Myung-bak, not Kim Jong-il, was the villain in 2008-10.",
+        }
+    ]
+
+
+def test_html_report_escapes_the_data(dataset):
+    result = compare(REFERENCE_PATH, REFERENCE_PATH, dataset)
+    bad = agreement.Disagreement(("x", 1, 1), "theme", "<b>", "a&b", "<script>alert(1)</script>")
+    html = agreement.Agreement("s<1>.csv", "r.csv", result.units, result.fields, [bad]).html()
+    assert "<script>" not in html and "&lt;script&gt;" in html and "s&lt;1&gt;.csv" in html
+
+
+# ---------------------------------------------------------------- the exercise
+
+
+def test_exercise_parameters_are_checked(tmp_path):
+    with pytest.raises(ParameterError, match="paragraph must be a whole number from 1 to 12"):
+        Exercise.from_parameters(paragraph=13, worksheet_dir=tmp_path)
+    with pytest.raises(ParameterError, match="unknown source 'nope'; choose one of"):
+        Exercise.from_parameters(source_id="nope", worksheet_dir=tmp_path)
+    with pytest.raises(ParameterError, match="unknown edition 'reader'; choose from: student"):
+        Exercise.from_parameters(edition="reader", worksheet_dir=tmp_path)
+    with pytest.raises(ParameterError, match="is inside notebooks/"):
+        Exercise.from_parameters(worksheet_dir=config.NOTEBOOKS_DIR / "exercises")
+
+
+def test_exercise_writes_the_blank_worksheet_once(tmp_path):
+    exercise = Exercise.from_parameters(paragraph="5", worksheet_dir=tmp_path)
+    assert "Blank worksheet written to" in exercise.blank_worksheet()
+    path = exercise.worksheet_path()
+    assert [r["sentence"] for r in rows_of(path)] == ["1", "2", "3"]
+    path.write_text("my coding", encoding="utf-8")
+    assert "kept as is" in exercise.blank_worksheet()
+    assert path.read_text(encoding="utf-8") == "my coding"
+    instructor = Exercise.from_parameters(5, None, tmp_path, None, "instructor")
+    assert "codes no sentence of ¶5" in instructor.reference_coding()
+    assert "instructor edition" in exercise.reference_coding()
+
+
+@pytest.mark.slow
+def test_exercise_notebook_runs_under_papermill(tmp_path):
+    rows = rows_of(REFERENCE_PATH)
+    rows[1]["subject_id"] = "kim-jong-il"
+    before = sorted(config.NOTEBOOKS_DIR.rglob("*"))
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(
+        str(EXERCISE),
+        str(out),
+        parameters={
+            "paragraph": 8,
+            "worksheet_dir": str(tmp_path / "sheets"),
+            "student_file": str(student(tmp_path, rows)),
+            "edition": "instructor",
+        },
+        kernel_name=config.KERNEL_NAME,
+        progress_bar=False,
+    )
+    html = json.dumps(json.loads(out.read_text("utf-8"))["cells"])
+    assert "Coding exercise: paragraph 8 (South Korea)" in html
+    assert "anna.csv against reference.csv: 9 sentences" in html
+    assert "Reference: reference.csv" in html
+    assert (tmp_path / "sheets" / "asan-forum-2021-p8.csv").exists()
+    assert sorted(config.NOTEBOOKS_DIR.rglob("*")) == before

@@ -1,0 +1,320 @@
+"""Adding a source and importing a coding worksheet: end to end, and every refusal."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from russian_views import coding, config
+from russian_views.data import load_dataset, uncovered_sentences
+from russian_views.errors import DataError, ParameterError
+from russian_views.schema import load_schema
+
+TEXT = """\
+Moscow and Seoul
+
+Russian diplomats praised Seoul for its restraint in 2019. They called the Moon government \
+a partner for trilateral projects. Officials in Moscow said little else.
+
+Outlook
+
+Moscow expects little from Washington. The reviewer doubts that this will change.
+"""
+TITLE = "Moscow and Seoul: a test note"
+SOURCE_ID = "moscow-and-seoul-a-test-note"
+
+
+def cli(*argv: str) -> argparse.Namespace:
+    """Arguments parsed exactly as the russian-views command will parse them."""
+    parser = argparse.ArgumentParser(prog="russian-views")
+    sub = parser.add_subparsers(dest="command", required=True)
+    coding.add_parsers(sub)
+    return parser.parse_args(argv)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder``, by relative path: equal snapshots = nothing written."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def read_sheet(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_sheet(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def claim(**cells: str) -> dict[str, str]:
+    """A valid claim about Seoul from ¶1 s1 of the test text, with ``cells`` changed."""
+    return {
+        "view": "moscow",
+        "subject_id": "south-korea",
+        "counterpart_id": "russia",
+        "theme": "diplomacy",
+        "stance": "favourable",
+        "claim_kind": "assessment",
+        "period_start": "2019",
+        "period_end": "2019",
+        "paraphrase": "Russian diplomats commend Seoul's restraint.",
+        "quote": "praised Seoul for its restraint",
+    } | cells
+
+
+@pytest.fixture
+def text_file(tmp_path: Path) -> Path:
+    path = tmp_path / "note.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def added(data_copy: Path, text_file: Path, capsys) -> Path:
+    """The test text added to a copy of the data through the command; its worksheet."""
+    args = cli(
+        "add-source", str(text_file), "--title", TITLE, "--outlet", "Test Review",
+        "--date", "2023-05", "--author", "A. Tester", "--data", str(data_copy),
+    )  # fmt: skip
+    assert coding.cmd_add_source(args) == 0
+    assert "added source 'moscow-and-seoul-a-test-note': 2 paragraphs" in capsys.readouterr().out
+    return data_copy / coding.WORKSHEETS / f"{SOURCE_ID}.csv"
+
+
+def test_worksheet_columns_are_the_schema_fields():
+    tables = load_schema().tables
+    claims = [f for f in tables["claims"].field_names if f not in ("claim_id", *coding.LOCATION)]
+    assert list(coding.CLAIM_FIELDS) == claims
+    uncoded = [f for f in tables["uncoded"].field_names if f not in coding.LOCATION]
+    assert list(coding.UNCODED_FIELDS) == uncoded
+
+
+def test_add_source_stores_the_text_records_it_and_writes_a_worksheet(
+    added: Path, data_copy: Path, text_file: Path
+):
+    stored = data_copy / "sources" / f"{SOURCE_ID}.txt"
+    assert stored.read_bytes() == text_file.read_bytes()
+    row = load_dataset(data_copy).sources.set_index("source_id").loc[SOURCE_ID]
+    assert row["sha256"] == hashlib.sha256(text_file.read_bytes()).hexdigest()
+    assert (row["published"], row["author"], row["path"]) == ("2023-05", "A. Tester", stored.name)
+    assert added.read_bytes().startswith(b"\xef\xbb\xbf")  # spreadsheets then read UTF-8
+    rows = read_sheet(added)
+    assert list(rows[0]) == list(coding.COLUMNS)
+    assert [(r["paragraph"], r["sentence"]) for r in rows] == [
+        ("1", "1"), ("1", "2"), ("1", "3"), ("2", "1"), ("2", "2"),
+    ]  # fmt: skip
+    assert [r["section"] for r in rows] == ["Moscow and Seoul"] * 3 + ["Outlook"] * 2
+    assert rows[1]["sentence_text"].startswith("They called the Moon government")
+    codes = read_sheet(coding.codes_path(added))
+    assert {"moscow", "reviewer", "hostile", "framing", "south-korea"} <= {c["code"] for c in codes}
+
+
+def test_end_to_end_fill_import_and_load(added: Path, data_copy: Path, capsys):
+    rows = read_sheet(added)
+    before = load_dataset(data_copy)
+    rows[0] |= claim()
+    second = rows[0] | claim(subject_id="moon-jae-in", quote="restraint in 2019")
+    rows[1] |= claim(
+        theme="economic", stance="supportive", quote="a partner for trilateral projects"
+    )
+    rows[2] |= {"reason": "framing", "note": "Rounds off the paragraph."}
+    rows[4] |= claim(view="reviewer", subject_id="russia", stance="", counterpart_id="",
+                     quote="The reviewer doubts")  # fmt: skip
+    worksheet = write_sheet(added, [*rows[:1], second, *rows[1:]])
+
+    assert (
+        coding.cmd_import_coding(cli("import-coding", str(worksheet), "--data", str(data_copy)))
+        == 0
+    )
+
+    out = capsys.readouterr().out
+    assert "imported 4 claims (c151–c154) and 1 uncoded sentences" in out
+    assert f"still blank (1): {SOURCE_ID} ¶2 s1" in out
+    after = load_dataset(data_copy)
+    new = after.claims[after.claims["source_id"] == SOURCE_ID]
+    assert len(after.claims) == len(before.claims) + 4
+    assert new["claim_id"].tolist() == ["c151", "c152", "c153", "c154"]
+    assert new["subject_id"].tolist() == ["south-korea", "moon-jae-in", "south-korea", "russia"]
+    assert after.sentence_text(SOURCE_ID, 1, 2).endswith("trilateral projects.")
+    assert after.uncoded.iloc[-1][["source_id", "paragraph", "sentence", "reason"]].tolist() == [
+        SOURCE_ID, 1, 3, "framing",
+    ]  # fmt: skip
+    assert uncovered_sentences(after) == [(SOURCE_ID, 2, 1)]
+    # The rows already in the data are untouched, byte for byte.
+    old = (config.DATA_DIR / "claims.csv").read_bytes()
+    assert (data_copy / "claims.csv").read_bytes().startswith(old)
+
+
+# ---------------------------------------------------------------- refusals: import
+
+
+def refused(worksheet: Path, data_dir: Path) -> list[tuple[int | None, str | None, str]]:
+    """Import a worksheet that must be refused; (row, field, message) of each problem,
+    after checking that no file of the data folder changed."""
+    before = snapshot(data_dir)
+    with pytest.raises(DataError) as info:
+        coding.import_worksheet(worksheet, data_dir)
+    assert snapshot(data_dir) == before
+    return [(p.row, p.field, p.message) for p in info.value.problems]
+
+
+def test_unknown_codes_and_bad_references_are_all_named_with_worksheet_rows(
+    added: Path, data_copy: Path
+):
+    rows = read_sheet(added)
+    rows[0] |= claim(theme="diplomcy")
+    rows[1] |= claim(subject_id="narnia", quote="the Moon government")
+    rows[3] |= claim(quote="not in the sentence")
+    rows[4] |= claim(view="reviewer", stance="hostile", quote="The reviewer doubts")
+    problems = refused(write_sheet(added, rows), data_copy)
+    assert [(row, field) for row, field, _ in problems] == [
+        (2, "theme"), (3, "subject_id"), (5, "quote"), (6, "stance"),
+    ]  # fmt: skip
+    assert "is not a theme code of the codebook" in problems[0][2]
+    assert "refers to no actors.actor_id" in problems[1][2]
+    assert "is not verbatim in ¶2 s1" in problems[2][2]
+
+
+def test_a_sentence_that_does_not_exist_is_a_bad_reference(added: Path, data_copy: Path):
+    rows = read_sheet(added)
+    rows[0] |= claim() | {"paragraph": "7"}
+    rows[1] |= claim() | {"source_id": "no-such-source"}
+    problems = refused(write_sheet(added, rows), data_copy)
+    assert (2, "paragraph/sentence") in [(row, field) for row, field, _ in problems]
+    assert (3, "source_id", "refers to no sources.source_id") in problems
+
+
+def test_rows_duplicating_existing_claims_are_refused_with_their_rows(data_copy: Path):
+    """The shipped reference coding repeats the project's own claims of ¶8, row for row."""
+    reference = config.DATA_DIR / "exercises" / "reference.csv"
+    problems = refused(reference, data_copy)
+    assert [row for row, _, _ in problems] == list(range(2, 11))
+    assert problems[0][2].startswith("duplicates claim c083 (claims.csv row 84)")
+
+
+def test_duplicates_within_the_worksheet_and_of_claim_ids(added: Path, data_copy: Path):
+    rows = [r | {"claim_id": ""} for r in read_sheet(added)]
+    rows[0] |= claim()
+    rows[1] |= claim(quote="a partner") | {"claim_id": "c001"}
+    repeat = dict(rows[0])
+    problems = refused(write_sheet(added, [*rows, repeat]), data_copy)
+    assert (7, None, "repeats row 2: same sentence, subject, theme and quote") in problems
+    assert any(row == 3 and field == "claim_id" and "claim c001" in m for row, field, m in problems)
+
+
+def test_a_sentence_is_either_coded_or_given_a_reason(added: Path, data_copy: Path):
+    rows = read_sheet(added)
+    rows[0] |= claim() | {"reason": "framing"}
+    rows[1] |= claim(quote="a partner")
+    extra = dict(rows[1]) | dict.fromkeys(coding.CLAIM_FIELDS, "") | {"reason": "covered"}
+    problems = refused(write_sheet(added, [*rows, extra]), data_copy)
+    assert [(row, field) for row, field, _ in problems] == [(2, "reason"), (7, "reason")]
+
+
+def test_an_unknown_column_or_a_worksheet_with_nothing_coded_is_refused(
+    added: Path, data_copy: Path
+):
+    rows = read_sheet(added)
+    problems = refused(added, data_copy)
+    assert problems == [(None, None, problems[0][2])]
+    assert "has no coded row" in problems[0][2]
+    write_sheet(added, [r | {"stnace": ""} for r in rows])
+    assert refused(added, data_copy)[0][:2] == (1, "stnace")
+
+
+def test_the_merged_tables_are_validated_before_anything_is_replaced(data_copy: Path):
+    before = snapshot(data_copy)
+    good = (data_copy / "uncoded.csv").read_bytes() + b"asan-forum-2021,8,1,framing,\n"
+    broken = b"claim_id,view\n"
+    with pytest.raises(DataError):
+        coding.commit_validated(data_copy, {"uncoded.csv": good, "claims.csv": broken})
+    assert snapshot(data_copy) == before
+
+
+# ---------------------------------------------------------------- refusals: add-source
+
+
+def add(data_dir: Path, text_file: Path, *options: str) -> None:
+    argv = ["--title", TITLE, "--outlet", "Test Review", "--date", "2023", *options]
+    coding.cmd_add_source(cli("add-source", str(text_file), *argv, "--data", str(data_dir)))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (TEXT.encode("cp1252") + "Café".encode("cp1252"), "is not UTF-8: byte 0xe9 at offset"),
+        (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), "starts with a byte-order mark"),
+        (b"Only a heading\n", "has no body paragraphs"),
+    ],
+    ids=["cp1252", "bom", "no-paragraphs"],
+)
+def test_a_text_that_cannot_be_stored_as_is_is_refused(data_copy, tmp_path, content, message):
+    text_file = tmp_path / "note.txt"
+    text_file.write_bytes(content)
+    before = snapshot(data_copy)
+    with pytest.raises(DataError, match=message):
+        add(data_copy, text_file)
+    assert snapshot(data_copy) == before
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--id", "asan-forum-2021"], "source id 'asan-forum-2021' is taken"),
+        (["--id", "Not A Slug"], "--id 'Not A Slug' does not match the pattern"),
+        (["--date", "2021-13"], "--date '2021-13' is not a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+        (["--date", "May 2021"], "--date 'May 2021' does not match the pattern"),
+        (["--url", "example.org"], "--url 'example.org' does not match the pattern"),
+    ],
+)
+def test_bad_options_are_refused_in_one_line(data_copy, text_file, options, message):
+    before = snapshot(data_copy)
+    with pytest.raises(ParameterError, match=message):
+        add(data_copy, text_file, *options)
+    assert snapshot(data_copy) == before
+
+
+def test_the_same_text_cannot_be_added_twice(data_copy: Path, tmp_path: Path):
+    asan = config.SOURCES_DIR / "asan-forum-2021.txt"
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(asan.read_bytes())
+    with pytest.raises(ParameterError, match="this text is already source 'asan-forum-2021'"):
+        add(data_copy, copy, "--id", "another-id")
+
+
+def test_an_existing_worksheet_is_never_overwritten(added: Path, data_copy: Path, tmp_path: Path):
+    other = tmp_path / "other.txt"
+    other.write_text("Moscow said nothing at all.\n", encoding="utf-8")
+    before = snapshot(data_copy)
+    with pytest.raises(ParameterError, match="already exists \\(it may hold coding work\\)"):
+        add(data_copy, other, "--id", "a-new-id", "--out", str(added))
+    assert snapshot(data_copy) == before
+
+
+def test_slugs_are_ascii_words_cut_at_a_word():
+    assert coding.slugify("[Review of Seoul’s “Eurasia” policy — 2014]") == (
+        "review-of-seouls-eurasia-policy-2014"
+    )
+    assert coding.slugify("Čeština a Korea") == "cestina-a-korea"
+    assert coding.slugify("word " * 20, max_length=12) == "word-word"
+
+
+def test_help_explains_each_command(capsys):
+    for command, words in [
+        ("add-source", ["--title", "--outlet", "--date", "--url", "--id", "--out", "sha256"]),
+        ("import-coding", ["WORKSHEET", "row numbers", "claim_id", "reason"]),
+    ]:
+        with pytest.raises(SystemExit):
+            cli(command, "--help")
+        out = capsys.readouterr().out
+        assert all(w in out for w in words), (command, out)
