@@ -318,3 +318,16 @@ def test_help_explains_each_command(capsys):
             cli(command, "--help")
         out = capsys.readouterr().out
         assert all(w in out for w in words), (command, out)
+
+
+def test_briefings_cite_both_sources_each_reference_naming_its_source(added: Path, data_copy: Path):
+    from russian_views.briefing import ActorBriefing
+
+    rows = read_sheet(added)
+    rows[0] |= claim()
+    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    brief = ActorBriefing.from_parameters("south-korea", dataset=load_dataset(data_copy))
+    html = str(brief.views_by_theme()) + str(brief.passages())
+    assert f">{SOURCE_ID} ¶1 s1</a>" in html
+    assert ">asan-forum-2021 ¶8 s1</a>" in html
+    assert f'id="src-{SOURCE_ID}-p1-s1"' in html and 'id="src-asan-forum-2021-p8-s1"' in html

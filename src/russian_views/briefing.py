@@ -61,6 +61,19 @@ class Briefing:
         """Display name of an actor."""
         return queries.actor_name(self.dataset, actor_id)
 
+    @property
+    def multi_source(self) -> bool:
+        """Whether the data cite more than one source (then every reference names its own)."""
+        return len(self.dataset.sources) > 1
+
+    def cite(self, row: pd.Series | dict) -> str:
+        """The citation of one record."""
+        return m.cite_row(row, self.multi_source)
+
+    def cite_rows(self, rows: pd.DataFrame) -> str:
+        """The citations of several records, each sentence once."""
+        return m.cite_rows(rows, self.multi_source)
+
     def figure(self, chart, caption: str, alt_text: str) -> charts.Figure:
         """Number the next figure of this briefing."""
         self._figures += 1
@@ -78,7 +91,7 @@ class Briefing:
             meta.append(f"stance: {self.label('stance', row['stance']).lower()}")
         meta.append(_years(row["period_start"], row["period_end"]))
         parts.append(m.tag("span", m.esc(" · ".join(meta)) + extras, class_="meta"))
-        parts.append(m.cite_row(row))
+        parts.append(self.cite(row))
         return " ".join(parts)
 
     def claim_list(self, claims: pd.DataFrame, empty: str, **kwargs) -> m.Html:
@@ -100,6 +113,8 @@ class Briefing:
             text = self.dataset.texts[row.source_id]
             para = text.paragraph(row.paragraph)
             label = f"¶{row.paragraph} s{row.sentence}"
+            if self.multi_source:
+                label = f"{row.source_id} {label}"
             sentence = para.sentences[row.sentence - 1].text
             items.append(
                 m.tag(
@@ -314,7 +329,7 @@ class ActorBriefing(Briefing):
             f"{_share(len(warm), len(scored))} are favourable or supportive and "
             f"{_share(len(cold), len(scored))} critical or hostile."
         )
-        return f"{text} {m.cite_rows(examples.head(3))}"
+        return f"{text} {self.cite_rows(examples.head(3))}"
 
     def _trend_judgment(self) -> str | None:
         yearly = queries.stance_by_year(self.claims, self.period)
@@ -329,7 +344,7 @@ class ActorBriefing(Briefing):
             f"<strong>Trend.</strong> Moscow's stance {verb} across the period: the average "
             f"of statements covering {int(first['year'])} is {first['mean_stance']:+.1f}, "
             f"against {last['mean_stance']:+.1f} for {int(last['year'])} "
-            f"(scale −2 hostile to +2 supportive). {m.cite_rows(ends)}"
+            f"(scale −2 hostile to +2 supportive). {self.cite_rows(ends)}"
         )
 
     def _kind_judgment(self, kind: str, heading: str) -> str | None:
@@ -339,7 +354,7 @@ class ActorBriefing(Briefing):
         row = rows.sort_values(["period_end", "claim_id"]).iloc[-1]
         return (
             f"<strong>{m.esc(heading)}.</strong> {m.esc(row['paraphrase'])} "
-            f"{m.quoted(row['quote'])} {m.cite_row(row)}"
+            f"{m.quoted(row['quote'])} {self.cite(row)}"
         )
 
     def want_judgment(self, heading: str = "What Moscow wants") -> str | None:
@@ -354,7 +369,7 @@ class ActorBriefing(Briefing):
         row = ranked.iloc[0]
         return (
             f"<strong>{m.esc(heading)}.</strong> {m.esc(row['paraphrase'])} "
-            f"{m.quoted(row['quote'])} {m.cite_row(row)}"
+            f"{m.quoted(row['quote'])} {self.cite(row)}"
         )
 
     def _outlook_judgment(self) -> str | None:
@@ -366,7 +381,7 @@ class ActorBriefing(Briefing):
         return (
             f"<strong>Outlook.</strong> {m.esc(row['statement'])} "
             f"(Moscow's view: {m.esc(likelihood)}; horizon {m.esc(row['horizon'])}) "
-            f"{m.cite_row(row)}"
+            f"{self.cite(row)}"
         )
 
     def stance_chart(self) -> charts.Figure | m.Html:
@@ -538,7 +553,7 @@ def events_table(briefing: Briefing, events: pd.DataFrame) -> m.Html:
                 title,
                 m.esc(e["what_happened"]),
                 m.esc(e["framing"]) + " " + m.quoted(e["quote"]),
-                m.cite_row(e),
+                briefing.cite(e),
             ]
         )
     return m.table(
@@ -557,7 +572,7 @@ def expectations_table(
         marks = signposts[signposts["expectation_ref"] == x["expectation_id"]]
         posts = [
             f"{m.esc(briefing.label('effect', s['effect']))}: {m.esc(s['signpost'])} "
-            f"{m.cite_row(s)}"
+            f"{briefing.cite(s)}"
             for _, s in marks.iterrows()
         ]
         outlook = (
@@ -567,7 +582,7 @@ def expectations_table(
             + " "
             + m.quoted(x["quote"])
             + " "
-            + m.cite_row(x)
+            + briefing.cite(x)
         )
         rows.append(
             [

@@ -113,7 +113,7 @@ class CompareBriefing(Briefing):
             f"<strong>Widest gap.</strong> {m.esc(self.label('theme', row['theme']))}: "
             f"Moscow's mean stance is {row['mean_a']:+.1f} toward {m.esc(a)} against "
             f"{row['mean_b']:+.1f} toward {m.esc(b)} (−2 hostile to +2 supportive). "
-            f"{m.cite_rows(cited.dropna(subset=['stance_score']).head(4))}"
+            f"{self.cite_rows(cited.dropna(subset=['stance_score']).head(4))}"
         )
 
     def theme_table_data(self) -> pd.DataFrame:

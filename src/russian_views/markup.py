@@ -64,10 +64,13 @@ def cited_in(html: str) -> list[tuple[str, int, int]]:
     return [(s, int(p), int(n)) for s, p, n in _ANCHOR.findall(html)]
 
 
-def cite(source_id: str, paragraph: int, sentence: int) -> str:
-    """A reference like ``[¶4 s3]`` linking to the passage in the appendix."""
+def cite(source_id: str, paragraph: int, sentence: int, with_source: bool = False) -> str:
+    """A reference like ``[¶4 s3]`` linking to the passage in the appendix; with several
+    sources in the data it names its source too (``[asan-forum-2021 ¶4 s3]``)."""
     target = anchor_id(source_id, paragraph, sentence)
     label = f"¶{int(paragraph)} s{int(sentence)}"
+    if with_source:
+        label = f"{source_id} {label}"
     return tag(
         "a",
         esc(label),
@@ -77,15 +80,15 @@ def cite(source_id: str, paragraph: int, sentence: int) -> str:
     )
 
 
-def cite_row(row: pd.Series | dict) -> str:
+def cite_row(row: pd.Series | dict, with_source: bool = False) -> str:
     """The citation of a record that has source_id, paragraph and sentence."""
-    return cite(row["source_id"], row["paragraph"], row["sentence"])
+    return cite(row["source_id"], row["paragraph"], row["sentence"], with_source)
 
 
-def cite_rows(rows: pd.DataFrame) -> str:
+def cite_rows(rows: pd.DataFrame, with_source: bool = False) -> str:
     """Citations of several records, each sentence once, in reading order."""
     keys = sorted({(r.source_id, int(r.paragraph), int(r.sentence)) for r in rows.itertuples()})
-    return " ".join(cite(*k) for k in keys)
+    return " ".join(cite(*k, with_source) for k in keys)
 
 
 def quoted(text: str) -> str:

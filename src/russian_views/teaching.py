@@ -98,7 +98,7 @@ def _stance(brief: ActorBriefing) -> str:
     turns = events[events["year"].isin([int(low["year"]), int(high["year"])])]
     listed = (
         "; ".join(
-            f"{m.esc(e.date)} {m.esc(e.event_title)} {m.cite_row(e._asdict())}"
+            f"{m.esc(e.date)} {m.esc(e.event_title)} {brief.cite(e._asdict())}"
             for e in turns.itertuples()
         )
         or "none in the events table"
@@ -122,7 +122,7 @@ def _timeline(brief: ActorBriefing) -> str:
     missed = brief.events[~brief.events["occurred"]]
     external = brief.events[brief.events["date_basis"] == "external"]
     items = [
-        f"{m.esc(e['event_title'])}: {m.esc(e['framing'])} {m.cite_row(e)}"
+        f"{m.esc(e['event_title'])}: {m.esc(e['framing'])} {brief.cite(e)}"
         for _, e in missed.iterrows()
     ]
     text = m.bullets(items) if items else m.esc("No non-events in this period.")
@@ -161,18 +161,18 @@ def _expectations(brief: ActorBriefing) -> str:
     if posts.empty:
         return m.esc("No signposts are coded for these expectations.")
     items = [
-        f"{m.esc(brief.label('effect', s['effect']))}: {m.esc(s['signpost'])} {m.cite_row(s)}"
+        f"{m.esc(brief.label('effect', s['effect']))}: {m.esc(s['signpost'])} {brief.cite(s)}"
         for _, s in posts.iterrows()
     ]
     return m.bullets(items)
 
 
-def _claims(rows: pd.DataFrame, empty: str) -> str:
+def _claims(brief: ActorBriefing, rows: pd.DataFrame, empty: str) -> str:
     if rows.empty:
         return m.esc(empty)
     return m.bullets(
         [
-            f"{m.esc(r['paraphrase'])} {m.quoted(r['quote'])} {m.cite_row(r)}"
+            f"{m.esc(r['paraphrase'])} {m.quoted(r['quote'])} {brief.cite(r)}"
             for _, r in rows.iterrows()
         ]
     )
@@ -185,6 +185,6 @@ ANSWERS: dict[str, Callable[[ActorBriefing], str]] = {
     "themes": _themes,
     "relations": _relations,
     "expectations": _expectations,
-    "wants": lambda b: _claims(b.wants, "No prescriptions in this cut."),
-    "reviewer": lambda b: _claims(b.reviewer_claims, "No reviewer judgments in this cut."),
+    "wants": lambda b: _claims(b, b.wants, "No prescriptions in this cut."),
+    "reviewer": lambda b: _claims(b, b.reviewer_claims, "No reviewer judgments in this cut."),
 }

@@ -1,0 +1,48 @@
+"""The comparison of two actors: theme by theme, over time, with cited passages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from russian_views import render
+from russian_views.compare import CompareBriefing
+from russian_views.errors import ParameterError
+
+
+def test_comparison_sections_cite_resolvable_passages(dataset):
+    brief = CompareBriefing.from_parameters("DPRK", "Seoul", dataset=dataset)
+    assert brief.title == "Russian views of North Korea and South Korea compared"
+    html = "".join(
+        str(x)
+        for x in (brief.bottom_line(), brief.theme_table(), brief.over_time(), brief.by_theme())
+    )
+    assert "<strong>North Korea.</strong>" in html and "<strong>Widest gap.</strong>" in html
+    cited = set(re.findall(r'href="#(src-[^"]+)"', html))
+    assert cited <= set(re.findall(r'id="(src-[^"]+)"', str(brief.passages())))
+
+
+def test_theme_table_matches_each_side(dataset):
+    brief = CompareBriefing.from_parameters("china", "united-states", dataset=dataset)
+    table = brief.theme_table_data()
+    china = brief.sides[0].claims.dropna(subset=["stance_score"])
+    for row in table.dropna(subset=["mean_a"]).itertuples():
+        expected = china.loc[china["theme"] == row.theme, "stance_score"].mean()
+        assert row.mean_a == pytest.approx(float(expected))
+
+
+def test_the_same_actor_twice_is_refused(dataset):
+    with pytest.raises(ParameterError, match="both 'china'; choose two different actors"):
+        CompareBriefing.from_parameters("PRC", "Beijing", dataset=dataset)
+
+
+def test_compare_job_names_both_actors(dataset):
+    job = render.compare_job(dataset, "Seoul", "DPRK", 2014, 2017)
+    assert job.stem == "compare_south-korea_north-korea_2014-2017"
+    assert job.parameters == {
+        "actor_a": "south-korea",
+        "actor_b": "north-korea",
+        "since": 2014,
+        "until": 2017,
+    }
