@@ -198,7 +198,7 @@ def _execute_all(
     if not todo:
         return
     if len(todo) == 1:
-        yield render_job(todo[0], out_dir, formats, paper)
+        yield _render_one(todo[0], out_dir, formats, paper)
         return
     size = min(workers, len(todo))
     pool = multiprocessing.Pool(size, initializer=_start_worker)
@@ -215,6 +215,25 @@ def _execute_all(
         pool.join()
     finally:
         pool.terminate()
+
+
+def _render_one(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Result:
+    """A single briefing: its kernel starts and warms in a thread while this process loads
+    the exporters, so the two start-ups overlap on a multi-core machine."""
+    from jupyter_core.utils import run_sync
+
+    started: list = []
+    thread = threading.Thread(target=lambda: started.append(start_warm_kernel()), daemon=True)
+    thread.start()
+    import russian_views.exporters  # noqa: F401  (nbconvert and WeasyPrint load meanwhile)
+
+    thread.join()
+    km = started[0] if started else None  # no warm kernel: papermill starts its own
+    try:
+        return render_job(job, out_dir, formats, paper, km=km)
+    finally:
+        if km is not None:
+            run_sync(km.shutdown_kernel)(now=True)
 
 
 def index_is_fresh(manifest: Manifest, dataset: Dataset, out_dir: Path) -> tuple[bool, str]:

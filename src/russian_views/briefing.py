@@ -74,6 +74,35 @@ class Briefing:
         """The citations of several records, each sentence once."""
         return m.cite_rows(rows, self.multi_source)
 
+    def judgment_list(self, items: list[str | None], empty: str) -> m.Html:
+        """Bullet list of the judgments found (None skipped), with the note on whose words
+        they are; ``empty`` when none was found."""
+        found = [i for i in items if i]
+        if not found:
+            return m.empty(empty)
+        note = "Our summary of the coded record; each point cites the passages it rests on."
+        return m.join([m.bullets(found, class_="judgments"), m.note(note)])
+
+    def events_figure(
+        self, events: pd.DataFrame, subject: str, empty: str
+    ) -> charts.Figure | m.Html:
+        """The timeline of ``events`` (``subject`` says whose, as in "involving China")."""
+        if events.empty:
+            return m.empty(empty)
+        names = dict(zip(self.dataset.actors["actor_id"], self.dataset.actors["name"], strict=True))
+        chart = charts.event_timeline(events, self.period.since, self.period.until, names)
+        missed = int((~events["occurred"]).sum())
+        alt_text = (
+            f"Timeline of {len(events)} dated events {subject} between {self.period.since} and "
+            f"{self.period.until}, {missed} of which did not happen as planned; the table below "
+            "lists them all."
+        )
+        caption = (
+            f"Events {subject}, {self.period}. Crosses mark planned events that did not happen; "
+            "events dated only to a year or month sit in its middle."
+        )
+        return self.figure(chart, caption, alt_text)
+
     def figure(self, chart, caption: str, alt_text: str) -> charts.Figure:
         """Number the next figure of this briefing."""
         self._figures += 1
@@ -283,32 +312,22 @@ class ActorBriefing(Briefing):
             parts.append(f"{o.edition} edition")
         return m.note("This cut: " + "; ".join(parts) + ".") if parts else m.Html("")
 
-    def key_judgments(self) -> list[str]:
-        """3–5 judgments summarising the coded record, each with its citations."""
-        found = [
+    def key_judgments(self) -> list[str | None]:
+        """3–5 judgments summarising the coded record, each with its citations (None where
+        the data hold nothing for one)."""
+        return [
             self.stance_judgment(),
             self._trend_judgment(),
             self._kind_judgment("grievance", "Chief grievance"),
             self.want_judgment(),
             self._outlook_judgment(),
         ]
-        return [j for j in found if j]
 
     def bottom_line(self) -> m.Html:
         """The bottom line up front."""
-        judgments = self.key_judgments()
-        if not judgments:
-            return m.empty(
-                f"The data hold no Moscow claims about {self.name(self.actor_id)} "
-                f"for {self.period}."
-            )
-        return m.join(
-            [
-                m.bullets(judgments, class_="judgments"),
-                m.note(
-                    "Our summary of the coded record; each point cites the passages it rests on."
-                ),
-            ]
+        return self.judgment_list(
+            self.key_judgments(),
+            f"The data hold no Moscow claims about {self.name(self.actor_id)} for {self.period}.",
         )
 
     def stance_judgment(self, heading: str = "Overall stance") -> str | None:
@@ -409,23 +428,11 @@ class ActorBriefing(Briefing):
 
     def timeline_chart(self) -> charts.Figure | m.Html:
         """Events involving the actor, including the ones that did not happen."""
-        if self.events.empty:
-            return m.empty("No dated events involving this actor fall in the period.")
-        names = dict(zip(self.dataset.actors["actor_id"], self.dataset.actors["name"], strict=True))
-        chart = charts.event_timeline(self.events, self.period.since, self.period.until, names)
-        missed = int((~self.events["occurred"]).sum())
-        alt_text = (
-            f"Timeline of {len(self.events)} dated events involving "
-            f"{self.name(self.actor_id)} between {self.period.since} and "
-            f"{self.period.until}, {missed} of which did not happen as planned; "
-            "the table below lists them all."
+        return self.events_figure(
+            self.events,
+            f"involving {self.name(self.actor_id)}",
+            "No dated events involving this actor fall in the period.",
         )
-        caption = (
-            f"Events involving {self.name(self.actor_id)}, {self.period}. Crosses mark "
-            "planned events that did not happen; events dated only to a year or month "
-            "sit in its middle."
-        )
-        return self.figure(chart, caption, alt_text)
 
     def timeline_table(self) -> m.Html:
         """The events as a table: date, what happened, how Moscow framed it, source."""

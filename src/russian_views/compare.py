@@ -89,16 +89,8 @@ class CompareBriefing(Briefing):
         """Each side's overall stance, then where the two differ most."""
         items = [s.stance_judgment(heading=m.sentence_case(s.name(s.actor_id))) for s in self.sides]
         items.append(self._gap_judgment())
-        items = [i for i in items if i]
-        if not items:
-            return m.empty(f"The data hold no Moscow claims about either actor for {self.period}.")
-        return m.join(
-            [
-                m.bullets(items, class_="judgments"),
-                m.note(
-                    "Our summary of the coded record; each point cites the passages it rests on."
-                ),
-            ]
+        return self.judgment_list(
+            items, f"The data hold no Moscow claims about either actor for {self.period}."
         )
 
     def _gap_judgment(self) -> str | None:

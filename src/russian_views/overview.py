@@ -106,17 +106,7 @@ class OverviewBriefing(Briefing):
         us = next((b for b in self.actor_briefings if b.actor_id == "united-states"), None)
         if us is not None:
             items.append(us.want_judgment(heading="What Moscow wants of Washington"))
-        items = [i for i in items if i]
-        if not items:
-            return m.empty(f"The data hold no Moscow claims for {self.period}.")
-        return m.join(
-            [
-                m.bullets(items, class_="judgments"),
-                m.note(
-                    "Our summary of the coded record; each point cites the passages it rests on."
-                ),
-            ]
-        )
+        return self.judgment_list(items, f"The data hold no Moscow claims for {self.period}.")
 
     def stance_heatmap(self) -> charts.Figure | m.Html:
         """Mean stance by actor and theme."""
@@ -142,21 +132,8 @@ class OverviewBriefing(Briefing):
 
     def timeline_chart(self) -> charts.Figure | m.Html:
         """All events on one timeline."""
-        if self.events.empty:
-            return m.empty("No dated events fall in the period.")
-        names = dict(zip(self.dataset.actors["actor_id"], self.dataset.actors["name"], strict=True))
-        chart = charts.event_timeline(self.events, self.period.since, self.period.until, names)
-        missed = int((~self.events["occurred"]).sum())
-        alt_text = (
-            f"Timeline of all {len(self.events)} dated events between "
-            f"{self.period.since} and {self.period.until}, {missed} of which did not "
-            "happen as planned; the table below lists them all."
-        )
-        return self.figure(
-            chart,
-            f"Events on and around the peninsula, {self.period}. Crosses "
-            "mark planned events that did not happen.",
-            alt_text,
+        return self.events_figure(
+            self.events, "on and around the peninsula", "No dated events fall in the period."
         )
 
     def timeline_table(self) -> m.Html:
