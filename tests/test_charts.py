@@ -1,6 +1,13 @@
-"""Chart builders: real data in the spec, offline SVG out, consistent colours."""
+"""Chart builders: real data in the spec, offline SVG and a safe interactive spec out,
+consistent colours."""
 
 from __future__ import annotations
+
+import json
+import re
+
+import altair as alt
+import pandas as pd
 
 from russian_views import charts, queries
 from russian_views.briefing import ActorBriefing
@@ -33,19 +40,69 @@ def test_stance_colours_are_the_same_scale_everywhere(dataset):
     assert colours[:5] == list(charts.STANCE_COLOURS.values())
 
 
-def test_figure_is_inline_svg_with_a_text_alternative(dataset):
+def test_figure_has_static_svg_interactive_spec_and_text_alternative(dataset):
     brief = ActorBriefing(dataset=dataset, period=ALL, actor_id="south-korea")
     figure = brief.stance_chart()
     html = figure._repr_html_()
-    assert html.startswith('<figure class="chart"><svg role="img" aria-label="Chart of ')
+    assert html.startswith(
+        '<figure class="chart"><div class="chart-view"></div>'
+        '<div class="chart-static"><svg role="img" aria-label="Chart of '
+    )
     assert "Figure 1." in html and "<figcaption>" in html
-    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
+    assert re.findall(r"<script[^>]*>", html) == [
+        '<script type="application/json" class="chart-spec">'
+    ]
+    spec = json.loads(html.split('class="chart-spec">')[1].split("</script>")[0])
+    assert spec == json.loads(json.dumps(figure.spec()))
+    assert spec["description"] == figure.alt_text
 
 
-def test_svg_rendering_is_deterministic(dataset):
-    brief = ActorBriefing(dataset=dataset, period=ALL, actor_id="china")
-    first = brief.themes_chart().svg()
-    assert first == brief.themes_chart().svg()
+def test_data_cannot_close_the_spec_script():
+    hostile = "</script><script>alert(1)</script><!-- & </SCRIPT"
+    chart = alt.Chart(pd.DataFrame({"x": [1], "t": [hostile]})).mark_point().encode(x="x:Q")
+    figure = charts.Figure(chart, 1, "caption", "alt")
+    text = figure.spec_json()
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["datasets"].popitem()[1] == [{"x": 1, "t": hostile}]
+    html = figure._repr_html_()
+    assert "alert(1)</script>" not in html and "<!--" not in html
+
+
+def test_tooltips_carry_the_statement_and_its_reference(dataset):
+    brief = ActorBriefing(dataset=dataset, period=ALL, actor_id="north-korea")
+    spec = brief.stance_chart().spec()
+    bars = spec["layer"][0]
+    assert [t["field"] for t in bars["encoding"]["tooltip"]] == [
+        "statement",
+        "stance_label",
+        "years",
+        "reference",
+    ]
+    rows = spec["datasets"][bars["data"]["name"]]
+    assert all(re.fullmatch(r"¶\d+ s\d+", r["reference"]) for r in rows)
+    assert {p["name"]: p.get("bind") for p in spec["params"]} == {"stance_pick": "legend"}
+
+
+def test_event_timeline_zooms_along_the_years_and_keeps_titles_inside(dataset):
+    brief = ActorBriefing(dataset=dataset, period=ALL, actor_id="north-korea")
+    spec = brief.timeline_chart().spec()
+    (zoom,) = spec["params"]
+    assert zoom["bind"] == "scales" and zoom["select"] == {"type": "interval", "encodings": ["x"]}
+    tooltip = [t["field"] for t in spec["layer"][0]["encoding"]["tooltip"]]
+    assert {"event_title", "date", "what_happened", "reference"} <= set(tooltip)
+    assert all(layer["mark"]["clip"] for layer in spec["layer"])
+    rows = spec["datasets"][spec["data"]["name"]]
+    middle = (2008 + 2022) / 2
+    assert all((r["side"] == "right") == (r["when"] < middle) for r in rows)
+
+
+def test_figure_html_is_the_same_on_every_call(dataset):
+    """Vega numbers clip paths with a counter that runs on; ids are renumbered per figure."""
+    brief = ActorBriefing(dataset=dataset, period=ALL, actor_id="north-korea")
+    first = brief.timeline_chart()
+    assert first.svg() == first.svg() and first._repr_html_() == first._repr_html_()
+    ids = re.findall(r'\sid="([^"]+)"', first.svg())
+    assert ids and all(i.startswith(f"figure-{first.number}-") for i in ids)
 
 
 def test_figures_are_numbered_in_order(dataset):

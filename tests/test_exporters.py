@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import nbformat
 from nbconvert.exporters import get_exporter
 
-from russian_views.exporters import BriefingHTMLExporter, BriefingPDFExporter
+from russian_views.exporters import BriefingHTMLExporter, BriefingPDFExporter, chart_bundle
 
 
 def test_exporters_are_registered_with_nbconvert():
@@ -57,3 +58,42 @@ def test_jupyter_nbconvert_to_briefing_pdf(rendered: Path, tmp_path: Path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "north-korea.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_a_page_with_charts_inlines_the_chart_bundle_once(rendered: Path):
+    html = (rendered / "north-korea.html").read_text("utf-8")
+    assert html.count("window.vegaEmbed=") == 1
+    assert re.findall(r"<script[^>]*>", html).count("<script>") == 2, "bundle and loader"
+    assert "<script src" not in html
+    assert html.count('class="chart-spec"') == html.count('<figure class="chart">') == 3
+
+
+def test_a_page_without_charts_carries_no_script():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Only text")])
+    html, resources = BriefingHTMLExporter().from_notebook_node(nb)
+    assert resources["chart_bundle"] == "" and "<script" not in html
+
+
+def test_the_chart_bundle_is_safe_to_inline():
+    bundle = chart_bundle()
+    assert len(bundle) > 100_000 and "</script" not in bundle.lower() and "<!--" not in bundle
+
+
+def test_the_pdf_prints_the_static_charts(rendered: Path):
+    """WeasyPrint runs no script: the figures' static SVG is what it prints."""
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(rendered / "north-korea.pdf").pages)
+    assert "Stance of a claim" in text and "Figure 3." in text
+
+
+def test_a_second_render_gives_the_same_html_and_pdf(rendered: Path, tmp_path: Path):
+    from russian_views import batch, render
+    from russian_views.data import load_dataset
+
+    data = load_dataset()
+    jobs = [render.actor_job(data, "north-korea")]
+    (result,) = batch.render_batch(jobs, data, tmp_path, ("html", "pdf"), force=True)
+    assert result.error is None
+    for name in ["north-korea.html", "north-korea.pdf"]:
+        assert (tmp_path / name).read_bytes() == (rendered / name).read_bytes(), name

@@ -30,7 +30,7 @@ def test_quote_is_marked_verbatim_and_escaped():
 
 def test_table_escapes_headers_and_keeps_built_cells():
     html = m.table(["<h>"], [["<em>ok</em>"]])
-    assert "&lt;h&gt;" in html and "<td><em>ok</em></td>" in html
+    assert "&lt;h&gt;" in html and '<td data-label="&lt;h&gt;"><em>ok</em></td>' in html
 
 
 def test_html_fragments_display_as_html_in_jupyter():

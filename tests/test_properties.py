@@ -86,7 +86,9 @@ def test_any_cell_value_loads_or_fails_with_a_data_error(data_dir: Path, field, 
     rows = list(csv.DictReader(original.splitlines()))
     rows[0][field] = value
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer = csv.DictWriter(
+            handle, fieldnames=list(rows[0]), lineterminator="\n", quoting=csv.QUOTE_ALL
+        )
         writer.writeheader()
         writer.writerows(rows)
     try:

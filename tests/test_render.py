@@ -17,14 +17,15 @@ from .conftest import edit_csv
 
 
 class _Resources(HTMLParser):
-    """Collects every tag that could load something: script, link, img, iframe, src/href."""
+    """Collects every tag that could load something: link, iframe, object, embed, any tag
+    with a src, any href with a URL (inline scripts, such as the charts' bundle, load nothing)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.loads: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"script", "link", "iframe", "object", "embed"}:
+        if tag in {"link", "iframe", "object", "embed"} or "src" in dict(attrs):
             self.loads.append(tag)
         for name, value in attrs:
             if (
@@ -46,6 +47,9 @@ def external_loads(html: str) -> list[str]:
 def test_html_is_self_contained_and_offline(rendered: Path, stem: str):
     html = (rendered / f"{stem}.html").read_text("utf-8")
     assert external_loads(html) == []
+    scripts = re.findall(r"<script[^>]*>", html)
+    assert scripts.count("<script>") == 2, "the chart bundle and its loader, once per page"
+    assert all(s == "<script>" or 'type="application/json"' in s for s in scripts)
     assert "<svg" in html and html.count("<h1") == 1
     assert "brief." not in html, "code cells must not be visible"
 
@@ -142,7 +146,7 @@ def test_markup_in_data_renders_as_text_end_to_end(tmp_path: Path, data_copy: Pa
     assert result.error is None
     html = (tmp_path / "out" / "south-korea.html").read_text("utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ x }}" in html
-    assert "<script" not in html
+    assert "<script>alert(1)" not in html
 
 
 def test_period_parameters_name_the_output_file(dataset):

@@ -1,13 +1,17 @@
-"""Altair chart builders and the figure wrapper that renders them offline.
+"""Altair chart builders and the figure wrapper that renders them offline, twice over.
 
-Charts are rendered to static SVG with vl-convert in the kernel, so the HTML needs
-no JavaScript or network and WeasyPrint draws the same picture in the PDF. Colours
-are colour-blind safe (Okabe–Ito for actors, ColorBrewer's purple–orange diverging
-scale for stance) and the same in every chart and briefing.
+Each figure carries its chart twice: as static SVG drawn by vl-convert in the kernel (what
+WeasyPrint prints and what a reader with scripts off sees) and as the Vega-Lite spec in a
+JSON data block, which the page's one inlined vega-embed bundle draws as the interactive
+view (tooltips, zoom, legend filters) with no network. Both come from the same spec, so they
+show the same picture. Colours are colour-blind safe (Okabe–Ito for actors, ColorBrewer's
+purple–orange diverging scale for stance) and the same in every chart and briefing.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 
 import altair as alt
@@ -18,6 +22,17 @@ from russian_views.markup import Html, esc, tag
 
 FONT = "DejaVu Sans"
 WIDTH = 620
+# The Vega-Lite version Altair writes; the SVG and the page's JavaScript bundle both use it,
+# so the static and the interactive chart are drawn by the same library version.
+VL_VERSION = "v" + ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+# Class of the JSON block holding a figure's spec: the exporter looks for it to decide
+# whether a page needs the chart bundle, and the page's loader draws each one.
+SPEC_CLASS = "chart-spec"
+# Characters that could end a <script> element or open a comment in it; JSON's \u escapes
+# keep every data value inert however it is written.
+_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+# An id defined in a Vega SVG (clip paths, gradients) or a reference to one.
+_SVG_ID = re.compile(r'(?<=\sid=")[^"]+|(?<=url\(#)[^)]+')
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with any colour vision.
 ACTOR_COLOURS = {
@@ -39,33 +54,70 @@ STANCE_COLOURS = {
     "supportive": "#542788",
 }
 OCCURRED_COLOURS = {"Happened": "#0072B2", "Did not happen": "#D55E00"}
+# What the event timeline carries per event: position, label side, and its tooltip's fields.
+_EVENT_FIELDS = [
+    "event_id",
+    "when",
+    "side",
+    "status",
+    "event_title",
+    "date",
+    "what_happened",
+    "involving",
+    "reference",
+]
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A numbered chart with caption and text alternative, shown as inline SVG."""
+    """A numbered chart with caption and text alternative: static SVG plus interactive spec."""
 
     chart: alt.TopLevelMixin
     number: int
     caption: str
     alt_text: str
 
+    def spec(self) -> dict:
+        """The Vega-Lite spec, described by the text alternative (Vega puts it in aria-label)."""
+        return {**self.chart.to_dict(), "description": self.alt_text}
+
+    def spec_json(self) -> str:
+        """The spec as JSON that is safe inside ``<script>``: data values cannot close it."""
+        text = json.dumps(self.spec(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return text.translate(_JSON_ESCAPES)
+
     def svg(self) -> str:
         """The chart drawn as SVG, with the text alternative attached for screen readers."""
-        svg = vl_convert.vegalite_to_svg(self.chart.to_dict())
+        svg = vl_convert.vegalite_to_svg(self.spec(), vl_version=VL_VERSION)
         label = f'<svg role="img" aria-label="{esc(self.alt_text)}"'
-        return svg.replace("<svg", label, 1)
+        return _scoped_ids(svg, f"figure-{self.number}").replace("<svg", label, 1)
 
     def _repr_html_(self) -> str:
         caption = tag(
             "figcaption", f'<span class="fignum">Figure {self.number}.</span> ' + esc(self.caption)
         )
         alt_text = tag("p", esc(self.alt_text), class_="alt-text")
-        return tag("figure", self.svg() + caption + alt_text, class_="chart")
+        spec = f'<script type="application/json" class="{SPEC_CLASS}">{self.spec_json()}</script>'
+        static = tag("div", self.svg(), class_="chart-static")
+        view = tag("div", class_="chart-view")
+        return tag("figure", view + static + spec + caption + alt_text, class_="chart")
 
     def html(self) -> Html:
         """The figure as an HTML fragment."""
         return Html(self._repr_html_())
+
+
+def _scoped_ids(svg: str, prefix: str) -> str:
+    """Rename the SVG's ids by order of appearance under a per-figure prefix.
+
+    Vega numbers clip paths and gradients with a counter that runs on across charts (so the
+    same chart drew with other ids on a second call) and restarts in the browser's Vega,
+    whose ids would then clash with the static SVG's on the same page.
+    """
+    names: dict[str, str] = {}
+    for old in _SVG_ID.findall(svg):
+        names.setdefault(old, f"{prefix}-{old.rstrip('0123456789_')}-{len(names) + 1}")
+    return _SVG_ID.sub(lambda match: names[match.group(0)], svg)
 
 
 def _base(data: pd.DataFrame) -> alt.Chart:
@@ -90,10 +142,38 @@ def _configured(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
+def _references(rows: pd.DataFrame) -> list[str]:
+    """Each row's citation as the text shows it (``¶4 s3``), for tooltips."""
+    return [
+        f"¶{int(p)} s{int(s)}" for p, s in zip(rows["paragraph"], rows["sentence"], strict=True)
+    ]
+
+
+def _years(starts: pd.Series, ends: pd.Series) -> list[str]:
+    return [f"{a}" if a == b else f"{a}–{b}" for a, b in zip(starts, ends, strict=True)]
+
+
+def _year_axis(field: str, since: int, until: int) -> alt.X:
+    """Years as a continuous axis; the tick closing the last year is left unlabelled."""
+    return alt.X(
+        f"{field}:Q",
+        scale=alt.Scale(domain=[since, until + 1]),
+        title="Year",
+        axis=alt.Axis(
+            format="d", tickMinStep=1, labelExpr=f"datum.value > {until} ? '' : datum.label"
+        ),
+    )
+
+
 def _stance_scale(labels: dict[str, str]) -> alt.Scale:
     return alt.Scale(
         domain=[labels[k] for k in STANCE_COLOURS], range=list(STANCE_COLOURS.values())
     )
+
+
+def _stance_filter() -> alt.Parameter:
+    """Clicking a stance in the legend fades the other stances (shift-click adds more)."""
+    return alt.selection_point(name="stance_pick", fields=["stance_label"], bind="legend")
 
 
 def stance_timeline(
@@ -106,35 +186,43 @@ def stance_timeline(
         end=data["period_end"].clip(upper=until).astype(int) + 1,
         score=data["stance_score"].astype(int),
         stance_label=data["stance"].map(labels),
+        statement=data["paraphrase"],
+        years=_years(data["period_start"], data["period_end"]),
+        reference=_references(data),
     )
-    data = data[["claim_id", "start", "end", "score", "stance_label"]]
+    data = data[
+        ["claim_id", "start", "end", "score", "stance_label", "statement", "years", "reference"]
+    ]
     # Spread the claims of each stance level across ±0.35 so overlapping spans stay visible.
     rank = data.sort_values(["start", "end", "claim_id"]).groupby("score").cumcount()
     size = data.groupby("score")["score"].transform("size")
     data["y"] = data["score"] + ((rank + 0.5) / size - 0.5) * 0.7
-    x = alt.X(
-        "start:Q",
-        title="Year",
-        scale=alt.Scale(domain=[since, until + 1]),
-        axis=alt.Axis(format="d", tickMinStep=1),
-    )
     y = alt.Y(
         "y:Q",
         title="Moscow's stance",
         scale=alt.Scale(domain=[-2.4, 2.4]),
         axis=alt.Axis(values=[-2, -1, 0, 1, 2], labelExpr=_stance_label_expr(labels)),
     )
+    pick = _stance_filter()
     bars = (
         _base(data)
-        .mark_rule(strokeWidth=2, opacity=0.75)
+        .mark_rule(strokeWidth=2)
         .encode(
-            x=x,
+            x=_year_axis("start", since, until),
             x2="end:Q",
             y=y,
             color=alt.Color(
                 "stance_label:N", title="Stance of a claim", scale=_stance_scale(labels)
             ),
+            opacity=alt.condition(pick, alt.value(0.75), alt.value(0.12)),
+            tooltip=[
+                alt.Tooltip("statement:N", title="Statement"),
+                alt.Tooltip("stance_label:N", title="Stance"),
+                alt.Tooltip("years:N", title="Years"),
+                alt.Tooltip("reference:N", title="Source"),
+            ],
         )
+        .add_params(pick)
     )
     line_data = yearly.assign(mid=yearly["year"] + 0.5)
     line = (
@@ -143,6 +231,10 @@ def stance_timeline(
         .encode(
             x=alt.X("mid:Q"),
             y=alt.Y("mean_stance:Q"),
+            tooltip=[
+                alt.Tooltip("year:Q", title="Year", format="d"),
+                alt.Tooltip("mean_stance:Q", title="Average stance", format="+.2f"),
+            ],
         )
     )
     return _configured(alt.layer(bars, line).properties(height=230))
@@ -157,24 +249,21 @@ def _stance_label_expr(labels: dict[str, str]) -> str:
 def event_timeline(
     events: pd.DataFrame, since: int, until: int, name_of: dict[str, str]
 ) -> alt.TopLevelMixin:
-    """Events placed at their date (mid-year or mid-month when only that is known)."""
-    data = events.assign(
-        when=[_decimal_year(d) for d in events["date"]],
-        status=events["occurred"].map({True: "Happened", False: "Did not happen"}),
-        lane=[name_of.get(ids.split("|")[0], ids.split("|")[0]) for ids in events["actor_ids"]],
-    )[["event_id", "when", "status", "lane", "event_title"]]
-    data["row"] = range(len(data))
-    chart = (
+    """Events placed at their date (mid-year or mid-month when only that is known).
+
+    Drag or scroll to zoom and pan along the years. Titles sit toward the middle of the
+    chart (right of early events, left of late ones), so none runs off it; marks are
+    clipped to the plot so zooming in never spills them over the axis.
+    """
+    data = _event_rows(events, since, until, name_of)
+    zoom = alt.selection_interval(name="zoom", bind="scales", encodings=["x"])
+    y = alt.Y("row:O", title=None, axis=None, sort="ascending")
+    points = (
         _base(data)
-        .mark_point(filled=True, size=90)
+        .mark_point(filled=True, size=90, clip=True)
         .encode(
-            x=alt.X(
-                "when:Q",
-                title="Year",
-                scale=alt.Scale(domain=[since, until + 1]),
-                axis=alt.Axis(format="d", tickMinStep=1),
-            ),
-            y=alt.Y("row:O", title=None, axis=None, sort="ascending"),
+            x=_year_axis("when", since, until),
+            y=y,
             color=alt.Color(
                 "status:N",
                 title=None,
@@ -187,19 +276,46 @@ def event_timeline(
                 title=None,
                 scale=alt.Scale(domain=list(OCCURRED_COLOURS), range=["circle", "cross"]),
             ),
+            tooltip=[
+                alt.Tooltip("event_title:N", title="Event"),
+                alt.Tooltip("date:N", title="Date"),
+                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("what_happened:N", title="What happened"),
+                alt.Tooltip("involving:N", title="Involving"),
+                alt.Tooltip("reference:N", title="Source"),
+            ],
         )
+        .add_params(zoom)
     )
-    text = (
-        _base(data)
-        .mark_text(align="left", dx=8, fontSize=10, limit=330)
-        .encode(
-            x="when:Q",
-            y=alt.Y("row:O", sort="ascending"),
-            text="event_title:N",
+    layers = [points]
+    for side, align, dx in [("right", "left", 8), ("left", "right", -8)]:
+        layers.append(
+            _base(data)
+            .transform_filter(alt.datum.side == side)
+            .mark_text(align=align, dx=dx, fontSize=10, limit=290, clip=True)
+            .encode(x="when:Q", y=y, text="event_title:N")
         )
-    )
     height = max(60, 18 * len(data))
-    return _configured(alt.layer(chart, text).properties(height=height))
+    return _configured(alt.layer(*layers).properties(height=height))
+
+
+def _event_rows(
+    events: pd.DataFrame, since: int, until: int, name_of: dict[str, str]
+) -> pd.DataFrame:
+    """One row per event: where it sits, which side its title goes, what its tooltip says."""
+    when = [_decimal_year(d) for d in events["date"]]
+    middle = (since + until + 1) / 2
+    rows = events.assign(
+        when=when,
+        side=["right" if w < middle else "left" for w in when],
+        status=events["occurred"].map({True: "Happened", False: "Did not happen"}),
+        involving=[
+            ", ".join(name_of.get(a, a) for a in ids.split("|")) for ids in events["actor_ids"]
+        ],
+        reference=_references(events),
+    )[_EVENT_FIELDS].reset_index(drop=True)
+    rows["row"] = range(len(rows))
+    return rows
 
 
 def _decimal_year(date: str) -> float:
@@ -227,6 +343,7 @@ def theme_bars(
     colours = [*STANCE_COLOURS.values(), "#E8E8E8"]
     order = {label: i for i, label in enumerate(domain)}
     counts["stack"] = counts["stance_label"].map(order)
+    pick = _stance_filter()
     chart = (
         _base(counts)
         .mark_bar()
@@ -237,7 +354,14 @@ def theme_bars(
                 "stance_label:N", title="Stance", scale=alt.Scale(domain=domain, range=colours)
             ),
             order=alt.Order("stack:Q"),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
+            tooltip=[
+                alt.Tooltip("theme_label:N", title="Theme"),
+                alt.Tooltip("stance_label:N", title="Stance"),
+                alt.Tooltip("sum(claims):Q", title="Claims"),
+            ],
         )
+        .add_params(pick)
     )
     return _configured(chart.properties(height=max(80, 24 * counts["theme_label"].nunique())))
 
@@ -256,6 +380,12 @@ def stance_heatmap(
             "actor:N", title=None, sort=list(actor_labels.values()), axis=alt.Axis(labelAngle=0)
         ),
         y=alt.Y("theme_label:N", title=None, sort=list(theme_labels.values())),
+        tooltip=[
+            alt.Tooltip("actor:N", title="Actor"),
+            alt.Tooltip("theme_label:N", title="Theme"),
+            alt.Tooltip("mean:Q", title="Mean stance", format="+.2f"),
+            alt.Tooltip("claims:Q", title="Statements"),
+        ],
     )
     cells = base.mark_rect().encode(
         color=alt.Color(

@@ -4,17 +4,21 @@ Registered as the nbconvert entry points ``briefing_html`` and ``briefing_pdf``,
 ``jupyter nbconvert --to briefing_pdf executed.ipynb`` works outside our CLI too.
 
 The HTML exporter uses the ``briefing`` template (``templates/briefing``): code cells
-hidden, no prompts, no require.js, MathJax or widget scripts, CSS inline. The PDF
-exporter prints that same HTML with WeasyPrint (pure pip install: no LaTeX, no
-browser download).
+hidden, no prompts, no require.js, MathJax or widget scripts, CSS inline. A page with
+charts gets one inline script: vl-convert's Vega/Vega-Lite/vega-embed bundle and a small
+loader that turns each figure's static SVG into the interactive chart, loading nothing
+from the network. The PDF exporter prints that same HTML with WeasyPrint, which runs no
+scripts and so prints the static SVG (pure pip install: no LaTeX, no browser download).
 """
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import re
 from typing import Any
 
+import vl_convert
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.strings import _convert_header_id
 from nbconvert.preprocessors import Preprocessor
@@ -22,33 +26,62 @@ from nbformat import NotebookNode
 from traitlets import Unicode, default
 
 from russian_views import config
+from russian_views.cells import CutPreprocessor
+from russian_views.charts import SPEC_CLASS, VL_VERSION
 
 _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
 _HEADING = re.compile(r"^##\s+(.+?)\s*$", re.M)
+_SPEC_BLOCK = f'class="{SPEC_CLASS}"'
 
 
 class BriefingMetadataPreprocessor(Preprocessor):
     """Finds the briefing's title (its first ``<h1>``) and its ``##`` sections for the contents."""
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        """Record ``briefing_title`` and ``briefing_toc`` in the resources."""
+        """Record ``briefing_title``, ``briefing_toc`` and ``chart_bundle`` in the resources.
+
+        ``chart_bundle`` is the JavaScript the page's charts need, or "" on a page without
+        charts, which then carries no script at all.
+        """
         resources["briefing_title"] = _first_h1(nb) or resources.get("metadata", {}).get("name", "")
         toc = []
         for cell in nb.cells:
             if cell.cell_type == "markdown":
                 toc += [(_convert_header_id(t), t) for t in _HEADING.findall(cell.source)]
         resources["briefing_toc"] = toc
+        has_charts = any(_SPEC_BLOCK in html for html in _html_outputs(nb))
+        resources["chart_bundle"] = chart_bundle() if has_charts else ""
         return nb, resources
 
 
+def _html_outputs(nb: NotebookNode) -> list[str]:
+    return [
+        output.get("data", {}).get("text/html", "")
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+    ]
+
+
 def _first_h1(nb: NotebookNode) -> str | None:
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            match = _H1.search(output.get("data", {}).get("text/html", ""))
-            if match:
-                return html_lib.unescape(_TAGS.sub("", match.group(1)))
+    for html in _html_outputs(nb):
+        match = _H1.search(html)
+        if match:
+            return html_lib.unescape(_TAGS.sub("", match.group(1)))
     return None
+
+
+@functools.cache
+def chart_bundle() -> str:
+    """vl-convert's Vega, Vega-Lite and vega-embed bundle, checked safe to inline.
+
+    It is built for the Vega-Lite version the figures' SVG is drawn with (about 0.9 MB,
+    the same bytes on every call, so pages stay byte-identical); built once per process.
+    """
+    bundle = vl_convert.javascript_bundle(vl_version=VL_VERSION)
+    if re.search(r"</script|<!--", bundle, re.I):
+        raise ValueError("the vl-convert bundle contains text that would end an inline script")
+    return bundle
 
 
 class BriefingHTMLExporter(HTMLExporter):
@@ -58,6 +91,7 @@ class BriefingHTMLExporter(HTMLExporter):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.register_preprocessor(CutPreprocessor, enabled=True)
         self.register_preprocessor(BriefingMetadataPreprocessor, enabled=True)
 
     @default("template_name")

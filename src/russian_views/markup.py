@@ -114,9 +114,18 @@ def bullets(items: Sequence[str], class_: str | None = None) -> Html:
 def table(
     headers: Sequence[str], rows: Iterable[Sequence[str]], caption: str = "", class_: str = "data"
 ) -> Html:
-    """A ``<table>``: headers are escaped here, cells must be built (escaped) HTML."""
+    """A ``<table>``: headers are escaped here, cells must be built (escaped) HTML.
+
+    Each cell carries its column's header as ``data-label``, which the phone layout shows
+    when a row becomes a card."""
     head = tag("thead", tag("tr", "".join(tag("th", esc(h), scope="col") for h in headers)))
-    body = tag("tbody", "".join(tag("tr", "".join(tag("td", c) for c in r)) for r in rows))
+    body = tag(
+        "tbody",
+        "".join(
+            tag("tr", "".join(tag("td", c, data_label=h) for h, c in zip(headers, r, strict=True)))
+            for r in rows
+        ),
+    )
     cap = tag("caption", esc(caption)) if caption else ""
     return Html(tag("table", cap + head + body, class_=class_))
 
