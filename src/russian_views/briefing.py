@@ -28,6 +28,7 @@ from russian_views.params import (
 )
 
 MOSCOW, REVIEWER = "moscow", "reviewer"
+SUMMARY_EXPECTATIONS = 3
 PARAMETERS = ("actor", "since", "until", "themes", "views", "detail", "edition")
 HOW_TO_READ = (
     "How to read this briefing. Statements marked “Moscow’s view” report what the review "
@@ -482,10 +483,14 @@ class ActorBriefing(Briefing):
         return m.join(parts)
 
     def expectations_section(self) -> m.Html:
-        """Expectations and scenarios, with horizon, likelihood and signposts."""
+        """Expectations and scenarios, with horizon, likelihood and signposts (in a summary,
+        the three Moscow holds most likely)."""
         if self.expectations.empty:
             return m.empty("The data hold no expectations about this actor for the period.")
-        return expectations_table(self, self.expectations, self.signposts)
+        shown = self.expectations
+        if self.options.detail == "summary":
+            shown = shown.head(SUMMARY_EXPECTATIONS)
+        return expectations_table(self, shown, self.signposts)
 
     def wants_section(self) -> m.Html:
         """What Moscow wants from or for the actor."""
@@ -521,7 +526,9 @@ class ActorBriefing(Briefing):
             bottom = pd.DataFrame(
                 m.cited_in(str(self.bottom_line())), columns=queries.CITATION_COLUMNS
             )
-            return self.passages_for(bottom, self.expectations, self.signposts, self.wants)
+            shown = self.expectations.head(SUMMARY_EXPECTATIONS)
+            posts = self.signposts[self.signposts["expectation_ref"].isin(shown["expectation_id"])]
+            return self.passages_for(bottom, shown, posts, self.wants)
         return self.passages_for(
             self.claims,
             self.reviewer_claims,

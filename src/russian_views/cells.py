@@ -31,10 +31,12 @@ class CutPreprocessor(Preprocessor):
     """Drops the cells that the briefing's detail and edition leave out."""
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        """Keep only the cells :func:`shown` allows."""
+        """Keep only the cells :func:`shown` allows; record the cut for the template
+        (``briefing_detail``: a summary is set tighter and has no contents list)."""
         parameters = {
             k: str(v).lower()
             for k, v in nb.metadata.get("papermill", {}).get("parameters", {}).items()
         }
         nb.cells = [c for c in nb.cells if shown(c, parameters)]
+        resources["briefing_detail"] = parameters.get("detail", DETAILS[0])
         return nb, resources

@@ -49,7 +49,7 @@ class BriefingMetadataPreprocessor(Preprocessor):
         for cell in nb.cells:
             if cell.cell_type == "markdown":
                 toc += [(_convert_header_id(t), t) for t in _HEADING.findall(cell.source)]
-        resources["briefing_toc"] = toc
+        resources["briefing_toc"] = toc if resources.get("briefing_detail") != "summary" else []
         has_charts = any(_SPEC_BLOCK in html for html in _html_outputs(nb))
         resources["chart_bundle"] = chart_bundle() if has_charts else ""
         return nb, resources
