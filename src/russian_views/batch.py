@@ -56,13 +56,18 @@ def _ignore(_message: dict) -> None:
     """Output of warm-up and reset code is not wanted."""
 
 
-def start_warm_kernel():
-    """A started kernel that has already imported what every briefing needs."""
+def start_warm_kernel(while_starting: Callable[[], None] | None = None):
+    """A started kernel that has already imported what every briefing needs.
+
+    ``while_starting`` runs in this process while the kernel process boots.
+    """
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
     km = AsyncKernelManager(kernel_name=config.KERNEL_NAME)
     run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(config.PROJECT_ROOT))
+    if while_starting:
+        while_starting()
     _run_code(km, WARM_UP)
     return km
 
@@ -82,12 +87,17 @@ def _start_worker() -> None:
     """
     from multiprocessing.util import Finalize
 
-    import russian_views.exporters  # noqa: F401  (nbconvert, on the critical path later)
-
     global _kernel
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _kernel = start_warm_kernel()
+    _kernel = start_warm_kernel(while_starting=_load_exporters)
     Finalize(None, _stop_kernel, exitpriority=10)
+
+
+def _load_exporters() -> None:
+    """Import nbconvert and WeasyPrint and read the chart bundle: the export's fixed costs."""
+    from russian_views.exporters import chart_bundle
+
+    chart_bundle()
 
 
 def _work(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Result:
@@ -171,6 +181,9 @@ def _render_locked(
     options = {"formats": sorted(formats), "paper": paper}
     keys = {j.stem: job_key(j.notebook, j.parameters, dataset.version, options) for j in jobs}
     todo = [j for j in jobs if force or not manifest.is_fresh(j.stem, keys[j.stem])]
+    # Longest first (by the last render's time; unknown ones first), so that two workers
+    # do not end with one long briefing left for one of them.
+    todo.sort(key=lambda j: -manifest.seconds(j.stem, default=float("inf")))
     results = [Result(j, 0.0, cached=True) for j in jobs if j not in todo]
     for result in results:
         _report(report, result)
@@ -179,7 +192,7 @@ def _render_locked(
         if result.error:
             manifest.forget(result.job.stem)
         else:
-            manifest.record(result.job.stem, keys[result.job.stem], result.files)
+            manifest.record(result.job.stem, keys[result.job.stem], result.files, result.seconds)
         results.append(result)
     manifest.save()
     order = {j.stem: i for i, j in enumerate(jobs)}
@@ -218,22 +231,15 @@ def _execute_all(
 
 
 def _render_one(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Result:
-    """A single briefing: its kernel starts and warms in a thread while this process loads
-    the exporters, so the two start-ups overlap on a multi-core machine."""
+    """A single briefing: this process loads the exporters while its kernel boots, so the
+    two start-ups overlap on a multi-core machine."""
     from jupyter_core.utils import run_sync
 
-    started: list = []
-    thread = threading.Thread(target=lambda: started.append(start_warm_kernel()), daemon=True)
-    thread.start()
-    import russian_views.exporters  # noqa: F401  (nbconvert and WeasyPrint load meanwhile)
-
-    thread.join()
-    km = started[0] if started else None  # no warm kernel: papermill starts its own
+    km = start_warm_kernel(while_starting=_load_exporters)
     try:
         return render_job(job, out_dir, formats, paper, km=km)
     finally:
-        if km is not None:
-            run_sync(km.shutdown_kernel)(now=True)
+        run_sync(km.shutdown_kernel)(now=True)
 
 
 def index_is_fresh(manifest: Manifest, dataset: Dataset, out_dir: Path) -> tuple[bool, str]:

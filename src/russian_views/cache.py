@@ -69,9 +69,18 @@ class Manifest:
         folder = self.path.parent
         return all(_file_hash(folder / name) == sha for name, sha in entry["files"].items())
 
-    def record(self, stem: str, key: str, files: Iterable[Path]) -> None:
-        """Remember what ``stem`` was rendered with (saved by :meth:`save`)."""
-        self.entries[stem] = {"key": key, "files": {p.name: _file_hash(p) for p in files}}
+    def record(self, stem: str, key: str, files: Iterable[Path], seconds: float = 0.0) -> None:
+        """Remember what ``stem`` was rendered with and how long it took (saved by
+        :meth:`save`; the time is rounded so the manifest does not churn)."""
+        self.entries[stem] = {
+            "key": key,
+            "files": {p.name: _file_hash(p) for p in files},
+            "seconds": round(seconds, 1),
+        }
+
+    def seconds(self, stem: str, default: float) -> float:
+        """How long ``stem`` took last time it rendered (``default`` if never)."""
+        return self.entries.get(stem, {}).get("seconds", default)
 
     def forget(self, stem: str) -> None:
         """Drop a stem whose render failed, so the next run tries again."""

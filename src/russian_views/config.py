@@ -25,3 +25,11 @@ OVERVIEW_NOTEBOOK = NOTEBOOKS_DIR / "overview.ipynb"
 COMPARE_NOTEBOOK = NOTEBOOKS_DIR / "compare.ipynb"
 
 KERNEL_NAME = "python3"
+# Build products that are slow to make and never change for given versions (the charts'
+# JavaScript bundle); RUSSIAN_VIEWS_CACHE moves it.
+CACHE_DIR = Path(
+    os.environ.get(
+        "RUSSIAN_VIEWS_CACHE",
+        Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "russian-views",
+    )
+)

@@ -26,9 +26,11 @@ from nbformat import NotebookNode
 from traitlets import Unicode, default
 
 from russian_views import config
+from russian_views.atomic import write_atomic
 from russian_views.cells import CutPreprocessor
 from russian_views.charts import SPEC_CLASS, VL_VERSION
 
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
 _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
 _HEADING = re.compile(r"^##\s+(.+?)\s*$", re.M)
@@ -76,11 +78,22 @@ def chart_bundle() -> str:
     """vl-convert's Vega, Vega-Lite and vega-embed bundle, checked safe to inline.
 
     It is built for the Vega-Lite version the figures' SVG is drawn with (about 0.9 MB,
-    the same bytes on every call, so pages stay byte-identical); built once per process.
+    the same bytes on every call, so pages stay byte-identical). Building it takes about a
+    second, so it is kept in the user's cache folder, keyed by both versions.
     """
+    cached = config.CACHE_DIR / f"vega-bundle-{vl_convert.__version__}-{VL_VERSION}.js"
+    try:
+        return cached.read_text("utf-8")
+    except OSError:
+        pass
     bundle = vl_convert.javascript_bundle(vl_version=VL_VERSION)
     if re.search(r"</script|<!--", bundle, re.I):
         raise ValueError("the vl-convert bundle contains text that would end an inline script")
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(cached, bundle.encode("utf-8"))
+    except OSError:
+        pass  # an unwritable cache only costs the second next time
     return bundle
 
 
@@ -144,10 +157,16 @@ class BriefingPDFExporter(BriefingHTMLExporter):
 
 
 def html_to_pdf(html: str, paper: str = "A4") -> bytes:
-    """Print briefing HTML to PDF bytes with WeasyPrint (imported here: it is slow to load)."""
+    """Print briefing HTML to PDF bytes with WeasyPrint (imported here: it is slow to load).
+
+    The page's scripts (the chart bundle, the specs) are dropped first: a printer runs no
+    script, and parsing a megabyte of JavaScript it ignores would cost it a quarter second.
+    Our scripts cannot contain ``</script>`` (the bundle is checked, specs are escaped).
+    """
     import weasyprint
 
     size = {"a4": "A4", "letter": "letter"}[paper.lower()]
     page = weasyprint.CSS(string=f"@page {{ size: {size}; }}")
-    document = weasyprint.HTML(string=html, base_url=str(config.PROJECT_ROOT))
+    printable = _SCRIPT.sub("", html)
+    document = weasyprint.HTML(string=printable, base_url=str(config.PROJECT_ROOT))
     return document.write_pdf(stylesheets=[page])
