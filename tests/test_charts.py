@@ -108,3 +108,16 @@ def test_figure_html_is_the_same_on_every_call(dataset):
 def test_figures_are_numbered_in_order(dataset):
     brief = ActorBriefing(dataset=dataset, period=ALL, actor_id="china")
     assert [brief.stance_chart().number, brief.timeline_chart().number] == [1, 2]
+
+
+def test_a_long_timeline_becomes_a_lane_strip_without_labels(dataset):
+    import pandas as pd
+
+    events = pd.concat([dataset.events] * 4, ignore_index=True)
+    names = dict(zip(dataset.actors["actor_id"], dataset.actors["name"], strict=True))
+    spec = charts.event_timeline(events, 2008, 2021, names).to_dict()
+    assert len(events) > charts.LABELLED_EVENTS
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["point"]
+    assert spec["height"] == 18 * charts.EVENT_LANES
+    few = charts.event_timeline(dataset.events, 2008, 2021, names).to_dict()
+    assert [layer["mark"]["type"] for layer in few["layer"]] == ["point", "text", "text"]

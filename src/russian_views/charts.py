@@ -53,6 +53,9 @@ STANCE_COLOURS = {
     "favourable": "#998EC3",
     "supportive": "#542788",
 }
+# Up to this many events the timeline gives each its own labelled line; beyond, a lane strip.
+LABELLED_EVENTS = 60
+EVENT_LANES = 12
 OCCURRED_COLOURS = {"Happened": "#0072B2", "Did not happen": "#D55E00"}
 # What the event timeline carries per event: position, label side, and its tooltip's fields.
 _EVENT_FIELDS = [
@@ -257,6 +260,11 @@ def event_timeline(
     """
     data = _event_rows(events, since, until, name_of)
     zoom = alt.selection_interval(name="zoom", bind="scales", encodings=["x"])
+    labelled = len(data) <= LABELLED_EVENTS
+    if not labelled:
+        # Too many rows to read one per line: stack the events in a few lanes instead and
+        # leave their titles to the tooltips (and to the table that follows the chart).
+        data["row"] = data["row"] % EVENT_LANES
     y = alt.Y("row:O", title=None, axis=None, sort="ascending")
     points = (
         _base(data)
@@ -288,14 +296,14 @@ def event_timeline(
         .add_params(zoom)
     )
     layers = [points]
-    for side, align, dx in [("right", "left", 8), ("left", "right", -8)]:
+    for side, align, dx in [("right", "left", 8), ("left", "right", -8)] if labelled else []:
         layers.append(
             _base(data)
             .transform_filter(alt.datum.side == side)
             .mark_text(align=align, dx=dx, fontSize=10, limit=290, clip=True)
             .encode(x="when:Q", y=y, text="event_title:N")
         )
-    height = max(60, 18 * len(data))
+    height = max(60, 18 * data["row"].nunique())
     return _configured(alt.layer(*layers).properties(height=height))
 
 

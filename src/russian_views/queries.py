@@ -24,11 +24,10 @@ def family(dataset: Dataset, actor_id: str) -> list[str]:
     return [actor_id, *actors.loc[actors["parent_id"] == actor_id, "actor_id"]]
 
 
-def home_actor(dataset: Dataset, actor_id: str) -> str:
-    """The state an actor belongs to (itself for states and organisations)."""
-    actors = dataset.actors.set_index("actor_id")
-    parent = actors.at[actor_id, "parent_id"]
-    return parent or actor_id
+def homes(dataset: Dataset) -> dict[str, str]:
+    """Each actor's state: its parent, or itself for states and organisations."""
+    actors = dataset.actors
+    return {a: p or a for a, p in zip(actors["actor_id"], actors["parent_id"], strict=True)}
 
 
 def actor_name(dataset: Dataset, actor_id: str) -> str:
@@ -73,8 +72,7 @@ def select_claims(
     out = claims[keep].copy()
     scores = dataset.scores("stance")
     out["stance_score"] = out["stance"].map(scores).astype("Int64")
-    parents = dataset.actors.set_index("actor_id")["parent_id"]
-    out["home_id"] = [parents.get(s) or s for s in out["subject_id"]]
+    out["home_id"] = out["subject_id"].map(homes(dataset))
     return out
 
 
@@ -96,7 +94,7 @@ def relations(dataset: Dataset, actor_id: str, period: Period) -> pd.DataFrame:
     linked = claims[(subject_in & (claims["counterpart_id"] != "")) | counterpart_in].copy()
     linked = linked[~(linked["subject_id"].isin(members) & linked["counterpart_id"].isin(members))]
     other = linked["counterpart_id"].where(linked["subject_id"].isin(members), linked["subject_id"])
-    linked["other_id"] = [home_actor(dataset, o) for o in other]
+    linked["other_id"] = other.map(homes(dataset))
     return linked[linked["other_id"] != actor_id]
 
 
