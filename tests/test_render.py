@@ -51,6 +51,7 @@ def test_html_is_self_contained_and_offline(rendered: Path, stem: str):
     assert scripts.count("<script>") == 2, "the chart bundle and its loader, once per page"
     assert all(s == "<script>" or 'type="application/json"' in s for s in scripts)
     assert "<svg" in html and html.count("<h1") == 1
+    assert not re.search(r"<a\b[^>]*/>", html), "HTML has no self-closing <a>: it would stay open"
     assert "brief." not in html, "code cells must not be visible"
 
 

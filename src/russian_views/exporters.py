@@ -19,8 +19,10 @@ import re
 from typing import Any
 
 import vl_convert
-from nbconvert.exporters import HTMLExporter
+from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.strings import _convert_header_id
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from traitlets import Unicode, default
@@ -129,7 +131,30 @@ class BriefingHTMLExporter(HTMLExporter):
 
     @default("anchor_link_text")
     def _anchor_link_text_default(self) -> str:
-        return ""
+        # Not "": nbconvert writes an empty anchor as <a …/>, which HTML does not close, so
+        # it would swallow (and, hidden by the stylesheet, hide) the rest of the section.
+        return "¶"
+
+    def from_notebook_node(
+        self, nb: NotebookNode, resources: dict | None = None, **kw: Any
+    ) -> tuple[str, dict]:
+        """HTMLExporter's conversion without its closing BeautifulSoup pass.
+
+        That pass only adds alt text to ``<img>`` and tab stops to JupyterLab cells, and a
+        briefing has neither (charts are inline SVG with a text alternative); but it parses
+        and re-serialises the whole page, which on large data was most of the export time.
+        """
+        language = nb.metadata.get("language_info", {})
+        lexer = language.get("pygments_lexer", language.get("name"))
+        resources = self._init_resources(resources)
+        self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        self.register_filter(
+            "filter_data_type",
+            WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            ),
+        )
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
 class BriefingPDFExporter(BriefingHTMLExporter):
