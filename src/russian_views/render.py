@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 
 FORMATS = ("html", "pdf")
 PAPERS = ("A4", "Letter")
-# The kernel's own log would print a transport notice on every start; errors still show.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+# The kernel's own log would print a transport notice on every start (errors still show),
+# and its history database would record every cell of every briefing in ~/.ipython.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 # Metadata that records when a notebook ran; dropped so the same inputs give the same bytes.
 _VOLATILE_CELL_KEYS = ("execution", "papermill")
 _VOLATILE_NB_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")
