@@ -46,3 +46,12 @@ def test_compare_job_names_both_actors(dataset):
         "since": 2014,
         "until": 2017,
     }
+
+
+def test_over_time_chart_has_a_line_per_actor(dataset):
+    brief = CompareBriefing.from_parameters("china", "united-states", dataset=dataset)
+    figure = brief.over_time_chart()
+    data = max(figure.chart.to_dict()["datasets"].values(), key=len)
+    assert {row["actor"] for row in data} == {"China", "the United States"}
+    assert "<svg" in figure._repr_html_()
+    assert "Toward China" in str(brief.over_time())

@@ -249,6 +249,45 @@ def _stance_label_expr(labels: dict[str, str]) -> str:
     return cases + " : ''"
 
 
+def stance_lines(
+    yearly: pd.DataFrame, names: dict[str, str], labels: dict[str, str], since: int, until: int
+) -> alt.TopLevelMixin:
+    """Yearly mean stance of several actors, one line each in the actor's colour.
+
+    ``yearly`` has columns actor_id, year, mean_stance, claims (as from
+    :func:`russian_views.queries.stance_by_year`, one block per actor).
+    """
+    data = yearly.assign(
+        actor=yearly["actor_id"].map(names),
+        mid=yearly["year"] + 0.5,
+        mean=yearly["mean_stance"].round(2),
+    )
+    colours = alt.Scale(
+        domain=[names[a] for a in names], range=[ACTOR_COLOURS.get(a, "#555555") for a in names]
+    )
+    chart = (
+        _base(data)
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=_year_axis("mid", since, until),
+            y=alt.Y(
+                "mean:Q",
+                title="Moscow's mean stance",
+                scale=alt.Scale(domain=[-2.2, 2.2]),
+                axis=alt.Axis(values=[-2, -1, 0, 1, 2], labelExpr=_stance_label_expr(labels)),
+            ),
+            color=alt.Color("actor:N", title=None, scale=colours),
+            tooltip=[
+                alt.Tooltip("actor:N", title="Actor"),
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("mean:Q", title="Mean stance"),
+                alt.Tooltip("claims:Q", title="Statements"),
+            ],
+        )
+    )
+    return _configured(chart.properties(height=220))
+
+
 def event_timeline(
     events: pd.DataFrame, since: int, until: int, name_of: dict[str, str]
 ) -> alt.TopLevelMixin:

@@ -168,16 +168,48 @@ class CompareBriefing(Briefing):
             ["Theme", f"Toward {a}", f"Toward {b}", "Difference"], rows, class_="data compare"
         )
 
-    def over_time(self) -> m.Html:
-        """Each side's yearly average stance, in a table by year."""
-        years = [queries.stance_by_year(s.claims, self.period) for s in self.sides]
-        merged = years[0].merge(years[1], on="year", how="outer", suffixes=("_a", "_b"))
-        if merged.empty:
+    @cached_property
+    def yearly(self) -> pd.DataFrame:
+        """Each side's yearly mean stance, stacked with an actor_id column."""
+        frames = [
+            queries.stance_by_year(s.claims, self.period).assign(actor_id=s.actor_id)
+            for s in self.sides
+        ]
+        return pd.concat(frames, ignore_index=True)
+
+    def over_time_chart(self) -> charts.Figure | m.Html:
+        """Each side's yearly average stance as a line."""
+        if self.yearly.empty:
             return m.empty("No coded statement in this period carries a stance.")
         a, b = self.names
+        names = dict(zip((self.actor_a, self.actor_b), self.names, strict=True))
+        chart = charts.stance_lines(
+            self.yearly, names, self.labels("stance"), self.period.since, self.period.until
+        )
+        alt_text = (
+            f"Line chart of Moscow's average stance toward {a} and toward {b} in each year of "
+            f"{self.period}, on the scale from hostile (−2) to supportive (+2); the table "
+            "below gives the numbers."
+        )
+        caption = (
+            f"Moscow's average stance toward {a} and {b} by year, {self.period} (statements "
+            "covering each year)."
+        )
+        return self.figure(chart, caption, alt_text)
+
+    def over_time(self) -> m.Html:
+        """Each side's yearly average stance, in a table by year."""
+        if self.yearly.empty:
+            return m.empty("No coded statement in this period carries a stance.")
+        wide = self.yearly.pivot(index="year", columns="actor_id", values="mean_stance")
+        a, b = self.names
         rows = [
-            [m.esc(int(r.year)), _score(r.mean_stance_a), _score(r.mean_stance_b)]
-            for r in merged.sort_values("year").itertuples()
+            [
+                m.esc(int(year)),
+                _score(wide.at[year, self.actor_a] if self.actor_a in wide else None),
+                _score(wide.at[year, self.actor_b] if self.actor_b in wide else None),
+            ]
+            for year in wide.index
         ]
         return m.table(["Year", f"Toward {a}", f"Toward {b}"], rows, class_="data compare")
 
