@@ -49,7 +49,8 @@ def hostile_render(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     os.environ["RUSSIAN_VIEWS_DATA"] = str(data)
     try:
-        job = render.actor_job(load_dataset(data), "china")
+        # The instructor edition: its answers, too, must keep data inert.
+        job = render.actor_job(load_dataset(data), "china", edition="instructor")
         out = root / "out"
         out.mkdir()
         result = render.render_job(job, out, ("html", "pdf"), "A4")
@@ -81,7 +82,7 @@ class _LiveMarkup(HTMLParser):
 
 
 def test_markup_in_data_is_literal_text_in_html(hostile_render: Path):
-    html = (hostile_render / "china.html").read_text("utf-8")
+    html = (hostile_render / "china_instructor.html").read_text("utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(2)&gt;" in html
     assert "{{ 7*7 }}" in html and "**bold**" in html and r"\frac{1}{2}" in html
@@ -95,7 +96,9 @@ def test_markup_in_data_is_literal_text_in_html(hostile_render: Path):
 
 
 def test_markup_in_data_is_literal_text_in_pdf(hostile_render: Path):
-    text = " ".join(p.extract_text() for p in PdfReader(hostile_render / "china.pdf").pages)
+    text = " ".join(
+        p.extract_text() for p in PdfReader(hostile_render / "china_instructor.pdf").pages
+    )
     assert "<script>alert(1)</script>" in text.replace("\n", " ")
     assert "{{ 7*7 }}" in text
 

@@ -24,5 +24,7 @@ def test_questions_name_the_actor_and_answers_cite_the_data(dataset, section):
 
 
 def test_answers_follow_the_parameters(dataset):
-    brief = ActorBriefing.from_parameters("china", views="moscow", dataset=dataset)
+    brief = ActorBriefing.from_parameters(
+        "china", views="moscow", edition="instructor", dataset=dataset
+    )
     assert "No reviewer judgments in this cut." in str(brief.answers("reviewer"))

@@ -12,13 +12,7 @@ from __future__ import annotations
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 
-from russian_views.params import DETAILS, EDITIONS
-
-SHOWN_WHEN = {
-    "detail-full": lambda p: p.get("detail", DETAILS[0]) == "full",
-    "edition-student": lambda p: p.get("edition", EDITIONS[0]) in ("student", "instructor"),
-    "edition-instructor": lambda p: p.get("edition", EDITIONS[0]) == "instructor",
-}
+from russian_views.params import DETAILS, SHOWN_WHEN
 
 
 def shown(cell: NotebookNode, parameters: dict) -> bool:

@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
-from russian_views.markup import Html, esc, tag
+from russian_views.markup import esc, tag
 
 FONT = "DejaVu Sans"
 WIDTH = 620
@@ -104,10 +104,6 @@ class Figure:
         static = tag("div", self.svg(), class_="chart-static")
         view = tag("div", class_="chart-view")
         return tag("figure", view + static + spec + caption + alt_text, class_="chart")
-
-    def html(self) -> Html:
-        """The figure as an HTML fragment."""
-        return Html(self._repr_html_())
 
 
 def _scoped_ids(svg: str, prefix: str) -> str:

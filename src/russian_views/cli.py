@@ -13,6 +13,7 @@ from pathlib import Path
 
 from russian_views import agreement, coding, config
 from russian_views.errors import DataError, ParameterError, RussianViewsError
+from russian_views.render import PAPERS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -135,7 +136,7 @@ def _add_render(sub: argparse._SubParsersAction) -> None:
         help="comma-separated formats: html, pdf (default: html,pdf)",
     )
     render.add_argument(
-        "--paper", default="A4", choices=["A4", "Letter"], help="PDF paper size (default: A4)"
+        "--paper", default="A4", choices=PAPERS, help="PDF paper size (default: A4)"
     )
     render.add_argument(
         "--out",

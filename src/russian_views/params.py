@@ -142,6 +142,15 @@ def resolve_choice(name: str, value: object, choices: tuple[str, ...]) -> str:
     return text
 
 
+# Which notebook cells show, by tag, for given parameters: the exporter cuts by these rules
+# and the teaching helpers skip work whose cells will be cut.
+SHOWN_WHEN = {
+    "detail-full": lambda p: p.get("detail", DETAILS[0]) == "full",
+    "edition-student": lambda p: p.get("edition", EDITIONS[0]) in ("student", "instructor"),
+    "edition-instructor": lambda p: p.get("edition", EDITIONS[0]) == "instructor",
+}
+
+
 @dataclass(frozen=True)
 class Options:
     """How an actor briefing is cut: themes, voices, length and edition."""

@@ -14,6 +14,7 @@ import pandas as pd
 
 from russian_views import markup as m
 from russian_views import queries
+from russian_views.params import SHOWN_WHEN
 
 if TYPE_CHECKING:
     from russian_views.briefing import ActorBriefing
@@ -55,7 +56,10 @@ QUESTIONS: dict[str, list[str]] = {
 
 
 def questions(brief: ActorBriefing, section: str) -> m.Html:
-    """The discussion questions for one section, with the actor's name filled in."""
+    """The discussion questions for one section, with the actor's name filled in (nothing in
+    the reader edition, whose export leaves these cells out)."""
+    if not SHOWN_WHEN["edition-student"]({"edition": brief.options.edition}):
+        return m.Html("")
     name = brief.name(brief.actor_id)
     items = [m.esc(q.format(name=name)) for q in QUESTIONS[section]]
     return m.join(
@@ -67,7 +71,10 @@ def questions(brief: ActorBriefing, section: str) -> m.Html:
 
 
 def answers(brief: ActorBriefing, section: str) -> m.Html:
-    """Suggested answers for one section, drawn from the data the section shows."""
+    """Suggested answers for one section, drawn from the data the section shows (computed
+    only for the instructor edition: the others' export leaves these cells out)."""
+    if not SHOWN_WHEN["edition-instructor"]({"edition": brief.options.edition}):
+        return m.Html("")
     body = ANSWERS[section](brief)
     return m.join(
         [
