@@ -60,12 +60,12 @@ def test_html_shows_the_briefing_sections_with_citations(rendered: Path):
     assert "<title>Russian views of North Korea</title>" in html
     for heading in [
         "Bottom line up front",
-        "Moscow's stance over time",
+        "Moscow's stance, as the source dates it",
         "Timeline of events",
         "Views by theme",
         "Expectations and scenarios",
         "What Moscow wants",
-        "Where the reviewer's judgment differs",
+        "The source author's own judgment",
         "Cited passages",
     ]:
         assert heading in html

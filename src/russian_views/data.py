@@ -59,6 +59,11 @@ class Dataset:
         """Reader-facing label of a code (``label('stance', 'hostile')`` → ``'Hostile'``)."""
         return self._labels.get((code_list, code), code)
 
+    def definition(self, code_list: str, code: str) -> str:
+        """The codebook's definition of a code (what a reader needs to know to read it)."""
+        cb = self.tables["codebook"]
+        return str(cb.loc[(cb["list"] == code_list) & (cb["code"] == code), "definition"].iloc[0])
+
     def codes(self, code_list: str) -> list[str]:
         """The codes of one list, in codebook order."""
         cb = self.tables["codebook"]
