@@ -431,10 +431,11 @@ def _wording_problems(file: str, r: Record) -> list[Problem]:
     return problems
 
 
-def judgment_problems(records: dict[str, list[Record]]) -> list[Problem]:
+def judgment_problems(records: dict[str, list[Record]], unreadable: set[str]) -> list[Problem]:
     """Each key judgment belongs to a briefing, holds a rank no other judgment of that
     briefing holds, rests on at least one record, and every record it cites concerns the
-    briefed actor or one of its family (the overview may cite any record)."""
+    briefed actor or one of its family (the overview may cite any record). Checks that need
+    a table that could not be read are skipped: its own problem is already reported."""
     file = "key_judgments.csv"
     families = _families(records.get("actors", []))
     concerned = _concerned(records)
@@ -443,7 +444,7 @@ def judgment_problems(records: dict[str, list[Record]]) -> list[Problem]:
     for r in records.get("key_judgments", []):
         briefing = str(r.get("briefing"))
         problems += _wording_problems(file, r)
-        if briefing != OVERVIEW and briefing not in families:
+        if briefing != OVERVIEW and briefing not in families and "actors" not in unreadable:
             choices = ", ".join([*sorted(families), OVERVIEW])
             problems.append(
                 Problem(file, r["_row"], "briefing", briefing, f"is not a briefing ({choices})")
@@ -470,7 +471,7 @@ def judgment_problems(records: dict[str, list[Record]]) -> list[Problem]:
         for field, (table, _, _) in _EVIDENCE.items():
             for item in _items(r.get(field)):
                 actors = concerned[table].get(item)
-                if actors is not None and not actors & family:
+                if actors is not None and table not in unreadable and not actors & family:
                     problems.append(
                         Problem(
                             file,
@@ -545,7 +546,7 @@ def load_dataset(data_dir: Path | None = None) -> Dataset:
     problems += source_problems
     for file, r in _each_record(records):
         problems += row_rules(file, r) + citation_problems(file, r, texts)
-    problems += judgment_problems(records)
+    problems += judgment_problems(records, unreadable)
     if problems:
         raise DataError(problems)
     version = _data_version(data_dir, schema, records["sources"])
