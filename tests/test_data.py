@@ -165,8 +165,8 @@ def test_words_quoted_in_judgments_are_verbatim_in_the_source(dataset):
 
 
 def test_paraphrases_read_alone_with_balanced_quotes(dataset):
-    """A paraphrase is shown alone in a briefing: no "also"/"likewise" pointing at a
-    neighbouring row, and every quote mark it opens it closes."""
+    """A paraphrase or key judgment is shown alone in a briefing: no "also"/"likewise"
+    pointing at a neighbouring row, and every quote mark it opens it closes."""
     orphan = re.compile(r"\b(also|likewise|similarly|equally)\b", re.IGNORECASE)
     opening, closing = re.compile(r"(?:^|[\s(])'"), re.compile(r"\S'(?=$|[\s.,;:)?!])")
     for row in dataset.claims.itertuples():
@@ -174,6 +174,8 @@ def test_paraphrases_read_alone_with_balanced_quotes(dataset):
         assert not orphan.search(text), (row.claim_id, text)
         assert text.count("“") == text.count("”"), row.claim_id
         assert len(opening.findall(text)) == len(closing.findall(text)), (row.claim_id, text)
+    for row in dataset.key_judgments.itertuples():
+        assert not orphan.search(row.judgment), (row.judgment_id, row.judgment)
     for name in CITING:
         quotes = dataset.tables[name]["quote"]
         assert (quotes.str.count("“") == quotes.str.count("”")).all(), name
