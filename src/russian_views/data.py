@@ -393,6 +393,7 @@ _CITATION = re.compile(r"\[|¶|\b(?:c|e|x|s|kj)\d{2,}\b")
 
 
 def _items(value: object) -> list[str]:
+    """The ids of a "|"-separated list cell (none for an empty cell)."""
     return [i.strip() for i in str(value).split("|")] if value is not None else []
 
 
@@ -418,6 +419,8 @@ def _families(actors: list[Record]) -> dict[str, set[str]]:
 
 
 def _wording_problems(file: str, r: Record) -> list[Problem]:
+    """A judgment is shown as plain prose: its evidence sits in the id columns, not in
+    citation markers, and every quote it opens it closes."""
     text = str(r.get("judgment") or "")
     problems = []
     if _CITATION.search(text):
@@ -442,15 +445,16 @@ def judgment_problems(records: dict[str, list[Record]], unreadable: set[str]) ->
     problems: list[Problem] = []
     ranks: dict[tuple[str, object], int] = {}
     for r in records.get("key_judgments", []):
-        briefing = str(r.get("briefing"))
+        briefing = str(r.get("briefing") or "")
         problems += _wording_problems(file, r)
-        if briefing != OVERVIEW and briefing not in families and "actors" not in unreadable:
+        known = briefing == OVERVIEW or briefing in families or "actors" in unreadable
+        if briefing and not known:
             choices = ", ".join([*sorted(families), OVERVIEW])
             problems.append(
                 Problem(file, r["_row"], "briefing", briefing, f"is not a briefing ({choices})")
             )
         key = (briefing, r.get("rank"))
-        if key in ranks:
+        if key in ranks and r.get("rank") is not None:
             problems.append(
                 Problem(
                     file,
