@@ -73,7 +73,7 @@ def test_known_disagreements_give_the_expected_agreement(tmp_path, dataset):
 
 def test_stance_on_the_ordinal_scale_forgives_near_misses(tmp_path, dataset):
     rows = rows_of(REFERENCE_PATH)
-    rows[0]["stance"] = "critical"  # reference hostile: one step away
+    rows[0]["stance"] = "hostile"  # reference critical: one step away
     rows[5]["stance"] = "mixed"  # reference empty: no position on the scale, so not paired
     stance = next(f for f in compare(student(tmp_path, rows)).fields if f.field == "stance")
     assert stance.agreed == 7

@@ -138,12 +138,12 @@ def test_end_to_end_fill_import_and_load(added: Path, data_copy: Path, capsys):
     )
 
     out = capsys.readouterr().out
-    assert "imported 4 claims (c151–c154) and 1 uncoded sentences" in out
+    assert "imported 4 claims (c152–c155) and 1 uncoded sentences" in out
     assert f"still blank (1): {SOURCE_ID} ¶2 s1" in out
     after = load_dataset(data_copy)
     new = after.claims[after.claims["source_id"] == SOURCE_ID]
     assert len(after.claims) == len(before.claims) + 4
-    assert new["claim_id"].tolist() == ["c151", "c152", "c153", "c154"]
+    assert new["claim_id"].tolist() == ["c152", "c153", "c154", "c155"]
     assert new["subject_id"].tolist() == ["south-korea", "moon-jae-in", "south-korea", "russia"]
     assert after.sentence_text(SOURCE_ID, 1, 2).endswith("trilateral projects.")
     assert after.uncoded.iloc[-1][["source_id", "paragraph", "sentence", "reason"]].tolist() == [
@@ -199,7 +199,7 @@ def test_rows_duplicating_existing_claims_are_refused_with_their_rows(data_copy:
     reference = config.DATA_DIR / "exercises" / "reference.csv"
     problems = refused(reference, data_copy)
     assert [row for row, _, _ in problems] == list(range(2, 11))
-    assert problems[0][2].startswith("duplicates claim c083 (claims.csv row 84)")
+    assert problems[0][2].startswith("duplicates claim c083 (claims.csv row 82)")
 
 
 def test_duplicates_within_the_worksheet_and_of_claim_ids(added: Path, data_copy: Path):

@@ -398,6 +398,7 @@ _CITATION = re.compile(r"\[|¶|\b(?:c|e|x|s|kj)\d{2,}\b")
 
 
 def _items(value: object) -> list[str]:
+    """The ids of a "|"-separated list cell (none for an empty cell)."""
     return [i.strip() for i in str(value).split("|")] if value is not None else []
 
 
@@ -423,6 +424,8 @@ def _families(actors: list[Record]) -> dict[str, set[str]]:
 
 
 def _wording_problems(file: str, r: Record) -> list[Problem]:
+    """A judgment is shown as plain prose: its evidence sits in the id columns, not in
+    citation markers, and every quote it opens it closes."""
     text = str(r.get("judgment") or "")
     problems = []
     if _CITATION.search(text):
@@ -436,25 +439,27 @@ def _wording_problems(file: str, r: Record) -> list[Problem]:
     return problems
 
 
-def judgment_problems(records: dict[str, list[Record]]) -> list[Problem]:
+def judgment_problems(records: dict[str, list[Record]], unreadable: set[str]) -> list[Problem]:
     """Each key judgment belongs to a briefing, holds a rank no other judgment of that
     briefing holds, rests on at least one record, and every record it cites concerns the
-    briefed actor or one of its family (the overview may cite any record)."""
+    briefed actor or one of its family (the overview may cite any record). Checks that need
+    a table that could not be read are skipped: its own problem is already reported."""
     file = "key_judgments.csv"
     families = _families(records.get("actors", []))
     concerned = _concerned(records)
     problems: list[Problem] = []
     ranks: dict[tuple[str, object], int] = {}
     for r in records.get("key_judgments", []):
-        briefing = str(r.get("briefing"))
+        briefing = str(r.get("briefing") or "")
         problems += _wording_problems(file, r)
-        if briefing != OVERVIEW and briefing not in families:
+        known = briefing == OVERVIEW or briefing in families or "actors" in unreadable
+        if briefing and not known:
             choices = ", ".join([*sorted(families), OVERVIEW])
             problems.append(
                 Problem(file, r["_row"], "briefing", briefing, f"is not a briefing ({choices})")
             )
         key = (briefing, r.get("rank"))
-        if key in ranks:
+        if key in ranks and r.get("rank") is not None:
             problems.append(
                 Problem(
                     file,
@@ -475,7 +480,7 @@ def judgment_problems(records: dict[str, list[Record]]) -> list[Problem]:
         for field, (table, _, _) in _EVIDENCE.items():
             for item in _items(r.get(field)):
                 actors = concerned[table].get(item)
-                if actors is not None and not actors & family:
+                if actors is not None and table not in unreadable and not actors & family:
                     problems.append(
                         Problem(
                             file,
@@ -550,7 +555,7 @@ def load_dataset(data_dir: Path | None = None) -> Dataset:
     problems += source_problems
     for file, r in _each_record(records):
         problems += row_rules(file, r) + citation_problems(file, r, texts)
-    problems += judgment_problems(records)
+    problems += judgment_problems(records, unreadable)
     if problems:
         raise DataError(problems)
     version = _data_version(data_dir, schema, records["sources"])
