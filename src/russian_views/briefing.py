@@ -91,9 +91,10 @@ class Briefing:
         return str(self.dataset.sources["published"].max())
 
     def events_figure(
-        self, events: pd.DataFrame, subject: str, empty: str
+        self, events: pd.DataFrame, subject: str, empty: str, listed: str
     ) -> charts.Figure | m.Html:
-        """The timeline of ``events`` (``subject`` says whose, as in "involving China")."""
+        """The timeline of ``events`` (``subject`` says whose, as in "involving China";
+        ``listed`` where the reader finds each event told in full)."""
         if events.empty:
             return m.empty(empty)
         names = dict(zip(self.dataset.actors["actor_id"], self.dataset.actors["name"], strict=True))
@@ -103,12 +104,11 @@ class Briefing:
         missed = int((~events["occurred"]).sum())
         alt_text = (
             f"Timeline of {len(events)} dated events {subject} between {self.period.since} and "
-            f"{self.period.until}, {missed} of which did not happen as planned; the table below "
-            "lists them all."
+            f"{self.period.until}, {missed} of which did not happen as planned; {listed}."
         )
         caption = (
-            f"Events {subject}, {self.period}. Crosses mark planned events that did not happen; "
-            "events dated only to a year or month sit in its middle."
+            f"{len(events)} events {subject}, {self.period}. Crosses mark planned events that did "
+            f"not happen; events dated only to a year or month sit in its middle; {listed}."
         )
         return self.figure(chart, caption, alt_text)
 
@@ -118,12 +118,13 @@ class Briefing:
         return charts.Figure(chart, self._figures, caption, alt_text)
 
     def claim_item(self, row: pd.Series, *, badge: bool = True, extras: str = "") -> str:
-        """One claim as a list item: voice, our paraphrase, the verbatim quote, citation."""
+        """One claim as a list item: voice, our paraphrase, the verbatim quote when it says
+        more than the paraphrase already repeats, and the citation (whose passage, printed in
+        full at the end, always holds the quote)."""
         parts = []
         if badge:
             parts.append(m.view_badge(row["view"], self.label("view", row["view"])))
-        parts.append(m.esc(row["paraphrase"]))
-        parts.append(m.quoted(row["quote"]))
+        parts.append(m.with_quote(row["paraphrase"], row["quote"]))
         meta = [self.label("claim_kind", row["claim_kind"])]
         if row["stance"]:
             meta.append(f"stance: {self.label('stance', row['stance']).lower()}")
@@ -271,7 +272,7 @@ class Briefing:
         level = []
         if kj["probability"]:
             level.append(self.label("probability", kj["probability"]))
-        level.append(f"{self.label('confidence', kj['confidence']).lower()} confidence")
+        level.append(self.label("confidence", kj["confidence"]).lower())
         level_text = m.sentence_case("; ".join(level)) + "."
         head = (
             m.view_badge(voice, self.label("voice", voice))
@@ -418,16 +419,20 @@ class ActorBriefing(Briefing):
 
     @cached_property
     def printed_elsewhere(self) -> pd.Series:
-        """Moscow's claims about the actor that another section prints in full: what Moscow
-        wants, and the relations with other actors (each claim is printed once)."""
-        return self.claims["claim_id"].isin(
-            set(self.wants["claim_id"]) | set(self.relations["claim_id"])
-        )
+        """Moscow's claims about the actor that "What Moscow wants" prints in full (each
+        claim is printed once)."""
+        return self.claims["claim_id"].isin(self.wants["claim_id"])
 
     @cached_property
     def own_relations(self) -> pd.DataFrame:
-        """The relations not already printed under what Moscow wants."""
-        return self.relations[~self.relations["claim_id"].isin(self.wants["claim_id"])]
+        """Relations that no other section prints: other actors' dealings with this one (its
+        own claims are under the themes, prescriptions under what Moscow wants)."""
+        members = queries.family(self.dataset, self.actor_id)
+        relations = self.relations
+        shown = relations["subject_id"].isin(members) | relations["claim_id"].isin(
+            self.wants["claim_id"]
+        )
+        return relations.assign(elsewhere=shown)
 
     def title_block(self) -> m.Html:
         """Title, standfirst, provenance and the record box."""
@@ -515,9 +520,13 @@ class ActorBriefing(Briefing):
             f"Moscow's stance toward {name} as one {self.as_of} source dates it, not a poll of "
             f"Moscow's opinion over time. Bars: {len(dated)} statements over the years they are "
             f"dated to; numbers on top: statements per year; diamonds: average stance of a year "
-            f"with at least {queries.MIN_YEARLY}. Right: {len(undated)} statements about the "
-            f"whole record ({self.record}), by stance."
+            f"with at least {queries.MIN_YEARLY}."
         )
+        if len(undated):
+            caption += (
+                f" Right: the {len(undated)} statements the source does not date more closely "
+                f"than the whole record ({self.record}), by stance."
+            )
         return self.figure(chart, caption, alt_text)
 
     def timeline_chart(self) -> charts.Figure | m.Html:
@@ -526,6 +535,7 @@ class ActorBriefing(Briefing):
             self.events,
             f"involving {self.name(self.actor_id)}",
             "No dated events involving this actor fall in the period.",
+            "the table below tells each one, with how Moscow framed it",
         )
 
     def timeline_table(self) -> m.Html:
@@ -560,19 +570,31 @@ class ActorBriefing(Briefing):
             return m.empty("No coded statements in this cut.")
         own = self.claims[~self.printed_elsewhere]
         later = self.claims[self.printed_elsewhere]
-        return group_claims(self, own, "theme", self.labels("theme"), elsewhere=later)
+        return group_claims(
+            self,
+            own,
+            "theme",
+            self.labels("theme"),
+            elsewhere=later,
+            where="under what Moscow wants",
+        )
 
     def relations_section(self) -> m.Html:
-        """Moscow's view of the actor's relations with each other actor."""
-        if self.own_relations.empty:
-            return m.empty(
-                "The data relate this actor to no other in this cut, beyond what Moscow wants."
-            )
-        names = {
-            a: f"With {self.name(a)}"
-            for a in _ordered(self.own_relations["other_id"], self.dataset)
-        }
-        return group_claims(self, self.own_relations, "other_id", names)
+        """Moscow's view of the actor's relations with each other actor: what the others do
+        toward it in full; its own statements toward them counted, as the themes print them."""
+        relations = self.own_relations
+        if relations.empty:
+            return m.empty("The data relate this actor to no other in this cut.")
+        names = {a: f"With {self.name(a)}" for a in _ordered(relations["other_id"], self.dataset)}
+        return group_claims(
+            self,
+            relations[~relations["elsewhere"]],
+            "other_id",
+            names,
+            elsewhere=relations[relations["elsewhere"]],
+            where=f"among the views by theme or what Moscow wants (statements about "
+            f"{self.name(self.actor_id)} itself)",
+        )
 
     def expectations_section(self) -> m.Html:
         """Expectations and scenarios, with horizon, likelihood and signposts (in a summary,
@@ -614,7 +636,7 @@ class ActorBriefing(Briefing):
         if self.options.detail == "summary":
             shown = self.expectations.head(SUMMARY_EXPECTATIONS)
             posts = self.signposts[self.signposts["expectation_ref"].isin(shown["expectation_id"])]
-            return self.passages_for(*evidence, self.claims, shown, posts, self.wants)
+            return self.passages_for(*evidence, shown, posts, self.wants)
         return self.passages_for(
             *evidence,
             self.claims,
@@ -633,11 +655,12 @@ def group_claims(
     by: str,
     headings: dict[str, str],
     elsewhere: pd.DataFrame | None = None,
+    where: str = "",
 ) -> m.Html:
     """Claims under a heading per value of ``by`` (in ``headings`` order), each in full once.
 
-    ``elsewhere`` are claims of the same groups that another section prints: each heading
-    says how many, so the group's count is whole without printing them twice.
+    ``elsewhere`` are claims of the same groups that another section prints (``where`` says
+    which): each heading says how many, so the group is whole without printing them twice.
     """
     parts = []
     for code, heading in headings.items():
@@ -649,10 +672,8 @@ def group_claims(
         if len(rows):
             parts.append(briefing.claim_list(rows, "", badge=False))
         if later:
-            noun = "statement" if later == 1 else "statements"
-            parts.append(
-                m.note(f"{later} more {noun} on this theme under relations or what Moscow wants.")
-            )
+            noun = "statement is" if later == 1 else "statements are"
+            parts.append(m.note(f"{later} more {noun} printed {where}."))
     return m.join(parts)
 
 
@@ -680,29 +701,30 @@ def _ordered(actor_ids: pd.Series, dataset: Dataset) -> list[str]:
 
 
 def events_table(briefing: Briefing, events: pd.DataFrame) -> m.Html:
-    """Events as a table: date (with its basis), event, what happened, Moscow's framing."""
+    """Events as a table: date (with its basis), event and what happened, how Moscow framed
+    it, and where a date from outside the text comes from."""
     rows = []
     for _, e in events.iterrows():
         date = m.esc(e["date"])
+        dating = ""
         if e["date_basis"] != "stated":
             basis = briefing.label("date_basis", e["date_basis"]).lower()
-            date += m.tag(
-                "span", m.esc(f"{basis}: {e['note']}" if e["note"] else basis), class_="meta"
-            )
-        title = m.tag("strong", m.esc(e["event_title"]))
+            date += m.tag("span", m.esc(basis), class_="meta")
+            if e["note"]:
+                dating = " " + m.tag("span", m.esc(f"Date {basis}: {e['note']}"), class_="meta")
+        title = m.tag("strong", m.esc(e["event_title"]) + ".")
         if not e["occurred"]:
             title += " " + m.tag("span", "did not happen", class_="badge not-happened")
         rows.append(
             [
                 date,
-                title,
-                m.esc(e["what_happened"]),
-                m.esc(e["framing"]) + " " + m.quoted(e["quote"]),
+                title + " " + m.esc(e["what_happened"]) + dating,
+                m.with_quote(e["framing"], e["quote"], e["what_happened"]),
                 briefing.cite(e),
             ]
         )
     return m.table(
-        ["Date", "Event", "What happened", "How Moscow framed it", "Source"],
+        ["Date", "Event and what happened", "How Moscow framed it", "Source"],
         rows,
         class_="data events",
     )
@@ -739,9 +761,7 @@ def expectations_table(
         outlook = (
             m.view_badge(x["view"], briefing.label("view", x["view"]))
             + " "
-            + m.esc(x["statement"])
-            + " "
-            + m.quoted(x["quote"])
+            + m.with_quote(x["statement"], x["quote"])
             + " "
             + briefing.cite(x)
         )

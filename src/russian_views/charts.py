@@ -182,8 +182,8 @@ def stance_timeline(
     statements dated to each year along the top and, where at least
     :data:`russian_views.queries.MIN_YEARLY` statements are dated to a year, their average
     as a black diamond (never a line: years without statements have nothing to join).
-    Right: how many statements the source does not date more closely than the whole record
-    fall at each stance. Both panels share the stance axis.
+    Right (when there are any): how many statements the source does not date more closely
+    than the whole record fall at each stance. Both panels share the stance axis.
     """
     data = dated.dropna(subset=["stance_score"]).copy()
     data = data.assign(
@@ -256,6 +256,9 @@ def stance_timeline(
             ],
         )
     )
+    if undated["stance_score"].isna().all():
+        layers = alt.layer(bars, count_text, means).properties(height=230)
+        return _configured(layers)
     left = alt.layer(bars, count_text, means).properties(width=WIDTH - 150, height=230)
     right = _undated_panel(undated, labels).properties(width=90, height=230)
     return _configured(alt.hconcat(left, right, spacing=12).resolve_scale(color="shared"))

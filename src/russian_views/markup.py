@@ -103,6 +103,28 @@ def cite_rows(rows: pd.DataFrame, with_source: bool = False) -> str:
     return " ".join(cite(*k, with_source) for k in keys)
 
 
+# A quote whose words the paraphrase already carries to this share says nothing new.
+REPEATED_SHARE = 0.75
+_WORD = re.compile(r"\w+")
+
+
+def adds_words(quote: str, paraphrase: str) -> bool:
+    """Whether printing ``quote`` after ``paraphrase`` tells the reader something: False when
+    at least :data:`REPEATED_SHARE` of the quote's words are already in the paraphrase."""
+    words = _WORD.findall(quote.casefold().replace("’", "'"))
+    said = set(_WORD.findall(paraphrase.casefold().replace("’", "'")))
+    return not words or sum(w in said for w in words) / len(words) < REPEATED_SHARE
+
+
+def with_quote(text: str, quote: str, context: str = "") -> str:
+    """Our ``text``, then the verbatim ``quote`` unless it repeats what ``text`` (and any
+    ``context`` printed beside it) already says: the cited passage holds it in full anyway."""
+    shown = esc(text)
+    if adds_words(quote, f"{text} {context}"):
+        shown += " " + quoted(quote)
+    return shown
+
+
 def quoted(text: str) -> str:
     """A verbatim quotation, marked as such."""
     return tag("q", esc(text), class_="verbatim")

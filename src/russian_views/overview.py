@@ -18,7 +18,6 @@ from russian_views.briefing import (
     REVIEWER,
     ActorBriefing,
     Briefing,
-    events_table,
     expectations_table,
     group_claims,
     reviewer_groups,
@@ -150,14 +149,11 @@ class OverviewBriefing(Briefing):
     def timeline_chart(self) -> charts.Figure | m.Html:
         """All events on one timeline."""
         return self.events_figure(
-            self.events, "on and around the peninsula", "No dated events fall in the period."
+            self.events,
+            "on and around the peninsula",
+            "No dated events fall in the period.",
+            "the briefing of each actor involved tells each one, with how Moscow framed it",
         )
-
-    def timeline_table(self) -> m.Html:
-        """All events as a table."""
-        if self.events.empty:
-            return m.empty("No dated events fall in the period.")
-        return events_table(self, self.events)
 
     def aims_section(self) -> m.Html:
         """Moscow's own aims and constraints, grouped by kind of statement."""
@@ -190,10 +186,7 @@ class OverviewBriefing(Briefing):
             self.russia_claims,
             self.us_wants,
             self.reviewer_claims,
-            self.events,
             self.expectations,
             self.signposts,
         ]
-        for b in self.actor_briefings:
-            frames.append(b.claims)
         return self.passages_for(*frames)
