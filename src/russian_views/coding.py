@@ -192,6 +192,7 @@ class RowChecker:
             if blank_ok and not cell:
                 record[name] = None
                 continue
+            record[name] = None
             cell, error = self._canonical(self.fields[name], cell)
             if error is None:
                 record[name], error = check_value(self.fields[name], cell, self.codes)
@@ -203,6 +204,8 @@ class RowChecker:
         """The cell as the data spell it: an actor named by id, name or alias in any case
         becomes its id (as ``--actor`` accepts), a code in any case the code; an unknown
         actor's error lists the choices with a likely match."""
+        if not cell:
+            return cell, None
         if f.references == ("actors", "actor_id"):
             try:
                 return resolve_actor_among(cell, self.dataset.actors, "actor"), None
