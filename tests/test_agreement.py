@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -261,7 +262,9 @@ def test_exercise_parameters_are_checked(tmp_path):
 
 def test_exercise_writes_the_blank_worksheet_once(tmp_path):
     exercise = Exercise.from_parameters(paragraph="5", worksheet_dir=tmp_path)
-    assert "Blank worksheet written to" in exercise.blank_worksheet()
+    assert "Your worksheet: asan-forum-2021-p5.csv, one row per sentence" in (
+        exercise.blank_worksheet()
+    )
     path = exercise.worksheet_path()
     assert [r["sentence"] for r in rows_of(path)] == ["1", "2", "3"]
     path.write_text("my coding", encoding="utf-8")
@@ -296,3 +299,28 @@ def test_exercise_notebook_runs_under_papermill(tmp_path):
     assert "Reference: reference.csv" in html
     assert (tmp_path / "sheets" / "asan-forum-2021-p8.csv").exists()
     assert sorted(config.NOTEBOOKS_DIR.rglob("*")) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edition", ["student", "instructor"])
+def test_the_handout_shows_no_code_and_the_reference_only_to_instructors(tmp_path, edition):
+    from russian_views.exporters import BriefingHTMLExporter
+
+    out = tmp_path / "handout.ipynb"
+    papermill.execute_notebook(
+        str(EXERCISE),
+        str(out),
+        parameters={"worksheet_dir": str(tmp_path / "sheets"), "edition": edition},
+        kernel_name=config.KERNEL_NAME,
+        progress_bar=False,
+    )
+    html, _ = BriefingHTMLExporter().from_filename(str(out))
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert "Coding exercise: paragraph 8 (South Korea)" in text
+    for code in ("Exercise.from_parameters", "exercise.", "worksheet_dir", "student_file"):
+        assert code not in text, code
+    assert "Lee Myung-bak, not Kim Jong-il, was the villain" in text  # the passage
+    assert "A complaint: the subject is blamed" in text  # the codebook's definitions
+    assert ("Reference: reference.csv" in text) == (edition == "instructor")
+    assert ("Reference coding" in text) == (edition == "instructor")
+    assert "instructor edition." not in text.replace("(instructor edition)", "")

@@ -601,9 +601,15 @@ class Exercise:
         """Write the passage's blank worksheet (never over one that exists) and say where."""
         path = self.worksheet_path()
         if path.exists():
-            return note(f"Your worksheet is {path} (it already existed, so it was kept as is).")
+            return note(
+                f"Your worksheet: {path.name}, in {path.parent} (it already existed, so it was "
+                "kept as is)."
+            )
         codes = write_worksheet(self.dataset, load_schema(), self.source_id, path, [self.paragraph])
-        return note(f"Blank worksheet written to {path}; every code it accepts is in {codes}.")
+        return note(
+            f"Your worksheet: {path.name}, one row per sentence; every code it accepts is "
+            f"listed in {codes.name} (both written to {path.parent})."
+        )
 
     def reference_coding(self) -> Html:
         """The reference coding of the passage (instructor edition only)."""
