@@ -44,6 +44,7 @@ from russian_views.coding import (
     WorksheetRow,
     codes_rows,
     csv_bytes,
+    plural,
     read_worksheet,
     write_worksheet,
 )
@@ -78,11 +79,6 @@ CONVENTION = (
     f"rely on a coding, at least 0.667 for tentative conclusions only, judged on at least "
     f"{MIN_UNITS} units."
 )
-
-
-def plural(count: int, word: str) -> str:
-    """``1 disagreement``, ``2 disagreements``."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 # ---------------------------------------------------------------- reading codings
@@ -196,7 +192,12 @@ class FieldAgreement:
             f"agrees {self.chance:.0f}% of the time"
         )
         if abs(self.alpha) < 0.05:
-            return f"no better than chance although {self.percent:.0f}% agree: {dominant}"
+            if 2 * count > len(self.answers) and self.percent >= 50:
+                return f"no better than chance although {self.percent:.0f}% agree: {dominant}"
+            return (
+                f"no better than chance: {self.percent:.0f}% agree, about what chance alone "
+                f"gives ({self.chance:.0f}%)"
+            )
         if self.alpha < 0:
             return "worse than chance: the codings differ more than random answers would"
         if self.alpha > 0.999:
@@ -392,7 +393,9 @@ def _alpha_text(alpha: float | None, units: int) -> str:
 
 def _summary(record: Record) -> str:
     """A coded row in one cell, for a disagreement over whether to code the sentence."""
-    return UNCODED if _uncoded(record) else " / ".join(_shown(record[f]) for f in COMPARED)
+    if _uncoded(record):
+        return UNCODED
+    return " / ".join(str(record[f]) for f in COMPARED if record[f] is not None)
 
 
 def _disagreements(

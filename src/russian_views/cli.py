@@ -471,8 +471,7 @@ def cmd_add_source(args: argparse.Namespace) -> int:
 
 def cmd_import_coding(args: argparse.Namespace) -> int:
     """Merge a filled worksheet; say what was added (or replaced) and what is still blank."""
-    from russian_views.agreement import plural
-    from russian_views.coding import import_worksheet
+    from russian_views.coding import import_worksheet, plural
 
     result = import_worksheet(args.worksheet, args.data, replace=args.replace)
     ids = result.claim_ids
@@ -489,8 +488,7 @@ def cmd_import_coding(args: argparse.Namespace) -> int:
 
 def cmd_remove_source(args: argparse.Namespace) -> int:
     """Remove a source (and, when told, what cites it); list what went."""
-    from russian_views.agreement import plural
-    from russian_views.coding import remove_source
+    from russian_views.coding import plural, remove_source
 
     removed = remove_source(args.source_id, with_claims=args.with_claims, data_dir=args.data)
     rows = ", ".join(f"{plural(n, 'row')} of {name}" for name, n in removed.rows.items())
@@ -516,7 +514,8 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 def cmd_make_reference(args: argparse.Namespace) -> int:
     """Write a reference coding from a filled worksheet."""
-    from russian_views.agreement import make_reference, plural
+    from russian_views.agreement import make_reference
+    from russian_views.coding import plural
 
     out = args.out or config.DATA_DIR / "exercises" / f"{args.worksheet.stem}-reference.csv"
     made = make_reference(args.worksheet, out)

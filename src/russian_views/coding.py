@@ -87,6 +87,11 @@ _OPTIONS = {
 }
 
 
+def plural(count: int, word: str) -> str:
+    """``1 row``, ``2 rows``: counts in messages read right."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 # ---------------------------------------------------------------- reading worksheets
 
 
@@ -577,7 +582,7 @@ def remove_source(
     sheet = data_dir / WORKSHEETS / f"{source_id}.csv"
     coded_sheet = sheet.exists() and _holds_coding(sheet)
     if not with_claims and (any(citing.values()) or coded_sheet):
-        held = [f"{n} rows of {name}" for name, n in citing.items() if n]
+        held = [f"{plural(n, 'row')} of {name}" for name, n in citing.items() if n]
         held += [f"the coding in {sheet}"] * coded_sheet
         raise ParameterError(
             f"source {source_id!r} is still cited ({', '.join(held)}); "
