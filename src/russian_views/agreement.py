@@ -16,6 +16,11 @@ stance, kind) describe a claim about that subject, so they are compared only whe
 codings chose the same subject: otherwise a stance toward one actor would be scored
 against a stance toward another.
 
+Each alpha comes with what it means in plain words (alpha 0 at high raw agreement is the
+classic surprise: one dominant code makes chance agreement high), and under 20 units no
+reliability label is given. A filled worksheet becomes a reference for another passage
+through :func:`make_reference`.
+
 The exercise notebook's helpers live here too (:class:`Exercise`), each returning HTML
 built with :mod:`russian_views.markup`, which escapes every value.
 """

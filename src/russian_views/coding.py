@@ -1,4 +1,5 @@
-"""Coding a source: adding a text, worksheets for coders, importing filled worksheets.
+"""Coding a source: adding a text, worksheets for coders, importing filled worksheets,
+amending and removing a source.
 
 Coders work in a spreadsheet, so a source is coded through a *worksheet*: a plain CSV
 with one row per sentence (location and text filled in, claim fields blank) and a
@@ -11,6 +12,10 @@ with the *worksheet's* row numbers (header = row 1), because those are what the 
 sees. Only then are the merged tables validated as a whole, in a scratch copy of the data
 folder, by the same loader the briefings use; the real files are replaced (each through a
 temporary file and a rename) only when that copy loads, so a refused import changes nothing.
+
+Amending (``replace``) and removing a source cut its rows out of the tables byte for byte,
+so that adding, importing and removing a source leaves the data folder as it was. The
+command line for all this lives in :mod:`russian_views.cli`.
 """
 
 from __future__ import annotations
