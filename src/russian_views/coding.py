@@ -218,7 +218,7 @@ class RowChecker:
             return cell, None
         if f.references == ("actors", "actor_id"):
             try:
-                return resolve_actor_among(cell, self.dataset.actors, "actor"), None
+                return resolve_actor_among(cell, self.dataset.actors), None
             except ParameterError as exc:
                 return cell, str(exc)
         if f.codes and not f.list_sep:

@@ -263,9 +263,10 @@ def _wants(brief: ActorBriefing) -> str:
     members = queries.family(brief.dataset, brief.actor_id)
     from_it = brief.wants[brief.wants["subject_id"].isin(members)]
     name = brief.name(brief.actor_id)
+    verb = "asks" if len(from_it) == 1 else "ask"
     return _claims(brief, brief.wants, "") + m.esc(
-        f"{len(from_it)} of these {len(brief.wants)} ask {name} itself to act; the others ask "
-        f"someone else to act on it or for it. Whether {name} wants the same, the source "
+        f"{len(from_it)} of these {len(brief.wants)} {verb} {name} itself to act; the rest "
+        f"ask someone else to act on it or for it. Whether {name} wants the same, the source "
         f"cannot say: it codes Moscow's views and the reviewer's, not {name}'s own, so the "
         f"second question needs {name}'s statements from another source."
     )
