@@ -131,7 +131,7 @@ def test_command_prints_the_report_and_writes_the_disagreements(tmp_path, capsys
     assert command.main(argv) == 0
     printed = capsys.readouterr().out
     assert "Agreement of anna.csv with reference.csv: 9 sentences (asan-forum-2021 ¶8)" in printed
-    assert "\nsubject_id         8/9 89%     0.8" in printed
+    assert "\nsubject_id         8/9 89%       0.8" in printed
     assert "\n1 disagreement\n" in printed
     assert "Lee Myung-bak, not Kim Jong-il, was the villain in 2008-10." in printed
     assert rows_of(out) == [

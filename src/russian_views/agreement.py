@@ -337,10 +337,10 @@ class Agreement:
             f"Agreement of {self.student} with {self.reference}: "
             f"{plural(len(self.units), 'sentence')} ({self.passages()})",
             "",
-            f"{'field':<18} {'agreement':<11} alpha",
+            f"{'field':<18} {'agreement':<13} alpha",
         ]
         for field, share, alpha, meaning in self.rows():
-            lines.append(f"{field:<18} {share:<11} {alpha}")
+            lines.append(f"{field:<18} {share:<13} {alpha}")
             lines += textwrap.wrap(meaning, 88, initial_indent=" " * 21, subsequent_indent=" " * 21)
         for paragraph in (*self.notes(), CONVENTION):
             lines += ["", textwrap.fill(paragraph, 88)]
@@ -392,6 +392,8 @@ class Agreement:
 
 
 def _alpha_text(alpha: float | None, units: int) -> str:
+    if not units:
+        return "-"
     label = verdict(alpha, units)
     return label if alpha is None else f"{alpha:.3f}  {label}"
 
