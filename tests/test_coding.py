@@ -447,3 +447,15 @@ def test_validate_flags_a_text_with_no_record(data_copy: Path, capsys):
     assert run("validate", "--data", str(data_copy)) == 0
     out = capsys.readouterr().out
     assert f"no sources.csv record: {data_copy / 'sources' / 'stray.txt'}" in out
+
+
+def test_a_refused_amendment_keeps_the_old_coding(added: Path, data_copy: Path):
+    rows = read_sheet(added)
+    rows[0] |= claim()
+    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    rows[0] |= claim(theme="diplomcy")
+    write_sheet(added, rows)
+    before = snapshot(data_copy)
+    with pytest.raises(DataError, match="is not a theme code"):
+        coding.import_worksheet(added, data_copy, replace=True)
+    assert snapshot(data_copy) == before
