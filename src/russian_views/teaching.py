@@ -19,6 +19,11 @@ from russian_views.params import SHOWN_WHEN
 if TYPE_CHECKING:
     from russian_views.briefing import ActorBriefing
 
+VIEWER = "russia"  # whose views the briefings report (actors.csv): never an answer itself
+RESERVATION = "reservation"  # claim kind of a reviewer row that qualifies or disputes the book
+TURN = 0.5  # a move of the yearly average (on the -2..2 stance scale) that counts as a turn
+LONG_SPAN = 4  # a statement covering this many years after its first "spans many years"
+
 QUESTIONS: dict[str, list[str]] = {
     "bottom-line": [
         "Which of the key judgments rest on Moscow's statements, and which on the reviewer's? "
@@ -95,47 +100,85 @@ def _voices(brief: ActorBriefing) -> str:
     )
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _stance(brief: ActorBriefing) -> str:
+    """How the yearly average moved, which years turn it, and what each year rests on."""
     yearly = queries.stance_by_year(brief.claims, brief.period)
     if len(yearly) < 2:
         return m.esc("Too few statements carry a stance in this period to speak of change.")
-    low = yearly.nsmallest(1, "mean_stance").iloc[0]
-    high = yearly.nlargest(1, "mean_stance").iloc[0]
-    events = queries.events_involving(brief.dataset, brief.actor_id, brief.period)
-    turns = events[events["year"].isin([int(low["year"]), int(high["year"])])]
-    listed = (
-        "; ".join(
-            f"{m.esc(e.date)} {m.esc(e.event_title)} {brief.cite(e._asdict())}"
-            for e in turns.itertuples()
-        )
-        or "none in the events table"
+    first, last = yearly.iloc[0], yearly.iloc[-1]
+    change = last["mean_stance"] - first["mean_stance"]
+    direction = "warmer" if change > 0 else "cooler" if change < 0 else "unchanged"
+    steps = yearly.assign(step=yearly["mean_stance"].diff())
+    turns = steps[steps["step"].abs() >= TURN]
+    each = ", ".join(
+        f"{int(r.year)} {r.mean_stance:+.1f} ({int(r.claims)})" for r in yearly.itertuples()
     )
-    return (
-        m.esc(
-            f"The yearly average is lowest in {int(low['year'])} "
-            f"({low['mean_stance']:+.1f}) and highest in {int(high['year'])} "
-            f"({high['mean_stance']:+.1f}). Events in those years: "
+    thin = [str(int(r.year)) for r in yearly.itertuples() if r.claims == 1]
+    parts = [
+        f"From {int(first['year'])} ({first['mean_stance']:+.1f}) to {int(last['year'])} "
+        f"({last['mean_stance']:+.1f}) the yearly average grows {direction}. "
+    ]
+    if turns.empty:
+        parts.append(f"No year moves it by {TURN} or more: there is no sharp turn. ")
+    else:
+        moves = "; ".join(
+            f"{int(r.year)}, from {r.mean_stance - r.step:+.1f} to {r.mean_stance:+.1f}, "
+            f"resting on {_count(int(r.claims), 'statement')}"
+            for r in turns.itertuples()
         )
-        + listed
-        + ". "
-        + m.esc(
-            "Statements spanning the whole period weigh on every year alike, which "
-            "damps the line: compare the bars with the line."
+        parts.append(f"The turns (a move of {TURN} or more from the year before): {moves}. ")
+    parts.append(f"Each year's average, with the statements it rests on: {each}. ")
+    if thin:
+        parts.append(f"A year resting on one statement ({', '.join(thin)}) says little alone. ")
+    text = m.esc("".join(parts))
+    events = brief.events[brief.events["year"].isin(turns["year"].astype(int))]
+    if len(events):
+        listed = "; ".join(
+            f"{m.esc(e.date)} {m.esc(e.event_title)} {brief.cite(e._asdict())}"
+            for e in events.itertuples()
         )
+        text += m.esc("Events in the turn years: ") + listed + ". "
+    span = brief.claims.dropna(subset=["stance_score"])
+    long = span[span["period_end"] - span["period_start"] >= LONG_SPAN]
+    return text + m.esc(
+        f"{len(long)} of the {len(span)} statements with a stance cover {LONG_SPAN + 1} years "
+        "or more; each weighs on every year it covers alike, which damps the line."
     )
 
 
 def _timeline(brief: ActorBriefing) -> str:
+    """The non-events with Moscow's framing (why an absence counts), and each date from
+    outside the text with the note giving its source, printed here in full."""
     missed = brief.events[~brief.events["occurred"]]
-    external = brief.events[brief.events["date_basis"] == "external"]
     items = [
         f"{m.esc(e['event_title'])}: {m.esc(e['framing'])} {brief.cite(e)}"
         for _, e in missed.iterrows()
     ]
-    text = m.bullets(items) if items else m.esc("No non-events in this period.")
-    return text + m.esc(
-        f" Dates from outside the text: {len(external)}; the table marks each “from "
-        "outside the text” and gives the source of the date in a note."
+    if items:
+        text = m.esc(
+            "Planned but did not happen (Moscow's framing says why the absence counts):"
+        ) + m.bullets(items)
+    else:
+        text = m.esc("No non-events in this period. ")
+    external = brief.events[brief.events["date_basis"] == "external"]
+    label = brief.label("date_basis", "external")
+    if external.empty:
+        return text + m.esc(f"No date in this cut is marked “{label.lower()}”.")
+    dates = [
+        f"{m.esc(e['date'])} {m.esc(e['event_title'])}: {m.esc(e['note'])}"
+        for _, e in external.iterrows()
+    ]
+    return (
+        text
+        + m.esc(
+            f"{_count(len(external), 'date')} from outside the text; the table marks "
+            f"each “{label.lower()}” under the date. Where each comes from:"
+        )
+        + m.bullets(dates)
     )
 
 
@@ -147,31 +190,58 @@ def _themes(brief: ActorBriefing) -> str:
     low, high = means["mean"].idxmin(), means["mean"].idxmax()
     return m.esc(
         f"Most critical: {brief.label('theme', low)} (mean {means.at[low, 'mean']:+.1f} over "
-        f"{int(means.at[low, 'count'])} statements). Most favourable: "
+        f"{_count(int(means.at[low, 'count']), 'statement')}). Most favourable: "
         f"{brief.label('theme', high)} (mean {means.at[high, 'mean']:+.1f} over "
-        f"{int(means.at[high, 'count'])}). Small counts make these fragile."
+        f"{_count(int(means.at[high, 'count']), 'statement')}). Small counts make these fragile."
     )
 
 
 def _relations(brief: ActorBriefing) -> str:
-    counts = brief.relations["other_id"].value_counts()
+    """The other actor Moscow most often sees the actor through (Russia, the viewer, left
+    aside: Moscow seeing an actor through itself answers nothing), and on which themes."""
+    others = brief.relations[brief.relations["other_id"] != VIEWER]
+    counts = others["other_id"].value_counts()
     if counts.empty:
-        return m.esc("The data relate this actor to no other in this cut.")
-    parts = [f"{brief.name(a)} ({n})" for a, n in counts.items()]
+        return m.esc("The data relate this actor to no third actor in this cut.")
+    top = counts.index[0]
+    themes = others[others["other_id"] == top]["theme"].value_counts()
+    on = ", ".join(f"{brief.label('theme', t).lower()} ({n})" for t, n in themes.items())
+    rest = ", ".join(f"{brief.name(a)} ({n})" for a, n in counts.iloc[1:].items()) or "none"
     return m.esc(
-        "Statements relating the actor to others, by the other actor: " + ", ".join(parts) + "."
+        f"Most often through {brief.name(top)}: {counts.iloc[0]} of the {len(others)} "
+        f"statements relating {brief.name(brief.actor_id)} to a third actor, on {on}. "
+        f"The others: {rest}. Statements on Russia's own ties are left aside: Russia is the "
+        "viewer. What Moscow sees through the leading actor is what it treats as the "
+        "peninsula's frame: discuss whether that is the actor's own agenda or Moscow's."
     )
 
 
 def _expectations(brief: ActorBriefing) -> str:
+    """The signpost to watch first (of the likeliest expectation with the nearest horizon)
+    and what its appearance would say, then the rest."""
     posts = brief.signposts
     if posts.empty:
         return m.esc("No signposts are coded for these expectations.")
+    expectations = brief.expectations.set_index("expectation_id")
+    order = expectations.sort_values(["likelihood_score", "horizon_start"], ascending=[False, True])
+    ranked = posts.assign(
+        rank=posts["expectation_ref"].map({e: i for i, e in enumerate(order.index)})
+    )
+    ranked = ranked.sort_values(["rank", "signpost_id"])
+    first = ranked.iloc[0]
+    expected = expectations.loc[first["expectation_ref"]]
+    lead = m.esc(
+        f"Watch first: {first['signpost']} It bears on the likeliest expectation with the "
+        f"nearest horizon, “{expected['statement']}” "
+        f"({brief.label('likelihood', expected['likelihood']).lower()}, {expected['horizon']}); "
+        f"if it appeared, it {brief.label('effect', first['effect']).lower()} that "
+        "expectation. "
+    ) + brief.cite(first)
     items = [
         f"{m.esc(brief.label('effect', s['effect']))}: {m.esc(s['signpost'])} {brief.cite(s)}"
-        for _, s in posts.iterrows()
+        for _, s in ranked.iloc[1:].iterrows()
     ]
-    return m.bullets(items)
+    return lead + (m.esc(" The others:") + m.bullets(items) if items else "")
 
 
 def _claims(brief: ActorBriefing, rows: pd.DataFrame, empty: str) -> str:
@@ -185,6 +255,39 @@ def _claims(brief: ActorBriefing, rows: pd.DataFrame, empty: str) -> str:
     )
 
 
+def _wants(brief: ActorBriefing) -> str:
+    """What Moscow wants from the actor and for it; the second part (does the actor want it
+    too) the source cannot settle, and the answer says so."""
+    if brief.wants.empty:
+        return m.esc("No prescriptions in this cut.")
+    members = queries.family(brief.dataset, brief.actor_id)
+    from_it = brief.wants[brief.wants["subject_id"].isin(members)]
+    name = brief.name(brief.actor_id)
+    verb = "asks" if len(from_it) == 1 else "ask"
+    return _claims(brief, brief.wants, "") + m.esc(
+        f"{len(from_it)} of these {len(brief.wants)} {verb} {name} itself to act; the rest "
+        f"ask someone else to act on it or for it. Whether {name} wants the same, the source "
+        f"cannot say: it codes Moscow's views and the reviewer's, not {name}'s own, so the "
+        f"second question needs {name}'s statements from another source."
+    )
+
+
+def _reviewer(brief: ActorBriefing) -> str:
+    """Only the reviewer's reservations about the book (claim kind ``reservation``), not
+    the reviewer rows that agree with or summarise it."""
+    rows = brief.reviewer_claims
+    if RESERVATION not in brief.dataset.codes("claim_kind"):
+        return _claims(brief, rows, "No reviewer judgments in this cut.") + m.esc(
+            "The codebook does not yet mark which of these are reservations: read each for "
+            "words of distance."
+        )
+    return _claims(
+        brief,
+        rows[rows["claim_kind"] == RESERVATION],
+        "The reviewer voices no reservation about the book in this cut.",
+    )
+
+
 ANSWERS: dict[str, Callable[[ActorBriefing], str]] = {
     "bottom-line": _voices,
     "stance": _stance,
@@ -192,6 +295,6 @@ ANSWERS: dict[str, Callable[[ActorBriefing], str]] = {
     "themes": _themes,
     "relations": _relations,
     "expectations": _expectations,
-    "wants": lambda b: _claims(b, b.wants, "No prescriptions in this cut."),
-    "reviewer": lambda b: _claims(b, b.reviewer_claims, "No reviewer judgments in this cut."),
+    "wants": _wants,
+    "reviewer": _reviewer,
 }
