@@ -426,15 +426,15 @@ def test_reimport_with_replace_amends_a_coded_source(added: Path, data_copy: Pat
     rows[0] |= claim()
     rows[1] |= claim(quote="a partner for trilateral projects")
     coding.import_worksheet(write_sheet(added, rows), data_copy)
-    assert refused(added, data_copy)[0][2].startswith("duplicates claim c151")
+    assert refused(added, data_copy)[0][2].startswith("duplicates claim c152")
     rows[1] |= claim(theme="economic", quote="a partner for trilateral projects")
     rows[0] |= dict.fromkeys(coding.CLAIM_FIELDS, "") | {"reason": "covered"}
     write_sheet(added, rows)
     assert run("import-coding", str(added), "--replace", "--data", str(data_copy)) == 0
-    assert "replaced 2 claims with 1 claim (c151) and 1 uncoded sentence" in capsys.readouterr().out
+    assert "replaced 2 claims with 1 claim (c152) and 1 uncoded sentence" in capsys.readouterr().out
     data = load_dataset(data_copy)
     new = data.claims[data.claims["source_id"] == SOURCE_ID]
-    assert new[["claim_id", "sentence", "theme"]].values.tolist() == [["c151", 2, "economic"]]
+    assert new[["claim_id", "sentence", "theme"]].values.tolist() == [["c152", 2, "economic"]]
     assert data.uncoded.iloc[-1][["source_id", "sentence", "reason"]].tolist() == [
         SOURCE_ID, 1, "covered",
     ]  # fmt: skip

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from html import escape
+from html import escape, unescape
 
 import pytest
 
 from russian_views.briefing import ActorBriefing
-from russian_views.data import load_dataset
-from russian_views.queries import stance_by_year
+from russian_views.queries import MIN_YEARLY, stance_by_year
 from russian_views.teaching import ANSWERS, QUESTIONS
-
-from .conftest import edit_csv
 
 
 def test_every_section_with_questions_has_answers():
@@ -33,39 +30,38 @@ def test_answers_follow_the_parameters(dataset):
     brief = ActorBriefing.from_parameters(
         "china", views="moscow", edition="instructor", dataset=dataset
     )
-    assert "No reviewer judgments in this cut." in str(brief.answers("reviewer"))
+    assert "The reviewer voices no reservation about the book in this cut." in str(
+        brief.answers("reviewer")
+    )
 
 
 def answer(brief: ActorBriefing, section: str) -> str:
     return str(brief.answers(section))
 
 
-def test_the_reviewer_answer_lists_only_reservations(data_copy):
+def test_the_reviewer_answer_lists_only_reservations(dataset):
     """Reviewer rows coded as a reservation about the book answer "where does the reviewer
     distance himself"; those that agree with or summarise it do not."""
-    with (data_copy / "codebook.csv").open("a", encoding="utf-8") as handle:
-        handle.write(
-            'claim_kind,reservation,Reservation,,"The reviewer qualifies or disputes the book."\n'
-        )
-    row = "c091,reviewer,lee-myung-bak,north-korea,sanctions,,"
-    edit_csv(data_copy / "claims.csv", row + "assessment", row + "reservation")
-    brief = ActorBriefing.from_parameters(
-        "south-korea", edition="instructor", dataset=load_dataset(data_copy)
-    )
+    brief = ActorBriefing.from_parameters("united-states", edition="instructor", dataset=dataset)
     text = answer(brief, "reviewer")
-    assert "his supposed role in raising tensions" in text
-    assert "An authoritative Russian book" not in text  # agreement with the book is no reservation
-    assert len(brief.reviewer_claims) > 1
+    rows = brief.reviewer_claims
+    assert set(rows["claim_kind"]) >= {"reservation", "assessment"}
+    for paraphrase in rows[rows["claim_kind"] == "reservation"]["paraphrase"]:
+        assert escape(paraphrase, quote=True) in text
+    for paraphrase in rows[rows["claim_kind"] != "reservation"]["paraphrase"]:
+        assert escape(paraphrase, quote=True) not in text
 
 
 def test_the_turns_say_what_each_year_rests_on(dataset):
     brief = ActorBriefing.from_parameters("north-korea", edition="instructor", dataset=dataset)
-    text = answer(brief, "stance")
-    yearly = stance_by_year(brief.claims, brief.period)
+    text = unescape(answer(brief, "stance"))
+    yearly = stance_by_year(brief.dated(brief.claims.dropna(subset=["stance_score"])), brief.period)
     for row in yearly.itertuples():
-        assert f"{row.year} {row.mean_stance:+.1f} ({row.claims})" in text
-    assert "resting on 1 statement" in text and "says little alone" in text
-    assert "grows warmer" in text or "grows cooler" in text  # the first part: how it changed
+        assert f"{row.year} ({row.claims})" in text
+        if row.claims >= MIN_YEARLY:
+            assert f"{row.year} {row.mean_stance:+.1f} ({row.claims})" in text
+    assert "says little alone" in text
+    assert "not opinion measured at the time" in text
 
 
 def test_through_which_other_actor_never_answers_russia(dataset):

@@ -14,15 +14,14 @@ import pandas as pd
 
 from russian_views import markup as m
 from russian_views import queries
+from russian_views.briefing import RESERVATION
 from russian_views.params import SHOWN_WHEN
 
 if TYPE_CHECKING:
     from russian_views.briefing import ActorBriefing
 
 VIEWER = "russia"  # whose views the briefings report (actors.csv): never an answer itself
-RESERVATION = "reservation"  # claim kind of a reviewer row that qualifies or disputes the book
 TURN = 0.5  # a move of the yearly average (on the -2..2 stance scale) that counts as a turn
-LONG_SPAN = 4  # a statement covering this many years after its first "spans many years"
 
 QUESTIONS: dict[str, list[str]] = {
     "bottom-line": [
@@ -31,8 +30,10 @@ QUESTIONS: dict[str, list[str]] = {
         "Pick one judgment and open its cited passages: does the summary say more than they do?",
     ],
     "stance": [
-        "How did Moscow's stance toward {name} change over the period? Which years mark the turns?",
-        "Why might statements that cover many years flatten the yearly average?",
+        "Which years does the source date enough statements to for an average, and does "
+        "Moscow's stance toward {name} turn between them?",
+        "Why does the chart keep statements about the whole record apart instead of spreading "
+        "them over every year, and why is this not a poll of Moscow's opinion over time?",
     ],
     "timeline": [
         "Which planned events did not happen, and why does the text treat an absence as "
@@ -105,33 +106,37 @@ def _count(n: int, word: str) -> str:
 
 
 def _stance(brief: ActorBriefing) -> str:
-    """How the yearly average moved, which years turn it, and what each year rests on."""
-    yearly = queries.stance_by_year(brief.claims, brief.period)
-    if len(yearly) < 2:
-        return m.esc("Too few statements carry a stance in this period to speak of change.")
-    first, last = yearly.iloc[0], yearly.iloc[-1]
-    change = last["mean_stance"] - first["mean_stance"]
-    direction = "warmer" if change > 0 else "cooler" if change < 0 else "unchanged"
-    steps = yearly.assign(step=yearly["mean_stance"].diff())
-    turns = steps[steps["step"].abs() >= TURN]
-    each = ", ".join(
-        f"{int(r.year)} {r.mean_stance:+.1f} ({int(r.claims)})" for r in yearly.itertuples()
-    )
-    thin = [str(int(r.year)) for r in yearly.itertuples() if r.claims == 1]
-    parts = [
-        f"From {int(first['year'])} ({first['mean_stance']:+.1f}) to {int(last['year'])} "
-        f"({last['mean_stance']:+.1f}) the yearly average grows {direction}. "
-    ]
-    if turns.empty:
-        parts.append(f"No year moves it by {TURN} or more: there is no sharp turn. ")
-    else:
-        moves = "; ".join(
-            f"{int(r.year)}, from {r.mean_stance - r.step:+.1f} to {r.mean_stance:+.1f}, "
-            f"resting on {_count(int(r.claims), 'statement')}"
-            for r in turns.itertuples()
+    """Which years carry an average, whether it turns between them, what each year rests on,
+    and why the undated statements stand apart."""
+    scored = brief.claims.dropna(subset=["stance_score"])
+    dated = brief.dated(scored)
+    yearly = queries.stance_by_year(dated, brief.period)
+    averaged = yearly.dropna(subset=["mean_stance"])
+    each = ", ".join(f"{int(r.year)} ({int(r.claims)})" for r in yearly.itertuples())
+    parts = [f"Statements dated to each year: {each or 'none'}. "]
+    if len(averaged) < 2:
+        parts.append(
+            f"Fewer than two years have the {queries.MIN_YEARLY} dated statements an average "
+            "needs, so the record cannot show a turn. "
         )
-        parts.append(f"The turns (a move of {TURN} or more from the year before): {moves}. ")
-    parts.append(f"Each year's average, with the statements it rests on: {each}. ")
+        turns = averaged.iloc[0:0]
+    else:
+        steps = averaged.assign(step=averaged["mean_stance"].diff())
+        turns = steps[steps["step"].abs() >= TURN]
+        means = ", ".join(
+            f"{int(r.year)} {r.mean_stance:+.1f} ({int(r.claims)})" for r in averaged.itertuples()
+        )
+        parts.append(f"Averages where there are enough: {means}. ")
+        if turns.empty:
+            parts.append(f"None moves by {TURN} or more from the one before: no sharp turn. ")
+        else:
+            moves = "; ".join(
+                f"{int(r.year)}, from {r.mean_stance - r.step:+.1f} to {r.mean_stance:+.1f}, "
+                f"resting on {_count(int(r.claims), 'statement')}"
+                for r in turns.itertuples()
+            )
+            parts.append(f"The turns (a move of {TURN} or more): {moves}. ")
+    thin = [str(int(r.year)) for r in yearly.itertuples() if r.claims == 1]
     if thin:
         parts.append(f"A year resting on one statement ({', '.join(thin)}) says little alone. ")
     text = m.esc("".join(parts))
@@ -142,11 +147,13 @@ def _stance(brief: ActorBriefing) -> str:
             for e in events.itertuples()
         )
         text += m.esc("Events in the turn years: ") + listed + ". "
-    span = brief.claims.dropna(subset=["stance_score"])
-    long = span[span["period_end"] - span["period_start"] >= LONG_SPAN]
+    undated = len(scored) - len(dated)
     return text + m.esc(
-        f"{len(long)} of the {len(span)} statements with a stance cover {LONG_SPAN + 1} years "
-        "or more; each weighs on every year it covers alike, which damps the line."
+        f"{_count(undated, 'statement')} with a stance the source does not date more closely "
+        f"than the whole record ({brief.record}); spread over every year they would weigh on "
+        "each alike and flatten any change, so the chart counts them apart. All of it is one "
+        f"source's retrospective dating, written in {brief.as_of}, not opinion measured at the "
+        "time."
     )
 
 
@@ -276,11 +283,6 @@ def _reviewer(brief: ActorBriefing) -> str:
     """Only the reviewer's reservations about the book (claim kind ``reservation``), not
     the reviewer rows that agree with or summarise it."""
     rows = brief.reviewer_claims
-    if RESERVATION not in brief.dataset.codes("claim_kind"):
-        return _claims(brief, rows, "No reviewer judgments in this cut.") + m.esc(
-            "The codebook does not yet mark which of these are reservations: read each for "
-            "words of distance."
-        )
     return _claims(
         brief,
         rows[rows["claim_kind"] == RESERVATION],
