@@ -69,8 +69,8 @@ def exit_code(argv: list[str]) -> int:
     [
         (["--actor", "china", "--since", "2019", "--until", "2010"], "is after until"),
         (["--actor", "china", "--since", "abc"], "since must be a year"),
-        (["--actor", "china", "--format", "docx"], "unknown format docx"),
-        (["--actor", "china", "--paper", "A3"], "invalid choice: 'A3'"),
+        (["--actor", "china", "--format", "docx"], "unknown format 'docx'; choose from: html, pdf"),
+        (["--actor", "china", "--paper", "A3"], "unknown paper 'A3'; choose from: A4, Letter"),
         (["--actor", "china", "--all"], "not allowed with argument"),
     ],
 )

@@ -27,13 +27,13 @@ CASES = [
     (["--actor", ""], "actor is empty"),
     (["--actor", "../../x"], "unknown actor '../../x'"),
     (["--actor", "china", "--since", "2019", "--until", "2010"], "since (2019) is after until"),
-    (["--actor", "china", "--since", "1950", "--until", "1960"], "lies outside the data"),
-    (["--actor", "china", "--since", "abc"], "since must be a year such as 2008, not 'abc'"),
+    (["--actor", "china", "--since", "1950", "--until", "1960"], "from 2008 to 2021"),
+    (["--actor", "china", "--since", "abc"], "since must be a year from 2008 to 2021, not 'abc'"),
     (["--actor", "china", "--themes", "sanctoins"], "did you mean 'sanctions'?"),
-    (["--actor", "china", "--views", "kremlin"], "invalid choice: 'kremlin'"),
+    (["--actor", "china", "--views", "kremlin"], "unknown view 'kremlin'"),
     (["--actor", "china", "--jobs", "0"], "--jobs must be 1 or more"),
-    (["--actor", "china", "--jobs", "two"], "invalid int value: 'two'"),
-    (["--all", "--format", "docx"], "unknown format docx"),
+    (["--actor", "china", "--jobs", "two"], "--jobs must be 1 or more, not 'two'"),
+    (["--all", "--format", "docx"], "unknown format 'docx'"),
 ]
 
 

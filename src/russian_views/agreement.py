@@ -46,6 +46,7 @@ from russian_views.markup import Html, esc, join, note, tag
 from russian_views.markup import table as html_table
 from russian_views.params import resolve_choice
 from russian_views.schema import load_schema
+from russian_views.spec import EXERCISE, parameter
 
 COMPARED = ("view", "subject_id", "theme", "stance", "claim_kind")
 ORDINAL = {"stance": "stance"}  # field → the code list whose codebook scores order it
@@ -55,7 +56,7 @@ EXERCISE_DIR = Path(tempfile.gettempdir()) / "russian-views-exercise"
 # alpha >= .800; consider those with .667 <= alpha < .800 for tentative conclusions only.
 RELIABLE, TENTATIVE = 0.800, 0.667
 EMPTY = "(empty)"
-EDITIONS = ("student", "instructor")  # as the briefings' --edition, without "reader"
+EDITIONS = parameter(EXERCISE, "edition").choices
 CONVENTION = (
     "Krippendorff's alpha is 1 for perfect agreement and 0 for agreement no better than "
     "chance. Convention (Krippendorff 2004): at least 0.800 to rely on a coding, at least "

@@ -26,10 +26,10 @@ from russian_views.params import (
     resolve_options,
     resolve_period,
 )
+from russian_views.spec import ACTOR
 
 MOSCOW, REVIEWER = "moscow", "reviewer"
 SUMMARY_EXPECTATIONS = 3
-PARAMETERS = ("actor", "since", "until", "themes", "views", "detail", "edition")
 HOW_TO_READ = (
     "How to read this briefing. Statements marked “Moscow’s view” report what the review "
     "says the Russian book and Russian authors hold; they are not our assertions. "
@@ -229,7 +229,7 @@ class ActorBriefing(Briefing):
     @classmethod
     def from_namespace(cls, namespace: dict) -> ActorBriefing:
         """The briefing for the notebook's parameters (refusing names it does not take)."""
-        return cls.from_parameters(**from_namespace(namespace, PARAMETERS))
+        return cls.from_parameters(**from_namespace(namespace, ACTOR))
 
     def _select(self, view: str, **filters) -> pd.DataFrame:
         """Claims in the period for one voice, cut to the chosen themes (none if voice is off)."""

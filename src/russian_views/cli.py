@@ -1,21 +1,31 @@
 """The ``russian-views`` command line (also ``python -m russian_views``).
 
 Exit codes: 0 success; 2 bad input (unknown actor, bad year, broken data) with the
-problem named and nothing written; 1 when a briefing fails to render; 130 on Ctrl-C.
+problem named in one line and nothing written; 1 when a briefing fails to render or the
+environment fails (a folder that cannot be written: the path and the reason are named);
+130 on Ctrl-C. ``--debug`` shows the traceback instead.
+
+Sub-commands are listed once in :data:`COMMANDS`. Their handlers (and anything heavy:
+pandas, papermill, nbconvert) are imported only when that command runs, so ``--help``
+and argument errors answer at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from russian_views import agreement, coding, config
+from russian_views import config, spec
 from russian_views.errors import DataError, ParameterError, RussianViewsError
-from russian_views.render import PAPERS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+PROG = "russian-views"
 
 DESCRIPTION = """\
 Sourced briefings on how Moscow sees the Korean Peninsula (2008-2021), coded from a
@@ -27,76 +37,91 @@ examples:
   russian-views validate                        check the data files against the schema
   russian-views render --all                    every briefing + overview + index into reports/
   russian-views render --actor DPRK --since 2014 --format html
+  russian-views params compare                  a notebook's parameters and allowed values
 """
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that exits with our bad-input code and a one-line message."""
+    """argparse that exits with our bad-input code and a one-line, shortened message."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {spec.shorten(message, 200)}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, with a sub-command per job."""
-    parser = _Parser(
-        prog="russian-views",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub = parser.add_subparsers(
-        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
-    )
-    sub.add_parser("actors", help="list the actors that can be briefed, with accepted names")
-    validate = sub.add_parser("validate", help="check every data file against the schema")
-    validate.add_argument(
+Arguments = Callable[[argparse.ArgumentParser], None]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One sub-command: its name and one-line help, the ``module:function`` that runs it
+    (imported only then), and how its arguments are added.
+
+    ``arguments`` adds them to the command's own parser and must import nothing heavy.
+    A module that registers its parsers itself (``register``, ``module:function`` taking
+    the sub-parsers) is imported only when one of its commands is chosen.
+    """
+
+    name: str
+    help: str
+    handler: str
+    arguments: Arguments | None = None
+    register: str | None = None
+    description: str | None = None
+
+
+def _load(target: str) -> Callable:
+    module, _, function = target.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+# ---------------------------------------------------------------- arguments of each command
+
+
+def _validate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--data",
         type=Path,
         default=None,
         help="data folder to check (default: the project's data/)",
     )
-    dp = sub.add_parser(
-        "datapackage", help="write data/datapackage.json from schema.yml and the codebook"
-    )
-    dp.add_argument(
+
+
+def _datapackage_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--check",
         action="store_true",
         help="only report whether the committed file is current (exit 1 if not)",
     )
-    _add_render(sub)
-    coding.add_parsers(sub)
-    agreement.add_parser(sub)
-    params = sub.add_parser(
-        "params",
-        help="list a notebook's parameters with types, defaults and allowed values",
-        description="Read the parameters from the notebook's cell tagged 'parameters' "
-        "(papermill's inspect_notebook) and say what each accepts.",
-    )
-    params.add_argument(
+
+
+def _params_arguments(parser: argparse.ArgumentParser) -> None:
+    names = ", ".join(n.rsplit("/", 1)[-1] for n in spec.NOTEBOOKS)
+    parser.add_argument(
         "notebook",
         nargs="?",
-        default="actor_briefing",
-        help="a notebook name in notebooks/ (actor_briefing, overview, …) or a path",
+        default=spec.ACTOR,
+        help=f"a notebook ({names}) or its path (default: {spec.ACTOR})",
     )
-    return parser
 
 
-def _add_render(sub: argparse._SubParsersAction) -> None:
-    render = sub.add_parser(
-        "render",
-        help="render briefings to HTML and PDF",
-        description="Execute the briefing notebooks with papermill and export them with "
-        "nbconvert. Files are written atomically: a failure keeps the previous "
-        "report.",
-    )
+def _option_help(p: spec.Parameter) -> str:
+    """An option's help from the spec: what it is, its default, which notebooks take it."""
+    shown = p.kind == "flag" or p.default is None  # None's meaning is in the help itself
+    default = "" if shown else f"; default: {spec.literal(p.default).strip(chr(34))}"
+    words = f" ({', '.join(p.choices)})" if p.kind == "choice" else ""
+    takers = f" [{', '.join(p.notebooks)}]" if p.notebooks else ""
+    return f"{p.help}{words}{default}{takers}"
+
+
+def _render_arguments(render: argparse.ArgumentParser) -> None:
     which = render.add_mutually_exclusive_group(required=True)
+    actor = spec.parameter(spec.ACTOR, "actor")
+    which.add_argument(actor.flag, metavar=actor.metavar, help=actor.help)
     which.add_argument(
-        "--actor",
-        metavar="NAME",
-        help="actor id, name or alias (case-insensitive), e.g. china, DPRK, Seoul",
-    )
-    which.add_argument(
-        "--all", action="store_true", help="every actor briefing, the overview and the index"
+        "--all",
+        action="store_true",
+        help="every actor briefing (the options below apply to those that take them), "
+        "the overview and the index",
     )
     which.add_argument("--overview", action="store_true", help="the overview only")
     which.add_argument(
@@ -109,55 +134,97 @@ def _add_render(sub: argparse._SubParsersAction) -> None:
         "--config",
         type=Path,
         metavar="FILE",
-        help="a batch file of named parameter sets (see briefings.yml)",
+        help="a batch file of named parameter sets (see briefings.yml); its entries set "
+        "the notebooks' parameters",
     )
-    render.add_argument("--since", metavar="YEAR", help="first year (default: first in the data)")
-    render.add_argument("--until", metavar="YEAR", help="last year (default: last in the data)")
-    render.add_argument(
-        "--themes",
-        metavar="LIST",
-        help="comma-separated codebook themes, e.g. sanctions,nuclear (default: all)",
+    for p in spec.flagged():
+        if p is actor:
+            continue
+        if p.kind == "flag":
+            render.add_argument(p.flag, action="store_true", help=_option_help(p))
+        else:
+            render.add_argument(p.flag, metavar=p.metavar, default=None, help=_option_help(p))
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "actors",
+        "list the actors that can be briefed, with accepted names",
+        "russian_views.cli:cmd_actors",
+    ),
+    Command(
+        "validate",
+        "check every data file against the schema",
+        "russian_views.cli:cmd_validate",
+        _validate_arguments,
+    ),
+    Command(
+        "datapackage",
+        "write data/datapackage.json from schema.yml and the codebook",
+        "russian_views.cli:cmd_datapackage",
+        _datapackage_arguments,
+    ),
+    Command(
+        "render",
+        "render briefings to HTML and PDF",
+        "russian_views.cli:cmd_render",
+        _render_arguments,
+        description="Execute the briefing notebooks with papermill and export them with "
+        "nbconvert. Files are written atomically: a failure keeps the previous report. "
+        "An option the chosen notebook does not take is refused.",
+    ),
+    Command(
+        "params",
+        "list a notebook's parameters with types, defaults and allowed values",
+        "russian_views.cli:cmd_params",
+        _params_arguments,
+    ),
+    Command(
+        "add-source",
+        "store a new source text and write its coding worksheet",
+        "russian_views.coding:cmd_add_source",
+        register="russian_views.coding:add_parsers",
+    ),
+    Command(
+        "import-coding",
+        "check a filled worksheet and merge it into the claims",
+        "russian_views.coding:cmd_import_coding",
+        register="russian_views.coding:add_parsers",
+    ),
+    Command(
+        "agreement",
+        "compare a student's coding with the reference coding",
+        "russian_views.agreement:cmd_agreement",
+        register="russian_views.agreement:add_parser",
+    ),
+)
+
+
+def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser. Every command is listed; a command registered by its own
+    module gets its real parser only when it is ``chosen`` (so ``--help`` stays light)."""
+    parser = _Parser(
+        prog=PROG, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    render.add_argument(
-        "--views", choices=["both", "moscow", "reviewer"], help="whose statements (default: both)"
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an error (anywhere in the line)"
     )
-    render.add_argument(
-        "--detail", choices=["full", "summary"], help="full briefing or two-page summary"
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
-    render.add_argument(
-        "--edition",
-        choices=["reader", "student", "instructor"],
-        help="student adds discussion questions; instructor adds suggested answers",
-    )
-    render.add_argument(
-        "--format",
-        default="html,pdf",
-        metavar="LIST",
-        help="comma-separated formats: html, pdf (default: html,pdf)",
-    )
-    render.add_argument(
-        "--paper", default="A4", choices=PAPERS, help="PDF paper size (default: A4)"
-    )
-    render.add_argument(
-        "--out",
-        type=Path,
-        default=config.REPORTS_DIR,
-        metavar="DIR",
-        help="output folder (default: reports/)",
-    )
-    render.add_argument(
-        "--jobs",
-        type=int,
-        default=None,
-        metavar="N",
-        help="worker processes, each with a warm kernel (default: one per core)",
-    )
-    render.add_argument(
-        "--force",
-        action="store_true",
-        help="render even briefings whose inputs are unchanged since the last render into "
-        "this folder (otherwise those are taken from the cache)",
-    )
+    for command in COMMANDS:
+        if command.name in sub.choices:
+            continue
+        if command.register and command.name == chosen:
+            _load(command.register)(sub)
+            continue
+        own = sub.add_parser(command.name, help=command.help, description=command.description)
+        if command.arguments:
+            command.arguments(own)
+    return parser
+
+
+# ---------------------------------------------------------------- the commands
 
 
 def cmd_actors(_args: argparse.Namespace) -> int:
@@ -185,7 +252,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_datapackage(args: argparse.Namespace) -> int:
-    """Write or check ``data/datapackage.json``."""
+    """Write (atomically) or check ``data/datapackage.json``."""
+    from russian_views.atomic import write_atomic
     from russian_views.data import codes_by_list, load_dataset
     from russian_views.schema import datapackage_json, load_schema
 
@@ -198,104 +266,165 @@ def cmd_datapackage(args: argparse.Namespace) -> int:
             else "datapackage.json is out of date: run `russian-views datapackage`"
         )
         return EXIT_OK if current == text else EXIT_FAILED
-    config.DATAPACKAGE_PATH.write_text(text, encoding="utf-8")
+    write_atomic(config.DATAPACKAGE_PATH, text.encode("utf-8"))
     print(f"wrote {config.DATAPACKAGE_PATH}")
     return EXIT_OK
 
 
+# Which notebooks each way of choosing renders.
+_TARGETS = {
+    "actor": (spec.ACTOR,),
+    "all": (spec.ACTOR, spec.OVERVIEW),
+    "overview": (spec.OVERVIEW,),
+    "compare": (spec.COMPARE,),
+}
+
+
+def _notebook_options(args: argparse.Namespace) -> dict[str, object]:
+    """The notebook parameters given as options, refused where no chosen notebook takes one
+    (``--overview --themes nuclear``) rather than ignored."""
+    given = {
+        p.name: getattr(args, p.dest)
+        for p in spec.flagged()
+        if p.notebooks and p.name != "actor" and getattr(args, p.dest) is not None
+    }
+    chosen = next((k for k in ("config", *_TARGETS) if getattr(args, k)), "actor")
+    for name in given:
+        p = next(q for q in spec.flagged() if q.name == name)
+        if chosen == "config":
+            raise ParameterError(
+                f"{p.flag} cannot be combined with --config; set {name!r} in the batch "
+                "file's entries"
+            )
+        if not set(p.notebooks) & set(_TARGETS[chosen]):
+            raise ParameterError(
+                f"--{chosen} does not take {p.flag}; it applies to: {', '.join(p.notebooks)}"
+            )
+    return given
+
+
+def _output_folder(out: Path) -> None:
+    """Create the output folder and prove it can be written, before any work (an OSError
+    names the folder and the reason; the CLI exits 1)."""
+    out.mkdir(parents=True, exist_ok=True)
+    fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=out)
+    os.close(fd)
+    os.unlink(probe)
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     """Validate everything first, then render what is out of date; exit 1 if any failed."""
+    from russian_views.params import resolve_choice, resolve_codes
+
+    given = _notebook_options(args)
+    format_option, paper_option = spec.parameter(None, "format"), spec.parameter(None, "paper")
+    formats = resolve_codes(format_option, args.format, format_option.choices)
+    paper = resolve_choice("paper", args.paper, paper_option.choices)
+    workers = None
+    if args.jobs is not None:
+        text = args.jobs.strip()
+        if not text.isdigit() or int(text) < 1:
+            raise ParameterError(f"--jobs must be 1 or more, not {spec.echo(args.jobs)}")
+        workers = int(text)
+    out = Path(args.out) if args.out else config.REPORTS_DIR
+    if out.exists() and not out.is_dir():
+        raise ParameterError(f"--out {spec.shorten(str(out))} is a file, not a folder")
+
     from russian_views import batch, render
     from russian_views.data import load_dataset
 
     dataset = load_dataset()
-    formats = render.parse_formats(args.format)
-    if args.jobs is not None and args.jobs < 1:
-        raise ParameterError(f"--jobs must be 1 or more, not {args.jobs}")
-    options = {k: getattr(args, k) for k in ("themes", "views", "detail", "edition")}
+    period = {"since": given.pop("since", None), "until": given.pop("until", None)}
     if args.config:
         from russian_views.plan import load_plan
 
         jobs = load_plan(args.config, dataset)
     elif args.all:
-        jobs = render.all_jobs(dataset, args.since, args.until)
+        jobs = render.all_jobs(dataset, **period, paper=paper, **given)
     elif args.overview:
-        jobs = [render.overview_job(dataset, args.since, args.until)]
+        jobs = [render.overview_job(dataset, **period, paper=paper)]
     elif args.compare:
-        jobs = [render.compare_job(dataset, *args.compare, args.since, args.until)]
+        jobs = [render.compare_job(dataset, *args.compare, **period, paper=paper)]
     else:
-        jobs = [render.actor_job(dataset, args.actor, args.since, args.until, **options)]
+        jobs = [render.actor_job(dataset, args.actor, **period, paper=paper, **given)]
+    _output_folder(out)
     tick, close = batch.progress_reporter(len(jobs))
     try:
         results = batch.render_batch(
-            jobs,
-            dataset,
-            args.out,
-            formats,
-            args.paper,
-            workers=args.jobs,
-            force=args.force,
-            report=tick,
+            jobs, dataset, out, formats, paper, workers=workers, force=args.force, report=tick
         )
     finally:
         close()
-    if args.all or ("html" in formats and (args.out / "index.html").exists()):
-        batch.update_index(dataset, args.out, force=args.force)
-    print(f"{batch.summary(results)} -> {args.out}", file=sys.stderr)
+    if args.all or ("html" in formats and (out / "index.html").exists()):
+        batch.update_index(dataset, out, force=args.force)
+    print(f"{batch.summary(results)} -> {out}", file=sys.stderr)
     return EXIT_FAILED if any(r.error for r in results) else EXIT_OK
+
+
+def _how_to_set(p: spec.Parameter) -> str:
+    if p.flag:
+        return f"render {p.flag}"
+    if spec.COMPARE in p.notebooks and p.kind == "actor":
+        return "render --compare A B"
+    return "papermill only"
 
 
 def cmd_params(args: argparse.Namespace) -> int:
     """Print each parameter of a notebook: name, type, default, allowed values, help."""
-    import papermill
-
     from russian_views.data import load_dataset
-    from russian_views.params import allowed_values
+    from russian_views.params import allowed
 
-    path = Path(args.notebook)
-    if not path.exists():
-        path = config.NOTEBOOKS_DIR / f"{args.notebook.removesuffix('.ipynb')}.ipynb"
-    if not path.exists():
-        names = ", ".join(sorted(p.stem for p in config.NOTEBOOKS_DIR.glob("*.ipynb")))
-        raise ParameterError(f"no notebook {args.notebook!r}; choose one of: {names}")
-    allowed = allowed_values(load_dataset())
-    print(f"{path.name} parameters (papermill -p NAME VALUE, or russian-views render --NAME):")
-    for name, info in papermill.inspect_notebook(str(path)).items():
-        kind, values = allowed.get(name, (info["inferred_type_name"], "any"))
-        print(f"\n  {name} ({kind}, default {info['default']})\n    {info['help']}")
-        print(f"    allowed: {values}")
+    notebook = spec.notebook_name(args.notebook)
+    if notebook is None:
+        names = ", ".join(n.rsplit("/", 1)[-1] for n in spec.NOTEBOOKS)
+        raise ParameterError(f"no notebook {spec.echo(args.notebook)}; choose one of: {names}")
+    dataset = load_dataset()
+    print(f"notebooks/{notebook}.ipynb parameters (papermill -p NAME VALUE):")
+    for p in spec.parameters_of(notebook):
+        print(f"\n  {p.name} ({p.type_name}, default {spec.literal(p.default)})\n    {p.help}")
+        print(f"    allowed: {allowed(p, dataset)}")
+        print(f"    command line: {_how_to_set(p)}")
     return EXIT_OK
 
 
-COMMANDS = {
-    "actors": cmd_actors,
-    "validate": cmd_validate,
-    "datapackage": cmd_datapackage,
-    "render": cmd_render,
-    "params": cmd_params,
-    "add-source": coding.cmd_add_source,
-    "import-coding": coding.cmd_import_coding,
-    "agreement": agreement.cmd_agreement,
-}
+# ---------------------------------------------------------------- running a command
+
+
+def _message(exc: BaseException) -> tuple[int, str]:
+    """The exit code and the one line (a data error lists every problem) for an error."""
+    if isinstance(exc, ParameterError):
+        return EXIT_BAD_INPUT, f"error: {exc}"
+    if isinstance(exc, DataError):
+        return EXIT_BAD_INPUT, str(exc)
+    if isinstance(exc, RussianViewsError):
+        return EXIT_FAILED, f"error: {exc}"
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return EXIT_FAILED, f"error: {where}{exc.strerror or exc}"
+    detail = spec.shorten(f"{type(exc).__name__}: {exc}", 200)
+    return EXIT_FAILED, f"internal error: {detail} (run with --debug for the traceback)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command; our errors become messages and exit codes, not tracebacks."""
-    args = build_parser().parse_args(argv)
+    """Run a command; every error becomes a message and an exit code, not a traceback
+    (unless ``--debug`` asks for it)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    argv = [a for a in argv if a != "--debug"]
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    args = build_parser(chosen).parse_args(argv)
+    command = next(c for c in COMMANDS if c.name == args.command)
     try:
-        return COMMANDS[args.command](args)
-    except ParameterError as exc:
-        print(f"russian-views: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except DataError as exc:
-        print(f"russian-views: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except RussianViewsError as exc:
-        print(f"russian-views: error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return _load(command.handler)(args)
     except KeyboardInterrupt:
         print(
-            "russian-views: interrupted; reports already finished were kept, none is half-written",
+            f"{PROG}: interrupted; reports already finished were kept, none is half-written",
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
+    except Exception as exc:
+        if debug:
+            raise
+        code, message = _message(exc)
+        print(f"{PROG}: {message}", file=sys.stderr)
+        return code
