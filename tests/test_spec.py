@@ -41,7 +41,7 @@ def test_every_render_option_of_a_notebook_parameter_is_a_batch_key():
 
 
 def test_the_guard_refuses_names_the_notebook_does_not_take():
-    with pytest.raises(ParameterError, match="unknown parameter 'themes'.*takes: since, until"):
+    with pytest.raises(ParameterError, match=r"unknown parameter 'themes'.*takes: since, until"):
         from_namespace({"since": None, "until": None, "themes": "nuclear"}, spec.OVERVIEW)
 
 
