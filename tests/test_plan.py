@@ -127,3 +127,18 @@ def test_batch_keys_are_checked(tmp_path: Path, dataset, text, message):
         return
     with pytest.raises(ParameterError, match=message.replace("[", r"\[")):
         load_plan(path, dataset)
+
+
+def test_entries_set_the_paper_and_formats_and_names_record_the_paper(tmp_path: Path, dataset):
+    from russian_views.plan import load_batches
+
+    path = _write(
+        tmp_path,
+        "briefings:\n  - name: a\n    actors: china\n    paper: letter\n    format: HTML\n"
+        "  - name: b\n    actors: china\n  - name: c\n    compare: [china, DPRK]\n",
+    )
+    batches = load_batches(path, dataset, paper="A4")
+    assert [(b.formats, b.paper, [j.stem for j in b.jobs]) for b in batches] == [
+        (("html",), "Letter", ["china_Letter"]),
+        (("html", "pdf"), "A4", ["china", "compare_china_north-korea"]),
+    ]

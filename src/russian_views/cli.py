@@ -314,12 +314,12 @@ def _output_folder(out: Path) -> None:
 
 def cmd_render(args: argparse.Namespace) -> int:
     """Validate everything first, then render what is out of date; exit 1 if any failed."""
-    from russian_views.params import resolve_choice, resolve_codes
+    from russian_views.params import resolve_codes, resolve_word
 
     given = _notebook_options(args)
     format_option, paper_option = spec.parameter(None, "format"), spec.parameter(None, "paper")
     formats = resolve_codes(format_option, args.format, format_option.choices)
-    paper = resolve_choice("paper", args.paper, paper_option.choices)
+    paper = resolve_word(paper_option, args.paper)
     workers = None
     if args.jobs is not None:
         text = args.jobs.strip()
@@ -332,30 +332,41 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     from russian_views import batch, render
     from russian_views.data import load_dataset
+    from russian_views.plan import Batch, load_batches
 
     dataset = load_dataset()
     period = {"since": given.pop("since", None), "until": given.pop("until", None)}
     if args.config:
-        from russian_views.plan import load_plan
-
-        jobs = load_plan(args.config, dataset)
-    elif args.all:
-        jobs = render.all_jobs(dataset, **period, paper=paper, **given)
-    elif args.overview:
-        jobs = [render.overview_job(dataset, **period, paper=paper)]
-    elif args.compare:
-        jobs = [render.compare_job(dataset, *args.compare, **period, paper=paper)]
+        batches = load_batches(args.config, dataset, formats, paper)
     else:
-        jobs = [render.actor_job(dataset, args.actor, **period, paper=paper, **given)]
+        if args.all:
+            jobs = render.all_jobs(dataset, **period, paper=paper, **given)
+        elif args.overview:
+            jobs = [render.overview_job(dataset, **period, paper=paper)]
+        elif args.compare:
+            jobs = [render.compare_job(dataset, *args.compare, **period, paper=paper)]
+        else:
+            jobs = [render.actor_job(dataset, args.actor, **period, paper=paper, **given)]
+        batches = [Batch(formats, paper, tuple(jobs))]
     _output_folder(out)
-    tick, close = batch.progress_reporter(len(jobs))
+    tick, close = batch.progress_reporter(sum(len(b.jobs) for b in batches))
+    results = []
     try:
-        results = batch.render_batch(
-            jobs, dataset, out, formats, paper, workers=workers, force=args.force, report=tick
-        )
+        for b in batches:
+            results += batch.render_batch(
+                list(b.jobs),
+                dataset,
+                out,
+                b.formats,
+                b.paper,
+                workers=workers,
+                force=args.force,
+                report=tick,
+            )
     finally:
         close()
-    if args.all or ("html" in formats and (out / "index.html").exists()):
+    html = any("html" in b.formats for b in batches)
+    if args.all or (html and (out / "index.html").exists()):
         batch.update_index(dataset, out, force=args.force)
     print(f"{batch.summary(results)} -> {out}", file=sys.stderr)
     return EXIT_FAILED if any(r.error for r in results) else EXIT_OK
@@ -412,9 +423,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]
     chosen = next((a for a in argv if not a.startswith("-")), None)
-    args = build_parser(chosen).parse_args(argv)
-    command = next(c for c in COMMANDS if c.name == args.command)
     try:
+        args = build_parser(chosen).parse_args(argv)
+        command = next(c for c in COMMANDS if c.name == args.command)
         return _load(command.handler)(args)
     except KeyboardInterrupt:
         print(

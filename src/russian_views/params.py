@@ -166,8 +166,8 @@ def choices(p: Parameter, dataset: Dataset) -> tuple[str, ...]:
     return p.choices
 
 
-def _choice(p: Parameter, value: object) -> str:
-    """A fixed-choice parameter; its default first."""
+def resolve_word(p: Parameter, value: object) -> str:
+    """A fixed-choice parameter or option (None: its default)."""
     ordered = (p.default, *(c for c in p.choices if c != p.default))
     return resolve_choice(p.name, value, ordered)
 
@@ -224,7 +224,7 @@ def resolve(
         elif p.kind == "codes":
             values[p.name] = resolve_codes(p, value, choices(p, dataset))
         elif p.kind == "choice":
-            values[p.name] = _choice(p, value)
+            values[p.name] = resolve_word(p, value)
     if only is None and any(p.kind == "year" for p in parameters_of(notebook)):
         period = resolve_period(given.get("since"), given.get("until"), dataset)
         values["since"], values["until"] = period.since, period.until
@@ -268,8 +268,8 @@ def name_suffix(
             elif value != p.default:
                 parts.append(str(value))
     paper_option = parameter(None, "paper")
-    if paper is not None and _choice(paper_option, paper) != paper_option.default:
-        parts.append(_choice(paper_option, paper))
+    if paper is not None and resolve_word(paper_option, paper) != paper_option.default:
+        parts.append(resolve_word(paper_option, paper))
     return "".join(f"_{p}" for p in parts)
 
 

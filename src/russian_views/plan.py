@@ -3,10 +3,12 @@
 A batch file lists briefings under ``briefings:`` (its only top-level key). Each entry has
 a ``name`` and the parameters of the notebooks it renders: ``actors`` (one, a list, or
 ``all``, the default) in place of the actor briefing's ``actor``, ``overview: true`` to add
-the overview and ``compare: [A, B]`` to add a comparison, for the same period. The other
-keys are the notebooks' parameters (:mod:`russian_views.spec`); a key none of the entry's
-notebooks takes is refused. Every entry is validated before anything renders; an error
-names the file, the entry and the problem.
+the overview and ``compare: [A, B]`` to add a comparison (alone, unless ``actors`` is
+given), for the same period. The other keys are the notebooks' parameters
+(:mod:`russian_views.spec`) and the render options ``format`` and ``paper`` (the command
+line's are the default); a key none of the entry's notebooks takes is refused. Every
+entry is validated before anything renders; an error names the file, the entry and the
+problem.
 
 A batch file is read whole only up to :data:`MAX_BYTES`, and what its YAML aliases expand
 to is counted up to :data:`MAX_VALUES`, so a hostile file (an alias bomb) is refused at
@@ -15,13 +17,14 @@ once instead of filling the memory.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
 
 from russian_views.errors import ParameterError
-from russian_views.spec import ACTOR, COMPARE, OVERVIEW, echo, parameters_of, shorten
+from russian_views.spec import ACTOR, COMPARE, OVERVIEW, echo, parameter, parameters_of, shorten
 
 if TYPE_CHECKING:
     from russian_views.data import Dataset
@@ -34,6 +37,8 @@ SELECTORS = {
     "overview": (OVERVIEW, ()),
     "compare": (COMPARE, ("actor_a", "actor_b")),
 }
+# Render options an entry may set; how and where to run (out, jobs, force) is the command's.
+ENTRY_OPTIONS = ("format", "paper")
 MAX_BYTES = 1_000_000
 MAX_VALUES = 10_000
 
@@ -50,8 +55,9 @@ def _taken() -> dict[str, tuple[str, ...]]:
 
 
 def entry_keys() -> tuple[str, ...]:
-    """Every key an entry may have."""
-    return ("name", *SELECTORS, *_taken())
+    """Every key an entry may have: its name, what it renders, the notebooks' parameters
+    and the render options that shape the files (the command line's are the default)."""
+    return ("name", *SELECTORS, *_taken(), *ENTRY_OPTIONS)
 
 
 def _read(path: Path) -> str:
@@ -119,22 +125,31 @@ def _actors(value: object) -> list[object]:
     raise ParameterError(f"actors must be all, an actor or a list of actors, not {echo(value)}")
 
 
-def _jobs_of(entry: dict, dataset: Dataset) -> list[Job]:
+def _render_options(entry: dict, formats: object, paper: object) -> tuple[tuple[str, ...], str]:
+    """The entry's formats and paper; else those given (the command line's), else the defaults."""
+    from russian_views.params import resolve_codes, resolve_word
+
+    format_option, paper_option = parameter(None, "format"), parameter(None, "paper")
+    chosen = resolve_codes(format_option, entry.get("format", formats), format_option.choices)
+    return chosen, resolve_word(paper_option, entry.get("paper", paper))
+
+
+def _jobs_of(entry: dict, dataset: Dataset, paper: str) -> list[Job]:
     from russian_views.params import briefing_actors
     from russian_views.render import make_job
 
-    unknown = sorted(str(k) for k in entry if k not in entry_keys())
-    if unknown:
-        raise ParameterError(
-            f"unknown key {echo(unknown[0])}; allowed: {', '.join(sorted(entry_keys()))}"
-        )
     overview = entry.get("overview", False)
     if not isinstance(overview, bool):
         raise ParameterError(f"overview must be true or false, not {echo(overview)}")
     pair = entry.get("compare")
     if pair is not None and not (isinstance(pair, list) and len(pair) == 2):
         raise ParameterError(f"compare must be a pair of actors [A, B], not {echo(pair)}")
-    notebooks = {ACTOR, *([OVERVIEW] if overview else []), *([COMPARE] if pair else [])}
+    with_actors = "actors" in entry or not pair  # a comparison alone renders only itself
+    notebooks = {
+        *([ACTOR] if with_actors else []),
+        *([OVERVIEW] if overview else []),
+        *([COMPARE] if pair else []),
+    }
     for key, takers in _taken().items():
         if key in entry and not notebooks & set(takers):
             raise ParameterError(f"{key!r} applies only to: {', '.join(takers)}")
@@ -143,29 +158,57 @@ def _jobs_of(entry: dict, dataset: Dataset) -> list[Job]:
     def given(notebook: str) -> dict:
         return {k: v for k, v in values.items() if notebook in _taken()[k]}
 
-    named = _actors(entry.get("actors"))
-    actors = list(briefing_actors(dataset)["actor_id"]) if named == [None] else named
-    jobs = [make_job(ACTOR, {**given(ACTOR), "actor": a}, dataset) for a in actors]
+    jobs = []
+    if with_actors:
+        named = _actors(entry.get("actors"))
+        actors = list(briefing_actors(dataset)["actor_id"]) if named == [None] else named
+        jobs += [make_job(ACTOR, {**given(ACTOR), "actor": a}, dataset, paper) for a in actors]
     if overview:
-        jobs.append(make_job(OVERVIEW, given(OVERVIEW), dataset))
+        jobs.append(make_job(OVERVIEW, given(OVERVIEW), dataset, paper))
     if pair:
-        jobs.append(
-            make_job(COMPARE, {**given(COMPARE), "actor_a": pair[0], "actor_b": pair[1]}, dataset)
-        )
+        actors = {"actor_a": pair[0], "actor_b": pair[1]}
+        jobs.append(make_job(COMPARE, {**given(COMPARE), **actors}, dataset, paper))
     return jobs
 
 
-def load_plan(path: Path, dataset: Dataset) -> list[Job]:
-    """Every job of a batch file, in order and without repeats; ParameterError on any problem."""
-    jobs: dict[str, Job] = {}
+@dataclass(frozen=True)
+class Batch:
+    """Jobs written in the same formats on the same paper (one batch render)."""
+
+    formats: tuple[str, ...]
+    paper: str
+    jobs: tuple[Job, ...]
+
+
+def load_batches(
+    path: Path, dataset: Dataset, formats: object = None, paper: object = None
+) -> list[Batch]:
+    """Every job of a batch file, in order and without repeats, grouped by the formats and
+    paper its entry asks for (``formats`` and ``paper`` where it does not); ParameterError
+    on any problem, before anything renders."""
+    groups: dict[tuple, dict[str, Job]] = {}
+    stems: set[str] = set()
     for number, entry in enumerate(_entries(path), start=1):
         if not isinstance(entry, dict):
             raise ParameterError(f"{path}, entry {number}: expected a mapping of parameters")
         name = entry.get("name", "unnamed")
         label = f"{path}, entry {number} ({shorten(name) if isinstance(name, str) else echo(name)})"
         try:
-            for job in _jobs_of(entry, dataset):
-                jobs.setdefault(job.stem, job)
+            unknown = sorted(str(k) for k in entry if k not in entry_keys())
+            if unknown:
+                raise ParameterError(
+                    f"unknown key {echo(unknown[0])}; allowed: {', '.join(sorted(entry_keys()))}"
+                )
+            options = _render_options(entry, formats, paper)
+            for job in _jobs_of(entry, dataset, options[1]):
+                if job.stem not in stems:
+                    stems.add(job.stem)
+                    groups.setdefault(options, {})[job.stem] = job
         except ParameterError as exc:
             raise ParameterError(f"{label}: {exc}") from None
-    return list(jobs.values())
+    return [Batch(f, p, tuple(jobs.values())) for (f, p), jobs in groups.items()]
+
+
+def load_plan(path: Path, dataset: Dataset) -> list[Job]:
+    """Every job of a batch file, in order of its groups, without repeats."""
+    return [job for batch in load_batches(path, dataset) for job in batch.jobs]
