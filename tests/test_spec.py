@@ -127,3 +127,13 @@ def test_importing_the_cli_imports_nothing_heavy():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_exercise_guard_refuses_a_typo(tmp_path):
+    from russian_views.agreement import Exercise
+
+    namespace = {p.name: p.default for p in spec.parameters_of(spec.EXERCISE)}
+    exercise = Exercise.from_namespace({**namespace, "worksheet_dir": str(tmp_path)})
+    assert (exercise.paragraph, exercise.edition) == (8, "student")
+    with pytest.raises(ParameterError, match=r"unknown parameter 'paragraf' \(did you mean"):
+        Exercise.from_namespace({**namespace, "paragraf": 9})

@@ -44,7 +44,7 @@ from russian_views.data import Dataset, Record, load_dataset
 from russian_views.errors import DataError, ParameterError, Problem
 from russian_views.markup import Html, esc, join, note, tag
 from russian_views.markup import table as html_table
-from russian_views.params import resolve_choice
+from russian_views.params import from_namespace, resolve_choice
 from russian_views.schema import load_schema
 from russian_views.spec import EXERCISE, parameter
 
@@ -367,6 +367,14 @@ class Exercise:
         folder = _resolve_folder(worksheet_dir)
         chosen = resolve_choice("edition", edition, EDITIONS)
         return cls(dataset, source, number, folder, reference, chosen)
+
+    @classmethod
+    def from_namespace(cls, namespace: dict) -> Exercise:
+        """The exercise for the notebook's parameters (refusing names it does not take);
+        ``student_file`` is read later, by the cell that compares it."""
+        values = from_namespace(namespace, EXERCISE)
+        del values["student_file"]
+        return cls.from_parameters(**values)
 
     def title(self) -> Html:
         """Heading: which passage of which source."""
