@@ -192,3 +192,9 @@ def test_echoed_values_are_truncated(dataset):
     with pytest.raises(ParameterError) as info:
         resolve_actor("x" * 10_000, dataset)
     assert len(str(info.value)) < 200 and "…" in str(info.value)
+
+
+@pytest.mark.parametrize("value", [["china"], True, {"a": 1}])
+def test_an_actor_that_is_not_text_is_refused_as_such(dataset, value):
+    with pytest.raises(ParameterError, match="actor must be an actor's id, name or alias, not"):
+        resolve_actor(value, dataset)

@@ -50,7 +50,9 @@ def resolve_actor(value: object, dataset: Dataset, name: str = "actor") -> str:
     """The briefing actor id that ``value`` names (id, name or alias, any case)."""
     choices = briefing_actors(dataset)
     valid = ", ".join(choices["actor_id"])
-    text = str(value).strip() if isinstance(value, str | int) else ""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
+        raise ParameterError(f"{name} must be an actor's id, name or alias, not {echo(value)}")
+    text = str(value).strip() if value is not None else ""
     if not text:
         raise ParameterError(f"{name} is empty; choose one of: {valid}")
     lookup = {
