@@ -191,3 +191,27 @@ def test_a_binary_or_broken_config_is_one_line_exit_2(tmp_path: Path, capsys, da
     plan.write_bytes(data)
     assert exit_code(["render", "--config", str(plan)]) == EXIT_BAD_INPUT
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_a_yaml_alias_bomb_is_refused_in_bounded_memory(tmp_path: Path):
+    import resource
+
+    from .test_plan import BOMB
+
+    plan = tmp_path / "bomb.yml"
+    plan.write_text(BOMB + "briefings:\n  - name: x\n    actors: *i\n", "utf-8")
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "russian_views", "render", "--config", str(plan)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit_memory,
+        check=False,
+    )
+    assert result.returncode == EXIT_BAD_INPUT
+    assert "expands to more than 10,000 values" in result.stderr
+    assert len(result.stderr) < 300

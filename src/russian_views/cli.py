@@ -330,14 +330,17 @@ def cmd_render(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise ParameterError(f"--out {spec.shorten(str(out))} is a file, not a folder")
 
+    from russian_views.plan import Batch, load_batches, read_entries
+
+    entries = read_entries(args.config) if args.config else None  # refused before pandas loads
+
     from russian_views import batch, render
     from russian_views.data import load_dataset
-    from russian_views.plan import Batch, load_batches
 
     dataset = load_dataset()
     period = {"since": given.pop("since", None), "until": given.pop("until", None)}
     if args.config:
-        batches = load_batches(args.config, dataset, formats, paper)
+        batches = load_batches(args.config, dataset, formats, paper, entries)
     else:
         if args.all:
             jobs = render.all_jobs(dataset, **period, paper=paper, **given)

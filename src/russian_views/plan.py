@@ -95,7 +95,9 @@ def _check_size(path: Path, value: object) -> None:
             stack.extend(item)
 
 
-def _entries(path: Path) -> list[dict]:
+def read_entries(path: Path) -> list[dict]:
+    """The entries of a batch file, read with bounded size and memory (no data needed, so
+    the command line checks the file before loading anything heavy)."""
     try:
         raw = yaml.safe_load(_read(path))
     except yaml.YAMLError as exc:
@@ -181,14 +183,18 @@ class Batch:
 
 
 def load_batches(
-    path: Path, dataset: Dataset, formats: object = None, paper: object = None
+    path: Path,
+    dataset: Dataset,
+    formats: object = None,
+    paper: object = None,
+    entries: list[dict] | None = None,
 ) -> list[Batch]:
     """Every job of a batch file, in order and without repeats, grouped by the formats and
     paper its entry asks for (``formats`` and ``paper`` where it does not); ParameterError
-    on any problem, before anything renders."""
+    on any problem, before anything renders. ``entries``: already read from ``path``."""
     groups: dict[tuple, dict[str, Job]] = {}
     stems: set[str] = set()
-    for number, entry in enumerate(_entries(path), start=1):
+    for number, entry in enumerate(entries if entries is not None else read_entries(path), start=1):
         if not isinstance(entry, dict):
             raise ParameterError(f"{path}, entry {number}: expected a mapping of parameters")
         name = entry.get("name", "unnamed")
