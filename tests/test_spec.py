@@ -137,3 +137,25 @@ def test_the_exercise_guard_refuses_a_typo(tmp_path):
     assert (exercise.paragraph, exercise.edition) == (8, "student")
     with pytest.raises(ParameterError, match=r"unknown parameter 'paragraf' \(did you mean"):
         Exercise.from_namespace({**namespace, "paragraf": 9})
+
+
+def test_an_unknown_actor_is_refused_before_pandas_loads():
+    code = (
+        "import sys\nfrom russian_views.cli import main\n"
+        "code = main(['render', '--actor', 'narnia'])\n"
+        "print(code, 'pandas' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["2", "False"]
+    assert "unknown actor 'narnia'" in result.stderr
+
+
+def test_the_early_actor_check_steps_aside_when_actors_csv_is_broken(data_copy):
+    from russian_views.params import check_actors_early
+
+    (data_copy / "actors.csv").write_text("actor_id\nx\n", "utf-8")
+    check_actors_early(["narnia"], data_copy)  # the full load reports the broken file
+    with pytest.raises(ParameterError, match="unknown actor 'narnia'"):
+        check_actors_early(["narnia"], config.DATA_DIR)

@@ -333,6 +333,12 @@ def cmd_render(args: argparse.Namespace) -> int:
     from russian_views.plan import Batch, load_batches, read_entries
 
     entries = read_entries(args.config) if args.config else None  # refused before pandas loads
+    if args.actor is not None or args.compare:
+        from russian_views.params import check_actors_early
+
+        check_actors_early(
+            [args.actor] if args.actor is not None else args.compare, config.DATA_DIR
+        )
 
     from russian_views import batch, render
     from russian_views.data import load_dataset

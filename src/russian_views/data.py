@@ -20,13 +20,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from russian_views import config
 from russian_views.errors import DataError, Problem
 from russian_views.schema import Field, Schema, Table, load_schema
 from russian_views.sources import SourceText, read_source
+
+if TYPE_CHECKING:  # pandas is imported when frames are built, so reading rows stays light
+    import pandas as pd
 
 Record = dict[str, object]
 _BOOLEANS = {"true": True, "false": False}
@@ -351,6 +353,8 @@ def row_rules(file: str, r: Record) -> list[Problem]:
 
 
 def _frame(table: Table, records: list[Record]) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame.from_records(records, columns=["_row", *table.field_names])
     for f in table.fields:
         if f.type == "integer":

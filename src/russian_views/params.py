@@ -10,7 +10,9 @@ error is a one-line :class:`ParameterError` naming the value and the choices.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from russian_views.errors import ParameterError
@@ -39,8 +41,8 @@ def briefing_actors(dataset: Dataset) -> pd.DataFrame:
     return actors[actors["briefing"]]
 
 
-def _names_of(row: pd.Series) -> list[str]:
-    aliases = [a.strip() for a in row["aliases"].split("|") if a.strip()]
+def _names_of(row: Mapping) -> list[str]:
+    aliases = [a.strip() for a in (row["aliases"] or "").split("|") if a.strip()]
     name = row["name"]
     bare = name.removeprefix("the ")
     return [row["actor_id"], name, bare, *aliases]
@@ -48,16 +50,39 @@ def _names_of(row: pd.Series) -> list[str]:
 
 def resolve_actor(value: object, dataset: Dataset, name: str = "actor") -> str:
     """The briefing actor id that ``value`` names (id, name or alias, any case)."""
-    choices = briefing_actors(dataset)
-    valid = ", ".join(choices["actor_id"])
+    return _resolve_actor(value, dataset.actors.to_dict("records"), name)
+
+
+def check_actors_early(values: Iterable[object], data_dir: Path) -> None:
+    """Refuse an unknown actor from ``actors.csv`` alone, read and typed as the dataset
+    reads it, before pandas and the rest of the data load, so the CLI answers at once.
+    Skipped when those columns have problems: loading the dataset reports them."""
+    from russian_views.data import parse_table, read_rows
+    from russian_views.schema import load_schema
+
+    table = load_schema(data_dir / "schema.yml").tables["actors"]
+    header, rows, problems = read_rows(data_dir / table.path)
+    if problems or header != table.field_names:
+        return
+    records, problems = parse_table(table, header, rows, {})  # codes are checked later
+    if any(p.field in (None, *_ACTOR_FIELDS) for p in problems):
+        return
+    for value in values:
+        _resolve_actor(value, records, "actor")
+
+
+_ACTOR_FIELDS = ("actor_id", "name", "aliases", "briefing")
+
+
+def _resolve_actor(value: object, rows: list[Mapping], name: str) -> str:
+    choices = [r for r in rows if r["briefing"]]
+    valid = ", ".join(r["actor_id"] for r in choices)
     if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
         raise ParameterError(f"{name} must be an actor's id, name or alias, not {echo(value)}")
     text = str(value).strip() if value is not None else ""
     if not text:
         raise ParameterError(f"{name} is empty; choose one of: {valid}")
-    lookup = {
-        n.casefold(): row["actor_id"] for _, row in choices.iterrows() for n in _names_of(row)
-    }
+    lookup = {n.casefold(): row["actor_id"] for row in choices for n in _names_of(row)}
     if text.casefold() in lookup:
         return lookup[text.casefold()]
     hint = difflib.get_close_matches(text.casefold(), list(lookup), n=1, cutoff=0.6)
