@@ -159,3 +159,53 @@ def test_the_early_actor_check_steps_aside_when_actors_csv_is_broken(data_copy):
     check_actors_early(["narnia"], data_copy)  # the full load reports the broken file
     with pytest.raises(ParameterError, match="unknown actor 'narnia'"):
         check_actors_early(["narnia"], config.DATA_DIR)
+
+
+@pytest.fixture
+def rendered_stems(monkeypatch, tmp_path):
+    """Run ``render`` with the batch renderer replaced: which stems, formats and paper."""
+    from russian_views import batch
+
+    calls: list[tuple] = []
+
+    def record(jobs, _dataset, _out, formats, paper, **_kwargs):
+        calls.append(([j.stem for j in jobs], formats, paper))
+        return []
+
+    monkeypatch.setattr(batch, "render_batch", record)
+    monkeypatch.setattr(batch, "update_index", lambda *a, **k: None)
+
+    def run(*args: str) -> list[tuple]:
+        assert main(["render", *args, "--out", str(tmp_path / "out")]) == 0
+        return calls
+
+    return run
+
+
+def test_render_all_with_options_renders_those_editions(rendered_stems):
+    [(stems, formats, paper)] = rendered_stems("--all", "--edition", "student", "--paper", "letter")
+    assert stems == [
+        "north-korea_student_Letter",
+        "south-korea_student_Letter",
+        "united-states_student_Letter",
+        "china_student_Letter",
+        "overview_Letter",
+    ]
+    assert (formats, paper) == (("html", "pdf"), "Letter")
+
+
+def test_the_overview_on_letter_paper_gets_its_own_name(rendered_stems):
+    assert rendered_stems("--overview", "--paper", "Letter", "--format", "PDF") == [
+        (["overview_Letter"], ("pdf",), "Letter")
+    ]
+
+
+def test_batch_entries_set_paper_and_format_over_the_command_line(rendered_stems, tmp_path):
+    plan = tmp_path / "b.yml"
+    plan.write_text(
+        "briefings:\n  - actors: china\n    paper: Letter\n  - compare: [china, Seoul]\n", "utf-8"
+    )
+    assert rendered_stems("--config", str(plan), "--format", "html") == [
+        (["china_Letter"], ("html",), "Letter"),
+        (["compare_china_south-korea"], ("html",), "A4"),
+    ]

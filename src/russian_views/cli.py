@@ -283,23 +283,22 @@ _TARGETS = {
 def _notebook_options(args: argparse.Namespace) -> dict[str, object]:
     """The notebook parameters given as options, refused where no chosen notebook takes one
     (``--overview --themes nuclear``) rather than ignored."""
-    given = {
-        p.name: getattr(args, p.dest)
-        for p in spec.flagged()
-        if p.notebooks and p.name != "actor" and getattr(args, p.dest) is not None
-    }
     chosen = next((k for k in ("config", *_TARGETS) if getattr(args, k)), "actor")
-    for name in given:
-        p = next(q for q in spec.flagged() if q.name == name)
+    given = {}
+    for p in spec.flagged():
+        value = getattr(args, p.dest)
+        if not p.notebooks or p.name == "actor" or value is None:
+            continue
         if chosen == "config":
             raise ParameterError(
-                f"{p.flag} cannot be combined with --config; set {name!r} in the batch "
+                f"{p.flag} cannot be combined with --config; set {p.name!r} in the batch "
                 "file's entries"
             )
         if not set(p.notebooks) & set(_TARGETS[chosen]):
             raise ParameterError(
                 f"--{chosen} does not take {p.flag}; it applies to: {', '.join(p.notebooks)}"
             )
+        given[p.name] = value
     return given
 
 
