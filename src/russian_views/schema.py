@@ -113,6 +113,7 @@ FIELD_KEYS = {
     "codes",
     "list",
     "references",
+    "column",
 }
 TABLE_KEYS = {"description", "fields", "primary_key"}
 TYPES = ("string", "integer", "boolean")
