@@ -293,9 +293,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RussianViewsError as exc:
         print(f"russian-views: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print(
             "russian-views: interrupted; reports already finished were kept, none is half-written",
             file=sys.stderr,
         )
-        return EXIT_INTERRUPTED
+        return getattr(exc, "exit_code", EXIT_INTERRUPTED)
