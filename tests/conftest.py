@@ -52,17 +52,19 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say plainly, at the end of the run, when the browser tests did not run and why."""
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Say plainly, as the run's last line, when the browser tests did not run and why."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
     skipped = [
         report
-        for report in terminalreporter.stats.get("skipped", [])
+        for report in reporter.stats.get("skipped", [])
         if report.nodeid.startswith("tests/test_browser.py")
     ]
     if skipped:
         reason = skipped[0].longrepr[2] if isinstance(skipped[0].longrepr, tuple) else ""
-        terminalreporter.write_line(
+        reporter.write_line(
             f"BROWSER TESTS NOT RUN: {len(skipped)} skipped ({reason.removeprefix('Skipped: ')})",
             yellow=True,
             bold=True,
