@@ -103,6 +103,9 @@ def _build() -> Bundle:
 
     from russian_views.charts import VL_VERSION
 
-    text = vl_convert.javascript_bundle(vl_version=VL_VERSION)
+    try:
+        text = vl_convert.javascript_bundle(vl_version=VL_VERSION)
+    except Exception as exc:  # vl-convert raises its own types; any is a failed build
+        raise RenderError(f"vl-convert could not build the chart bundle: {exc}") from exc
     check(text)
     return Bundle(text, hashlib.sha256(text.encode("utf-8")).hexdigest())
