@@ -66,7 +66,7 @@ def test_a_damaged_bundle_is_rebuilt_and_replaced(builds, good, capsys, planted:
     assert len(builds) == 1
     assert path.read_bytes() == good.text.encode()
     (warning,) = capsys.readouterr().err.splitlines()
-    assert warning.startswith(f"russian-views: warning: chart bundle {path} is damaged (")
+    assert warning.startswith(f"russian-views: warning: chart bundle {path} cannot be used (")
     assert why in warning
 
 

@@ -105,8 +105,8 @@ def _cli(out: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
 
 
 def _processes_mentioning(text: str) -> list[str]:
-    """Command lines of running processes that contain ``text`` (kernels name their
-    connection file, which lies in the runtime folder a test chose)."""
+    """Command lines of running processes that contain ``text`` (a kernel's command line
+    names its connection file, a temporary file: in the temporary folder a test chose)."""
     found = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
@@ -155,12 +155,13 @@ def test_a_signal_during_a_batch_stops_everything_and_leaves_whole_reports(
 ):
     """Ctrl-C reaches the whole process group; ``kill`` only the command. Either way the
     workers and kernels stop before it exits, and nothing is written afterwards."""
-    out, runtime = tmp_path / "out", tmp_path / "runtime"
+    out, kernel_files = tmp_path / "out", tmp_path / "tmp"
     out.mkdir()
+    kernel_files.mkdir()
     old = {f"{stem}.html": b"old report\n" for stem in ("china", "overview")}
     for name, data in old.items():
         (out / name).write_bytes(data)
-    process = _cli(out, "--all", "--force", env={**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime)})
+    process = _cli(out, "--all", "--force", env={**os.environ, "TMPDIR": str(kernel_files)})
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not any(
         p.read_bytes() != old.get(p.name) for p in out.glob("*.html")
@@ -171,8 +172,8 @@ def test_a_signal_during_a_batch_stops_everything_and_leaves_whole_reports(
     assert process.returncode == code, err
     assert "interrupted" in err and "Traceback" not in err and "BrokenPipe" not in err
     assert _session_members(process.pid) == [], "a worker outlived the command"
-    assert _processes_mentioning(str(runtime)) == [], "a kernel outlived the command"
-    assert list(runtime.glob("kernel-*.json")) == []
+    assert _processes_mentioning(str(kernel_files)) == [], "a kernel outlived the command"
+    assert list(kernel_files.glob("*.json")) == [], "a connection file was left"
     _whole_reports_and_manifest(out, old)
     written = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     time.sleep(2)
@@ -192,10 +193,13 @@ def test_sighup_and_sigterm_interrupt_a_render_like_ctrl_c():
 def test_a_worker_that_cannot_start_fails_its_jobs_once(tmp_path: Path, monkeypatch, capsys):
     """Warm-up fails in every worker: each job fails once with the reason, no worker is
     started again and again, and no kernel or connection file is left."""
+    import tempfile
+
     from russian_views.cli import main
 
-    runtime = tmp_path / "runtime"
-    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
+    kernel_files = tmp_path / "tmp"
+    kernel_files.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(kernel_files))  # connection files go here
     monkeypatch.setattr(batch, "WARM_UP", "raise RuntimeError('warm-up refused')")
     start = time.monotonic()
     code = main(["render", "--all", "--force", "--format", "html", "--out", str(tmp_path / "o")])
@@ -207,8 +211,8 @@ def test_a_worker_that_cannot_start_fails_its_jobs_once(tmp_path: Path, monkeypa
     assert err.count(reason) == 2 * 5, "each of the five jobs: its progress line and summary"
     assert "Traceback" not in err and "0 rendered, 0 cached, 5 failed" in err
     assert [p.name for p in (tmp_path / "o").glob("*.html") if p.name != "index.html"] == []
-    assert list(runtime.glob("kernel-*.json")) == []
-    assert _processes_mentioning(str(runtime)) == []
+    assert list(kernel_files.glob("*.json")) == []
+    assert _processes_mentioning(str(kernel_files)) == []
 
 
 def _stub_render(monkeypatch, files: dict[str, bytes]) -> None:

@@ -72,7 +72,7 @@ def chart_bundle() -> Bundle:
         pass
     except (OSError, ValueError, RenderError) as exc:
         print(
-            f"russian-views: warning: chart bundle {bundle_path} is damaged ({exc}); rebuilding",
+            f"russian-views: warning: chart bundle {bundle_path} cannot be used ({exc}); rebuilding",
             file=sys.stderr,
         )
     bundle = _build()
