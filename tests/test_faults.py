@@ -45,6 +45,23 @@ def test_a_kernel_that_dies_mid_notebook_fails_that_briefing_only(dataset, tmp_p
     assert results[1].error is None and (out / "china.html").exists()
 
 
+@pytest.mark.slow
+def test_a_worker_killed_mid_job_fails_that_briefing_only(dataset, tmp_path: Path):
+    """A worker killed outright (as by the out-of-memory killer) cannot report which job it
+    held; the jobs left are run again one by one, so only that one fails, and none hangs."""
+    killer = render.Job(
+        "killer",
+        _notebook(tmp_path, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"),
+        {},
+        "killer",
+    )
+    good = render.actor_job(dataset, "china")
+    out = tmp_path / "out"
+    results = batch.render_batch([killer, good], dataset, out, ("html",), workers=1)
+    assert results[0].error == batch.WORKER_DIED
+    assert results[1].error is None and (out / "china.html").exists()
+
+
 def test_a_cell_that_raises_is_named_in_the_summary(dataset, tmp_path: Path):
     raising = render.Job("raising", _notebook(tmp_path, "1 / 0"), {}, "raising")
     (result,) = batch.render_batch([raising], dataset, tmp_path, ("html",))

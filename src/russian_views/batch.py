@@ -11,13 +11,14 @@ A test renders a briefing in a batch and alone and compares the bytes.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -38,6 +39,8 @@ LOCK = ".russian-views.lock"
 # Signals that stop a render the way Ctrl-C does (workers and kernels stopped, nothing
 # half-written, exit 128 + the signal's number).
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+WORKER_DIED = "the render worker running it died (killed, or out of memory)"
 
 _kernel = None  # this worker process's warm kernel manager
 _start_failure: str | None = None  # why this worker has no kernel, if it could not start one
@@ -108,13 +111,13 @@ def _stop_kernel() -> None:
 
 
 def _start_worker() -> None:
-    """Pool initializer: warm this worker's kernel and do the slow imports once.
+    """Worker initializer: warm this worker's kernel and do the slow imports once.
 
     Workers ignore Ctrl-C and SIGHUP (a terminal sends them to the whole process group):
     the parent handles them and terminates the workers. Terminated, a worker unwinds, so
     files it was writing are removed whole, and its kernel is killed on the way out.
-    A worker that cannot start keeps the reason and fails each job it is given with it:
-    raising here would make the pool start a new worker, which fails again, forever.
+    A worker that cannot start keeps the reason and fails each job it is given with it,
+    once (raising here would only break the pool, with the reason lost).
     """
     from multiprocessing.util import Finalize
 
@@ -298,29 +301,53 @@ def _report(report: Callable[[Result], None] | None, result: Result) -> None:
 
 def _execute_all(
     todo: list[Job], out_dir: Path, formats: tuple[str, ...], paper: str, workers: int
-):
-    """Yield results as jobs finish: in this process for one job, else in a worker pool."""
+) -> Iterator[Result]:
+    """Yield results as jobs finish: in this process for one job, else in worker processes.
+
+    A worker that dies (killed, out of memory) breaks its pool, and which job it was running
+    is not known: each job left unfinished then runs again alone, so only the one that kills
+    its worker again fails, and nothing waits for a result that will never come.
+    """
     if not todo:
         return
     if len(todo) == 1:
         yield _render_one(todo[0], out_dir, formats, paper)
         return
-    size = min(workers, len(todo))
-    pool = multiprocessing.Pool(size, initializer=_start_worker)
+    lost = yield from _run_pool(todo, out_dir, formats, paper, min(workers, len(todo)))
+    for job in lost:
+        if (yield from _run_pool([job], out_dir, formats, paper, 1)):
+            yield Result(job, 0.0, error=WORKER_DIED)
+
+
+def _run_pool(
+    jobs: list[Job], out_dir: Path, formats: tuple[str, ...], paper: str, size: int
+) -> Generator[Result, None, list[Job]]:
+    """Run jobs on ``size`` warm workers, yielding results; return the jobs a dead worker lost."""
+    pool = ProcessPoolExecutor(size, initializer=_start_worker)
+    futures = {pool.submit(_work, job, out_dir, formats, paper): job for job in jobs}
+    workers = list(pool._processes.values())  # all started by now; stopped below
+    lost: list[Job] = []
     try:
-        pending = [pool.apply_async(_work, (job, out_dir, formats, paper)) for job in todo]
+        pending = set(futures)
         while pending:
-            done = next((p for p in pending if p.ready()), None)
-            if done is None:
-                pending[0].wait(0.05)
-                continue
-            pending.remove(done)
-            yield done.get()
-        pool.close()
-        pool.join()
+            # A short timeout keeps the main thread responsive to signals.
+            done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: jobs.index(futures[f])):
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    lost.append(futures[future])
+                except Exception as exc:  # a fault of ours in the worker: the job fails
+                    yield Result(futures[future], 0.0, error=f"{type(exc).__name__}: {exc}")
+        pool.shutdown()
     finally:
-        pool.terminate()  # sends SIGTERM and waits: no worker outlives this line
-        pool.join()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:  # SIGTERM: a worker unwinds and kills its kernel
+            if worker.is_alive():
+                worker.terminate()
+        for worker in workers:
+            worker.join()  # no worker outlives this line
+    return lost
 
 
 def _render_one(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Result:

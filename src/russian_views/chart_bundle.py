@@ -71,10 +71,8 @@ def chart_bundle() -> Bundle:
     except FileNotFoundError:
         pass
     except (OSError, ValueError, RenderError) as exc:
-        print(
-            f"russian-views: warning: chart bundle {bundle_path} cannot be used ({exc}); rebuilding",
-            file=sys.stderr,
-        )
+        warning = f"chart bundle {bundle_path} cannot be used ({exc}); rebuilding"
+        print(f"russian-views: warning: {warning}", file=sys.stderr)
     bundle = _build()
     try:
         bundle_path.parent.mkdir(parents=True, exist_ok=True)
