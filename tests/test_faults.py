@@ -206,6 +206,26 @@ def test_sighup_and_sigterm_interrupt_a_render_like_ctrl_c():
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL, "handlers are restored"
 
 
+def test_a_signal_while_a_report_set_is_renamed_waits_for_the_whole_set(
+    tmp_path: Path, monkeypatch
+):
+    import russian_views.atomic as atomic
+
+    files = {tmp_path / f"china.{ext}": b"new" for ext in ("ipynb", "html", "pdf")}
+    for path in files:
+        path.write_bytes(b"old")
+    replace = atomic.os.replace
+
+    def replace_then_signal(source, target) -> None:
+        replace(source, target)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(atomic.os, "replace", replace_then_signal)
+    with pytest.raises(KeyboardInterrupt), batch.stop_on_signals():
+        atomic.write_all(files)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {p.name: b"new" for p in files}
+
+
 @pytest.mark.slow
 def test_a_worker_that_cannot_start_fails_its_jobs_once(tmp_path: Path, monkeypatch, capsys):
     """Warm-up fails in every worker: each job fails once with the reason, no worker is

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+# Signals that stop a render; held while a set of files is renamed into place.
+_HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -17,7 +24,8 @@ def write_all(files: dict[Path, bytes]) -> None:
 
     Each file is first written whole to a temporary file beside its target, which is where
     a full disk or a quota fails; only when every one is written are they renamed into
-    place. A rename allocates no space, so it does not fail for want of it; should one fail
+    place, with stop signals held until the last rename, so a set is never half replaced.
+    A rename allocates no space, so it does not fail for want of it; should one fail
     anyway, the files this call created are removed again (a file it already replaced
     keeps its new bytes: the old ones are gone). Temporary files never stay behind.
     """
@@ -26,11 +34,12 @@ def write_all(files: dict[Path, bytes]) -> None:
     try:
         for path, data in files.items():
             staged.append((_stage(path, data), path))
-        for tmp, path in staged:
-            existed = path.exists()
-            os.replace(tmp, path)
-            if not existed:
-                created.append(path)
+        with _signals_held():
+            for tmp, path in staged:
+                existed = path.exists()
+                os.replace(tmp, path)
+                if not existed:
+                    created.append(path)
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
@@ -54,3 +63,27 @@ def _stage(path: Path, data: bytes) -> Path:
             raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise
     return tmp
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Note SIGINT, SIGTERM and SIGHUP instead of acting on them, then deliver the first.
+
+    Only the main thread sets and runs handlers, so writes in other threads need no hold.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def note(signum: int, _frame: object) -> None:
+        caught.append(signum)
+
+    previous = {signum: signal.signal(signum, note) for signum in _HELD}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        if caught:
+            signal.raise_signal(caught[0])
