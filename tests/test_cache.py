@@ -83,6 +83,18 @@ def test_a_corrupt_manifest_means_render_everything(tmp_path: Path, capsys, text
     assert warning.endswith("; rendering again")
 
 
+def test_a_manifest_that_cannot_be_saved_is_a_warning(tmp_path: Path, capsys):
+    (tmp_path / MANIFEST).mkdir()  # in the way: neither readable nor replaceable
+    manifest = Manifest(tmp_path)
+    manifest.save()
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and err[1] == (
+        f"russian-views: warning: cannot save the cache manifest {tmp_path / MANIFEST}"
+        " (Is a directory); the next run renders again"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST], "no temporary file left"
+
+
 @pytest.mark.parametrize("library", cache.OUTPUT_LIBRARIES)
 def test_upgrading_an_output_library_changes_every_key(dataset, monkeypatch, library: str):
     job = render.actor_job(dataset, "china")

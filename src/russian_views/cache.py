@@ -136,9 +136,17 @@ class Manifest:
         self.entries.pop(stem, None)
 
     def save(self) -> None:
-        """Write the manifest atomically."""
+        """Write the manifest atomically; if it cannot be written, the reports still are,
+        and the next run only renders them again: one warning line, no failure."""
         text = json.dumps(self.entries, indent=1, sort_keys=True) + "\n"
-        write_atomic(self.path, text.encode("utf-8"))
+        try:
+            write_atomic(self.path, text.encode("utf-8"))
+        except OSError as exc:
+            print(
+                f"russian-views: warning: cannot save the cache manifest {self.path}"
+                f" ({exc.strerror or exc}); the next run renders again",
+                file=sys.stderr,
+            )
 
 
 def _well_formed(entries: object) -> bool:
