@@ -72,7 +72,14 @@ def test_changing_one_data_row_changes_every_key(data_copy: Path, dataset):
 
 
 @pytest.mark.parametrize(
-    "text", ["{not json", "[]", '{"china": 1}', '{"china": {"key": "k", "files": [1]}}']
+    "text",
+    [
+        "{not json",
+        "[]",
+        '{"china": 1}',
+        '{"china": {"key": "k", "files": [1]}}',
+        '{"china": {"key": "k", "files": {"/dev/zero": "0"}}}',
+    ],
 )
 def test_a_corrupt_manifest_means_render_everything(tmp_path: Path, capsys, text: str):
     (tmp_path / MANIFEST).write_text(text, "utf-8")

@@ -150,12 +150,18 @@ class Manifest:
 
 
 def _well_formed(entries: object) -> bool:
-    """Whether parsed JSON has the manifest's shape: stem → {key, files: {name: sha}}."""
+    """Whether parsed JSON has the manifest's shape: stem → {key, files: {name: sha}}, each
+    name a file in the folder itself (a path elsewhere, such as ``/dev/zero``, would be
+    read to check its hash)."""
     return isinstance(entries, dict) and all(
         isinstance(entry, dict)
         and isinstance(entry.get("key"), str)
         and isinstance(entry.get("files"), dict)
-        and all(isinstance(n, str) and isinstance(h, str | None) for n, h in entry["files"].items())
+        and all(_plain_name(n) and isinstance(h, str | None) for n, h in entry["files"].items())
         and isinstance(entry.get("seconds", 0.0), int | float)
         for entry in entries.values()
     )
+
+
+def _plain_name(name: object) -> bool:
+    return isinstance(name, str) and name == Path(name).name and name not in ("", ".", "..")
