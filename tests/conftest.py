@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from russian_views import config
+# Build products the package caches (the charts' bundle) go to pytest's own cache folder,
+# never the user's; set before the package is imported, and inherited by the CLI's tests.
+os.environ["RUSSIAN_VIEWS_CACHE"] = str(Path(__file__).parent.parent / ".pytest_cache" / "rv")
+
+from russian_views import config  # after the variable above: config reads it
 from russian_views.data import Dataset, load_dataset
 
 
@@ -45,3 +50,22 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert [r.error for r in results] == [None, None]
     write_index(data, out)
     return out
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Say plainly, as the run's last line, when the browser tests did not run and why."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    skipped = [
+        report
+        for report in reporter.stats.get("skipped", [])
+        if report.nodeid.startswith("tests/test_browser.py")
+    ]
+    if skipped:
+        reason = skipped[0].longrepr[2] if isinstance(skipped[0].longrepr, tuple) else ""
+        reporter.write_line(
+            f"BROWSER TESTS NOT RUN: {len(skipped)} skipped ({reason.removeprefix('Skipped: ')})",
+            yellow=True,
+            bold=True,
+        )
