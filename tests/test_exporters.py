@@ -82,18 +82,6 @@ def test_the_pdf_prints_the_static_charts(rendered: Path):
     assert "Stance of a statement" in text and "Figure 3." in text
 
 
-def test_a_second_render_gives_the_same_html_and_pdf(rendered: Path, tmp_path: Path):
-    from russian_views import batch, render
-    from russian_views.data import load_dataset
-
-    data = load_dataset()
-    jobs = [render.actor_job(data, "north-korea")]
-    (result,) = batch.render_batch(jobs, data, tmp_path, ("html", "pdf"), force=True)
-    assert result.error is None
-    for name in ["north-korea.html", "north-korea.pdf"]:
-        assert (tmp_path / name).read_bytes() == (rendered / name).read_bytes(), name
-
-
 def test_printed_briefings_stay_within_their_page_targets(rendered: Path):
     """An analytic product is short: North Korea, the longest record, in at most 10 A4
     pages, the overview in at most 8 (each claim printed once, the chronology as a chart)."""

@@ -35,6 +35,7 @@ def _notebook(tmp_path: Path, source: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_kernel_that_dies_mid_notebook_fails_that_briefing_only(dataset, tmp_path: Path):
     dying = render.Job("dying", _notebook(tmp_path, "import os\nos._exit(1)"), {}, "dying")
     good = render.actor_job(dataset, "china")
@@ -63,6 +64,7 @@ def test_a_worker_killed_mid_job_fails_that_briefing_only(dataset, tmp_path: Pat
     assert results[1].error is None and (out / "fine.html").exists()
 
 
+@pytest.mark.slow
 def test_a_cell_that_raises_is_named_in_the_summary(dataset, tmp_path: Path):
     raising = render.Job("raising", _notebook(tmp_path, "1 / 0"), {}, "raising")
     (result,) = batch.render_batch([raising], dataset, tmp_path, ("html",))
@@ -70,6 +72,7 @@ def test_a_cell_that_raises_is_named_in_the_summary(dataset, tmp_path: Path):
     assert "failed: raising: raising: cell 2 raised ZeroDivisionError" in batch.summary([result])
 
 
+@pytest.mark.slow
 def test_a_failing_pdf_engine_keeps_the_previous_report(dataset, tmp_path: Path, monkeypatch):
     import russian_views.exporters as exporters
 
@@ -86,6 +89,7 @@ def test_a_failing_pdf_engine_keeps_the_previous_report(dataset, tmp_path: Path,
     assert not (tmp_path / "china.html").exists(), "nothing of a failed job is written"
 
 
+@pytest.mark.slow
 def test_disk_write_failure_keeps_the_previous_report(dataset, tmp_path: Path, monkeypatch):
     import russian_views.atomic as atomic
 
@@ -262,6 +266,7 @@ def _stub_render(monkeypatch, files: dict[str, bytes]) -> None:
 REPORT_SET = {"ipynb": b"{}", "html": b"<html></html>", "pdf": b"%PDF-1.7"}
 
 
+@pytest.mark.slow
 def test_disk_full_while_writing_a_new_report_set_leaves_none_of_it(
     dataset, tmp_path: Path, monkeypatch
 ):
@@ -281,6 +286,7 @@ def test_disk_full_while_writing_a_new_report_set_leaves_none_of_it(
     assert list(tmp_path.iterdir()) == [], "no stray .ipynb or .html, no temporary file"
 
 
+@pytest.mark.slow
 def test_a_failed_rename_removes_the_files_of_a_new_set(dataset, tmp_path: Path, monkeypatch):
     import russian_views.atomic as atomic
 
@@ -298,6 +304,7 @@ def test_a_failed_rename_removes_the_files_of_a_new_set(dataset, tmp_path: Path,
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_two_renders_into_one_folder_at_once(tmp_path: Path):
     out = tmp_path / "out"
     first, second = _cli(out, "--actor", "china"), _cli(out, "--actor", "north-korea")
@@ -312,6 +319,7 @@ def test_two_renders_into_one_folder_at_once(tmp_path: Path):
         assert (out / f"{stem}.html").read_text("utf-8").rstrip().endswith("</html>")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not config.ACTOR_NOTEBOOK.exists(), reason="notebooks missing")
 def test_nothing_is_written_into_notebooks(tmp_path: Path, dataset):
     before = sorted(p.name for p in config.NOTEBOOKS_DIR.rglob("*"))
