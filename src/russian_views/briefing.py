@@ -119,7 +119,7 @@ class Briefing:
         self._figures += 1
         return charts.Figure(chart, self._figures, caption, alt_text)
 
-    def claim_item(self, row: pd.Series, *, badge: bool = True, extras: str = "") -> m.Html:
+    def claim_item(self, row: pd.Series, *, badge: bool = True) -> m.Html:
         """One claim as a list item: voice, our paraphrase, the verbatim quote when it says
         more than the paraphrase already repeats, and the citation (whose passage, printed in
         full at the end, always holds the quote)."""
@@ -131,7 +131,7 @@ class Briefing:
         if row["stance"]:
             meta.append(f"stance: {self.label('stance', row['stance']).lower()}")
         meta.append(_years(row["period_start"], row["period_end"]))
-        parts.append(m.tag("span", m.join([" · ".join(meta), extras]), class_="meta"))
+        parts.append(m.tag("span", " · ".join(meta), class_="meta"))
         parts.append(self.cite(row))
         return m.join(parts, " ")
 

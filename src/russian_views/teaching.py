@@ -95,7 +95,6 @@ def _voices(brief: ActorBriefing) -> m.Html:
     return m.escape(
         f"Every key judgment is computed from Moscow's statements (rows coded “Moscow’s view”) "
         f"and together they cite {cited} passages; none rests on the reviewer, whose "
-
         f"{len(brief.reviewer_claims)} judgments in this cut are listed in their own section. "
         "The stance counts can be checked against the stance chart, the quotes against the "
         "cited passages at the end."
