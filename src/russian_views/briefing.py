@@ -10,8 +10,10 @@ they rest on.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import pandas as pd
 
@@ -643,7 +645,7 @@ def group_claims(
     briefing: Briefing,
     claims: pd.DataFrame,
     by: str,
-    headings: dict,
+    headings: Mapping[Any, str],
     elsewhere: pd.DataFrame | None = None,
     where: str = "",
     sides: dict[str, str] | None = None,
