@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 
@@ -19,7 +20,7 @@ def test_comparison_sections_cite_resolvable_passages(dataset):
         for x in (brief.bottom_line(), brief.theme_table(), brief.over_time(), brief.by_theme())
     )
     n = len(brief.sides[0].claims)
-    assert f"Of the {n} coded statements of Moscow&#x27;s view about North Korea" in html
+    assert f"Of the {n} coded statements of Moscow's view about North Korea" in unescape(html)
     assert "the widest gap in mean stance is on" in html
     cited = set(re.findall(r'href="#(src-[^"]+)"', html))
     assert cited <= set(re.findall(r'id="(src-[^"]+)"', str(brief.passages())))

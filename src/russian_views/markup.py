@@ -1,21 +1,26 @@
 """Building the briefings' HTML from data, escaping every value on the way in.
 
-Data never reaches Markdown: notebook outputs are HTML fragments built here, where
-each value passes through :func:`esc` (so ``<script>`` in a claim shows as text and
-``{{ }}`` or ``$…$`` are inert) and only our own tags are left unescaped.
+Data never reaches Markdown: notebook outputs are HTML fragments built here from
+:class:`markupsafe.Markup` pieces. A plain ``str`` is always escaped when it meets one
+(``+``, ``format``, ``join`` and every helper below), so ``<script>`` in a claim shows as
+text and ``{{ }}`` or ``$…$`` are inert; only markup built as :class:`Html` passes through.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
+from markupsafe import Markup
+from markupsafe import escape as _escape
 
 
-class Html(str):
-    """An HTML fragment that Jupyter displays as HTML (and nbconvert exports as such)."""
+class Html(Markup):
+    """Markup that Jupyter displays as HTML (and nbconvert exports as such).
+
+    Markup's operations keep the class, so whatever is built from an ``Html`` is one too.
+    """
 
     __slots__ = ()
 
@@ -23,11 +28,14 @@ class Html(str):
         return str(self)
 
 
-def esc(value: object) -> str:
-    """Escape any value for HTML text or attribute context; NA and None become ''."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return html.escape(str(value), quote=True)
+def escape(value: object) -> Html:
+    """``value`` as HTML text (or attribute value): markup passes, anything else is escaped;
+    NA and None become '' (a missing value prints as nothing, not "nan")."""
+    if value is None or (
+        not isinstance(value, str) and not hasattr(value, "__html__") and pd.isna(value)
+    ):
+        return Html()
+    return Html(_escape(value))
 
 
 def sentence_case(text: str) -> str:
@@ -35,20 +43,23 @@ def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def join(parts: Iterable[str]) -> Html:
-    """Concatenate already-built fragments."""
-    return Html("".join(parts))
+def join(parts: Iterable[object], separator: str = "") -> Html:
+    """Concatenate fragments with ``separator`` between them, escaping any plain string."""
+    return Html(separator).join(escape(p) for p in parts)
 
 
-def tag(name: str, content: str = "", **attrs: object) -> str:
-    """``<name attr="…">content</name>`` with attributes escaped; content must be built HTML.
+def tag(name: str, content: object = "", **attrs: object) -> Html:
+    """``<name attr="…">content</name>``; attribute values and plain-string content are
+    escaped, markup content is kept.
 
     A trailing underscore is dropped from attribute names (``class_`` → ``class``).
     """
-    rendered = "".join(
-        f' {k.rstrip("_").replace("_", "-")}="{esc(v)}"' for k, v in attrs.items() if v is not None
+    rendered = join(
+        Html(' {}="{}"').format(Html(k.rstrip("_").replace("_", "-")), escape(v))
+        for k, v in attrs.items()
+        if v is not None
     )
-    return f"<{name}{rendered}>{content}</{name}>"
+    return Html("<{0}{1}>{2}</{0}>").format(Html(name), rendered, escape(content))
 
 
 def anchor_id(source_id: str, paragraph: int, sentence: int) -> str:
@@ -79,28 +90,28 @@ def ref_labels(rows: pd.DataFrame, with_source: bool = False) -> list[str]:
     ]
 
 
-def cite(source_id: str, paragraph: int, sentence: int, with_source: bool = False) -> str:
+def cite(source_id: str, paragraph: int, sentence: int, with_source: bool = False) -> Html:
     """A reference like ``[¶4 s3]`` linking to the passage in the appendix; with several
     sources in the data it names its source too (``[asan-forum-2021 ¶4 s3]``)."""
     target = anchor_id(source_id, paragraph, sentence)
     return tag(
         "a",
-        esc(ref_label(source_id, paragraph, sentence, with_source)),
+        ref_label(source_id, paragraph, sentence, with_source),
         href=f"#{target}",
         class_="cite",
         title=f"{source_id}, paragraph {int(paragraph)}, sentence {int(sentence)}",
     )
 
 
-def cite_row(row: pd.Series | dict, with_source: bool = False) -> str:
+def cite_row(row: pd.Series | dict, with_source: bool = False) -> Html:
     """The citation of a record that has source_id, paragraph and sentence."""
     return cite(row["source_id"], row["paragraph"], row["sentence"], with_source)
 
 
-def cite_rows(rows: pd.DataFrame, with_source: bool = False) -> str:
+def cite_rows(rows: pd.DataFrame, with_source: bool = False) -> Html:
     """Citations of several records, each sentence once, in reading order."""
     keys = sorted({(r.source_id, int(r.paragraph), int(r.sentence)) for r in rows.itertuples()})
-    return " ".join(cite(*k, with_source) for k in keys)
+    return join((cite(*k, with_source) for k in keys), " ")
 
 
 # A quote whose words the paraphrase already carries to this share says nothing new.
@@ -116,59 +127,66 @@ def adds_words(quote: str, paraphrase: str) -> bool:
     return not words or sum(w in said for w in words) / len(words) < REPEATED_SHARE
 
 
-def with_quote(text: str, quote: str, context: str = "") -> str:
+def with_quote(text: str, quote: str, context: str = "") -> Html:
     """Our ``text``, then the verbatim ``quote`` unless it repeats what ``text`` (and any
     ``context`` printed beside it) already says: the cited passage holds it in full anyway."""
-    shown = esc(text)
     if adds_words(quote, f"{text} {context}"):
-        shown += " " + quoted(quote)
-    return shown
+        return join([text, quoted(quote)], " ")
+    return escape(text)
 
 
-def quoted(text: str) -> str:
+def quoted(text: str) -> Html:
     """A verbatim quotation, marked as such."""
-    return tag("q", esc(text), class_="verbatim")
+    return tag("q", text, class_="verbatim")
 
 
-def view_badge(view: str, label: str) -> str:
+def view_badge(view: str, label: str) -> Html:
     """A small label saying whose view a statement is."""
-    return tag("span", esc(label), class_=f"badge view-{esc(view)}")
+    return tag("span", label, class_=f"badge view-{view}")
 
 
-def paragraph(content: str, class_: str | None = None) -> Html:
-    """A ``<p>`` around built content."""
-    return Html(tag("p", content, class_=class_))
+def paragraph(content: object, class_: str | None = None) -> Html:
+    """A ``<p>`` around ``content`` (escaped unless it is markup)."""
+    return tag("p", content, class_=class_)
 
 
-def bullets(items: Sequence[str], class_: str | None = None) -> Html:
-    """A ``<ul>`` of built items."""
-    return Html(tag("ul", "".join(tag("li", i) for i in items), class_=class_))
+def list_tag(name: str, entries: Iterable[object], class_: str | None = None) -> Html:
+    """A list element ``name`` (``ul`` or ``ol``) with one ``<li>`` per entry."""
+    return tag(name, join(tag("li", e) for e in entries), class_=class_)
+
+
+def bullets(entries: Iterable[object], class_: str | None = None) -> Html:
+    """A ``<ul>`` of ``entries`` (each escaped unless it is markup)."""
+    return list_tag("ul", entries, class_)
 
 
 def table(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], caption: str = "", class_: str = "data"
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    caption: str = "",
+    class_: str = "data",
 ) -> Html:
-    """A ``<table>``: headers are escaped here, cells must be built (escaped) HTML.
+    """A ``<table>``: headers, caption and plain-string cells are escaped, markup cells kept.
 
     Each cell carries its column's header as ``data-label``, which the phone layout shows
     when a row becomes a card."""
-    head = tag("thead", tag("tr", "".join(tag("th", esc(h), scope="col") for h in headers)))
+    head = tag("thead", tag("tr", join(tag("th", h, scope="col") for h in headers)))
     body = tag(
         "tbody",
-        "".join(
-            tag("tr", "".join(tag("td", c, data_label=h) for h, c in zip(headers, r, strict=True)))
+        join(
+            tag("tr", join(tag("td", c, data_label=h) for h, c in zip(headers, r, strict=True)))
             for r in rows
         ),
     )
-    cap = tag("caption", esc(caption)) if caption else ""
-    return Html(tag("table", cap + head + body, class_=class_))
+    cap = tag("caption", caption) if caption else Html()
+    return tag("table", cap + head + body, class_=class_)
 
 
-def note(text: str) -> Html:
-    """A muted explanatory note (escaped)."""
-    return paragraph(esc(text), class_="note")
+def note(text: object) -> Html:
+    """A muted explanatory note."""
+    return paragraph(text, class_="note")
 
 
-def empty(text: str) -> Html:
-    """What a section shows when the data hold nothing for it (escaped)."""
-    return paragraph(esc(text), class_="empty")
+def empty(text: object) -> Html:
+    """What a section shows when the data hold nothing for it."""
+    return paragraph(text, class_="empty")

@@ -115,7 +115,7 @@ class OverviewBriefing(Briefing):
         """The overview's key judgments, then each actor's coded record, counted."""
         judgments = self.key_judgments()
         counts = m.bullets(
-            [m.esc(b.stance_count(b.claims, b.name(b.actor_id))) for b in self.actor_briefings],
+            [b.stance_count(b.claims, b.name(b.actor_id)) for b in self.actor_briefings],
             class_="counts",
         )
         lead = (
