@@ -220,4 +220,4 @@ def test_overview_states_its_thesis_and_counts_every_actor(dataset):
     assert "Prescription" in str(brief.us_wants_section())
     cited = set(CITE.findall(str(brief.bottom_line()) + str(brief.aims_section())))
     cited |= set(CITE.findall(str(brief.us_wants_section())))
-    assert cited <= set(re.findall(r'id="(src-[^"]+)"', str(brief.passages())))
+    assert cited and cited <= set(re.findall(r'id="(src-[^"]+)"', str(brief.passages())))

@@ -55,10 +55,11 @@ from russian_views.coding import (
 )
 from russian_views.data import Dataset, Record, load_dataset
 from russian_views.errors import DataError, ParameterError, Problem
-from russian_views.markup import Html, join, note, ref_label, tag
+from russian_views.markup import Html, join, note, tag
 from russian_views.markup import table as html_table
 from russian_views.params import from_namespace, resolve_choice
 from russian_views.schema import load_schema
+from russian_views.sources import ref_label
 from russian_views.spec import EXERCISE, parameter
 
 COMPARED = ("view", "subject_id", "counterpart_id", "theme", "stance", "claim_kind")

@@ -407,13 +407,14 @@ def cmd_actors(_args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Load and validate the data; print a summary and any uncovered sentence."""
     from russian_views.data import load_dataset, uncovered_sentences
+    from russian_views.sources import ref_label
 
     dataset = load_dataset(args.data)
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in dataset.tables.items())
     print(f"data valid (version {dataset.version}): {counts}")
     gaps = uncovered_sentences(dataset)
     for source_id, paragraph, sentence in gaps:
-        print(f"not yet coded: {source_id} ¶{paragraph} s{sentence}")
+        print(f"not yet coded: {ref_label(source_id, paragraph, sentence, True)}")
     from russian_views.coding import unrecorded_texts
 
     for path in unrecorded_texts(dataset, args.data):
@@ -608,6 +609,7 @@ def cmd_add_source(args: argparse.Namespace) -> int:
 def cmd_import_coding(args: argparse.Namespace) -> int:
     """Merge a filled worksheet; say what was added (or replaced) and what is still blank."""
     from russian_views.coding import import_worksheet, plural
+    from russian_views.sources import ref_label
 
     result = import_worksheet(args.worksheet, args.data, replace=args.replace)
     ids = result.claim_ids
@@ -617,7 +619,7 @@ def cmd_import_coding(args: argparse.Namespace) -> int:
     uncoded = plural(len(result.uncoded), "uncoded sentence")
     print(f"{verb} {added} and {uncoded} from {args.worksheet}")
     if result.blank:
-        where = ", ".join(f"{sid} ¶{p} s{s}" for sid, p, s in result.blank)
+        where = ", ".join(ref_label(sid, p, s, True) for sid, p, s in result.blank)
         print(f"still blank ({len(result.blank)}): {where}")
     return EXIT_OK
 

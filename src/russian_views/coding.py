@@ -51,7 +51,7 @@ from russian_views.data import (
 from russian_views.errors import DataError, ParameterError, Problem
 from russian_views.params import resolve_actor_among
 from russian_views.schema import Field, Schema, Table, load_schema
-from russian_views.sources import parse_text
+from russian_views.sources import parse_text, ref_label
 
 Key = tuple[str, int, int]
 
@@ -267,7 +267,7 @@ class RowChecker:
             return []
         if given.split() == actual.split():
             return []
-        where = f"¶{record['paragraph']} s{record['sentence']} of {record['source_id']}"
+        where = ref_label(record["source_id"], record["paragraph"], record["sentence"], True)
         message = f"differs from {where}: was the worksheet made for another version of the text?"
         return [Problem(self.file, row.number, "sentence_text", given, message)]
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from russian_views import config
 from russian_views.errors import DataError, Problem
 from russian_views.schema import Field, Schema, Table, load_schema
-from russian_views.sources import SourceText, read_source
+from russian_views.sources import SourceText, read_source, ref_label
 
 if TYPE_CHECKING:  # pandas is imported when frames are built, so reading rows stays light
     import pandas as pd
@@ -318,7 +318,8 @@ def citation_problems(file: str, r: Record, texts: dict[str, SourceText]) -> lis
                 r["_row"],
                 "quote",
                 str(quote),
-                f"is not verbatim in ¶{sentence.paragraph} s{sentence.number}",
+                "is not verbatim in "
+                + ref_label(str(r["source_id"]), sentence.paragraph, sentence.number),
             )
         ]
     return []

@@ -15,6 +15,8 @@ import pandas as pd
 from markupsafe import Markup
 from markupsafe import escape as _escape
 
+from russian_views.sources import ref_label
+
 
 class Html(Markup):
     """Markup that Jupyter displays as HTML (and nbconvert exports as such).
@@ -73,13 +75,6 @@ _ANCHOR = re.compile(r'href="#src-([a-z0-9-]+?)-p(\d+)-s(\d+)"')
 def cited_in(html: str) -> list[tuple[str, int, int]]:
     """The (source, paragraph, sentence) of every citation link in built HTML."""
     return [(s, int(p), int(n)) for s, p, n in _ANCHOR.findall(html)]
-
-
-def ref_label(source_id: str, paragraph: int, sentence: int, with_source: bool = False) -> str:
-    """The one way a passage is named: ``¶4 s3``, or ``asan-forum-2021 ¶4 s3`` when the data
-    hold several sources (citations, tooltips and the passages appendix all use it)."""
-    label = f"¶{int(paragraph)} s{int(sentence)}"
-    return f"{source_id} {label}" if with_source else label
 
 
 def ref_labels(rows: pd.DataFrame, with_source: bool = False) -> list[str]:
