@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from markupsafe import escape
 
-from russian_views import markup as m
-from russian_views.briefing import ActorBriefing
-from russian_views.data import load_dataset
+from russian_views.briefings import markup as m
+from russian_views.briefings.briefing import ActorBriefing
+from russian_views.briefings.overview import OverviewBriefing
+from russian_views.dataset.load import load_dataset
 from russian_views.errors import ParameterError
-from russian_views.overview import OverviewBriefing
 from russian_views.params import Period
 
 from .conftest import edit_csv

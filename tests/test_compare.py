@@ -7,9 +7,10 @@ from html import unescape
 
 import pytest
 
-from russian_views import queries, render
-from russian_views.compare import CompareBriefing
+from russian_views.briefings import queries
+from russian_views.briefings.compare import CompareBriefing
 from russian_views.errors import ParameterError
+from russian_views.rendering import render
 
 
 def test_comparison_sections_cite_resolvable_passages(dataset):

@@ -8,7 +8,8 @@ import json
 import papermill
 import pytest
 
-from russian_views import config, teaching
+from russian_views import config
+from russian_views.classroom import teaching
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("**/*.ipynb"))
 

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from russian_views import config
-from russian_views import markup as m
-from russian_views.data import load_dataset
+from russian_views.briefings import markup as m
+from russian_views.dataset.load import load_dataset
 from russian_views.errors import DataError
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from russian_views import briefing, teaching
-from russian_views.briefing import ActorBriefing
-from russian_views.queries import MIN_YEARLY, stance_by_year
-from russian_views.teaching import ANSWERS, QUESTIONS
+from russian_views.briefings import briefing
+from russian_views.briefings.briefing import ActorBriefing
+from russian_views.briefings.queries import MIN_YEARLY, stance_by_year
+from russian_views.classroom import teaching
+from russian_views.classroom.teaching import ANSWERS, QUESTIONS
 
 
 def test_every_section_with_questions_has_answers():

@@ -1,7 +1,7 @@
 """The briefings' sections: what each notebook cell shows, built from queries, charts and markup.
 
 A notebook makes one briefing object from its parameters and then calls one method
-per cell. Each method returns an HTML fragment or a :class:`~russian_views.charts.Figure`;
+per cell. Each method returns an HTML fragment or a :class:`~russian_views.briefings.charts.Figure`;
 nothing here prints. Three voices are kept apart throughout and labelled as such:
 Moscow's view (what the review reports the Russian book as holding), the reviewer's
 own judgment, and our summaries (bottom line, captions), which cite the passages
@@ -17,9 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from russian_views import charts, queries
-from russian_views import markup as m
-from russian_views.data import Dataset, load_dataset
+from russian_views.briefings import charts, queries
+from russian_views.briefings import markup as m
+from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.params import (
     Options,
     Period,

@@ -37,21 +37,19 @@ from pathlib import Path
 
 from russian_views import config
 from russian_views.atomic import write_atomic
-from russian_views.data import (
-    Dataset,
+from russian_views.dataset.load import Dataset, load_dataset, uncovered_sentences
+from russian_views.dataset.schema import Field, Schema, Table, load_schema
+from russian_views.dataset.sources import parse_text, ref_label
+from russian_views.dataset.validate import (
     Record,
     check_value,
     citation_problems,
-    load_dataset,
     read_rows,
     reference_problems,
     row_rules,
-    uncovered_sentences,
 )
 from russian_views.errors import DataError, ParameterError, Problem
 from russian_views.params import resolve_actor_among
-from russian_views.schema import Field, Schema, Table, load_schema
-from russian_views.sources import parse_text, ref_label
 
 Key = tuple[str, int, int]
 

@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
-from russian_views.markup import Html, join, tag
+from russian_views.briefings.markup import Html, join, tag
 
 FONT = "DejaVu Sans"
 WIDTH = 620
@@ -181,7 +181,7 @@ def stance_timeline(
 
     Left: each dated statement as a bar over its years at its stance, with the number of
     statements dated to each year along the top and, where at least
-    :data:`russian_views.queries.MIN_YEARLY` statements are dated to a year, their average
+    :data:`russian_views.briefings.queries.MIN_YEARLY` statements are dated to a year, their average
     as a black diamond (never a line: years without statements have nothing to join).
     Right (when there are any): how many statements the source does not date more closely
     than the whole record fall at each stance. Both panels share the stance axis.
@@ -316,7 +316,7 @@ def stance_lines(
     between have too few statements to say anything.
 
     ``yearly`` has columns actor_id, year, mean_stance, claims (as from
-    :func:`russian_views.queries.stance_by_year`, one block per actor).
+    :func:`russian_views.briefings.queries.stance_by_year`, one block per actor).
     """
     shown = yearly.dropna(subset=["mean_stance"])
     data = shown.assign(

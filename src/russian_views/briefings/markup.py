@@ -15,7 +15,7 @@ import pandas as pd
 from markupsafe import Markup
 from markupsafe import escape as _escape
 
-from russian_views.sources import ref_label
+from russian_views.dataset.sources import ref_label
 
 
 class Html(Markup):

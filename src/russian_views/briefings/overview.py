@@ -11,9 +11,9 @@ from functools import cached_property
 
 import pandas as pd
 
-from russian_views import charts, queries
-from russian_views import markup as m
-from russian_views.briefing import (
+from russian_views.briefings import charts, queries
+from russian_views.briefings import markup as m
+from russian_views.briefings.briefing import (
     MOSCOW,
     REVIEWER,
     ActorBriefing,
@@ -22,7 +22,7 @@ from russian_views.briefing import (
     group_claims,
     reviewer_groups,
 )
-from russian_views.data import Dataset, load_dataset
+from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.params import briefing_actors, from_namespace, resolve_period
 from russian_views.spec import OVERVIEW
 

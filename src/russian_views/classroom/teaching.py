@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from russian_views import markup as m
-from russian_views import queries
-from russian_views.briefing import RESERVATION
+from russian_views.briefings import markup as m
+from russian_views.briefings import queries
+from russian_views.briefings.briefing import RESERVATION
 from russian_views.params import SHOWN_WHEN
 
 if TYPE_CHECKING:
-    from russian_views.briefing import ActorBriefing
+    from russian_views.briefings.briefing import ActorBriefing
 
 VIEWER = "russia"  # whose views the briefings report (actors.csv): never an answer itself
 TURN = 0.5  # a move of the yearly average (on the -2..2 stance scale) that counts as a turn

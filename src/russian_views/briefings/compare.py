@@ -11,10 +11,10 @@ from functools import cached_property
 
 import pandas as pd
 
-from russian_views import charts, queries
-from russian_views import markup as m
-from russian_views.briefing import SIDE, ActorBriefing, Briefing, group_claims
-from russian_views.data import Dataset, load_dataset
+from russian_views.briefings import charts, queries
+from russian_views.briefings import markup as m
+from russian_views.briefings.briefing import SIDE, ActorBriefing, Briefing, group_claims
+from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.params import Period, from_namespace, resolve
 from russian_views.spec import COMPARE
 

@@ -6,7 +6,7 @@ often they agree outright (percent agreement, which students grasp at once but w
 chance inflates), and where they differ, with the sentence at hand, because the
 disagreements are what the class discusses.
 
-Both codings are worksheets (:mod:`russian_views.coding`) keyed by source, paragraph
+Both codings are worksheets (:mod:`russian_views.classroom.coding`) keyed by source, paragraph
 and sentence. The exercise codes one main claim per sentence, so each sentence appears
 once in each file; an empty cell of a coded row is a coding decision too (no stance, say)
 and counts as a value of its own, except on the ordinal stance scale, where it has no
@@ -22,7 +22,7 @@ reliability label is given. A filled worksheet becomes a reference for another p
 through :func:`make_reference`.
 
 The exercise notebook's helpers live here too (:class:`Exercise`), each returning HTML
-built with :mod:`russian_views.markup`, which escapes every value.
+built with :mod:`russian_views.briefings.markup`, which escapes every value.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ import numpy as np
 
 from russian_views import config
 from russian_views.atomic import write_atomic
-from russian_views.coding import (
+from russian_views.briefings.markup import Html, join, note, tag
+from russian_views.briefings.markup import table as html_table
+from russian_views.classroom.coding import (
     COLUMNS,
     IMPORT_COLUMNS,
     LOCATION,
@@ -53,13 +55,12 @@ from russian_views.coding import (
     read_worksheet,
     write_worksheet,
 )
-from russian_views.data import Dataset, Record, load_dataset
+from russian_views.dataset.load import Dataset, load_dataset
+from russian_views.dataset.schema import load_schema
+from russian_views.dataset.sources import ref_label
+from russian_views.dataset.validate import Record
 from russian_views.errors import DataError, ParameterError, Problem
-from russian_views.markup import Html, join, note, tag
-from russian_views.markup import table as html_table
 from russian_views.params import from_namespace, resolve_choice
-from russian_views.schema import load_schema
-from russian_views.sources import ref_label
 from russian_views.spec import EXERCISE, parameter
 
 COMPARED = ("view", "subject_id", "counterpart_id", "theme", "stance", "claim_kind")
