@@ -28,9 +28,9 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 PROG = "russian-views"
 
 DESCRIPTION = """\
-Sourced briefings on how Moscow sees the Korean Peninsula (2008-2021), coded from a
-review in The Asan Forum of an authoritative Russian book. Every statement cites the
-source paragraph and sentence it comes from.
+Sourced briefings on how Moscow sees the Korean Peninsula, coded from secondary sources
+(the first: a review in The Asan Forum, 2021, of an authoritative Russian book). Every
+statement cites the source, paragraph and sentence it comes from.
 
 examples:
   russian-views actors                          who can be briefed, and the names accepted

@@ -172,7 +172,7 @@ class OverviewBriefing(Briefing):
         """What Moscow wants the United States to do."""
         return self.claim_list(
             self.us_wants,
-            "The review reports no Moscow prescription for the United States in this period.",
+            "The record holds no Moscow prescription for the United States in this cut.",
             badge=False,
         )
 
