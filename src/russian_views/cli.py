@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from russian_views import agreement, coding, config
+from russian_views import agreement, coding, config, explorer
 from russian_views.errors import DataError, ParameterError, RussianViewsError
 from russian_views.render import PAPERS
 
@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_render(sub)
     coding.add_parsers(sub)
     agreement.add_parser(sub)
+    explorer.add_parser(sub)
     params = sub.add_parser(
         "params",
         help="list a notebook's parameters with types, defaults and allowed values",
@@ -276,6 +277,7 @@ COMMANDS = {
     "add-source": coding.cmd_add_source,
     "import-coding": coding.cmd_import_coding,
     "agreement": agreement.cmd_agreement,
+    "explore": explorer.cmd_explore,
 }
 
 

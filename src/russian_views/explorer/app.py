@@ -1,0 +1,241 @@
+"""The briefing explorer: a control for every briefing parameter, the briefing below it.
+
+Served by Voilà from ``explorer.ipynb`` (``russian-views explore``), so a reader who does
+not program can change the actor, period, themes, voices, length and edition and see the
+briefing redrawn in about half a second on the warm kernel (:mod:`.view`). "Save HTML" and
+"Save PDF" run the same render as ``russian-views render`` with the same parameters, so
+the saved file has the same name and bytes as one rendered from the command line.
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import ipywidgets as w
+
+from russian_views import batch, config, render
+from russian_views.data import Dataset, load_dataset
+from russian_views.errors import RussianViewsError
+from russian_views.explorer import OUT_ENV
+from russian_views.explorer.view import BriefingView
+from russian_views.params import DETAILS, EDITIONS, VIEWS, briefing_actors, data_years
+
+TITLE = "Russian views: briefing explorer"
+INSTRUCTIONS = (
+    "Choose an actor, the years and what to include on the left; the briefing on the right "
+    "redraws within a second. Every statement cites the source sentence it rests on. "
+    "<b>Save HTML</b> or <b>Save PDF</b> writes the briefing you see into the reports folder, "
+    "with the same file name <code>russian-views render</code> gives it."
+)
+# Reader-facing words for the values of the fixed-choice parameters (codebook labels are
+# used where the codebook has them).
+_WORDS = {
+    "both": "Both voices",
+    "full": "Full briefing",
+    "summary": "Two-page summary",
+    "reader": "Reader",
+    "student": "Student (with questions)",
+    "instructor": "Instructor (with answers)",
+}
+
+
+@dataclass(frozen=True)
+class Control:
+    """One briefing parameter as the explorer offers it: a label, a hint, the choices."""
+
+    label: str
+    hint: str
+    choices: tuple[tuple[str, object], ...]
+    multiple: bool = False
+
+
+def parameter_controls(dataset: Dataset) -> tuple[dict[str, Control], dict[str, object]]:
+    """Every parameter of the actor briefing, with its choices, and the starting values.
+
+    The only place the explorer learns what the parameters are: choices from the data and
+    :mod:`russian_views.params`, hints and defaults from the notebook's parameters cell
+    (as ``russian-views params`` shows them), the defaults made canonical by the same
+    validation a render uses.
+    """
+    import papermill
+
+    cell = papermill.inspect_notebook(str(config.ACTOR_NOTEBOOK))
+    defaults = {name: ast.literal_eval(info["default"]) for name, info in cell.items()}
+    start = render.actor_job(dataset, **defaults).parameters
+    span = data_years(dataset)
+    years = tuple((str(y), y) for y in range(span.since, span.until + 1))
+    actors = briefing_actors(dataset)
+    choices: dict[str, tuple[tuple[str, object], ...]] = {
+        "actor": tuple(
+            zip(actors["name"].str.removeprefix("the "), actors["actor_id"], strict=True)
+        ),
+        "since": years,
+        "until": years,
+        "themes": tuple((dataset.label("theme", t), t) for t in dataset.codes("theme")),
+        "views": (
+            (_WORDS["both"], "both"),
+            *((dataset.label("view", v), v) for v in VIEWS),
+        ),
+        "detail": tuple((_WORDS[d], d) for d in DETAILS),
+        "edition": tuple((_WORDS[e], e) for e in EDITIONS),
+    }
+    labels = {
+        "actor": "Actor",
+        "since": "From",
+        "until": "To",
+        "themes": "Themes",
+        "views": "Voices",
+        "detail": "Length",
+        "edition": "Edition",
+    }
+    controls = {
+        name: Control(labels[name], cell[name]["help"], choices[name], multiple=name == "themes")
+        for name in cell
+    }
+    return controls, start
+
+
+class Explorer:
+    """The explorer's widgets and what they do; ``Explorer().widget`` is the whole page."""
+
+    def __init__(self, out_dir: Path | None = None) -> None:
+        self.dataset = load_dataset()
+        self.out_dir = out_dir or Path(os.environ.get(OUT_ENV, config.REPORTS_DIR))
+        self.view = BriefingView()
+        self.view.warm()
+        self.controls, start = parameter_controls(self.dataset)
+        self.inputs = {name: _input(name, c, start[name]) for name, c in self.controls.items()}
+        self.status = w.HTML(layout=w.Layout(min_height="3em"))
+        self.status.add_class("rv-status")
+        self.frame = w.HTML(layout=w.Layout(flex="1 1 auto", width="100%"))
+        self.frame.add_class("rv-briefing")
+        self.saves = [self._save_button(fmt) for fmt in render.FORMATS]
+        self.seconds = 0.0
+        for field in self.inputs.values():
+            for widget in _value_widgets(field):
+                widget.observe(lambda _change: self.redraw(), names="value")
+        self.widget = self._layout()
+        self.redraw()
+
+    @classmethod
+    def show(cls) -> w.Widget:
+        """The explorer, for the notebook's one cell to display."""
+        return cls().widget
+
+    def values(self) -> dict[str, object]:
+        """The parameters as the controls stand, in the form ``render.actor_job`` takes."""
+        values = {}
+        for name, field in self.inputs.items():
+            if self.controls[name].multiple:
+                ticked = [box.description_value for box in field.children if box.value]
+                everything = len(ticked) == len(field.children)
+                values[name] = "all" if everything else ",".join(ticked)
+            else:
+                values[name] = field.value
+        return values
+
+    def job(self) -> render.Job | None:
+        """The briefing the controls ask for, or None (with the reason shown) if they can't."""
+        values = self.values()
+        if values["themes"] == "":
+            self._say("Tick at least one theme.", problem=True)
+            return None
+        try:
+            return render.actor_job(self.dataset, **values)
+        except RussianViewsError as exc:
+            self._say(str(exc), problem=True)
+            return None
+
+    def redraw(self) -> None:
+        """Draw the briefing for the controls' values in this kernel."""
+        job = self.job()
+        if job is None:
+            return
+        start = time.perf_counter()
+        page = self.view.html(job)
+        self.frame.value = (
+            f'<iframe class="rv-page" title="{html.escape(job.title)}" '
+            f'data-stem="{html.escape(job.stem)}" srcdoc="{html.escape(page)}"></iframe>'
+        )
+        self.seconds = time.perf_counter() - start
+        self._say(
+            f"Showing <b>{html.escape(job.title)}</b>, {job.parameters['since']}–"
+            f"{job.parameters['until']} (drawn in {self.seconds:.1f} s). Saved files are named "
+            f"<code>{html.escape(job.stem)}</code>."
+        )
+
+    def save(self, fmt: str) -> Path | None:
+        """Render the shown briefing to ``fmt`` as ``russian-views render`` would; the file."""
+        job = self.job()
+        if job is None:
+            return None
+        target = self.out_dir / f"{job.stem}.{fmt}"
+        self._say(f"Saving {html.escape(str(target))} … (a few seconds)")
+        try:
+            (result,) = batch.render_batch([job], self.dataset, self.out_dir, (fmt,))
+        except (RussianViewsError, OSError) as exc:
+            result = render.Result(job, 0.0, error=str(exc))
+        if result.error:
+            self._say(f"Could not save: {html.escape(result.error)}", problem=True)
+            return None
+        if fmt == "html" and (self.out_dir / "index.html").exists():
+            batch.update_index(self.dataset, self.out_dir)
+        self._say(f"Saved <code>{html.escape(str(target))}</code>.", saved=True)
+        return target
+
+    def _save_button(self, fmt: str) -> w.Button:
+        button = w.Button(description=f"Save {fmt.upper()}", button_style="primary")
+        button.add_class(f"rv-save-{fmt}")
+        button.on_click(lambda _button: self.save(fmt))
+        return button
+
+    def _say(self, message: str, *, problem: bool = False, saved: bool = False) -> None:
+        kind = "problem" if problem else "saved" if saved else "info"
+        self.status.value = f'<p class="rv-{kind}">{message}</p>'
+
+    def _layout(self) -> w.Widget:
+        header = w.HTML(f"<h1>{TITLE}</h1><p class='rv-instructions'>{INSTRUCTIONS}</p>")
+        header.add_class("rv-header")
+        fields = []
+        for name, field in self.inputs.items():
+            control = self.controls[name]
+            label = w.HTML(f"<label title='{html.escape(control.hint)}'>{control.label}</label>")
+            label.add_class("rv-label")
+            fields.append(w.VBox([label, field]))
+        panel = w.VBox([*fields, w.HBox(self.saves), self.status])
+        panel.add_class("rv-controls")
+        body = w.HBox([panel, self.frame])
+        body.add_class("rv-body")
+        return w.VBox([header, body])
+
+
+class _ThemeBox(w.Checkbox):
+    """A theme's tick box, which knows the theme code it stands for."""
+
+    def __init__(self, label: str, code: str, value: bool) -> None:
+        super().__init__(value=value, description=label, indent=False)
+        self.description_value = code
+
+
+def _input(name: str, control: Control, value: object) -> w.Widget:
+    """The widget for one control, starting at ``value`` (a canonical parameter value)."""
+    if control.multiple:
+        chosen = {c for _, c in control.choices} if value == "all" else set(str(value).split(","))
+        boxes = [_ThemeBox(label, code, code in chosen) for label, code in control.choices]
+        widget = w.VBox(boxes)
+    elif len(control.choices) <= len(EDITIONS):
+        widget = w.ToggleButtons(options=control.choices, value=value, tooltips=[])
+    else:
+        widget = w.Dropdown(options=control.choices, value=value)
+    widget.add_class(f"rv-{name}")
+    return widget
+
+
+def _value_widgets(field: w.Widget) -> list[w.Widget]:
+    """The widgets whose value changes redraw the briefing (a theme list has one per box)."""
+    return list(field.children) if isinstance(field, w.Box) else [field]
