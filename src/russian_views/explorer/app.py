@@ -27,10 +27,10 @@ from russian_views.params import DETAILS, EDITIONS, VIEWS, briefing_actors, data
 
 TITLE = "Russian views: briefing explorer"
 INSTRUCTIONS = (
-    "Choose an actor, the years and what to include on the left; the briefing on the right "
-    "redraws within a second. Every statement cites the source sentence it rests on. "
-    "<b>Save HTML</b> or <b>Save PDF</b> writes the briefing you see into the reports folder, "
-    "with the same file name <code>russian-views render</code> gives it."
+    "Choose an actor, the years and what to include on the left: the briefing on the right "
+    "redraws as you change them. Hover over a control's name for a hint. <b>Save HTML</b> or "
+    "<b>Save PDF</b> writes the briefing you see into the reports folder, under the same file "
+    "name as <code>russian-views render</code> gives it."
 )
 # Reader-facing words for the values of the fixed-choice parameters (codebook labels are
 # used where the codebook has them).
@@ -110,10 +110,10 @@ class Explorer:
         self.view.warm()
         self.controls, start = parameter_controls(self.dataset)
         self.inputs = {name: _input(name, c, start[name]) for name, c in self.controls.items()}
-        self.status = w.HTML(layout=w.Layout(min_height="3em"))
+        self.status = w.HTML()
         self.status.add_class("rv-status")
-        self.frame = w.HTML(layout=w.Layout(flex="1 1 auto", width="100%"))
-        self.frame.add_class("rv-briefing")
+        self.frame = w.HTML()
+        self.frame.add_class("rv-frame")
         self.saves = [self._save_button(fmt) for fmt in render.FORMATS]
         self.seconds = 0.0
         for field in self.inputs.values():
@@ -207,9 +207,13 @@ class Explorer:
             label = w.HTML(f"<label title='{html.escape(control.hint)}'>{control.label}</label>")
             label.add_class("rv-label")
             fields.append(w.VBox([label, field]))
-        panel = w.VBox([*fields, w.HBox(self.saves), self.status])
+        panel = w.VBox(fields)
         panel.add_class("rv-controls")
-        body = w.HBox([panel, self.frame])
+        toolbar = w.HBox([self.status, *self.saves])
+        toolbar.add_class("rv-toolbar")
+        page = w.VBox([toolbar, self.frame])
+        page.add_class("rv-briefing")
+        body = w.HBox([panel, page])
         body.add_class("rv-body")
         return w.VBox([header, body])
 
