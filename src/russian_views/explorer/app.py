@@ -152,11 +152,11 @@ class Explorer:
             return None
 
     def redraw(self) -> None:
-        """Draw the briefing for the controls' values in this kernel."""
+        """Draw the briefing for the controls' values in this kernel (``seconds`` it took)."""
+        start = time.perf_counter()
         job = self.job()
         if job is None:
             return
-        start = time.perf_counter()
         page = self.view.html(job)
         self.frame.value = (
             f'<iframe class="rv-page" title="{html.escape(job.title)}" '
@@ -175,7 +175,7 @@ class Explorer:
         if job is None:
             return None
         target = self.out_dir / f"{job.stem}.{fmt}"
-        self._say(f"Saving {html.escape(str(target))} … (a few seconds)")
+        self._say(f"Saving {html.escape(_shown(target))} … (a few seconds)")
         try:
             (result,) = batch.render_batch([job], self.dataset, self.out_dir, (fmt,))
         except (RussianViewsError, OSError) as exc:
@@ -185,7 +185,7 @@ class Explorer:
             return None
         if fmt == "html" and (self.out_dir / "index.html").exists():
             batch.update_index(self.dataset, self.out_dir)
-        self._say(f"Saved <code>{html.escape(str(target))}</code>.", saved=True)
+        self._say(f"Saved <code>{html.escape(_shown(target))}</code>.", saved=True)
         return target
 
     def _save_button(self, fmt: str) -> w.Button:
@@ -238,6 +238,13 @@ def _input(name: str, control: Control, value: object) -> w.Widget:
         widget = w.Dropdown(options=control.choices, value=value)
     widget.add_class(f"rv-{name}")
     return widget
+
+
+def _shown(path: Path) -> str:
+    """A saved file's path as a reader finds it: from the project folder when inside it."""
+    path = path.resolve()
+    root = config.PROJECT_ROOT.resolve()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
 def _value_widgets(field: w.Widget) -> list[w.Widget]:
