@@ -28,7 +28,7 @@ briefings: $(STAMP) ## Render every briefing (HTML + PDF), the overview and the 
 	$(BIN)/russian-views render $(if $(CONFIG),--config $(CONFIG),--all)
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab, on the project's kernel
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 explore: $(STAMP) ## Open the briefing explorer: controls for every parameter, no code (PORT=8866)
 	$(BIN)/russian-views explore $(if $(PORT),--port $(PORT))
