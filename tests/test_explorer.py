@@ -131,6 +131,15 @@ def test_explorer_page_is_the_briefing_render_writes(dataset, tmp_path):
     assert VIEW_NAME.sub("view", drawn) == VIEW_NAME.sub("view", rendered)
 
 
+def test_broken_data_show_the_problem_not_a_traceback(data_copy, monkeypatch):
+    from russian_views.explorer.app import Explorer
+
+    (data_copy / "claims.csv").unlink()
+    monkeypatch.setattr(config, "DATA_DIR", data_copy)
+    page = Explorer.show()
+    assert "rv-problem" in page.value and "claims.csv" in page.value
+
+
 def test_explore_refuses_a_bad_port_with_exit_2(capsys):
     assert cli.main(["explore", "--port", "70000", "--no-browser"]) == cli.EXIT_BAD_INPUT
     assert "--port must be from 1 to 65535" in capsys.readouterr().err
@@ -250,14 +259,16 @@ def test_explorer_in_chromium_offline(server: tuple[str, Path, subprocess.Popen]
         assert "Period 2014–2018" in briefing.locator("p.meta-line").first.inner_text()
         briefing.locator("figure.chart.chart-interactive").first.wait_for(timeout=30_000)
 
-        page.locator(".rv-save-html").click()
-        page.wait_for_selector(".rv-saved", timeout=120_000)
+        for fmt in ("html", "pdf"):
+            page.locator(f".rv-save-{fmt}").click()
+            saved = page.locator(".rv-saved", has_text=f"china_2014-2018.{fmt}")
+            saved.wait_for(timeout=180_000)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / "explorer.png")
         browser.close()
 
-    saved = out / "china_2014-2018.html"
-    assert saved.read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert (out / "china_2014-2018.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert (out / "china_2014-2018.pdf").read_bytes().startswith(b"%PDF")
     assert outside == [] and errors == []
     assert sockets and all(s.startswith(url.replace("http", "ws", 1)) for s in sockets)
     print(f"redraw seen in the browser after {seconds:.2f} s")

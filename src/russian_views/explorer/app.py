@@ -124,8 +124,13 @@ class Explorer:
 
     @classmethod
     def show(cls) -> w.Widget:
-        """The explorer, for the notebook's one cell to display."""
-        return cls().widget
+        """The explorer, for the notebook's one cell to display; if the data cannot be
+        loaded, the one-line reason (as the CLI would print it) instead of a traceback."""
+        try:
+            return cls().widget
+        except RussianViewsError as exc:
+            message = html.escape(str(exc)).replace("\n", "<br>")
+            return w.HTML(f"<h1>{TITLE}</h1><p class='rv-problem'>{message}</p>")
 
     def values(self) -> dict[str, object]:
         """The parameters as the controls stand, in the form ``render.actor_job`` takes."""
@@ -170,7 +175,11 @@ class Explorer:
         )
 
     def save(self, fmt: str) -> Path | None:
-        """Render the shown briefing to ``fmt`` as ``russian-views render`` would; the file."""
+        """Render the shown briefing to ``fmt`` as ``russian-views render`` would; the file.
+
+        The data are read again first, so the cache key records the data the render reads.
+        """
+        self.dataset = load_dataset()
         job = self.job()
         if job is None:
             return None
