@@ -18,6 +18,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import papermill
@@ -209,14 +211,21 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen]]:
         log.close()
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
-def test_explorer_in_chromium_offline(server: tuple[str, Path, subprocess.Popen]):
+@dataclass
+class Visit:
+    """What the browser saw: requests refused for leaving the server, errors, sockets."""
+
+    outside: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    sockets: list[str] = field(default_factory=list)
+    redraw_seconds: float = 0.0
+
+
+def drive_explorer(url: str) -> Visit:
+    """Open the explorer, change the actor and the period, save HTML and PDF, screenshot."""
     from playwright.sync_api import sync_playwright
 
-    url, out, process = server
-    outside: list[str] = []
-    errors: list[str] = []
+    visit = Visit()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -233,14 +242,13 @@ def test_explorer_in_chromium_offline(server: tuple[str, Path, subprocess.Popen]
             if route.request.url.startswith((url, "data:", "blob:", "about:")):
                 route.continue_()
             else:
-                outside.append(route.request.url)
+                visit.outside.append(route.request.url)
                 route.abort("blockedbyclient")
 
         page.route("**/*", only_local)
-        sockets: list[str] = []
-        page.on("websocket", lambda ws: sockets.append(ws.url))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("websocket", lambda ws: visit.sockets.append(ws.url))
+        page.on("console", lambda m: visit.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: visit.errors.append(str(error)))
         page.goto(url)
         page.wait_for_selector('iframe.rv-page[data-stem="north-korea"]', timeout=180_000)
         assert page.locator("h1").first.inner_text() == "Russian views: briefing explorer"
@@ -253,7 +261,7 @@ def test_explorer_in_chromium_offline(server: tuple[str, Path, subprocess.Popen]
         start = time.perf_counter()
         page.select_option(".rv-until select", label="2018")
         page.wait_for_selector('iframe.rv-page[data-stem="china_2014-2018"]', timeout=30_000)
-        seconds = time.perf_counter() - start
+        visit.redraw_seconds = time.perf_counter() - start
         briefing = page.frame_locator("iframe.rv-page")
         assert briefing.locator("h1").first.inner_text() == "Russian views of China"
         assert "Period 2014–2018" in briefing.locator("p.meta-line").first.inner_text()
@@ -266,12 +274,24 @@ def test_explorer_in_chromium_offline(server: tuple[str, Path, subprocess.Popen]
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / "explorer.png")
         browser.close()
+    return visit
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_explorer_in_chromium_offline(server: tuple[str, Path, subprocess.Popen]):
+    url, out, process = server
+    # Playwright's sync API will not start on a thread that already runs one (the session-wide
+    # browser of tests/test_browser.py); a thread of its own keeps the two apart.
+    with ThreadPoolExecutor(1) as pool:
+        visit = pool.submit(drive_explorer, url).result()
 
     assert (out / "china_2014-2018.html").read_text("utf-8").startswith("<!DOCTYPE html>")
     assert (out / "china_2014-2018.pdf").read_bytes().startswith(b"%PDF")
-    assert outside == [] and errors == []
-    assert sockets and all(s.startswith(url.replace("http", "ws", 1)) for s in sockets)
-    print(f"redraw seen in the browser after {seconds:.2f} s")
+    assert visit.outside == [] and visit.errors == []
+    local = url.replace("http", "ws", 1)
+    assert visit.sockets and all(s.startswith(local) for s in visit.sockets)
+    print(f"redraw seen in the browser after {visit.redraw_seconds:.2f} s")
 
     kernels = _children(process.pid)
     assert kernels, "the server should be running a kernel for the page"
