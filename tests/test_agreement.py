@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
+import dataclasses
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -12,7 +13,8 @@ import papermill
 import pytest
 
 from russian_views import agreement, config
-from russian_views.agreement import COMPARED, REFERENCE_PATH, Exercise, compare
+from russian_views import cli as command
+from russian_views.agreement import COMPARED, GATED, REFERENCE_PATH, Exercise, compare
 from russian_views.errors import DataError, ParameterError
 
 EXERCISE = config.NOTEBOOKS_DIR / "exercises" / "code_a_passage.ipynb"
@@ -73,7 +75,7 @@ def test_known_disagreements_give_the_expected_agreement(tmp_path, dataset):
 
 def test_stance_on_the_ordinal_scale_forgives_near_misses(tmp_path, dataset):
     rows = rows_of(REFERENCE_PATH)
-    rows[0]["stance"] = "critical"  # reference hostile: one step away
+    rows[0]["stance"] = "hostile"  # reference critical: one step away
     rows[5]["stance"] = "mixed"  # reference empty: no position on the scale, so not paired
     stance = next(f for f in compare(student(tmp_path, rows)).fields if f.field == "stance")
     assert stance.agreed == 7
@@ -97,8 +99,8 @@ def test_missing_extra_repeated_and_badly_coded_sentences_are_named(tmp_path, da
     with pytest.raises(DataError) as info:
         compare(student(tmp_path, rows), REFERENCE_PATH, dataset)
     assert [(p.file, p.row, p.field) for p in info.value.problems] == [
-        ("anna.csv", 4, "stance"),
         ("anna.csv", 4, "subject_id"),
+        ("anna.csv", 4, "stance"),
     ]
 
 
@@ -124,14 +126,13 @@ def test_the_reference_coding_is_the_projects_own_main_claims(dataset):
 def test_command_prints_the_report_and_writes_the_disagreements(tmp_path, capsys):
     rows = rows_of(REFERENCE_PATH)
     rows[1]["subject_id"] = "kim-jong-il"
-    parser = argparse.ArgumentParser(prog="russian-views")
-    agreement.add_parser(parser.add_subparsers(dest="command"))
     out = tmp_path / "disagreements.csv"
-    args = parser.parse_args(["agreement", str(student(tmp_path, rows)), "--csv", str(out)])
-    assert agreement.cmd_agreement(args) == 0
+    argv = ["agreement", str(student(tmp_path, rows)), "--csv", str(out)]
+    assert command.main(argv) == 0
     printed = capsys.readouterr().out
     assert "Agreement of anna.csv with reference.csv: 9 sentences (asan-forum-2021 ¶8)" in printed
-    assert "subject_id   8/9   89%" in printed
+    assert "\nsubject_id         8/9 89%       0.8" in printed
+    assert "\n1 disagreement\n" in printed
     assert "Lee Myung-bak, not Kim Jong-il, was the villain in 2008-10." in printed
     assert rows_of(out) == [
         {
@@ -149,8 +150,100 @@ def test_command_prints_the_report_and_writes_the_disagreements(tmp_path, capsys
 def test_html_report_escapes_the_data(dataset):
     result = compare(REFERENCE_PATH, REFERENCE_PATH, dataset)
     bad = agreement.Disagreement(("x", 1, 1), "theme", "<b>", "a&b", "<script>alert(1)</script>")
-    html = agreement.Agreement("s<1>.csv", "r.csv", result.units, result.fields, [bad]).html()
+    html = dataclasses.replace(result, student="s<1>.csv", disagreements=[bad]).html()
     assert "<script>" not in html and "&lt;script&gt;" in html and "s&lt;1&gt;.csv" in html
+
+
+def test_alpha_zero_with_high_agreement_is_explained_by_a_dominant_code(tmp_path, dataset):
+    rows = rows_of(REFERENCE_PATH)
+    rows[3]["view"] = "reviewer"  # one of nine: 8/9 agree, yet no better than chance
+    view = compare(student(tmp_path, rows), REFERENCE_PATH, dataset).fields[0]
+    assert (view.field, view.agreed, view.units) == ("view", 8, 9)
+    assert view.alpha == pytest.approx(nominal_alpha([r["view"] for r in rows], ["moscow"] * 9))
+    assert abs(view.alpha) < 0.05
+    assert view.meaning() == (
+        "no better than chance although 89% agree: moscow is 17 of the 18 answers, "
+        "so chance alone agrees 89% of the time"
+    )
+    same = compare(REFERENCE_PATH, REFERENCE_PATH, dataset).fields[0]
+    assert same.meaning().startswith("undefined: every answer is moscow")
+
+
+def test_labels_are_withheld_below_twenty_units(dataset):
+    result = compare(REFERENCE_PATH, REFERENCE_PATH, dataset)
+    assert agreement.verdict(1.0, 9) == "no label: under 20 units"
+    assert agreement.verdict(1.0, 20) == "reliable"
+    assert agreement.verdict(0.7, 20) == "tentative"
+    assert "reliable" not in result.text().replace("reliability", "")
+    assert "Only 9 sentences: too few to judge reliability" in result.text()
+
+
+def test_a_blank_row_is_an_uncoded_sentence_not_a_value(tmp_path, dataset):
+    rows = rows_of(REFERENCE_PATH)
+    rows[4] |= dict.fromkeys(COMPARED, "")
+    result = compare(student(tmp_path, rows), REFERENCE_PATH, dataset)
+    assert {f.units for f in result.fields} == {8}
+    assert [(d.key[2], d.field, d.student) for d in result.disagreements] == [
+        (5, "coding", "uncoded")
+    ]
+    assert "(empty)" not in result.text()
+    assert "Left uncoded by the student (s5)" in " ".join(result.notes())
+
+
+def test_later_fields_are_compared_only_where_the_subject_agrees(tmp_path, dataset):
+    rows = rows_of(REFERENCE_PATH)
+    rows[6] |= {"subject_id": "russia", "stance": "supportive", "theme": "economic"}
+    result = compare(student(tmp_path, rows), REFERENCE_PATH, dataset)
+    by_field = {f.field: f for f in result.fields}
+    assert by_field["subject_id"].units == 9
+    assert {by_field[f].units for f in GATED} == {8}
+    assert [(d.key[2], d.field) for d in result.disagreements] == [(7, "subject_id")]
+    assert "compared only on the 8 sentences (of 9 coded by both)" in " ".join(result.notes())
+
+
+def test_actors_by_alias_and_codes_in_any_case_agree(tmp_path, dataset):
+    rows = rows_of(REFERENCE_PATH)
+    rows[5] |= {"subject_id": "Seoul", "view": "Moscow", "counterpart_id": "THE WEST"}
+    rows[6] |= {"subject_id": "south korea", "counterpart_id": "Moscow"}
+    assert compare(student(tmp_path, rows), REFERENCE_PATH, dataset).disagreements == []
+    rows[6]["subject_id"] = "Seul"
+    with pytest.raises(DataError, match="unknown actor 'Seul' \\(did you mean 'south-korea'\\?\\)"):
+        compare(student(tmp_path, rows), REFERENCE_PATH, dataset)
+
+
+def filled_worksheet(tmp_path: Path, dataset, paragraphs: list[int]) -> Path:
+    """A worksheet of these paragraphs coded with every claim the project codes there
+    (sentences it leaves uncoded stay blank), as an instructor would fill one."""
+    path = tmp_path / "filled.csv"
+    agreement.write_worksheet(dataset, agreement.load_schema(), "asan-forum-2021", path, paragraphs)
+    claims = dataset.claims
+    out = []
+    for row in rows_of(path):
+        here = claims[
+            (claims["paragraph"] == int(row["paragraph"]))
+            & (claims["sentence"] == int(row["sentence"]))
+        ]
+        out += [row | {f: c[f] or "" for f in COMPARED} for _, c in here.iterrows()] or [row]
+    return student(tmp_path, out, "filled.csv")
+
+
+def test_make_reference_keeps_the_main_claim_and_scores_with_labels(tmp_path, dataset, capsys):
+    sheet = filled_worksheet(tmp_path, dataset, [8, 9, 10])
+    out = tmp_path / "ref.csv"
+    assert command.main(["make-reference", str(sheet), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    made = rows_of(out)
+    assert [r["sentence"] for r in made if r["paragraph"] == "8"] == [str(n) for n in range(1, 10)]
+    assert [tuple(r[f] for f in COMPARED) for r in made if r["paragraph"] == "8"] == [
+        tuple(r[f] for f in COMPARED) for r in rows_of(REFERENCE_PATH)
+    ]
+    assert made[0]["note"] == "Main claim: filled.csv row 2; it also codes rows 3 here."
+    assert f"wrote {out}: {len(made)} sentences" in printed
+    result = compare(out, out, dataset)
+    assert len(result.units) >= 20
+    assert "reliable" in {agreement.verdict(f.alpha, f.units) for f in result.fields}
+    assert command.main(["make-reference", str(sheet), "--out", str(out)]) == 2
+    assert "already exists" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- the exercise
@@ -169,7 +262,9 @@ def test_exercise_parameters_are_checked(tmp_path):
 
 def test_exercise_writes_the_blank_worksheet_once(tmp_path):
     exercise = Exercise.from_parameters(paragraph="5", worksheet_dir=tmp_path)
-    assert "Blank worksheet written to" in exercise.blank_worksheet()
+    assert "Your worksheet: asan-forum-2021-p5.csv, one row per sentence" in (
+        exercise.blank_worksheet()
+    )
     path = exercise.worksheet_path()
     assert [r["sentence"] for r in rows_of(path)] == ["1", "2", "3"]
     path.write_text("my coding", encoding="utf-8")
@@ -177,7 +272,7 @@ def test_exercise_writes_the_blank_worksheet_once(tmp_path):
     assert path.read_text(encoding="utf-8") == "my coding"
     instructor = Exercise.from_parameters(5, None, tmp_path, None, "instructor")
     assert "codes no sentence of ¶5" in instructor.reference_coding()
-    assert "instructor edition" in exercise.reference_coding()
+    assert exercise.reference_coding() == ""  # the student edition shows no placeholder
 
 
 @pytest.mark.slow
@@ -204,3 +299,28 @@ def test_exercise_notebook_runs_under_papermill(tmp_path):
     assert "Reference: reference.csv" in html
     assert (tmp_path / "sheets" / "asan-forum-2021-p8.csv").exists()
     assert sorted(config.NOTEBOOKS_DIR.rglob("*")) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edition", ["student", "instructor"])
+def test_the_handout_shows_no_code_and_the_reference_only_to_instructors(tmp_path, edition):
+    from russian_views.exporters import BriefingHTMLExporter
+
+    out = tmp_path / "handout.ipynb"
+    papermill.execute_notebook(
+        str(EXERCISE),
+        str(out),
+        parameters={"worksheet_dir": str(tmp_path / "sheets"), "edition": edition},
+        kernel_name=config.KERNEL_NAME,
+        progress_bar=False,
+    )
+    html, _ = BriefingHTMLExporter().from_filename(str(out))
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert "Coding exercise: paragraph 8 (South Korea)" in text
+    for code in ("Exercise.from_parameters", "exercise.", "worksheet_dir", "student_file"):
+        assert code not in text, code
+    assert "Lee Myung-bak, not Kim Jong-il, was the villain" in text  # the passage
+    assert "A complaint: the subject is blamed" in text  # the codebook's definitions
+    assert ("Reference: reference.csv" in text) == (edition == "instructor")
+    assert ("Reference coding" in text) == (edition == "instructor")
+    assert "instructor edition." not in text.replace("(instructor edition)", "")

@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from russian_views import charts, queries
+from russian_views import markup as m
 from russian_views.briefing import ActorBriefing
 from russian_views.params import Period
 
@@ -20,15 +21,33 @@ def _labels(dataset, code_list):
     return {c: dataset.label(code_list, c) for c in dataset.codes(code_list)}
 
 
-def test_stance_timeline_draws_one_bar_per_scored_claim(dataset):
-    claims = queries.claims_about(dataset, "north-korea", ALL, views=["moscow"])
-    yearly = queries.stance_by_year(claims, ALL)
-    spec = charts.stance_timeline(claims, yearly, _labels(dataset, "stance"), 2008, 2021).to_dict()
-    datasets = list(spec["datasets"].values())
-    bars = max(datasets, key=len)
-    assert len(bars) == claims["stance_score"].notna().sum()
-    assert {b["start"] for b in bars} >= {2014}
+def test_stance_timeline_draws_one_bar_per_dated_claim_and_counts_the_undated(dataset):
+    brief = ActorBriefing(dataset=dataset, period=ALL, actor_id="south-korea")
+    scored = brief.claims.dropna(subset=["stance_score"])
+    dated = brief.dated(scored)
+    undated = scored.drop(dated.index)
+    assert len(dated) and len(undated), "South Korea has both kinds"
+    spec = brief.stance_chart().spec()
+    left, right = spec["hconcat"]
+    bars = spec["datasets"][left["layer"][0]["data"]["name"]]
+    assert sorted(b["claim_id"] for b in bars) == sorted(dated["claim_id"])
     assert all(2008 <= b["start"] < b["end"] <= 2022 for b in bars)
+    counts = spec["datasets"][right["data"]["name"]]
+    assert sum(c["claims"] for c in counts) == len(undated)
+    assert "not a poll of Moscow's opinion over time" in brief.stance_chart().caption
+
+
+def test_stance_timeline_averages_only_years_with_enough_statements(dataset):
+    brief = ActorBriefing(dataset=dataset, period=ALL, actor_id="north-korea")
+    spec = brief.stance_chart().spec()
+    layers = spec["layer"]
+    assert [layer["mark"]["type"] for layer in layers] == ["rule", "text", "point"]
+    per_year = spec["datasets"][layers[1]["data"]["name"]]
+    means = spec["datasets"][layers[2]["data"]["name"]]
+    assert {r["year"] for r in means} == {
+        r["year"] for r in per_year if r["claims"] >= queries.MIN_YEARLY
+    }
+    assert all("line" not in str(layer["mark"]) for layer in layers)
 
 
 def test_stance_colours_are_the_same_scale_everywhere(dataset):
@@ -114,10 +133,11 @@ def test_a_long_timeline_becomes_a_lane_strip_without_labels(dataset):
     import pandas as pd
 
     events = pd.concat([dataset.events] * 4, ignore_index=True)
+    events["reference"] = m.ref_labels(events)
     names = dict(zip(dataset.actors["actor_id"], dataset.actors["name"], strict=True))
     spec = charts.event_timeline(events, 2008, 2021, names).to_dict()
     assert len(events) > charts.LABELLED_EVENTS
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["point"]
     assert spec["height"] == 18 * charts.EVENT_LANES
-    few = charts.event_timeline(dataset.events, 2008, 2021, names).to_dict()
+    few = charts.event_timeline(events.head(len(dataset.events)), 2008, 2021, names).to_dict()
     assert [layer["mark"]["type"] for layer in few["layer"]] == ["point", "text", "text"]

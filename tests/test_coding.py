@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import hashlib
 from pathlib import Path
 
 import pytest
 
+from russian_views import cli as command
 from russian_views import coding, config
 from russian_views.data import load_dataset, uncovered_sentences
 from russian_views.errors import DataError, ParameterError
@@ -18,22 +18,21 @@ TEXT = """\
 Moscow and Seoul
 
 Russian diplomats praised Seoul for its restraint in 2019. They called the Moon government \
-a partner for trilateral projects. Officials in Moscow said little else.
+a partner for trilateral projects. Officials in Moscow’s foreign ministry said little else.
 
 Outlook
 
 Moscow expects little from Washington. The reviewer doubts that this will change.
 """
 TITLE = "Moscow and Seoul: a test note"
-SOURCE_ID = "moscow-and-seoul-a-test-note"
+SOURCE_ID = "tester-2023"  # the default id: the author's surname and the year
 
 
-def cli(*argv: str) -> argparse.Namespace:
-    """Arguments parsed exactly as the russian-views command will parse them."""
-    parser = argparse.ArgumentParser(prog="russian-views")
-    sub = parser.add_subparsers(dest="command", required=True)
-    coding.add_parsers(sub)
-    return parser.parse_args(argv)
+def run(*argv: str) -> int:
+    """Run a command as ``russian-views`` parses it, letting our errors through (the CLI
+    turns them into one line and exit 2; here the tests inspect them)."""
+    args = command.build_parser().parse_args(argv)
+    return command.COMMANDS[args.command](args)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -82,12 +81,11 @@ def text_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def added(data_copy: Path, text_file: Path, capsys) -> Path:
     """The test text added to a copy of the data through the command; its worksheet."""
-    args = cli(
+    assert run(
         "add-source", str(text_file), "--title", TITLE, "--outlet", "Test Review",
         "--date", "2023-05", "--author", "A. Tester", "--data", str(data_copy),
-    )  # fmt: skip
-    assert coding.cmd_add_source(args) == 0
-    assert "added source 'moscow-and-seoul-a-test-note': 2 paragraphs" in capsys.readouterr().out
+    ) == 0  # fmt: skip
+    assert f"added source '{SOURCE_ID}': 2 paragraphs" in capsys.readouterr().out
     return data_copy / coding.WORKSHEETS / f"{SOURCE_ID}.csv"
 
 
@@ -132,18 +130,15 @@ def test_end_to_end_fill_import_and_load(added: Path, data_copy: Path, capsys):
                      quote="The reviewer doubts")  # fmt: skip
     worksheet = write_sheet(added, [*rows[:1], second, *rows[1:]])
 
-    assert (
-        coding.cmd_import_coding(cli("import-coding", str(worksheet), "--data", str(data_copy)))
-        == 0
-    )
+    assert run("import-coding", str(worksheet), "--data", str(data_copy)) == 0
 
     out = capsys.readouterr().out
-    assert "imported 4 claims (c151–c154) and 1 uncoded sentences" in out
+    assert "imported 4 claims (c152–c155) and 1 uncoded sentence from" in out
     assert f"still blank (1): {SOURCE_ID} ¶2 s1" in out
     after = load_dataset(data_copy)
     new = after.claims[after.claims["source_id"] == SOURCE_ID]
     assert len(after.claims) == len(before.claims) + 4
-    assert new["claim_id"].tolist() == ["c151", "c152", "c153", "c154"]
+    assert new["claim_id"].tolist() == ["c152", "c153", "c154", "c155"]
     assert new["subject_id"].tolist() == ["south-korea", "moon-jae-in", "south-korea", "russia"]
     assert after.sentence_text(SOURCE_ID, 1, 2).endswith("trilateral projects.")
     assert after.uncoded.iloc[-1][["source_id", "paragraph", "sentence", "reason"]].tolist() == [
@@ -181,7 +176,8 @@ def test_unknown_codes_and_bad_references_are_all_named_with_worksheet_rows(
         (2, "theme"), (3, "subject_id"), (5, "quote"), (6, "stance"),
     ]  # fmt: skip
     assert "is not a theme code of the codebook" in problems[0][2]
-    assert "refers to no actors.actor_id" in problems[1][2]
+    assert problems[1][2].startswith("unknown actor 'narnia'")
+    assert "; choose one of: north-korea, south-korea," in problems[1][2]
     assert "is not verbatim in ¶2 s1" in problems[2][2]
 
 
@@ -199,7 +195,7 @@ def test_rows_duplicating_existing_claims_are_refused_with_their_rows(data_copy:
     reference = config.DATA_DIR / "exercises" / "reference.csv"
     problems = refused(reference, data_copy)
     assert [row for row, _, _ in problems] == list(range(2, 11))
-    assert problems[0][2].startswith("duplicates claim c083 (claims.csv row 84)")
+    assert problems[0][2].startswith("duplicates claim c083 (claims.csv row 82)")
 
 
 def test_duplicates_within_the_worksheet_and_of_claim_ids(added: Path, data_copy: Path):
@@ -246,13 +242,13 @@ def test_the_merged_tables_are_validated_before_anything_is_replaced(data_copy: 
 
 def add(data_dir: Path, text_file: Path, *options: str) -> None:
     argv = ["--title", TITLE, "--outlet", "Test Review", "--date", "2023", *options]
-    coding.cmd_add_source(cli("add-source", str(text_file), *argv, "--data", str(data_dir)))
+    run("add-source", str(text_file), *argv, "--data", str(data_dir))
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (TEXT.encode("cp1252") + "Café".encode("cp1252"), "is not UTF-8: byte 0xe9 at offset"),
+        (TEXT.encode("cp1252") + "Café".encode("cp1252"), "is not UTF-8: byte 0x92 at offset"),
         (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), "starts with a byte-order mark"),
         (b"Only a heading\n", "has no body paragraphs"),
     ],
@@ -310,14 +306,16 @@ def test_slugs_are_ascii_words_cut_at_a_word():
 
 
 def test_help_explains_each_command(capsys):
-    for command, words in [
-        ("add-source", ["--title", "--outlet", "--date", "--url", "--id", "--out", "sha256"]),
-        ("import-coding", ["WORKSHEET", "row numbers", "claim_id", "reason"]),
-    ]:
+    for name, words in [
+        ("add-source", ["--title", "--outlet", "--date", "--url", "--id", "--out", "sha256",
+                        "--note", "--reviewed-work", "lukin-2017"]),
+        ("import-coding", ["WORKSHEET", "row numbers", "claim_id", "reason", "--replace"]),
+        ("remove-source", ["ID", "--with-claims", "byte for byte"]),
+    ]:  # fmt: skip
         with pytest.raises(SystemExit):
-            cli(command, "--help")
+            run(name, "--help")
         out = capsys.readouterr().out
-        assert all(w in out for w in words), (command, out)
+        assert all(w in out for w in words), (name, out)
 
 
 def test_briefings_cite_both_sources_each_reference_naming_its_source(added: Path, data_copy: Path):
@@ -331,3 +329,133 @@ def test_briefings_cite_both_sources_each_reference_naming_its_source(added: Pat
     assert f">{SOURCE_ID} ¶1 s1</a>" in html
     assert ">asan-forum-2021 ¶8 s1</a>" in html
     assert f'id="src-{SOURCE_ID}-p1-s1"' in html and 'id="src-asan-forum-2021-p8-s1"' in html
+
+
+# ---------------------------------------------------------------- friendlier coding
+
+
+def test_actors_by_name_or_alias_in_any_case_and_codes_in_any_case(added: Path, data_copy: Path):
+    rows = read_sheet(added)
+    rows[0] |= claim(subject_id="Seoul", counterpart_id="MOSCOW", view="Moscow", theme="Diplomacy")
+    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    new = load_dataset(data_copy).claims.iloc[-1]
+    assert [new[f] for f in ("subject_id", "counterpart_id", "view", "theme")] == [
+        "south-korea", "russia", "moscow", "diplomacy",
+    ]  # fmt: skip
+
+
+def test_an_unknown_actor_gets_a_likely_match_and_the_choices(added: Path, data_copy: Path):
+    rows = read_sheet(added)
+    rows[0] |= claim(subject_id="Seul")
+    [(row, field, message)] = refused(write_sheet(added, rows), data_copy)
+    assert (row, field) == (2, "subject_id")
+    assert message.startswith("unknown actor 'Seul' (did you mean 'south-korea'?); choose one of:")
+    assert "kim-jong-un" in message
+
+
+def test_a_quote_refused_for_its_quote_marks_says_so_and_shows_the_sentence(
+    added: Path, data_copy: Path
+):
+    rows = read_sheet(added)
+    rows[2] |= claim(quote="Moscow's foreign ministry")
+    rows[0] |= claim(quote="praised Seoul for restraint")
+    problems = refused(write_sheet(added, rows), data_copy)
+    curly, other = problems[1][2], problems[0][2]
+    assert "which reads: Officials in Moscow’s foreign ministry said little else." in curly
+    assert "only the quote marks differ: the text has ’ where the quote has '" in curly
+    assert "which reads: Russian diplomats praised Seoul" in other
+    assert "quote marks" not in other
+
+
+def test_add_source_takes_a_note_and_the_reviewed_work(data_copy: Path, text_file: Path):
+    add(data_copy, text_file, "--note", "Our copy lacks the notes.", "--reviewed-work", "A book")
+    row = load_dataset(data_copy).sources.set_index("source_id").loc["test-review-2023"]
+    assert (row["note"], row["reviewed_work"]) == ("Our copy lacks the notes.", "A book")
+
+
+def test_default_ids_are_short_author_year_else_outlet_year():
+    taken = {"lukin-2017"}
+    assert coding.default_id("A. Lukin", "Russia in Global Affairs", "2017-05", set()) == (
+        "lukin-2017"
+    )
+    assert coding.default_id("Alexander Lukin and Someone Else", "X", "2017", taken) == (
+        "lukin-2017-2"
+    )
+    assert coding.default_id("", "The Asan Forum", "2021", set()) == "the-asan-forum-2021"
+
+
+# ---------------------------------------------------------------- amending and removing
+
+
+def test_add_import_remove_leaves_the_data_byte_identical(data_copy: Path, text_file: Path, capsys):
+    before = snapshot(data_copy)
+    add(data_copy, text_file, "--author", "A. Tester")
+    sheet = data_copy / coding.WORKSHEETS / f"{SOURCE_ID}.csv"
+    rows = read_sheet(sheet)
+    rows[0] |= claim()
+    rows[2] |= {"reason": "framing"}
+    coding.import_worksheet(write_sheet(sheet, rows), data_copy)
+    with pytest.raises(ParameterError, match="pass --with-claims to remove them too"):
+        run("remove-source", SOURCE_ID, "--data", str(data_copy))
+    assert run("remove-source", SOURCE_ID, "--with-claims", "--data", str(data_copy)) == 0
+    out = capsys.readouterr().out
+    assert f"removed source '{SOURCE_ID}' and 1 row of claims.csv, 1 row of uncoded.csv" in out
+    assert snapshot(data_copy) == before
+
+
+def test_a_source_whose_worksheet_holds_coding_is_kept_unless_told(added: Path, data_copy: Path):
+    rows = read_sheet(added)
+    rows[0] |= claim()
+    write_sheet(added, rows)
+    with pytest.raises(ParameterError, match=f"the coding in {added}"):
+        coding.remove_source(SOURCE_ID, data_dir=data_copy)
+    assert added.exists()
+
+
+def test_remove_source_refuses_an_unknown_or_the_only_source(data_copy: Path):
+    before = snapshot(data_copy)
+    with pytest.raises(ParameterError, match="unknown source 'asan-forum' \\(did you mean"):
+        coding.remove_source("asan-forum", data_dir=data_copy)
+    with pytest.raises(ParameterError, match="is the only source"):
+        coding.remove_source("asan-forum-2021", with_claims=True, data_dir=data_copy)
+    assert snapshot(data_copy) == before
+
+
+def test_reimport_with_replace_amends_a_coded_source(added: Path, data_copy: Path, capsys):
+    rows = read_sheet(added)
+    rows[0] |= claim()
+    rows[1] |= claim(quote="a partner for trilateral projects")
+    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    assert refused(added, data_copy)[0][2].startswith("duplicates claim c152")
+    rows[1] |= claim(theme="economic", quote="a partner for trilateral projects")
+    rows[0] |= dict.fromkeys(coding.CLAIM_FIELDS, "") | {"reason": "covered"}
+    write_sheet(added, rows)
+    assert run("import-coding", str(added), "--replace", "--data", str(data_copy)) == 0
+    assert "replaced 2 claims with 1 claim (c152) and 1 uncoded sentence" in capsys.readouterr().out
+    data = load_dataset(data_copy)
+    new = data.claims[data.claims["source_id"] == SOURCE_ID]
+    assert new[["claim_id", "sentence", "theme"]].values.tolist() == [["c152", 2, "economic"]]
+    assert data.uncoded.iloc[-1][["source_id", "sentence", "reason"]].tolist() == [
+        SOURCE_ID, 1, "covered",
+    ]  # fmt: skip
+    old = (config.DATA_DIR / "claims.csv").read_bytes()
+    assert (data_copy / "claims.csv").read_bytes().startswith(old)
+
+
+def test_validate_flags_a_text_with_no_record(data_copy: Path, capsys):
+    (data_copy / "sources" / "stray.txt").write_text("Left behind.\n", encoding="utf-8")
+    assert run("validate", "--data", str(data_copy)) == 0
+    out = capsys.readouterr().out
+    assert f"no sources.csv record: {data_copy / 'sources' / 'stray.txt'}" in out
+
+
+def test_a_refused_amendment_keeps_the_old_coding(added: Path, data_copy: Path):
+    rows = read_sheet(added)
+    rows[0] |= claim()
+    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    rows[0] |= claim(theme="diplomcy")
+    write_sheet(added, rows)
+    before = snapshot(data_copy)
+    with pytest.raises(DataError, match="is not a theme code"):
+        coding.import_worksheet(added, data_copy, replace=True)
+    assert snapshot(data_copy) == before

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from russian_views import render
+from russian_views import queries, render
 from russian_views.compare import CompareBriefing
 from russian_views.errors import ParameterError
 
@@ -18,7 +18,9 @@ def test_comparison_sections_cite_resolvable_passages(dataset):
         str(x)
         for x in (brief.bottom_line(), brief.theme_table(), brief.over_time(), brief.by_theme())
     )
-    assert "<strong>North Korea.</strong>" in html and "<strong>Widest gap.</strong>" in html
+    n = len(brief.sides[0].claims)
+    assert f"Of the {n} coded statements of Moscow&#x27;s view about North Korea" in html
+    assert "the widest gap in mean stance is on" in html
     cited = set(re.findall(r'href="#(src-[^"]+)"', html))
     assert cited <= set(re.findall(r'id="(src-[^"]+)"', str(brief.passages())))
 
@@ -48,10 +50,13 @@ def test_compare_job_names_both_actors(dataset):
     }
 
 
-def test_over_time_chart_has_a_line_per_actor(dataset):
-    brief = CompareBriefing.from_parameters("china", "united-states", dataset=dataset)
+def test_over_time_shows_only_years_with_enough_dated_statements(dataset):
+    brief = CompareBriefing.from_parameters("north-korea", "south-korea", dataset=dataset)
     figure = brief.over_time_chart()
-    data = max(figure.chart.to_dict()["datasets"].values(), key=len)
-    assert {row["actor"] for row in data} == {"China", "the United States"}
+    spec = figure.chart.to_dict()
+    assert spec["mark"]["type"] == "point", "no line joins years"
+    points = max(spec["datasets"].values(), key=len)
+    assert points and all(p["claims"] >= queries.MIN_YEARLY for p in points)
     assert "<svg" in figure._repr_html_()
-    assert "Toward China" in str(brief.over_time())
+    table = str(brief.over_time())
+    assert "Toward North Korea" in table and "(n = " in table

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from russian_views import config
@@ -82,3 +84,155 @@ def test_data_version_changes_with_any_data_file(data_copy):
     before = load_dataset(data_copy).version
     edit_csv(data_copy / "actors.csv", "China,state", "China ,state")
     assert load_dataset(data_copy).version != before
+
+
+# ---------------------------------------------------------------- key judgments
+
+EVIDENCE = {"claim_ids": "claims", "event_ids": "events", "expectation_ids": "expectations"}
+# Topics issue 9 requires each bottom line to carry: briefing → ids one judgment must cite together.
+REQUIRED_TOPICS = {
+    "the three requests to the Biden administration": ("united-states", {"c014", "c016", "c018"}),
+    "de facto acceptance of the North's nuclear status": ("north-korea", {"c078"}),
+    "North Korea as the key to Russia's standing": ("north-korea", {"c081"}),
+    "South Korea's conservatives to blame": ("south-korea", {"c083", "c084"}),
+    "the American factor, the only source of discord": ("south-korea", {"c119"}),
+    "the worry about a conservative from 2022": ("south-korea", {"x029"}),
+    "coordination with China only to a degree": ("china", {"c076"}),
+    "no repeat of deferring to China on sanctions": ("china", {"c077"}),
+    "no Sinocentrism": ("china", {"c149"}),
+    "the peninsula as a testing ground of respect": ("overview", {"c004"}),
+    "the reviewer's verdict, a very long shot": ("overview", {"c150"}),
+}
+
+
+def cited(row) -> set[str]:
+    return {i for f in EVIDENCE for i in getattr(row, f).split("|") if i}
+
+
+def test_each_briefing_has_three_to_five_ranked_key_judgments(dataset):
+    judgments = dataset.key_judgments
+    briefed = dataset.actors.loc[dataset.actors["briefing"], "actor_id"].tolist()
+    assert set(judgments["briefing"]) == {*briefed, "overview"}
+    for briefing, group in judgments.groupby("briefing"):
+        assert 3 <= len(group) <= 5, briefing
+        assert sorted(group["rank"]) == list(range(1, len(group) + 1)), briefing
+
+
+def test_every_judgment_rests_on_records_that_exist_and_concern_its_actor(dataset):
+    """Checked here with the briefings' own notion of an actor's family, not the loader's."""
+    concerns = {
+        "claims": lambda r: {r["subject_id"], r["counterpart_id"]},
+        "events": lambda r: set(r["actor_ids"].split("|")),
+        "expectations": lambda r: {r["subject_id"]},
+    }
+    for row in dataset.key_judgments.itertuples():
+        assert cited(row), row.judgment_id
+        members = None if row.briefing == "overview" else set(family(dataset, row.briefing))
+        for field, table in EVIDENCE.items():
+            frame = dataset.tables[table].set_index(table[:-1] + "_id")
+            for item in filter(None, getattr(row, field).split("|")):
+                assert item in frame.index, f"{row.judgment_id}: no {table} {item}"
+                if members is not None:
+                    assert concerns[table](frame.loc[item]) & members, (row.judgment_id, item)
+
+
+@pytest.mark.parametrize("topic", REQUIRED_TOPICS)
+def test_each_required_topic_is_a_key_judgment(dataset, topic):
+    briefing, ids = REQUIRED_TOPICS[topic]
+    judgments = dataset.key_judgments[dataset.key_judgments["briefing"] == briefing]
+    assert any(ids <= cited(row) for row in judgments.itertuples()), topic
+
+
+def test_voices_are_kept_apart_and_our_assessments_carry_a_likelihood(dataset):
+    judgments = dataset.key_judgments
+    assert set(judgments["voice"]) == {"moscow", "reviewer", "analyst"}
+    reported = judgments[judgments["voice"] == "moscow"]
+    assert reported["judgment"].str.contains("as the review reports", regex=False).all()
+    assert (reported["probability"] == "").all()
+    assert (judgments.loc[judgments["voice"] == "analyst", "probability"] != "").all()
+    # One review of one book rarely supports more than moderate confidence.
+    assert (judgments["confidence"] == "high").sum() <= len(judgments) // 3
+
+
+def test_words_quoted_in_judgments_are_verbatim_in_the_source(dataset):
+    text = " ".join(s.text for t in dataset.texts.values() for s in t.all_sentences()).lower()
+    quoted = [q for j in dataset.key_judgments["judgment"] for q in re.findall(r"“([^”]+)”", j)]
+    assert len(quoted) > 10
+    assert [q for q in quoted if q.lower() not in text] == []
+
+
+# ---------------------------------------------------------------- coding corrections (issue 9)
+
+
+def test_paraphrases_read_alone_with_balanced_quotes(dataset):
+    """A paraphrase or key judgment is shown alone in a briefing: no "also"/"likewise"
+    pointing at a neighbouring row, and every quote mark it opens it closes."""
+    orphan = re.compile(r"\b(also|likewise|similarly|equally)\b", re.IGNORECASE)
+    opening, closing = re.compile(r"(?:^|[\s(])'"), re.compile(r"\S'(?=$|[\s.,;:)?!])")
+    for row in dataset.claims.itertuples():
+        text = row.paraphrase
+        assert not orphan.search(text), (row.claim_id, text)
+        assert text.count("“") == text.count("”"), row.claim_id
+        assert len(opening.findall(text)) == len(closing.findall(text)), (row.claim_id, text)
+    for row in dataset.key_judgments.itertuples():
+        assert not orphan.search(row.judgment), (row.judgment_id, row.judgment)
+    for name in CITING:
+        quotes = dataset.tables[name]["quote"]
+        assert (quotes.str.count("“") == quotes.str.count("”")).all(), name
+
+
+def test_reviewer_reservations_are_set_apart_from_agreement(dataset):
+    claims = dataset.claims.set_index("claim_id")
+    for claim_id in ("c091", "c124", "c150", "c151"):
+        assert claims.loc[claim_id, ["view", "claim_kind"]].tolist() == ["reviewer", "reservation"]
+    for claim_id in ("c001", "c020"):
+        assert claims.loc[claim_id, "claim_kind"] == "assessment"
+    assert "readers are told" in claims.loc["c151", "quote"]
+
+
+def test_blame_is_coded_alike_wherever_it_appears(dataset):
+    """The codebook's rule: blame for damage, however sharp, is critical, not hostile."""
+    claims = dataset.claims.set_index("claim_id")
+    assert set(claims.loc[["c002", "c083", "c084", "c100"], "stance"]) == {"critical"}
+    assert (
+        "blame"
+        in dataset.codebook.set_index(["list", "code"]).loc[("stance", "critical")]["definition"]
+    )
+
+
+def test_audited_rows_carry_their_corrections(dataset):
+    claims = dataset.claims.set_index("claim_id")
+    assert not {"c017", "c019", "c086", "c118"} & set(claims.index)
+    assert claims.loc["c099", ["view", "claim_kind", "stance"]].tolist() == [
+        "moscow", "grievance", "critical",
+    ]  # fmt: skip
+    assert (claims.loc[["c064", "c065", "c074"], "stance"] == "").all()
+    assert claims.loc["c074", "subject_id"] == "russia"
+    assert claims.loc["c042", ["subject_id", "counterpart_id"]].tolist() == ["russia", "china"]
+    for claim_id in ("c047", "c085", "c104"):
+        assert "in the review's words" in claims.loc[claim_id, "paraphrase"]
+    x = dataset.expectations.set_index("expectation_id")
+    assert x.loc["x002", ["horizon_start", "likelihood"]].tolist() == [2031, "possible"]
+    assert "readers are told" in x.loc["x013", "quote"] and "DPRK" in x.loc["x013", "quote"]
+    events = dataset.events.set_index("event_id")
+    assert events.loc["e016", "date"] == "2019-04-26"
+    assert "even-handed" not in events.loc["e027", "framing"]
+
+
+# ---------------------------------------------------------------- signpost status
+
+
+def test_signposts_are_open_as_of_the_latest_source_unless_a_public_record_says_otherwise(
+    dataset,
+):
+    posts = dataset.signposts
+    latest = dataset.sources["published"].max()
+    still_open = posts[posts["status"] == "open"]
+    assert (still_open["status_as_of"] == latest).all()
+    resolved = posts[posts["status"] != "open"]
+    assert len(resolved) >= 2
+    assert resolved["status_url"].str.startswith("https://").all()
+    assert (resolved["status_record"].str.len() > 10).all()
+    assert (resolved["status_as_of"] > latest).all()
+    conservative = posts[posts["expectation_ref"] == "x029"]
+    assert conservative["status"].tolist() == ["occurred"]

@@ -84,7 +84,7 @@ def test_the_pdf_prints_the_static_charts(rendered: Path):
     from pypdf import PdfReader
 
     text = " ".join(p.extract_text() for p in PdfReader(rendered / "north-korea.pdf").pages)
-    assert "Stance of a claim" in text and "Figure 3." in text
+    assert "Stance of a statement" in text and "Figure 3." in text
 
 
 def test_a_second_render_gives_the_same_html_and_pdf(rendered: Path, tmp_path: Path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -131,3 +133,74 @@ def test_reviewer_row_with_a_stance_is_refused(data_copy, dataset):
     lines[index] = lines[index].replace(f",{row['theme']},,", f",{row['theme']},hostile,", 1)
     path.write_text("".join(lines), "utf-8")
     assert any("must be empty on a reviewer row" in p for p in problems(data_copy))
+
+
+# ---------------------------------------------------------------- key judgments and signposts
+
+
+def replace_cell(path: Path, key: str, field: str, value: str) -> None:
+    """Set one cell of the row whose first cell is ``key``."""
+    rows = list(csv.reader(io.StringIO(path.read_text("utf-8"), newline="")))
+    column = rows[0].index(field)
+    (row,) = [r for r in rows[1:] if r[0] == key]
+    row[column] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), "utf-8")
+
+
+def test_judgment_citing_another_actors_record_is_refused(data_copy):
+    # c148 is about Russia and the US: it cannot carry a judgment of the China briefing.
+    replace_cell(data_copy / "key_judgments.csv", "kj15", "claim_ids", "c076|c148")
+    (line,) = problems(data_copy)
+    assert line.startswith("key_judgments.csv, row 16, field 'claim_ids'")
+    assert "'c148'" in line and "does not concern china" in line
+
+
+def test_judgment_for_no_briefing_names_the_briefings(data_copy):
+    replace_cell(data_copy / "key_judgments.csv", "kj01", "briefing", "russia")
+    (line,) = problems(data_copy)
+    assert "field 'briefing': is not a briefing" in line
+    assert "china, north-korea, south-korea, united-states, overview" in line
+
+
+def test_repeated_rank_within_a_briefing_is_refused(data_copy):
+    replace_cell(data_copy / "key_judgments.csv", "kj02", "rank", "1")
+    (line,) = problems(data_copy)
+    assert "field 'rank': repeats the rank of row 2 in briefing north-korea" in line
+
+
+def test_judgment_without_evidence_or_with_a_citation_marker_is_refused(data_copy):
+    path = data_copy / "key_judgments.csv"
+    for field in ("claim_ids", "event_ids", "expectation_ids"):
+        replace_cell(path, "kj06", field, "")
+    replace_cell(path, "kj08", "judgment", "Moscow worries about 2022 [¶12 s5].")
+    found = problems(data_copy)
+    assert any("row 7" in p and "no claim, event or expectation cited" in p for p in found)
+    assert any("row 9" in p and "carries a citation marker" in p for p in found)
+
+
+def test_judgment_outside_the_probability_scale_is_refused(data_copy):
+    replace_cell(data_copy / "key_judgments.csv", "kj05", "probability", "probable")
+    (line,) = problems(data_copy)
+    assert "is not a probability code" in line and "almost-certain" in line
+
+
+def test_resolved_signpost_needs_a_public_record_with_an_address(data_copy):
+    path = data_copy / "signposts.csv"
+    replace_cell(path, "s004", "status", "occurred")
+    replace_cell(path, "s005", "status_url", "https://example.org/record")
+    replace_cell(path, "s017", "status_url", "http://insecure.example/record")
+    found = problems(data_copy)
+    assert "signposts.csv, row 5, field 'status_note': is required when status is occurred" in found
+    assert "signposts.csv, row 5, field 'status_record': is required when status is occurred" in (
+        found
+    )
+    assert "signposts.csv, row 6, field 'status_record': is required with status_url" in found
+    assert any("row 18, field 'status_url'" in p and "does not match" in p for p in found)
+
+
+def test_reservation_on_a_moscow_row_is_refused(data_copy):
+    replace_cell(data_copy / "claims.csv", "c002", "claim_kind", "reservation")
+    (line,) = problems(data_copy)
+    assert "claims.csv, row 3, field 'claim_kind'" in line and "reviewer rows only" in line

@@ -58,21 +58,30 @@ def test_events_involving_an_actor_within_the_period(dataset):
     assert list(events["date"]) == sorted(events["date"])
 
 
-def test_stance_by_year_averages_covering_claims():
+def test_stance_by_year_counts_every_year_and_averages_only_three_or_more():
     import pandas as pd
 
     claims = pd.DataFrame(
         {
-            "period_start": [2010, 2011],
-            "period_end": [2011, 2011],
-            "stance_score": pd.array([2, -2], dtype="Int64"),
+            "period_start": [2010, 2011, 2011, 2011],
+            "period_end": [2011, 2011, 2011, 2011],
+            "stance_score": pd.array([2, -2, -1, 0], dtype="Int64"),
         }
     )
     yearly = queries.stance_by_year(claims, Period(2009, 2012))
-    assert yearly.to_dict("records") == [
-        {"year": 2010, "mean_stance": 2.0, "claims": 1},
-        {"year": 2011, "mean_stance": 0.0, "claims": 2},
-    ]
+    records = yearly.to_dict("records")
+    assert records[0]["year"] == 2010 and records[0]["claims"] == 1
+    assert pd.isna(records[0]["mean_stance"]), "one statement is no average"
+    assert records[1] == {"year": 2011, "mean_stance": -0.25, "claims": 4}
+    assert len(records) == 2, "years no statement covers are left out"
+
+
+def test_undated_means_the_whole_record(dataset):
+    claims = queries.claims_about(dataset, "south-korea", ALL)
+    loose = queries.undated(claims, ALL)
+    assert loose.any() and (~loose).any()
+    assert (claims[loose]["period_start"] <= 2008).all()
+    assert (claims[loose]["period_end"] >= 2021).all()
 
 
 def test_stance_matrix_has_a_row_per_actor_and_theme(dataset):

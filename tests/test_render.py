@@ -18,7 +18,8 @@ from .conftest import edit_csv
 
 class _Resources(HTMLParser):
     """Collects every tag that could load something: link, iframe, object, embed, any tag
-    with a src, any href with a URL (inline scripts, such as the charts' bundle, load nothing)."""
+    with a src, any href with a URL but a link's (inline scripts, such as the charts' bundle,
+    load nothing; a reader follows a link to a cited public record by choice)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -28,6 +29,8 @@ class _Resources(HTMLParser):
         if tag in {"link", "iframe", "object", "embed"} or "src" in dict(attrs):
             self.loads.append(tag)
         for name, value in attrs:
+            if tag == "a":
+                continue  # a link to a public record is followed by choice, not loaded
             if (
                 name in {"src", "href"}
                 and value
@@ -60,12 +63,12 @@ def test_html_shows_the_briefing_sections_with_citations(rendered: Path):
     assert "<title>Russian views of North Korea</title>" in html
     for heading in [
         "Bottom line up front",
-        "Moscow's stance over time",
+        "Moscow's stance, as the source dates it",
         "Timeline of events",
         "Views by theme",
         "Expectations and scenarios",
         "What Moscow wants",
-        "Where the reviewer's judgment differs",
+        "The source author's own judgment",
         "Cited passages",
     ]:
         assert heading in html
@@ -93,7 +96,8 @@ def test_index_links_each_report_with_its_bottom_line(rendered: Path):
     assert 'href="north-korea.html"' in html and 'href="north-korea.pdf"' in html
     assert 'href="overview.html"' in html
     assert 'href="china.html"' not in html, "only rendered briefings are listed"
-    assert 'href="north-korea.html#src-' in html and "Overall stance" in html
+    assert 'href="north-korea.html#src-' in html and 'class="key-judgments"' in html
+    assert "The record behind this briefing" in html and "current as of 2021" in html
 
 
 def test_no_temporary_files_are_left(rendered: Path):

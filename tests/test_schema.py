@@ -83,3 +83,31 @@ def test_datapackage_is_a_tabular_data_package(dataset):
         for key in resource["schema"].get("foreignKeys", []):
             target = key["reference"]["resource"] or resource["name"]
             assert target in names
+
+
+def test_probability_is_the_seven_step_icd_203_scale_and_confidence_three_levels(dataset):
+    assert dataset.codes("probability") == [
+        "almost-no-chance", "very-unlikely", "unlikely", "even-chance",
+        "likely", "very-likely", "almost-certain",
+    ]  # fmt: skip
+    assert list(dataset.scores("probability").values()) == list(range(1, 8))
+    definitions = dataset.codebook.loc[dataset.codebook["list"] == "probability", "definition"]
+    assert definitions.str.contains("%", regex=False).all()
+    assert dataset.codes("confidence") == ["high", "moderate", "low"]
+    assert dataset.codes("voice") == ["moscow", "reviewer", "analyst"]
+
+
+def test_view_definitions_name_no_particular_source(dataset):
+    """With a second source added, "the review" would be wrong: definitions say "a source"."""
+    views = dataset.codebook.loc[dataset.codebook["list"] == "view", "definition"]
+    assert not views.str.contains("the review", regex=False).any()
+    assert views.str.contains("source", regex=False).all()
+
+
+def test_a_field_may_keep_its_own_key_under_a_shared_column_name():
+    """actors.briefing is a flag and key_judgments.briefing a briefing's id: one column
+    name, two fields, each defined once."""
+    schema = load_schema()
+    flag = next(f for f in schema.tables["actors"].fields if f.name == "briefing")
+    names = next(f for f in schema.tables["key_judgments"].fields if f.name == "briefing")
+    assert (flag.type, names.type) == ("boolean", "string")

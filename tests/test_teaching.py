@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from html import escape, unescape
+
 import pytest
 
 from russian_views.briefing import ActorBriefing
+from russian_views.queries import MIN_YEARLY, stance_by_year
 from russian_views.teaching import ANSWERS, QUESTIONS
 
 
@@ -27,4 +30,65 @@ def test_answers_follow_the_parameters(dataset):
     brief = ActorBriefing.from_parameters(
         "china", views="moscow", edition="instructor", dataset=dataset
     )
-    assert "No reviewer judgments in this cut." in str(brief.answers("reviewer"))
+    assert "The reviewer voices no reservation about the book in this cut." in str(
+        brief.answers("reviewer")
+    )
+
+
+def answer(brief: ActorBriefing, section: str) -> str:
+    return str(brief.answers(section))
+
+
+def test_the_reviewer_answer_lists_only_reservations(dataset):
+    """Reviewer rows coded as a reservation about the book answer "where does the reviewer
+    distance himself"; those that agree with or summarise it do not."""
+    brief = ActorBriefing.from_parameters("united-states", edition="instructor", dataset=dataset)
+    text = answer(brief, "reviewer")
+    rows = brief.reviewer_claims
+    assert set(rows["claim_kind"]) >= {"reservation", "assessment"}
+    for paraphrase in rows[rows["claim_kind"] == "reservation"]["paraphrase"]:
+        assert escape(paraphrase, quote=True) in text
+    for paraphrase in rows[rows["claim_kind"] != "reservation"]["paraphrase"]:
+        assert escape(paraphrase, quote=True) not in text
+
+
+def test_the_turns_say_what_each_year_rests_on(dataset):
+    brief = ActorBriefing.from_parameters("north-korea", edition="instructor", dataset=dataset)
+    text = unescape(answer(brief, "stance"))
+    yearly = stance_by_year(brief.dated(brief.claims.dropna(subset=["stance_score"])), brief.period)
+    for row in yearly.itertuples():
+        assert f"{row.year} ({row.claims})" in text
+        if row.claims >= MIN_YEARLY:
+            assert f"{row.year} {row.mean_stance:+.1f} ({row.claims})" in text
+    assert "says little alone" in text
+    assert "not opinion measured at the time" in text
+
+
+def test_through_which_other_actor_never_answers_russia(dataset):
+    russia_led = []
+    for actor in ("north-korea", "south-korea", "united-states", "china"):
+        brief = ActorBriefing.from_parameters(actor, edition="instructor", dataset=dataset)
+        counts = brief.relations["other_id"].value_counts()
+        russia_led.append(not counts.empty and counts.index[0] == "russia")
+        text = answer(brief, "relations")
+        assert "Most often through" in text and "Most often through Russia" not in text
+    assert any(russia_led)  # without the rule, Russia would be the answer somewhere
+
+
+def test_print_shows_where_each_outside_date_comes_from(dataset):
+    brief = ActorBriefing.from_parameters("north-korea", edition="instructor", dataset=dataset)
+    external = brief.events[brief.events["date_basis"] == "external"]
+    text = answer(brief, "timeline")
+    assert len(external) > 0
+    assert all(escape(note) in text for note in external["note"])
+
+
+def test_two_part_questions_get_both_parts(dataset):
+    brief = ActorBriefing.from_parameters("china", edition="instructor", dataset=dataset)
+    assert "Most critical" in answer(brief, "themes") and "Most favourable" in answer(
+        brief, "themes"
+    )
+    assert "Watch first" in answer(brief, "expectations")
+    assert "if it appeared, it would" in answer(brief, "expectations")
+    wants = answer(brief, "wants")
+    assert "ask China itself to act" in wants and "the source cannot say" in wants

@@ -8,8 +8,18 @@ disagreements are what the class discusses.
 
 Both codings are worksheets (:mod:`russian_views.coding`) keyed by source, paragraph
 and sentence. The exercise codes one main claim per sentence, so each sentence appears
-once in each file; an empty cell is a coding decision too (no stance, say) and counts
-as a value of its own, except on the ordinal stance scale, where it has no position.
+once in each file; an empty cell of a coded row is a coding decision too (no stance, say)
+and counts as a value of its own, except on the ordinal stance scale, where it has no
+position. A row with every compared field empty is a sentence left uncoded: it is missing
+data, reported as such, not a value. The fields after the subject (counterpart, theme,
+stance, kind) describe a claim about that subject, so they are compared only where both
+codings chose the same subject: otherwise a stance toward one actor would be scored
+against a stance toward another.
+
+Each alpha comes with what it means in plain words (alpha 0 at high raw agreement is the
+classic surprise: one dominant code makes chance agreement high), and under 20 units no
+reliability label is given. A filled worksheet becomes a reference for another passage
+through :func:`make_reference`.
 
 The exercise notebook's helpers live here too (:class:`Exercise`), each returning HTML
 built with :mod:`russian_views.markup`, which escapes every value.
@@ -17,11 +27,11 @@ built with :mod:`russian_views.markup`, which escapes every value.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import tempfile
 import textwrap
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,11 +42,14 @@ from russian_views import config
 from russian_views.atomic import write_atomic
 from russian_views.coding import (
     COLUMNS,
+    IMPORT_COLUMNS,
     LOCATION,
     Key,
     RowChecker,
     WorksheetRow,
     codes_rows,
+    csv_bytes,
+    plural,
     read_worksheet,
     write_worksheet,
 )
@@ -47,19 +60,29 @@ from russian_views.markup import table as html_table
 from russian_views.params import resolve_choice
 from russian_views.schema import load_schema
 
-COMPARED = ("view", "subject_id", "theme", "stance", "claim_kind")
+COMPARED = ("view", "subject_id", "counterpart_id", "theme", "stance", "claim_kind")
+SUBJECT = "subject_id"
+# Compared only where both codings chose the same subject: they describe a claim about it.
+GATED = COMPARED[COMPARED.index(SUBJECT) + 1 :]
 ORDINAL = {"stance": "stance"}  # field → the code list whose codebook scores order it
 REFERENCE_PATH = config.DATA_DIR / "exercises" / "reference.csv"
 EXERCISE_DIR = Path(tempfile.gettempdir()) / "russian-views-exercise"
 # Krippendorff (2004), Content Analysis, 2nd ed., p. 241: rely on variables with
 # alpha >= .800; consider those with .667 <= alpha < .800 for tentative conclusions only.
 RELIABLE, TENTATIVE = 0.800, 0.667
+# Below this many units a single disagreement swings alpha by a tenth or more, so no
+# reliability label is given (Krippendorff's own minimum samples run far larger).
+MIN_UNITS = 20
 EMPTY = "(empty)"
+UNCODED = "uncoded"
 EDITIONS = ("student", "instructor")  # as the briefings' --edition, without "reader"
 CONVENTION = (
-    "Krippendorff's alpha is 1 for perfect agreement and 0 for agreement no better than "
-    "chance. Convention (Krippendorff 2004): at least 0.800 to rely on a coding, at least "
-    "0.667 for tentative conclusions only. Alpha is undefined when every answer is the same."
+    "Krippendorff's alpha measures agreement beyond chance: 1 is perfect agreement, 0 is "
+    "no better than two coders answering at random with the same mix of codes, below 0 "
+    "is worse. Raw agreement can be high while alpha is 0: when one code dominates, "
+    "chance alone agrees that often. Convention (Krippendorff 2004): at least 0.800 to "
+    f"rely on a coding, at least 0.667 for tentative conclusions only, judged on at least "
+    f"{MIN_UNITS} units."
 )
 
 
@@ -69,8 +92,11 @@ CONVENTION = (
 def read_coding(path: Path, dataset: Dataset) -> dict[Key, Record]:
     """One record per sentence (compared fields, None when empty) keyed by location;
     :class:`DataError` names every bad code, unknown sentence or repeated sentence."""
-    rows = read_worksheet(path, required=(*LOCATION, *COMPARED), allowed=(*COLUMNS, "claim_id"))
-    checker = RowChecker.for_worksheet(path, dataset, load_schema())
+    rows = read_worksheet(path, required=(*LOCATION, *COMPARED), allowed=IMPORT_COLUMNS)
+    return _coding(rows, RowChecker.for_worksheet(path, dataset, load_schema()))
+
+
+def _coding(rows: list[WorksheetRow], checker: RowChecker) -> dict[Key, Record]:
     coding: dict[Key, Record] = {}
     problems = []
     for row in rows:
@@ -84,7 +110,7 @@ def read_coding(path: Path, dataset: Dataset) -> dict[Key, Record]:
                 f"repeats ¶{key[1]} s{key[2]} of row {coding[key]['_row']}: "
                 "the exercise codes one main claim per sentence"
             )
-            problems.append(Problem(path.name, row.number, None, None, message))
+            problems.append(Problem(checker.file, row.number, None, None, message))
         coding[key] = record
     if problems:
         raise DataError(problems)
@@ -127,23 +153,70 @@ def _same_sentences(
 
 @dataclass(frozen=True)
 class FieldAgreement:
-    """Agreement on one field: outright and chance-corrected (alpha None: undefined)."""
+    """Agreement on one field: outright and chance-corrected (alpha None: undefined).
+
+    ``answers`` are both codings' values over the compared units, pooled: what chance
+    agreement is computed from, and what tells a dominant code.
+    """
 
     field: str
     agreed: int
     units: int
     alpha: float | None
+    answers: tuple[str, ...]
     ordinal_alpha: float | None = None
 
     @property
     def percent(self) -> float:
-        """Share of sentences given the same value, in percent."""
-        return 100 * self.agreed / self.units
+        """Share of compared sentences given the same value, in percent."""
+        return 100 * self.agreed / self.units if self.units else 0.0
+
+    @property
+    def chance(self) -> float:
+        """Agreement expected by chance, in percent: how often two answers drawn from the
+        pooled ones (without replacement, as Krippendorff's alpha draws them) match."""
+        n = len(self.answers)
+        if n < 2:
+            return 0.0
+        pairs = sum(c * (c - 1) for c in Counter(self.answers).values())
+        return 100 * pairs / (n * (n - 1))
+
+    def share(self) -> str:
+        """``8/9 89%`` (or ``not compared``)."""
+        return f"{self.agreed}/{self.units} {self.percent:.0f}%" if self.units else "not compared"
+
+    def meaning(self) -> str:
+        """What the alpha value says, in plain words, with the numbers behind it."""
+        if not self.units:
+            return "no sentence to compare"
+        top, count = Counter(self.answers).most_common(1)[0]
+        if self.alpha is None:
+            return f"undefined: every answer is {top}, and agreement needs variation to measure"
+        dominant = (
+            f"{top} is {count} of the {len(self.answers)} answers, so chance alone "
+            f"agrees {self.chance:.0f}% of the time"
+        )
+        if abs(self.alpha) < 0.05:
+            if 2 * count > len(self.answers) and self.percent >= 50:
+                return f"no better than chance although {self.percent:.0f}% agree: {dominant}"
+            return (
+                f"no better than chance: {self.percent:.0f}% agree, about what chance alone "
+                f"gives ({self.chance:.0f}%)"
+            )
+        if self.alpha < 0:
+            return "worse than chance: the codings differ more than random answers would"
+        if self.alpha > 0.999:
+            return "perfect agreement"
+        return (
+            f"{self.alpha:.0%} of the way from chance agreement ({self.chance:.0f}%) "
+            "to perfect agreement"
+        )
 
 
 @dataclass(frozen=True)
 class Disagreement:
-    """One field of one sentence on which the two codings differ."""
+    """One field of one sentence on which the two codings differ (field ``coding``: one
+    of them left the sentence uncoded)."""
 
     key: Key
     field: str
@@ -152,10 +225,12 @@ class Disagreement:
     text: str
 
 
-def verdict(alpha: float | None) -> str:
-    """Krippendorff's reading of an alpha value."""
+def verdict(alpha: float | None, units: int) -> str:
+    """Krippendorff's reading of an alpha value, withheld on too few units."""
     if alpha is None:
-        return "undefined: no variation"
+        return "undefined"
+    if units < MIN_UNITS:
+        return f"no label: under {MIN_UNITS} units"
     if alpha >= RELIABLE:
         return "reliable"
     return "tentative" if alpha >= TENTATIVE else "unreliable"
@@ -166,7 +241,7 @@ def _alpha(data: list[list[float]], level: str, domain: list[int] | None = None)
     values that can be paired show no variation (alpha is then 0/0)."""
     matrix = np.array(data, dtype=float)
     paired = matrix[:, ~np.isnan(matrix).any(axis=0)]
-    if len(np.unique(paired)) < 2:
+    if paired.size == 0 or len(np.unique(paired)) < 2:
         return None
     return float(
         krippendorff.alpha(reliability_data=matrix, level_of_measurement=level, value_domain=domain)
@@ -177,20 +252,26 @@ def _shown(value: object) -> str:
     return EMPTY if value is None else str(value)
 
 
+def _uncoded(record: Record) -> bool:
+    """A row with every compared field empty: a sentence left uncoded, not a coding."""
+    return all(record[f] is None for f in COMPARED)
+
+
 def _field_agreement(
-    field: str, units: list[Key], pairs: list[tuple[object, object]], dataset: Dataset
+    field: str, pairs: list[tuple[object, object]], dataset: Dataset
 ) -> FieldAgreement:
-    values = sorted({_shown(v) for pair in pairs for v in pair})
-    nominal = [
-        [float(values.index(_shown(v))) for v in coder] for coder in zip(*pairs, strict=True)
-    ]
+    answers = tuple(_shown(v) for pair in pairs for v in pair)
+    values = sorted(set(answers))
+    coders = list(zip(*pairs, strict=True)) or [(), ()]
+    nominal = [[float(values.index(_shown(v))) for v in coder] for coder in coders]
     ordinal = None
-    if field in ORDINAL:
+    if field in ORDINAL and pairs:
         scores = dataset.scores(ORDINAL[field])
-        scored = [[scores.get(str(v), np.nan) for v in coder] for coder in zip(*pairs, strict=True)]
+        scored = [[scores.get(str(v), np.nan) for v in coder] for coder in coders]
         ordinal = _alpha(scored, "ordinal", sorted(scores.values()))
     agreed = sum(a == b for a, b in pairs)
-    return FieldAgreement(field, agreed, len(units), _alpha(nominal, "nominal"), ordinal)
+    alpha = _alpha(nominal, "nominal") if pairs else None
+    return FieldAgreement(field, agreed, len(pairs), alpha, answers, ordinal)
 
 
 @dataclass(frozen=True)
@@ -200,6 +281,8 @@ class Agreement:
     student: str
     reference: str
     units: list[Key]
+    uncoded: dict[str, list[Key]]  # "student" / "reference" → sentences that side left blank
+    same_subject: int
     fields: list[FieldAgreement]
     disagreements: list[Disagreement]
 
@@ -207,40 +290,73 @@ class Agreement:
         """Which paragraphs were compared, e.g. ``asan-forum-2021 ¶8``."""
         return ", ".join(f"{s} ¶{p}" for s, p in sorted({k[:2] for k in self.units}))
 
+    def notes(self) -> list[str]:
+        """What the table cannot show: uncoded sentences, the subject rule, sample size."""
+        out = []
+        for side in ("student", "reference"):
+            keys = self.uncoded[side]
+            if keys:
+                where = ", ".join(f"s{k[2]}" for k in keys)
+                out.append(
+                    f"Left uncoded by the {side} ({where}): not scored on any field, "
+                    "and listed below."
+                )
+        coded = len(self.units) - len(set(self.uncoded["student"]) | set(self.uncoded["reference"]))
+        out.append(
+            f"{', '.join(GATED)} are compared only on the {plural(self.same_subject, 'sentence')} "
+            f"(of {coded} coded by both) where both chose the same subject: they describe a "
+            "claim about that subject, and a stance toward another actor is another claim."
+        )
+        if len(self.units) < MIN_UNITS:
+            out.append(
+                f"Only {plural(len(self.units), 'sentence')}: too few to judge reliability "
+                f"(at least {MIN_UNITS} are needed). One disagreement moves alpha a lot, so "
+                "no label is given. Use the numbers to start the discussion, not to grade."
+            )
+        return out
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """Field, agreement, alpha with its label, and what the value means; stance twice
+        (nominal, then on the ordinal scale, where near misses cost less)."""
+        out = []
+        for f in self.fields:
+            out.append((f.field, f.share(), _alpha_text(f.alpha, f.units), f.meaning()))
+            if f.field in ORDINAL and f.units:
+                meaning = (
+                    "on the hostile-to-supportive scale, where a near miss costs less "
+                    "(an empty stance has no place on it and is left out)"
+                )
+                out.append(
+                    (f"{f.field} (ordinal)", "", _alpha_text(f.ordinal_alpha, f.units), meaning)
+                )
+        return out
+
     def text(self) -> str:
         """The report as plain text (what the command prints)."""
         lines = [
-            f"Agreement of {self.student} with {self.reference}: {len(self.units)} sentences "
-            f"({self.passages()})",
+            f"Agreement of {self.student} with {self.reference}: "
+            f"{plural(len(self.units), 'sentence')} ({self.passages()})",
             "",
-            f"{'field':<12} {'agreement':<12} {'alpha (nominal)':<34} alpha (ordinal)",
+            f"{'field':<18} {'agreement':<13} alpha",
         ]
-        for f in self.fields:
-            share = f"{f.agreed}/{f.units} {f.percent:>4.0f}%"
-            ordinal = _alpha_text(f.ordinal_alpha) if f.field in ORDINAL else ""
-            lines.append(f"{f.field:<12} {share:<12} {_alpha_text(f.alpha):<34} {ordinal}".rstrip())
-        lines += ["", textwrap.fill(CONVENTION, 88), "", f"{len(self.disagreements)} disagreements"]
+        for field, share, alpha, meaning in self.rows():
+            lines.append(f"{field:<18} {share:<13} {alpha}")
+            lines += textwrap.wrap(meaning, 88, initial_indent=" " * 21, subsequent_indent=" " * 21)
+        for paragraph in (*self.notes(), CONVENTION):
+            lines += ["", textwrap.fill(paragraph, 88)]
+        lines += ["", plural(len(self.disagreements), "disagreement")]
         for d in self.disagreements:
             where = f"¶{d.key[1]} s{d.key[2]}"
             lines.append(
-                f"  {where:<8} {d.field:<11} student: {d.student:<22} reference: {d.reference}"
+                f"  {where:<8} {d.field:<14} student: {d.student:<22} reference: {d.reference}"
             )
             lines.append(f"           {d.text}")
         return "\n".join(lines)
 
     def html(self) -> Html:
         """The report as escaped HTML (what the exercise notebook shows)."""
-        rows = [
-            [
-                esc(f.field),
-                esc(f"{f.agreed}/{f.units} ({f.percent:.0f}%)"),
-                esc(_alpha_text(f.alpha)),
-                esc(_alpha_text(f.ordinal_alpha) if f.field in ORDINAL else ""),
-            ]
-            for f in self.fields
-        ]
-        heads = ["field", "agreement", "alpha (nominal)", "alpha (ordinal)"]
-        caption = f"{self.student} against {self.reference}: {len(self.units)} sentences"
+        rows = [[esc(cell) for cell in row] for row in self.rows()]
+        caption = f"{self.student} against {self.reference}: {plural(len(self.units), 'sentence')}"
         differ = [
             [
                 esc(f"¶{d.key[1]} s{d.key[2]}"),
@@ -253,12 +369,13 @@ class Agreement:
         ]
         return join(
             [
-                html_table(heads, rows, caption=caption),
+                html_table(["field", "agreement", "alpha", "what it means"], rows, caption=caption),
+                *(note(n) for n in self.notes()),
                 note(CONVENTION),
                 html_table(
                     ["sentence", "field", "student", "reference", "text"],
                     differ,
-                    caption=f"{len(self.disagreements)} disagreements",
+                    caption=plural(len(self.disagreements), "disagreement"),
                 ),
             ]
         )
@@ -274,8 +391,36 @@ class Agreement:
         return buffer.getvalue().encode("utf-8-sig")
 
 
-def _alpha_text(alpha: float | None) -> str:
-    return verdict(alpha) if alpha is None else f"{alpha:.3f}  {verdict(alpha)}"
+def _alpha_text(alpha: float | None, units: int) -> str:
+    if not units:
+        return "-"
+    label = verdict(alpha, units)
+    return label if alpha is None else f"{alpha:.3f}  {label}"
+
+
+def _summary(record: Record) -> str:
+    """A coded row in one cell, for a disagreement over whether to code the sentence."""
+    if _uncoded(record):
+        return UNCODED
+    return " / ".join(str(record[f]) for f in COMPARED if record[f] is not None)
+
+
+def _disagreements(
+    units: list[Key], ours: dict[Key, Record], theirs: dict[Key, Record], dataset: Dataset
+) -> list[Disagreement]:
+    out = []
+    for u in units:
+        text = dataset.sentence_text(*u)
+        if _uncoded(ours[u]) or _uncoded(theirs[u]):
+            if _uncoded(ours[u]) != _uncoded(theirs[u]):
+                out.append(Disagreement(u, "coding", _summary(ours[u]), _summary(theirs[u]), text))
+            continue
+        same = ours[u][SUBJECT] == theirs[u][SUBJECT]
+        for f in COMPARED:
+            if ours[u][f] != theirs[u][f] and (same or f not in GATED):
+                student, reference = _shown(ours[u][f]), _shown(theirs[u][f])
+                out.append(Disagreement(u, f, student, reference, text))
+    return out
 
 
 def compare(
@@ -294,17 +439,73 @@ def compare(
     if problems:
         raise DataError(problems)
     units = sorted(theirs)
+    uncoded = {
+        "student": [u for u in units if _uncoded(ours[u])],
+        "reference": [u for u in units if _uncoded(theirs[u])],
+    }
+    coded = [u for u in units if not _uncoded(ours[u]) and not _uncoded(theirs[u])]
+    same = [u for u in coded if ours[u][SUBJECT] == theirs[u][SUBJECT]]
     fields = [
-        _field_agreement(f, units, [(ours[u][f], theirs[u][f]) for u in units], dataset)
+        _field_agreement(
+            f, [(ours[u][f], theirs[u][f]) for u in (same if f in GATED else coded)], dataset
+        )
         for f in COMPARED
     ]
-    disagreements = [
-        Disagreement(u, f, _shown(ours[u][f]), _shown(theirs[u][f]), dataset.sentence_text(*u))
-        for u in units
-        for f in COMPARED
-        if ours[u][f] != theirs[u][f]
-    ]
-    return Agreement(student.name, reference.name, units, fields, disagreements)
+    disagreements = _disagreements(units, ours, theirs, dataset)
+    return Agreement(student.name, reference.name, units, uncoded, len(same), fields, disagreements)
+
+
+# ---------------------------------------------------------------- making a reference
+
+
+@dataclass(frozen=True)
+class MadeReference:
+    """A reference coding written from a filled worksheet."""
+
+    path: Path
+    sentences: int
+    coded: int
+    extra: int  # later claims on a sentence, left out (the exercise codes the main one)
+
+
+def make_reference(worksheet: Path, out: Path, dataset: Dataset | None = None) -> MadeReference:
+    """Turn a filled worksheet into an exercise reference: one row per sentence, the
+    first claim coded on it as the main claim (its note names the rows left out).
+
+    The rows are checked as the exercise checks a student's (codes, actors, sentences),
+    and nothing is written when any fails or ``out`` exists: a reference is a class's
+    answer key, not something to overwrite by accident.
+    """
+    dataset = dataset or load_dataset()
+    if out.exists():
+        raise ParameterError(f"{out} already exists; name another with --out, or delete it")
+    rows = read_worksheet(worksheet, required=(*LOCATION, *COMPARED), allowed=IMPORT_COLUMNS)
+    first: dict[tuple[str, ...], WorksheetRow] = {}
+    later: dict[tuple[str, ...], list[int]] = {}
+    for row in rows:
+        key = tuple(row.get(k) for k in LOCATION)
+        if key in first:
+            later.setdefault(key, []).append(row.number)
+        else:
+            first[key] = row
+    checker = RowChecker.for_worksheet(worksheet, dataset, load_schema())
+    coding = _coding(list(first.values()), checker)
+    body = []
+    for key, row in first.items():
+        cells = dict(row.cells)
+        if key in later:
+            rest = ", ".join(map(str, later[key]))
+            cells["note"] = (
+                f"Main claim: {worksheet.name} row {row.number}; it also codes rows {rest} here."
+            )
+        record = coding[(key[0], int(key[1]), int(key[2]))]
+        cells |= {f: "" if record[f] is None else str(record[f]) for f in COMPARED}
+        body.append([cells.get(c, "") for c in COLUMNS])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out, csv_bytes(COLUMNS, body))
+    coded = sum(not _uncoded(r) for r in coding.values())
+    extra = sum(len(v) for v in later.values())
+    return MadeReference(out, len(body), coded, extra)
 
 
 # ---------------------------------------------------------------- the exercise notebook
@@ -389,10 +590,16 @@ class Exercise:
         """What each compared field means and the codes it accepts, from the codebook."""
         parts = []
         rows = codes_rows(self.dataset, load_schema())
+        listed: dict[tuple, str] = {}  # codes already tabled → under which field
         for field in COMPARED:
             entries = [r for r in rows if r[0] == field]
             parts.append(tag("h3", esc(field)) + tag("p", esc(entries[0][3])))
-            body = [[esc(code), esc(label), esc(text)] for _, code, label, text in entries[1:]]
+            codes = tuple(tuple(r[1:]) for r in entries[1:])
+            if codes in listed:
+                parts.append(tag("p", esc(f"The codes are those of {listed[codes]}, above.")))
+                continue
+            listed[codes] = field
+            body = [[esc(code), esc(label), esc(text)] for code, label, text in codes]
             parts.append(html_table(["code", "label", "definition"], body))
         return join(parts)
 
@@ -404,14 +611,20 @@ class Exercise:
         """Write the passage's blank worksheet (never over one that exists) and say where."""
         path = self.worksheet_path()
         if path.exists():
-            return note(f"Your worksheet is {path} (it already existed, so it was kept as is).")
+            return note(
+                f"Your worksheet: {path.name}, in {path.parent} (it already existed, so it was "
+                "kept as is)."
+            )
         codes = write_worksheet(self.dataset, load_schema(), self.source_id, path, [self.paragraph])
-        return note(f"Blank worksheet written to {path}; every code it accepts is in {codes}.")
+        return note(
+            f"Your worksheet: {path.name}, one row per sentence; every code it accepts is "
+            f"listed in {codes.name} (both written to {path.parent})."
+        )
 
     def reference_coding(self) -> Html:
         """The reference coding of the passage (instructor edition only)."""
         if self.edition != "instructor":
-            return note("The reference coding is shown in the instructor edition.")
+            return Html("")
         coding = read_coding(self.reference, self.dataset)
         keys = sorted(k for k in coding if k[:2] == (self.source_id, self.paragraph))
         if not keys:
@@ -424,57 +637,5 @@ class Exercise:
     def agreement(self, student_file: object) -> Html:
         """The student's agreement with the reference, or how to get it."""
         if not student_file:
-            return note(
-                "Set student_file to your filled worksheet to compare it with the reference."
-            )
+            return Html("")
         return compare(Path(str(student_file)), self.reference, self.dataset).html()
-
-
-# ---------------------------------------------------------------- the command line
-
-AGREEMENT_HELP = """\
-Compare a student's coding of a passage with a reference coding, field by field
-(view, subject_id, theme, stance, claim_kind): percent agreement, Krippendorff's alpha
-(nominal; stance also ordinal, on the codebook's scores), and every disagreement with
-the sentence's text. Both files are worksheets (one row per sentence).
-
-Only the reference's sentences in the paragraphs the student coded are compared; a
-sentence missing from the student's file, one the reference does not code, a repeated
-sentence or an unknown code is an error (exit 2).
-
-examples:
-  russian-views agreement anna.csv                  against the exercise's reference (¶8)
-  russian-views agreement anna.csv mine.csv --csv anna-disagreements.csv
-"""
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    """Register the ``agreement`` sub-command, with its help."""
-    parser = sub.add_parser(
-        "agreement",
-        help="compare a student's coding with the reference coding",
-        description=AGREEMENT_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("student", type=Path, metavar="STUDENT", help="the student's worksheet")
-    parser.add_argument(
-        "reference",
-        type=Path,
-        nargs="?",
-        default=None,
-        metavar="REFERENCE",
-        help="the reference coding (default: data/exercises/reference.csv)",
-    )
-    parser.add_argument(
-        "--csv", type=Path, default=None, metavar="OUT", help="also write the disagreements here"
-    )
-
-
-def cmd_agreement(args: argparse.Namespace) -> int:
-    """``russian-views agreement``: print the report; exit 0 (bad input raises: exit 2)."""
-    result = compare(args.student, args.reference)
-    print(result.text())
-    if args.csv:
-        write_atomic(args.csv, result.csv_bytes())
-        print(f"\ndisagreements written to {args.csv}")
-    return 0

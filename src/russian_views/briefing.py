@@ -21,28 +21,25 @@ from russian_views.data import Dataset, load_dataset
 from russian_views.params import (
     Options,
     Period,
+    data_years,
     from_namespace,
     resolve_actor,
     resolve_options,
     resolve_period,
 )
 
-MOSCOW, REVIEWER = "moscow", "reviewer"
+MOSCOW, REVIEWER, ANALYST = "moscow", "reviewer", "analyst"
+RESERVATION = "reservation"
 SUMMARY_EXPECTATIONS = 3
 PARAMETERS = ("actor", "since", "until", "themes", "views", "detail", "edition")
-HOW_TO_READ = (
-    "How to read this briefing. Statements marked “Moscow’s view” report what the review "
-    "says the Russian book and Russian authors hold; they are not our assertions. "
-    "Statements marked “Reviewer’s judgment” are the reviewing author’s own assessment. "
-    "Unmarked sentences in the bottom line and captions are our summary of the coded data. "
-    "Text in quotation marks is verbatim from the source; ¶ and s give the body paragraph "
-    "and sentence, each linked to the full passage at the end."
-)
+# The evidence columns of key_judgments.csv and the frame each one's ids point into.
+EVIDENCE = {"claim_ids": "claim_id", "event_ids": "event_id", "expectation_ids": "expectation_id"}
 
 
 @dataclass
 class Briefing:
-    """What every briefing shares: the data, the period, figure numbering, citations."""
+    """What every briefing shares: the data, the period, figure numbering, citations, the
+    record box and the written key judgments."""
 
     dataset: Dataset
     period: Period
@@ -75,32 +72,43 @@ class Briefing:
         """The citations of several records, each sentence once."""
         return m.cite_rows(rows, self.multi_source)
 
-    def judgment_list(self, items: list[str | None], empty: str) -> m.Html:
-        """Bullet list of the judgments found (None skipped), with the note on whose words
-        they are; ``empty`` when none was found."""
-        found = [i for i in items if i]
-        if not found:
-            return m.empty(empty)
-        note = "Our summary of the coded record; each point cites the passages it rests on."
-        return m.join([m.bullets(found, class_="judgments"), m.note(note)])
+    def with_references(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """``rows`` with a ``reference`` column as citations show it (for chart tooltips)."""
+        return rows.assign(reference=m.ref_labels(rows, self.multi_source))
+
+    @cached_property
+    def record(self) -> Period:
+        """The span of the whole coded record (what "undated" is measured against)."""
+        return data_years(self.dataset)
+
+    def dated(self, claims: pd.DataFrame) -> pd.DataFrame:
+        """The claims the source dates more closely than the whole record."""
+        return claims[~queries.undated(claims, self.record)]
+
+    @property
+    def as_of(self) -> str:
+        """The date of the latest source: nothing after it is in the coded record."""
+        return str(self.dataset.sources["published"].max())
 
     def events_figure(
-        self, events: pd.DataFrame, subject: str, empty: str
+        self, events: pd.DataFrame, subject: str, empty: str, listed: str
     ) -> charts.Figure | m.Html:
-        """The timeline of ``events`` (``subject`` says whose, as in "involving China")."""
+        """The timeline of ``events`` (``subject`` says whose, as in "involving China";
+        ``listed`` where the reader finds each event told in full)."""
         if events.empty:
             return m.empty(empty)
         names = dict(zip(self.dataset.actors["actor_id"], self.dataset.actors["name"], strict=True))
-        chart = charts.event_timeline(events, self.period.since, self.period.until, names)
+        chart = charts.event_timeline(
+            self.with_references(events), self.period.since, self.period.until, names
+        )
         missed = int((~events["occurred"]).sum())
         alt_text = (
             f"Timeline of {len(events)} dated events {subject} between {self.period.since} and "
-            f"{self.period.until}, {missed} of which did not happen as planned; the table below "
-            "lists them all."
+            f"{self.period.until}, {missed} of which did not happen as planned; {listed}."
         )
         caption = (
-            f"Events {subject}, {self.period}. Crosses mark planned events that did not happen; "
-            "events dated only to a year or month sit in its middle."
+            f"{len(events)} events {subject}, {self.period}. Crosses mark planned events that did "
+            f"not happen; events dated only to a year or month sit in its middle; {listed}."
         )
         return self.figure(chart, caption, alt_text)
 
@@ -110,12 +118,13 @@ class Briefing:
         return charts.Figure(chart, self._figures, caption, alt_text)
 
     def claim_item(self, row: pd.Series, *, badge: bool = True, extras: str = "") -> str:
-        """One claim as a list item: voice, our paraphrase, the verbatim quote, citation."""
+        """One claim as a list item: voice, our paraphrase, the verbatim quote when it says
+        more than the paraphrase already repeats, and the citation (whose passage, printed in
+        full at the end, always holds the quote)."""
         parts = []
         if badge:
             parts.append(m.view_badge(row["view"], self.label("view", row["view"])))
-        parts.append(m.esc(row["paraphrase"]))
-        parts.append(m.quoted(row["quote"]))
+        parts.append(m.with_quote(row["paraphrase"], row["quote"]))
         meta = [self.label("claim_kind", row["claim_kind"])]
         if row["stance"]:
             meta.append(f"stance: {self.label('stance', row['stance']).lower()}")
@@ -142,9 +151,7 @@ class Briefing:
         for row in cited.itertuples():
             text = self.dataset.texts[row.source_id]
             para = text.paragraph(row.paragraph)
-            label = f"¶{row.paragraph} s{row.sentence}"
-            if self.multi_source:
-                label = f"{row.source_id} {label}"
+            label = m.ref_label(row.source_id, row.paragraph, row.sentence, self.multi_source)
             sentence = para.sentences[row.sentence - 1].text
             items.append(
                 m.tag(
@@ -157,41 +164,160 @@ class Briefing:
                     id=m.anchor_id(row.source_id, row.paragraph, row.sentence),
                 )
             )
-        source = self._source_line()
-        return m.join([m.note(source), m.Html(m.tag("ol", "".join(items), class_="passages"))])
+        return m.Html(m.tag("ol", "".join(items), class_="passages"))
 
-    def _source_line(self) -> str:
-        sources = self.dataset.sources
-        parts = []
-        for s in sources.itertuples():
-            who = f"{s.author}, " if s.author else ""
-            parts.append(
-                f"{s.source_id}: {who}{s.title}, {s.outlet}, {s.published} "
-                f"(sha256 {s.sha256[:12]}…). Reviewed work: {s.reviewed_work}"
-            )
-        return "Source. " + " ".join(parts)
+    # ---------------------------------------------------------------- record
+
+    def source_box(self) -> m.Html:
+        """What the record is and as of when: each source, what each voice means."""
+        items = []
+        for s in self.dataset.sources.itertuples():
+            parts = [m.esc(s.author) + "," if s.author else ""]
+            title = m.tag("cite", m.esc(s.title))
+            if s.url:
+                title = m.tag("a", title, href=s.url)
+            parts.append(title + ",")
+            parts.append(m.esc(f"{s.outlet}, {s.published}."))
+            if s.reviewed_work:
+                parts.append(m.esc(f"Reviewed work: {s.reviewed_work}"))
+            if self.multi_source:
+                parts.append(m.tag("span", m.esc(f"Cited as {s.source_id}."), class_="meta"))
+            items.append(" ".join(p for p in parts if p))
+        n = len(self.dataset.sources)
+        record = (
+            f"The record is {'one secondary source' if n == 1 else f'{n} secondary sources'}, "
+            f"coded by us sentence by sentence; it is current as of {self.as_of}, the date of "
+            "the latest source. Nothing that happened later is in it, except the status of "
+            "signposts, each marked as from outside the record and citing a public record."
+        )
+        voices = [
+            (MOSCOW, self.label("view", MOSCOW), self.dataset.definition("view", MOSCOW)),
+            (REVIEWER, self.label("view", REVIEWER), self.dataset.definition("view", REVIEWER)),
+            (ANALYST, self.label("voice", ANALYST), self.dataset.definition("voice", ANALYST)),
+        ]
+        voice_items = [
+            m.view_badge(code, label) + " " + m.esc(definition)
+            for code, label, definition in voices
+        ]
+        quotes = (
+            "Text in quotation marks is verbatim from the source; ¶ and s give the body "
+            "paragraph and sentence, each linked to the full passage at the end."
+        )
+        body = (
+            m.tag("h2", "The record behind this briefing", class_="box-title")
+            + m.tag("ul", "".join(m.tag("li", i) for i in items), class_="sources")
+            + m.paragraph(m.esc(record))
+            + m.tag("ul", "".join(m.tag("li", i) for i in voice_items), class_="voices")
+            + m.paragraph(m.esc(quotes))
+        )
+        return m.Html(m.tag("aside", body, class_="record-box"))
+
+    def sources_phrase(self) -> str:
+        """Where the record comes from, for a standfirst: "The Asan Forum (2021)"."""
+        names = [f"{s.outlet} ({s.published})" for s in self.dataset.sources.itertuples()]
+        return names[0] if len(names) == 1 else f"{len(names)} sources: " + "; ".join(names)
 
     def meta_block(self, title: str, dek: str) -> m.Html:
-        """Title, standfirst, and the provenance line every briefing opens with."""
-        sources = self.dataset.sources
-        outlets = ", ".join(f"{s.outlet} ({s.published})" for s in sources.itertuples())
-        meta = f"Period {self.period} · Source: {outlets} · Data version {self.dataset.version}"
+        """Title, standfirst, the provenance line and the record box every briefing opens with."""
+        meta = (
+            f"Period {self.period} · Record as of {self.as_of} · "
+            f"Data version {self.dataset.version}"
+        )
         return m.join(
             [
                 m.tag("h1", m.esc(title)),
                 m.paragraph(m.esc(dek), class_="dek"),
                 m.paragraph(m.esc(meta), class_="meta-line"),
-                m.note(HOW_TO_READ),
+                self.source_box(),
             ]
         )
+
+    # ---------------------------------------------------------------- key judgments
+
+    def judgments(self, scope: str, *frames: pd.DataFrame) -> list[tuple[pd.Series, pd.DataFrame]]:
+        """The written key judgments of ``scope`` (an actor id or "overview") whose evidence
+        survives this briefing's cut, in rank order, each with its surviving evidence rows.
+
+        ``frames`` are the records the briefing shows (claims, events, expectations); a
+        judgment none of whose cited records is among them is dropped, because the reader
+        could not check it against this cut.
+        """
+        shown = {
+            column: set().union(*(set(f[column]) for f in frames if column in f))
+            for column in EVIDENCE.values()
+        }
+        records = {
+            "claim_id": self.dataset.claims,
+            "event_id": self.dataset.events,
+            "expectation_id": self.dataset.expectations,
+        }
+        table = self.dataset.key_judgments
+        rows = table[table["briefing"] == scope].sort_values("rank")
+        out = []
+        for _, kj in rows.iterrows():
+            evidence = []
+            for list_column, id_column in EVIDENCE.items():
+                ids = [i for i in kj[list_column].split("|") if i and i in shown[id_column]]
+                frame = records[id_column]
+                evidence.append(frame[frame[id_column].isin(ids)][queries.CITATION_COLUMNS])
+            found = pd.concat(evidence, ignore_index=True)
+            if len(found):
+                out.append((kj, found))
+        return out
+
+    def judgment_item(self, kj: pd.Series, evidence: pd.DataFrame) -> str:
+        """One key judgment: whose judgment, the judgment, its likelihood and confidence with
+        the basis, the evidence it cites, and what would weaken it."""
+        voice = kj["voice"]
+        level = []
+        if kj["probability"]:
+            level.append(self.label("probability", kj["probability"]))
+        level.append(self.label("confidence", kj["confidence"]).lower())
+        level_text = m.sentence_case("; ".join(level)) + "."
+        head = (
+            m.view_badge(voice, self.label("voice", voice))
+            + " "
+            + m.tag("strong", m.esc(kj["judgment"]))
+        )
+        basis = (
+            m.tag("span", m.esc(level_text), class_="kj-level")
+            + " "
+            + m.esc(kj["basis"])
+            + " "
+            + self.cite_rows(evidence)
+        )
+        if kj["watch"]:
+            basis += " " + m.tag(
+                "span", m.esc(f"Would weaken it: {kj['watch']}"), class_="kj-watch"
+            )
+        return m.tag("p", head, class_="kj") + m.tag("p", basis, class_="kj-basis")
+
+    def judgment_list(self, judgments: list[tuple[pd.Series, pd.DataFrame]]) -> str:
+        """The key judgments as a numbered list ('' when none survives the cut)."""
+        if not judgments:
+            return ""
+        items = "".join(m.tag("li", self.judgment_item(kj, ev)) for kj, ev in judgments)
+        return m.tag("ol", items, class_="key-judgments")
+
+    def stance_count(self, claims: pd.DataFrame, about: str) -> str:
+        """A computed sentence that says exactly what it counted, and its n."""
+        scored = claims.dropna(subset=["stance_score"])
+        if claims.empty:
+            return f"The record holds no coded statement of Moscow's view about {about} here."
+        warm = int((scored["stance_score"] > 0).sum())
+        cool = int((scored["stance_score"] < 0).sum())
+        mixed = len(scored) - warm - cool
+        unscored = len(claims) - len(scored)
+        text = (
+            f"Of the {len(claims)} coded statements of Moscow's view about {about} in this "
+            f"record, {len(scored)} carry a stance: {warm} favourable or supportive, {mixed} "
+            f"mixed or neutral, {cool} critical or hostile"
+        )
+        return text + (f"; {unscored} carry none." if unscored else ".")
 
 
 def _years(start: object, end: object) -> str:
     return f"{int(start)}" if int(start) == int(end) else f"{int(start)}–{int(end)}"
-
-
-def _share(n: int, total: int) -> str:
-    return f"{n} of {total}"
 
 
 @dataclass
@@ -250,10 +376,11 @@ class ActorBriefing(Briefing):
 
     @cached_property
     def reviewer_claims(self) -> pd.DataFrame:
-        """The reviewer's judgments about the actor, plus those about the book as a whole."""
+        """The source author's judgments about the actor, plus their reservations about the
+        book's picture of Russia (shown in every briefing, since they qualify all of it)."""
         reviewer = self._select(REVIEWER)
         members = queries.family(self.dataset, self.actor_id)
-        general = reviewer["home_id"] == "russia"
+        general = (reviewer["home_id"] == "russia") & (reviewer["claim_kind"] == RESERVATION)
         about = reviewer["subject_id"].isin(members) | reviewer["counterpart_id"].isin(members)
         return reviewer[about | general]
 
@@ -290,12 +417,29 @@ class ActorBriefing(Briefing):
 
     # ---------------------------------------------------------------- sections
 
+    @cached_property
+    def printed_elsewhere(self) -> pd.Series:
+        """Moscow's claims about the actor that "What Moscow wants" prints in full (each
+        claim is printed once)."""
+        return self.claims["claim_id"].isin(self.wants["claim_id"])
+
+    @cached_property
+    def own_relations(self) -> pd.DataFrame:
+        """Relations that no other section prints: other actors' dealings with this one (its
+        own claims are under the themes, prescriptions under what Moscow wants)."""
+        members = queries.family(self.dataset, self.actor_id)
+        relations = self.relations
+        shown = relations["subject_id"].isin(members) | relations["claim_id"].isin(
+            self.wants["claim_id"]
+        )
+        return relations.assign(elsewhere=shown)
+
     def title_block(self) -> m.Html:
-        """Title, standfirst, provenance and how to read."""
+        """Title, standfirst, provenance and the record box."""
         dek = (
-            f"How Moscow sees {self.name(self.actor_id)}, {self.period}, as a review in "
-            "The Asan Forum reports an authoritative Russian book on the Korean Peninsula — "
-            "and what Moscow wants to happen next."
+            f"How Moscow sees {self.name(self.actor_id)}, {self.period}, as Russian authors' "
+            f"views are reported in {self.sources_phrase()} — and what Moscow wants to happen "
+            "next."
         )
         return m.join([self.meta_block(self.title, dek), self._options_line()])
 
@@ -313,118 +457,76 @@ class ActorBriefing(Briefing):
             parts.append(f"{o.edition} edition")
         return m.note("This cut: " + "; ".join(parts) + ".") if parts else m.Html("")
 
-    def key_judgments(self) -> list[str | None]:
-        """3–5 judgments summarising the coded record, each with its citations (None where
-        the data hold nothing for one)."""
-        return [
-            self.stance_judgment(),
-            self._trend_judgment(),
-            self._kind_judgment("grievance", "Chief grievance"),
-            self.want_judgment(),
-            self._outlook_judgment(),
-        ]
+    def key_judgments(self) -> list[tuple[pd.Series, pd.DataFrame]]:
+        """The written key judgments on this actor that this cut's records still support."""
+        return self.judgments(
+            self.actor_id,
+            self.claims,
+            self.relations,
+            self.wants,
+            self.reviewer_claims,
+            self.events,
+            self.expectations,
+        )
 
     def bottom_line(self) -> m.Html:
-        """The bottom line up front."""
-        return self.judgment_list(
-            self.key_judgments(),
-            f"The data hold no Moscow claims about {self.name(self.actor_id)} for {self.period}.",
-        )
-
-    def stance_judgment(self, heading: str = "Overall stance") -> str | None:
-        """How Moscow's coded statements about the actor split between warm and cool."""
-        scored = self.claims.dropna(subset=["stance_score"])
-        if scored.empty:
-            return None
-        warm = scored[scored["stance_score"] > 0]
-        cold = scored[scored["stance_score"] < 0]
-        side, lean = (warm, "warm") if len(warm) >= len(cold) else (cold, "cool")
-        if len(warm) == len(cold):
-            lean = "evenly divided"
-        examples = side.reindex(side["stance_score"].abs().sort_values(ascending=False).index)
-        text = (
-            f"<strong>{m.esc(heading)}.</strong> Moscow's view of "
-            f"{m.esc(self.name(self.actor_id))} is {lean} on balance: of "
-            f"{len(scored)} coded statements that carry a stance, "
-            f"{_share(len(warm), len(scored))} are favourable or supportive and "
-            f"{_share(len(cold), len(scored))} critical or hostile."
-        )
-        return f"{text} {self.cite_rows(examples.head(3))}"
-
-    def _trend_judgment(self) -> str | None:
-        yearly = queries.stance_by_year(self.claims, self.period)
-        if len(yearly) < 2:
-            return None
-        first, last = yearly.iloc[0], yearly.iloc[-1]
-        change = last["mean_stance"] - first["mean_stance"]
-        verb = "warmed" if change >= 0.5 else "cooled" if change <= -0.5 else "held roughly steady"
-        scored = self.claims.dropna(subset=["stance_score"])
-        ends = pd.concat([scored.nsmallest(1, "period_start"), scored.nlargest(1, "period_end")])
-        return (
-            f"<strong>Trend.</strong> Moscow's stance {verb} across the period: the average "
-            f"of statements covering {int(first['year'])} is {first['mean_stance']:+.1f}, "
-            f"against {last['mean_stance']:+.1f} for {int(last['year'])} "
-            f"(scale −2 hostile to +2 supportive). {self.cite_rows(ends)}"
-        )
-
-    def _kind_judgment(self, kind: str, heading: str) -> str | None:
-        rows = self.claims[self.claims["claim_kind"] == kind]
-        if rows.empty:
-            return None
-        row = rows.sort_values(["period_end", "claim_id"]).iloc[-1]
-        return (
-            f"<strong>{m.esc(heading)}.</strong> {m.esc(row['paraphrase'])} "
-            f"{m.quoted(row['quote'])} {self.cite(row)}"
-        )
-
-    def want_judgment(self, heading: str = "What Moscow wants") -> str | None:
-        """The first prescription (in the review's order) about the actor itself, else the
-        first that names it as counterpart: the review leads with what matters most."""
-        if self.wants.empty:
-            return None
-        about = self.wants["subject_id"].isin(queries.family(self.dataset, self.actor_id))
-        ranked = self.wants.assign(about=about).sort_values(
-            ["about", "claim_id"], ascending=[False, True]
-        )
-        row = ranked.iloc[0]
-        return (
-            f"<strong>{m.esc(heading)}.</strong> {m.esc(row['paraphrase'])} "
-            f"{m.quoted(row['quote'])} {self.cite(row)}"
-        )
-
-    def _outlook_judgment(self) -> str | None:
-        moscow = self.expectations[self.expectations["view"] == MOSCOW]
-        if moscow.empty:
-            return None
-        row = moscow.iloc[0]
-        likelihood = self.label("likelihood", row["likelihood"]).lower()
-        return (
-            f"<strong>Outlook.</strong> {m.esc(row['statement'])} "
-            f"(Moscow's view: {m.esc(likelihood)}; horizon {m.esc(row['horizon'])}) "
-            f"{self.cite(row)}"
-        )
+        """Key judgments up front, then what the coded record holds, counted."""
+        name = self.name(self.actor_id)
+        judgments = self.key_judgments()
+        count = self.stance_count(self.claims, name)
+        if not judgments:
+            narrowed = (
+                f"No key judgment on {name} rests on the records of this cut. It holds "
+                f"{len(self.claims)} statements of Moscow's view about {name}, "
+                f"{len(self.events)} dated events and {len(self.expectations)} expectations."
+            )
+            return m.join([m.empty(narrowed), m.note(f"Our count. {count}")])
+        return m.join([self.judgment_list(judgments), m.note(f"Our count. {count}")])
 
     def stance_chart(self) -> charts.Figure | m.Html:
-        """Moscow's stance toward the actor over time."""
-        yearly = queries.stance_by_year(self.claims, self.period)
-        if yearly.empty:
-            return m.empty("No coded statement in this period carries a stance.")
+        """Moscow's stance toward the actor, at the years the source dates each statement to."""
+        scored = self.claims.dropna(subset=["stance_score"])
+        if scored.empty:
+            return m.empty("No coded statement in this cut carries a stance.")
+        dated = self.dated(scored)
+        undated = scored.drop(dated.index)
+        yearly = queries.stance_by_year(dated, self.period)
         chart = charts.stance_timeline(
-            self.claims, yearly, self.labels("stance"), self.period.since, self.period.until
+            self.with_references(dated),
+            undated,
+            yearly,
+            self.labels("stance"),
+            self.period.since,
+            self.period.until,
         )
         name = self.name(self.actor_id)
-        scored = self.claims["stance_score"].notna().sum()
+        averaged = yearly.dropna(subset=["mean_stance"])
+        years = ", ".join(
+            f"{int(y)} (n = {int(n)})"
+            for y, n in zip(averaged["year"], averaged["claims"], strict=True)
+        )
         alt_text = (
-            f"Chart of {scored} coded Moscow statements about {name}, each drawn as a "
-            f"bar over the years it covers at its stance from hostile (−2) to "
-            f"supportive (+2), with the yearly average as a line. The average runs "
-            f"from {yearly['mean_stance'].iloc[0]:+.1f} in {yearly['year'].iloc[0]} to "
-            f"{yearly['mean_stance'].iloc[-1]:+.1f} in {yearly['year'].iloc[-1]}."
+            f"Chart of {len(scored)} coded statements of Moscow's view about {name} that carry "
+            f"a stance, on a scale from hostile to supportive: {len(dated)} drawn as bars over "
+            f"the years the source dates them to, {len(undated)} that the source does not date "
+            f"more closely than {self.record} counted apart. "
+            + (
+                f"Yearly averages shown for {years}."
+                if years
+                else f"No year has the {queries.MIN_YEARLY} dated statements an average needs."
+            )
         )
         caption = (
-            f"Moscow's stance toward {name}, {self.period}. Bars: single statements over "
-            "the years they cover; line: average of statements covering each year."
+            f"Moscow's stance toward {name} as one {self.as_of} source dates it, not a poll of "
+            f"Moscow's opinion over time. Bars: {len(dated)} statements over the years they are "
+            f"dated to; numbers on top: statements per year; diamonds: average stance of a year "
+            f"with at least {queries.MIN_YEARLY}."
         )
+        if len(undated):
+            caption += (
+                f" Right: the {len(undated)} statements the source does not date more closely "
+                f"than the whole record ({self.record}), by stance."
+            )
         return self.figure(chart, caption, alt_text)
 
     def timeline_chart(self) -> charts.Figure | m.Html:
@@ -433,6 +535,7 @@ class ActorBriefing(Briefing):
             self.events,
             f"involving {self.name(self.actor_id)}",
             "No dated events involving this actor fall in the period.",
+            "the table below tells each one, with how Moscow framed it",
         )
 
     def timeline_table(self) -> m.Html:
@@ -444,7 +547,7 @@ class ActorBriefing(Briefing):
     def themes_chart(self) -> charts.Figure | m.Html:
         """How many of Moscow's statements fall under each theme, by stance."""
         if self.claims.empty:
-            return m.empty("No coded statements in this period.")
+            return m.empty("No coded statements in this cut.")
         chart = charts.theme_bars(self.claims, self.labels("theme"), self.labels("stance"))
         top = self.claims["theme"].value_counts()
         alt_text = (
@@ -454,33 +557,44 @@ class ActorBriefing(Briefing):
         )
         return self.figure(
             chart,
-            f"Moscow's statements about {self.name(self.actor_id)} "
-            f"by theme and stance, {self.period}.",
+            f"All {len(self.claims)} statements of Moscow's view about "
+            f"{self.name(self.actor_id)} by theme and stance, {self.period}, including those "
+            "printed under relations and what Moscow wants.",
             alt_text,
         )
 
     def views_by_theme(self) -> m.Html:
-        """Moscow's statements grouped under each theme of the codebook."""
+        """Moscow's statements under each theme, except those printed in a later section
+        (each theme says how many of its statements those sections hold)."""
         if self.claims.empty:
-            return m.empty("No coded statements in this period.")
-        parts = []
-        for code, label in self.labels("theme").items():
-            rows = self.claims[self.claims["theme"] == code]
-            if len(rows):
-                parts.append(m.tag("h3", m.esc(label)))
-                parts.append(self.claim_list(rows, "", badge=False))
-        return m.join(parts)
+            return m.empty("No coded statements in this cut.")
+        own = self.claims[~self.printed_elsewhere]
+        later = self.claims[self.printed_elsewhere]
+        return group_claims(
+            self,
+            own,
+            "theme",
+            self.labels("theme"),
+            elsewhere=later,
+            where="under what Moscow wants",
+        )
 
     def relations_section(self) -> m.Html:
-        """Moscow's view of the actor's relations with each other actor."""
-        if self.relations.empty:
-            return m.empty("The data relate this actor to no other in this period.")
-        parts = []
-        for other in _ordered(self.relations["other_id"], self.dataset):
-            rows = self.relations[self.relations["other_id"] == other]
-            parts.append(m.tag("h3", m.esc(f"With {self.name(other)}")))
-            parts.append(self.claim_list(rows, "", badge=False))
-        return m.join(parts)
+        """Moscow's view of the actor's relations with each other actor: what the others do
+        toward it in full; its own statements toward them counted, as the themes print them."""
+        relations = self.own_relations
+        if relations.empty:
+            return m.empty("The data relate this actor to no other in this cut.")
+        names = {a: f"With {self.name(a)}" for a in _ordered(relations["other_id"], self.dataset)}
+        return group_claims(
+            self,
+            relations[~relations["elsewhere"]],
+            "other_id",
+            names,
+            elsewhere=relations[relations["elsewhere"]],
+            where=f"among the views by theme or what Moscow wants (statements about "
+            f"{self.name(self.actor_id)} itself)",
+        )
 
     def expectations_section(self) -> m.Html:
         """Expectations and scenarios, with horizon, likelihood and signposts (in a summary,
@@ -496,17 +610,13 @@ class ActorBriefing(Briefing):
         """What Moscow wants from or for the actor."""
         return self.claim_list(
             self.wants,
-            "The review reports no explicit Moscow prescription "
-            "concerning this actor in this period.",
+            "The record holds no explicit Moscow prescription concerning this actor in this cut.",
             badge=False,
         )
 
     def reviewer_section(self) -> m.Html:
-        """Where the reviewing author's own judgment differs from the book."""
-        return self.claim_list(
-            self.reviewer_claims,
-            "The reviewer adds no judgment of their own on this actor in this period.",
-        )
+        """The source author's own judgment: first where it differs from the book."""
+        return reviewer_groups(self, self.reviewer_claims)
 
     def questions(self, section: str) -> m.Html:
         """Discussion questions after a section (student and instructor editions)."""
@@ -522,14 +632,13 @@ class ActorBriefing(Briefing):
 
     def passages(self) -> m.Html:
         """Every passage the briefing's sections cite (the summary's only), in full."""
+        evidence = [ev for _, ev in self.key_judgments()]
         if self.options.detail == "summary":
-            bottom = pd.DataFrame(
-                m.cited_in(str(self.bottom_line())), columns=queries.CITATION_COLUMNS
-            )
             shown = self.expectations.head(SUMMARY_EXPECTATIONS)
             posts = self.signposts[self.signposts["expectation_ref"].isin(shown["expectation_id"])]
-            return self.passages_for(bottom, shown, posts, self.wants)
+            return self.passages_for(*evidence, shown, posts, self.wants)
         return self.passages_for(
+            *evidence,
             self.claims,
             self.reviewer_claims,
             self.events,
@@ -540,6 +649,51 @@ class ActorBriefing(Briefing):
         )
 
 
+def group_claims(
+    briefing: Briefing,
+    claims: pd.DataFrame,
+    by: str,
+    headings: dict[str, str],
+    elsewhere: pd.DataFrame | None = None,
+    where: str = "",
+) -> m.Html:
+    """Claims under a heading per value of ``by`` (in ``headings`` order), each in full once.
+
+    ``elsewhere`` are claims of the same groups that another section prints (``where`` says
+    which): each heading says how many, so the group is whole without printing them twice.
+    """
+    parts = []
+    for code, heading in headings.items():
+        rows = claims[claims[by] == code]
+        later = 0 if elsewhere is None else int((elsewhere[by] == code).sum())
+        if not len(rows) and not later:
+            continue
+        parts.append(m.tag("h3", m.esc(heading)))
+        if len(rows):
+            parts.append(briefing.claim_list(rows, "", badge=False))
+        if later:
+            noun = "statement is" if later == 1 else "statements are"
+            parts.append(m.note(f"{later} more {noun} printed {where}."))
+    return m.join(parts)
+
+
+def reviewer_groups(briefing: Briefing, claims: pd.DataFrame) -> m.Html:
+    """The source author's judgments: reservations about the book first, then the rest."""
+    if claims.empty:
+        return m.empty("The source author adds no judgment of their own here in this cut.")
+    groups = {
+        "Where the source author differs from the book": claims[
+            claims["claim_kind"] == RESERVATION
+        ],
+        "The source author's other observations": claims[claims["claim_kind"] != RESERVATION],
+    }
+    parts = []
+    for heading, rows in groups.items():
+        if len(rows):
+            parts += [m.tag("h3", m.esc(heading)), briefing.claim_list(rows, "", badge=False)]
+    return m.join(parts)
+
+
 def _ordered(actor_ids: pd.Series, dataset: Dataset) -> list[str]:
     """Distinct actor ids in the actors table's order."""
     present = set(actor_ids)
@@ -547,33 +701,48 @@ def _ordered(actor_ids: pd.Series, dataset: Dataset) -> list[str]:
 
 
 def events_table(briefing: Briefing, events: pd.DataFrame) -> m.Html:
-    """Events as a table: date (with its basis), event, what happened, Moscow's framing."""
+    """Events as a table: date (with its basis), event and what happened, how Moscow framed
+    it, and where a date from outside the text comes from."""
     rows = []
     for _, e in events.iterrows():
         date = m.esc(e["date"])
+        dating = ""
         if e["date_basis"] != "stated":
-            date += m.tag(
-                "span",
-                m.esc(briefing.label("date_basis", e["date_basis"]).lower()),
-                class_="meta",
-                title=e["note"] or None,
-            )
-        title = m.tag("strong", m.esc(e["event_title"]))
+            basis = briefing.label("date_basis", e["date_basis"]).lower()
+            date += m.tag("span", m.esc(basis), class_="meta")
+            if e["note"]:
+                dating = " " + m.tag("span", m.esc(f"Date {basis}: {e['note']}"), class_="meta")
+        title = m.tag("strong", m.esc(e["event_title"]) + ".")
         if not e["occurred"]:
             title += " " + m.tag("span", "did not happen", class_="badge not-happened")
         rows.append(
             [
                 date,
-                title,
-                m.esc(e["what_happened"]),
-                m.esc(e["framing"]) + " " + m.quoted(e["quote"]),
+                title + " " + m.esc(e["what_happened"]) + dating,
+                m.with_quote(e["framing"], e["quote"], e["what_happened"]),
                 briefing.cite(e),
             ]
         )
     return m.table(
-        ["Date", "Event", "What happened", "How Moscow framed it", "Source"],
+        ["Date", "Event and what happened", "How Moscow framed it", "Source"],
         rows,
         class_="data events",
+    )
+
+
+def signpost_status(briefing: Briefing, signpost: pd.Series) -> str:
+    """A signpost's status as of a date; any status but "open" cites the public record it
+    comes from and is marked as from outside the coded record."""
+    status = briefing.label("signpost_status", signpost["status"])
+    text = f"{status} as of {signpost['status_as_of']}"
+    if signpost["status"] == "open":
+        return m.tag("span", m.esc(text), class_="status status-open")
+    record = m.tag("a", m.esc(signpost["status_record"]), href=signpost["status_url"])
+    note = f" {signpost['status_note']}" if signpost["status_note"] else ""
+    return m.tag(
+        "span",
+        m.esc(f"{text} (from outside the record):{note} ") + record,
+        class_="status status-external",
     )
 
 
@@ -586,15 +755,13 @@ def expectations_table(
         marks = signposts[signposts["expectation_ref"] == x["expectation_id"]]
         posts = [
             f"{m.esc(briefing.label('effect', s['effect']))}: {m.esc(s['signpost'])} "
-            f"{briefing.cite(s)}"
+            f"{briefing.cite(s)} {signpost_status(briefing, s)}"
             for _, s in marks.iterrows()
         ]
         outlook = (
             m.view_badge(x["view"], briefing.label("view", x["view"]))
             + " "
-            + m.esc(x["statement"])
-            + " "
-            + m.quoted(x["quote"])
+            + m.with_quote(x["statement"], x["quote"])
             + " "
             + briefing.cite(x)
         )

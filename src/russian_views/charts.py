@@ -141,13 +141,6 @@ def _configured(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
-def _references(rows: pd.DataFrame) -> list[str]:
-    """Each row's citation as the text shows it (``¶4 s3``), for tooltips."""
-    return [
-        f"¶{int(p)} s{int(s)}" for p, s in zip(rows["paragraph"], rows["sentence"], strict=True)
-    ]
-
-
 def _years(starts: pd.Series, ends: pd.Series) -> list[str]:
     return [f"{a}" if a == b else f"{a}–{b}" for a, b in zip(starts, ends, strict=True)]
 
@@ -176,10 +169,23 @@ def _stance_filter() -> alt.Parameter:
 
 
 def stance_timeline(
-    claims: pd.DataFrame, yearly: pd.DataFrame, labels: dict[str, str], since: int, until: int
+    dated: pd.DataFrame,
+    undated: pd.DataFrame,
+    yearly: pd.DataFrame,
+    labels: dict[str, str],
+    since: int,
+    until: int,
 ) -> alt.TopLevelMixin:
-    """Each claim as a bar over the years it covers at its stance; the yearly mean as a line."""
-    data = claims.dropna(subset=["stance_score"]).copy()
+    """One mark per statement at the years the source dates it to, undated ones apart.
+
+    Left: each dated statement as a bar over its years at its stance, with the number of
+    statements dated to each year along the top and, where at least
+    :data:`russian_views.queries.MIN_YEARLY` statements are dated to a year, their average
+    as a black diamond (never a line: years without statements have nothing to join).
+    Right (when there are any): how many statements the source does not date more closely
+    than the whole record fall at each stance. Both panels share the stance axis.
+    """
+    data = dated.dropna(subset=["stance_score"]).copy()
     data = data.assign(
         start=data["period_start"].clip(lower=since).astype(int),
         end=data["period_end"].clip(upper=until).astype(int) + 1,
@@ -187,7 +193,7 @@ def stance_timeline(
         stance_label=data["stance"].map(labels),
         statement=data["paraphrase"],
         years=_years(data["period_start"], data["period_end"]),
-        reference=_references(data),
+        reference=data["reference"],
     )
     data = data[
         ["claim_id", "start", "end", "score", "stance_label", "statement", "years", "reference"]
@@ -199,44 +205,100 @@ def stance_timeline(
     y = alt.Y(
         "y:Q",
         title="Moscow's stance",
-        scale=alt.Scale(domain=[-2.4, 2.4]),
+        scale=alt.Scale(domain=[-2.4, 2.9]),
         axis=alt.Axis(values=[-2, -1, 0, 1, 2], labelExpr=_stance_label_expr(labels)),
     )
     pick = _stance_filter()
+    colour = alt.Color("stance_label:N", title="Stance of a statement", scale=_stance_scale(labels))
     bars = (
         _base(data)
-        .mark_rule(strokeWidth=2)
+        .mark_rule(strokeWidth=3)
         .encode(
             x=_year_axis("start", since, until),
             x2="end:Q",
             y=y,
-            color=alt.Color(
-                "stance_label:N", title="Stance of a claim", scale=_stance_scale(labels)
-            ),
-            opacity=alt.condition(pick, alt.value(0.75), alt.value(0.12)),
+            color=colour,
+            opacity=alt.condition(pick, alt.value(0.8), alt.value(0.12)),
             tooltip=[
                 alt.Tooltip("statement:N", title="Statement"),
                 alt.Tooltip("stance_label:N", title="Stance"),
-                alt.Tooltip("years:N", title="Years"),
+                alt.Tooltip("years:N", title="Dated to"),
                 alt.Tooltip("reference:N", title="Source"),
             ],
         )
         .add_params(pick)
     )
-    line_data = yearly.assign(mid=yearly["year"] + 0.5)
-    line = (
-        _base(line_data)
-        .mark_line(color="#222222", strokeWidth=2, point=alt.OverlayMarkDef(color="#222222"))
+    counts = yearly.assign(mid=yearly["year"] + 0.5, top=2.65)
+    count_text = (
+        _base(counts)
+        .mark_text(fontSize=9, color="#5f6368")
+        .encode(
+            x=alt.X("mid:Q"),
+            y=alt.Y("top:Q"),
+            text=alt.Text("claims:Q"),
+            tooltip=[
+                alt.Tooltip("year:Q", title="Year", format="d"),
+                alt.Tooltip("claims:Q", title="Statements dated to it"),
+            ],
+        )
+    )
+    averaged = counts[counts["mean_stance"].notna()]
+    means = (
+        _base(averaged)
+        .mark_point(shape="diamond", filled=True, size=70, color="#222222")
         .encode(
             x=alt.X("mid:Q"),
             y=alt.Y("mean_stance:Q"),
             tooltip=[
                 alt.Tooltip("year:Q", title="Year", format="d"),
                 alt.Tooltip("mean_stance:Q", title="Average stance", format="+.2f"),
+                alt.Tooltip("claims:Q", title="Statements"),
             ],
         )
     )
-    return _configured(alt.layer(bars, line).properties(height=230))
+    if undated["stance_score"].isna().all():
+        layers = alt.layer(bars, count_text, means).properties(height=230)
+        return _configured(layers)
+    left = alt.layer(bars, count_text, means).properties(width=WIDTH - 150, height=230)
+    right = _undated_panel(undated, labels).properties(width=90, height=230)
+    return _configured(alt.hconcat(left, right, spacing=12).resolve_scale(color="shared"))
+
+
+def _undated_panel(undated: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
+    """How many undated statements fall at each stance, as bars with their counts."""
+    scored = undated.dropna(subset=["stance_score"])
+    counts = (
+        scored.assign(
+            score=scored["stance_score"].astype(int), stance_label=scored["stance"].map(labels)
+        )
+        .groupby(["score", "stance_label"])
+        .size()
+        .reset_index(name="claims")
+    )
+    y = alt.Y(
+        "score:Q",
+        title=None,
+        scale=alt.Scale(domain=[-2.4, 2.9]),
+        axis=alt.Axis(values=[-2, -1, 0, 1, 2], labels=False, ticks=False, domain=False),
+    )
+    x = alt.X(
+        "claims:Q",
+        title="Not dated",
+        scale=alt.Scale(
+            domain=[0, max(1, int(counts["claims"].max()) if len(counts) else 1) * 1.4]
+        ),
+        axis=alt.Axis(labels=False, ticks=False, grid=False, domain=False),
+    )
+    tooltip = [
+        alt.Tooltip("stance_label:N", title="Stance"),
+        alt.Tooltip("claims:Q", title="Statements not dated more closely"),
+    ]
+    base = alt.Chart(counts).encode(x=x, y=y, tooltip=tooltip)
+    bars = base.mark_bar(height=10).encode(
+        color=alt.Color("stance_label:N", scale=_stance_scale(labels), legend=None)
+    )
+    text = base.mark_text(align="left", dx=3, fontSize=10).encode(text="claims:Q")
+    return alt.layer(bars, text)
 
 
 def _stance_label_expr(labels: dict[str, str]) -> str:
@@ -248,22 +310,25 @@ def _stance_label_expr(labels: dict[str, str]) -> str:
 def stance_lines(
     yearly: pd.DataFrame, names: dict[str, str], labels: dict[str, str], since: int, until: int
 ) -> alt.TopLevelMixin:
-    """Yearly mean stance of several actors, one line each in the actor's colour.
+    """Yearly mean stance of several actors as points in each actor's colour, only for the
+    years with a mean (enough dated statements); no line joins years, because the years
+    between have too few statements to say anything.
 
     ``yearly`` has columns actor_id, year, mean_stance, claims (as from
     :func:`russian_views.queries.stance_by_year`, one block per actor).
     """
-    data = yearly.assign(
-        actor=yearly["actor_id"].map(names),
-        mid=yearly["year"] + 0.5,
-        mean=yearly["mean_stance"].round(2),
+    shown = yearly.dropna(subset=["mean_stance"])
+    data = shown.assign(
+        actor=shown["actor_id"].map(names),
+        mid=shown["year"] + 0.5,
+        mean=shown["mean_stance"].round(2),
     )
     colours = alt.Scale(
         domain=[names[a] for a in names], range=[ACTOR_COLOURS.get(a, "#555555") for a in names]
     )
     chart = (
         _base(data)
-        .mark_line(point=True, strokeWidth=2)
+        .mark_point(filled=True, size=80)
         .encode(
             x=_year_axis("mid", since, until),
             y=alt.Y(
@@ -273,6 +338,7 @@ def stance_lines(
                 axis=alt.Axis(values=[-2, -1, 0, 1, 2], labelExpr=_stance_label_expr(labels)),
             ),
             color=alt.Color("actor:N", title=None, scale=colours),
+            shape=alt.Shape("actor:N", title=None),
             tooltip=[
                 alt.Tooltip("actor:N", title="Actor"),
                 alt.Tooltip("year:O", title="Year"),
@@ -355,7 +421,7 @@ def _event_rows(
         involving=[
             ", ".join(name_of.get(a, a) for a in ids.split("|")) for ids in events["actor_ids"]
         ],
-        reference=_references(events),
+        reference=events["reference"],
     )[_EVENT_FIELDS].reset_index(drop=True)
     rows["row"] = range(len(rows))
     return rows

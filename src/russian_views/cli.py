@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from russian_views import agreement, coding, config, explorer
+from russian_views import config, explorer
 from russian_views.errors import DataError, ParameterError, RussianViewsError
 from russian_views.render import PAPERS
 
@@ -64,8 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="only report whether the committed file is current (exit 1 if not)",
     )
     _add_render(sub)
-    coding.add_parsers(sub)
-    agreement.add_parser(sub)
+    _add_classroom(sub)
     explorer.add_parser(sub)
     params = sub.add_parser(
         "params",
@@ -182,6 +181,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     gaps = uncovered_sentences(dataset)
     for source_id, paragraph, sentence in gaps:
         print(f"not yet coded: {source_id} ¶{paragraph} s{sentence}")
+    from russian_views.coding import unrecorded_texts
+
+    for path in unrecorded_texts(dataset, args.data):
+        print(f"no sources.csv record: {path} (record it with add-source, or delete it)")
     return EXIT_OK
 
 
@@ -268,15 +271,275 @@ def cmd_params(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------- the classroom: sources,
+# coding and agreement (logic in coding.py and agreement.py; here only arguments and output)
+
+ADD_SOURCE_HELP = """\
+Store a source text under data/sources/, record it (with its sha256) in sources.csv,
+and write a coding worksheet: one row per sentence, with the claim fields blank, plus
+a companion WORKSHEET-codes.csv listing every column and the codes it accepts.
+
+The text must be UTF-8 (no byte-order mark); it is stored byte for byte. Headings are
+short lines without final punctuation; every other non-empty line is a paragraph.
+The id, which every citation of the source shows, defaults to the first author's
+surname and the year (lukin-2017), else the outlet and the year.
+Nothing is written if any check fails.
+
+example:
+  russian-views add-source notes.txt --title "Moscow and the Korean War" \\
+      --author "A. Lukin" --outlet "Example Review" --date 2017-05 \\
+      --reviewed-work "A. Author, The Book (2016)" --note "Our copy lacks the notes."
+"""
+
+IMPORT_HELP = """\
+Check a filled worksheet and merge its rows into claims.csv (and uncoded.csv).
+
+A row with any claim field filled is a claim: its claim_id is assigned on import (the
+next c### numbers). A row with the claim fields empty but a reason (framing, covered)
+marks the sentence as deliberately uncoded. A row with neither is skipped and listed
+as still blank. For a second claim from one sentence, copy the sentence's row. Actors
+may be given by id, name or alias in any case (Seoul, moscow); codes in any case.
+
+Unknown codes, bad references, quotes not verbatim in their sentence, and rows that
+duplicate existing claims are all reported at once, with the worksheet's row numbers
+(header = row 1); then nothing is merged. To amend a source already imported, fix
+the worksheet and import it again with --replace.
+
+examples:
+  russian-views import-coding data/worksheets/lukin-2017.csv
+  russian-views import-coding data/worksheets/lukin-2017.csv --replace
+"""
+
+REMOVE_HELP = """\
+Remove a source: its sources.csv row, its text under data/sources/ and its worksheet
+in data/worksheets/. Refused while claims (or other rows) cite it or its worksheet
+holds coding, unless --with-claims removes those too. Rows are cut byte for byte, so
+add-source, import-coding and remove-source leave data/ exactly as it was.
+
+examples:
+  russian-views remove-source lukin-2017
+  russian-views remove-source lukin-2017 --with-claims
+"""
+
+AGREEMENT_HELP = """\
+Compare a student's coding of a passage with a reference coding, field by field
+(view, subject_id, counterpart_id, theme, stance, claim_kind): percent agreement,
+Krippendorff's alpha (nominal; stance also ordinal, on the codebook's scores) with
+what each value means, and every disagreement with the sentence's text. Both files
+are worksheets (one row per sentence). A row left blank is an uncoded sentence; the
+fields after subject_id are compared only where both chose the same subject. Under
+20 sentences no reliability label is given.
+
+Only the reference's sentences in the paragraphs the student coded are compared; a
+sentence missing from the student's file, one the reference does not code, a repeated
+sentence or an unknown code is an error (exit 2).
+
+examples:
+  russian-views agreement anna.csv                  against the exercise's reference (¶8)
+  russian-views agreement anna.csv mine.csv --csv anna-disagreements.csv
+"""
+
+REFERENCE_HELP = """\
+Turn a filled worksheet into a reference coding for the exercise: one row per
+sentence, the first claim coded on it as the main claim (its note names the rows
+left out), checked as a student's coding is. Use it with `agreement STUDENT OUT` or
+the exercise notebook's reference_file. An existing file is never overwritten.
+
+example:
+  russian-views make-reference data/worksheets/lukin-2017.csv --out lukin-reference.csv
+"""
+
+
+def _data_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data", type=Path, default=None, help="data folder (default: the project's data/)"
+    )
+
+
+def _add_classroom(sub: argparse._SubParsersAction) -> None:
+    """Register add-source, import-coding, remove-source, agreement and make-reference."""
+    raw = argparse.RawDescriptionHelpFormatter
+    add = sub.add_parser(
+        "add-source",
+        help="store a new source text and write its coding worksheet",
+        description=ADD_SOURCE_HELP,
+        formatter_class=raw,
+    )
+    add.add_argument("file", type=Path, metavar="FILE", help="the source text (UTF-8 .txt)")
+    add.add_argument("--title", required=True, help="title of the source")
+    add.add_argument("--outlet", required=True, help="publication that carried it")
+    add.add_argument("--date", required=True, help="publication date: YYYY, YYYY-MM or YYYY-MM-DD")
+    add.add_argument("--author", default="", help="author (default: none named)")
+    add.add_argument("--url", default="", help="address of the original (default: none)")
+    add.add_argument(
+        "--reviewed-work", default="", help="the work the source reviews (default: none)"
+    )
+    add.add_argument("--note", default="", help="a remark on the source (default: none)")
+    add.add_argument(
+        "--id", default=None, help="source id (default: author-year, else outlet-year)"
+    )
+    add.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="WORKSHEET",
+        help="where to write the worksheet (default: data/worksheets/ID.csv)",
+    )
+    _data_option(add)
+    imp = sub.add_parser(
+        "import-coding",
+        help="check a filled worksheet and merge it into the claims",
+        description=IMPORT_HELP,
+        formatter_class=raw,
+    )
+    imp.add_argument("worksheet", type=Path, metavar="WORKSHEET", help="the filled worksheet")
+    imp.add_argument(
+        "--replace",
+        action="store_true",
+        help="amend: replace the claims and uncoded rows of the worksheet's source(s)",
+    )
+    _data_option(imp)
+    rem = sub.add_parser(
+        "remove-source",
+        help="remove a source, its text and worksheet",
+        description=REMOVE_HELP,
+        formatter_class=raw,
+    )
+    rem.add_argument("source_id", metavar="ID", help="the source id (see sources.csv)")
+    rem.add_argument(
+        "--with-claims", action="store_true", help="also remove every row that cites it"
+    )
+    _data_option(rem)
+    agr = sub.add_parser(
+        "agreement",
+        help="compare a student's coding with the reference coding",
+        description=AGREEMENT_HELP,
+        formatter_class=raw,
+    )
+    agr.add_argument("student", type=Path, metavar="STUDENT", help="the student's worksheet")
+    agr.add_argument(
+        "reference",
+        type=Path,
+        nargs="?",
+        default=None,
+        metavar="REFERENCE",
+        help="the reference coding (default: data/exercises/reference.csv)",
+    )
+    agr.add_argument(
+        "--csv", type=Path, default=None, metavar="OUT", help="also write the disagreements here"
+    )
+    ref = sub.add_parser(
+        "make-reference",
+        help="turn a filled worksheet into an exercise reference coding",
+        description=REFERENCE_HELP,
+        formatter_class=raw,
+    )
+    ref.add_argument("worksheet", type=Path, metavar="WORKSHEET", help="the filled worksheet")
+    ref.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="where to write it (default: data/exercises/WORKSHEET-reference.csv)",
+    )
+
+
+def cmd_add_source(args: argparse.Namespace) -> int:
+    """Store the text, record it, write its worksheet; say what to do next."""
+    from russian_views.coding import add_source
+
+    added = add_source(
+        args.file,
+        title=args.title,
+        outlet=args.outlet,
+        published=args.date,
+        author=args.author,
+        url=args.url,
+        reviewed_work=args.reviewed_work,
+        note=args.note,
+        source_id=args.id,
+        data_dir=args.data,
+        worksheet=args.out,
+    )
+    print(
+        f"added source {added.source_id!r}: {added.paragraphs} paragraphs, "
+        f"{added.sentences} sentences, sha256 {added.sha256[:12]}…\n"
+        f"worksheet: {added.worksheet}\ncodes:     {added.codes}\n"
+        f"next: fill the worksheet, then `russian-views import-coding {added.worksheet}`"
+    )
+    return EXIT_OK
+
+
+def cmd_import_coding(args: argparse.Namespace) -> int:
+    """Merge a filled worksheet; say what was added (or replaced) and what is still blank."""
+    from russian_views.coding import import_worksheet, plural
+
+    result = import_worksheet(args.worksheet, args.data, replace=args.replace)
+    ids = result.claim_ids
+    span = f" ({ids[0]}–{ids[-1]})" if len(ids) > 1 else f" ({ids[0]})" if ids else ""
+    added = plural(len(ids), "claim") + span
+    verb = f"replaced {plural(result.replaced, 'claim')} with" if args.replace else "imported"
+    uncoded = plural(len(result.uncoded), "uncoded sentence")
+    print(f"{verb} {added} and {uncoded} from {args.worksheet}")
+    if result.blank:
+        where = ", ".join(f"{sid} ¶{p} s{s}" for sid, p, s in result.blank)
+        print(f"still blank ({len(result.blank)}): {where}")
+    return EXIT_OK
+
+
+def cmd_remove_source(args: argparse.Namespace) -> int:
+    """Remove a source (and, when told, what cites it); list what went."""
+    from russian_views.coding import plural, remove_source
+
+    removed = remove_source(args.source_id, with_claims=args.with_claims, data_dir=args.data)
+    rows = ", ".join(f"{plural(n, 'row')} of {name}" for name, n in removed.rows.items())
+    print(f"removed source {removed.source_id!r}" + (f" and {rows}" if rows else ""))
+    for path in removed.files:
+        print(f"deleted {path}")
+    return EXIT_OK
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    """Print the agreement report (and write the disagreements when asked)."""
+    from russian_views.agreement import compare
+
+    result = compare(args.student, args.reference)
+    print(result.text())
+    if args.csv:
+        from russian_views.atomic import write_atomic
+
+        write_atomic(args.csv, result.csv_bytes())
+        print(f"\ndisagreements written to {args.csv}")
+    return EXIT_OK
+
+
+def cmd_make_reference(args: argparse.Namespace) -> int:
+    """Write a reference coding from a filled worksheet."""
+    from russian_views.agreement import make_reference
+    from russian_views.coding import plural
+
+    out = args.out or config.DATA_DIR / "exercises" / f"{args.worksheet.stem}-reference.csv"
+    made = make_reference(args.worksheet, out)
+    left = f"; {plural(made.extra, 'further claim')} left out" if made.extra else ""
+    print(
+        f"wrote {made.path}: {plural(made.sentences, 'sentence')}, "
+        f"{made.coded} with a main claim{left}\n"
+        f"use it: russian-views agreement STUDENT.csv {made.path}"
+    )
+    return EXIT_OK
+
+
 COMMANDS = {
     "actors": cmd_actors,
     "validate": cmd_validate,
     "datapackage": cmd_datapackage,
     "render": cmd_render,
     "params": cmd_params,
-    "add-source": coding.cmd_add_source,
-    "import-coding": coding.cmd_import_coding,
-    "agreement": agreement.cmd_agreement,
+    "add-source": cmd_add_source,
+    "import-coding": cmd_import_coding,
+    "remove-source": cmd_remove_source,
+    "agreement": cmd_agreement,
+    "make-reference": cmd_make_reference,
     "explore": explorer.cmd_explore,
 }
 

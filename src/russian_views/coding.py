@@ -1,4 +1,5 @@
-"""Coding a source: adding a text, worksheets for coders, importing filled worksheets.
+"""Coding a source: adding a text, worksheets for coders, importing filled worksheets,
+amending and removing a source.
 
 Coders work in a spreadsheet, so a source is coded through a *worksheet*: a plain CSV
 with one row per sentence (location and text filled in, claim fields blank) and a
@@ -11,14 +12,18 @@ with the *worksheet's* row numbers (header = row 1), because those are what the 
 sees. Only then are the merged tables validated as a whole, in a scratch copy of the data
 folder, by the same loader the briefings use; the real files are replaced (each through a
 temporary file and a rename) only when that copy loads, so a refused import changes nothing.
+
+Amending (``replace``) and removing a source cut its rows out of the tables byte for byte,
+so that adding, importing and removing a source leaves the data folder as it was. The
+command line for all this lives in :mod:`russian_views.cli`.
 """
 
 from __future__ import annotations
 
-import argparse
 import codecs
 import csv
 import dataclasses
+import difflib
 import hashlib
 import io
 import re
@@ -44,6 +49,7 @@ from russian_views.data import (
     uncovered_sentences,
 )
 from russian_views.errors import DataError, ParameterError, Problem
+from russian_views.params import resolve_actor_among
 from russian_views.schema import Field, Schema, Table, load_schema
 from russian_views.sources import parse_text
 
@@ -81,7 +87,14 @@ _OPTIONS = {
     "outlet": "--outlet",
     "published": "--date",
     "url": "--url",
+    "reviewed_work": "--reviewed-work",
+    "note": "--note",
 }
+
+
+def plural(count: int, word: str) -> str:
+    """``1 row``, ``2 rows``: counts in messages read right."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 # ---------------------------------------------------------------- reading worksheets
@@ -189,10 +202,29 @@ class RowChecker:
             if blank_ok and not cell:
                 record[name] = None
                 continue
-            record[name], error = check_value(self.fields[name], cell, self.codes)
+            record[name] = None
+            cell, error = self._canonical(self.fields[name], cell)
+            if error is None:
+                record[name], error = check_value(self.fields[name], cell, self.codes)
             if error:
                 problems.append(Problem(self.file, row.number, name, cell, error))
         return record, problems
+
+    def _canonical(self, f: Field, cell: str) -> tuple[str, str | None]:
+        """The cell as the data spell it: an actor named by id, name or alias in any case
+        becomes its id (as ``--actor`` accepts), a code in any case the code; an unknown
+        actor's error lists the choices with a likely match."""
+        if not cell:
+            return cell, None
+        if f.references == ("actors", "actor_id"):
+            try:
+                return resolve_actor_among(cell, self.dataset.actors), None
+            except ParameterError as exc:
+                return cell, str(exc)
+        if f.codes and not f.list_sep:
+            lower = {c.casefold(): c for c in self.codes.get(f.codes, set())}
+            return lower.get(cell.casefold(), cell), None
+        return cell, None
 
     def cross(self, row: WorksheetRow, record: Record) -> list[Problem]:
         """References resolve, the cited sentence exists (with the quote verbatim in it),
@@ -201,8 +233,28 @@ class RowChecker:
         fields = tuple(self.fields[n] for n in record if n in self.fields)
         problems = reference_problems(Table(self.file, "", fields, ()), [record], self.known, set())
         problems = [dataclasses.replace(p, file=self.file) for p in problems]
-        problems += citation_problems(self.file, record, self.dataset.texts)
+        problems += [
+            self._quote_hint(p, record) if p.field == "quote" else p
+            for p in citation_problems(self.file, record, self.dataset.texts)
+        ]
         return problems + self._text_problems(row, record)
+
+    def _quote_hint(self, problem: Problem, record: Record) -> Problem:
+        """A refused quote, with the sentence it was checked against and, when only the
+        quote marks differ, which marks: a coder cannot see ' against ’ in a spreadsheet."""
+        sentence = self.dataset.texts[str(record["source_id"])].sentence(
+            int(record["paragraph"]), int(record["sentence"])
+        )
+        quote = str(record["quote"])
+        message = f"{problem.message}, which reads: {sentence.text}"
+        if _straight(quote) in _straight(sentence.text):
+            marks = sorted({c for c in sentence.text if c in _QUOTE_MARKS} - set(quote))
+            used = sorted({c for c in quote if c in _QUOTE_MARKS} - set(sentence.text))
+            message += (
+                f" (only the quote marks differ: the text has {' '.join(marks)}"
+                f" where the quote has {' '.join(used)}; copy the words from the sentence)"
+            )
+        return dataclasses.replace(problem, message=message)
 
     def _text_problems(self, row: WorksheetRow, record: Record) -> list[Problem]:
         given = row.get("sentence_text")
@@ -218,6 +270,15 @@ class RowChecker:
         where = f"¶{record['paragraph']} s{record['sentence']} of {record['source_id']}"
         message = f"differs from {where}: was the worksheet made for another version of the text?"
         return [Problem(self.file, row.number, "sentence_text", given, message)]
+
+
+# Curly quote marks and apostrophes, each with its straight form.
+_QUOTE_MARKS = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "'": "'", '"': '"'}
+
+
+def _straight(text: str) -> str:
+    """``text`` with every quote mark straight, to tell a mark mismatch from other edits."""
+    return text.translate(str.maketrans(_QUOTE_MARKS))
 
 
 def _location(record: Record) -> Key | None:
@@ -302,6 +363,7 @@ class ImportResult:
     claim_ids: tuple[str, ...]
     uncoded: tuple[Key, ...]
     blank: tuple[Key, ...]
+    replaced: int = 0
 
 
 def _claim_records(
@@ -369,9 +431,8 @@ def _assign_ids(claims: list[Record], dataset: Dataset) -> tuple[str, ...]:
     return tuple(str(r["claim_id"]) for r in claims)
 
 
-def _appended(path: Path, table: Table, records: list[Record]) -> bytes:
-    """The file's bytes, unchanged, with the records added as rows in the table's order."""
-    existing = path.read_bytes()
+def _appended(existing: bytes, table: Table, records: list[Record]) -> bytes:
+    """A table file's bytes, unchanged, with the records added as rows in the table's order."""
     if existing and not existing.endswith(b"\n"):
         existing += b"\n"
     buffer = io.StringIO()
@@ -381,45 +442,181 @@ def _appended(path: Path, table: Table, records: list[Record]) -> bytes:
     return existing + buffer.getvalue().encode("utf-8")
 
 
-def commit_validated(data_dir: Path, changes: dict[str, bytes]) -> Dataset:
-    """Write ``changes`` (path under ``data_dir`` → bytes) only if the data then load.
+def _without_source(existing: bytes, source_ids: set[str]) -> tuple[bytes, int]:
+    """A table file's bytes with the rows citing ``source_ids`` cut out and every other
+    byte kept (BOM, line ends, quoting), so that removing what was appended restores the
+    file exactly; and how many rows were cut."""
+    bom = codecs.BOM_UTF8 if existing.startswith(codecs.BOM_UTF8) else b""
+    lines = re.findall(r"[^\n]*\n|[^\n]+$", existing[len(bom) :].decode("utf-8"))
+    reader = csv.reader(iter(lines))
+    header = next(reader)
+    column = header.index("source_id")
+    kept, cut, consumed = lines[: reader.line_num], 0, reader.line_num
+    for row in reader:
+        chunk, consumed = lines[consumed : reader.line_num], reader.line_num
+        if len(row) > column and row[column] in source_ids:
+            cut += 1
+        else:
+            kept += chunk
+    return bom + "".join(kept).encode("utf-8"), cut
 
-    Why a scratch copy: the loader checks the tables as a whole (keys, references, quotes
-    against the texts, sha256), so the candidate is checked exactly as the real data will
-    be. The real files are then replaced one by one, each atomically, in the given order.
+
+def _scratch_load(
+    data_dir: Path, changes: dict[str, bytes], removed: Sequence[str], scratch: Path
+) -> Dataset:
+    """The data as they would load with ``changes`` written and ``removed`` deleted,
+    from a copy in ``scratch`` (the loader checks the tables as a whole: keys,
+    references, quotes against the texts, sha256)."""
+    shutil.copytree(data_dir, scratch, ignore=shutil.ignore_patterns(WORKSHEETS))
+    for name, content in changes.items():
+        (scratch / name).write_bytes(content)
+    for name in removed:
+        (scratch / name).unlink()
+    return load_dataset(scratch)
+
+
+def commit_validated(
+    data_dir: Path, changes: dict[str, bytes], removed: Sequence[str] = ()
+) -> Dataset:
+    """Write ``changes`` (path under ``data_dir`` → bytes) and delete ``removed`` only if
+    the data then load.
+
+    Why a scratch copy: the candidate is checked exactly as the real data will be. The
+    real files are then replaced one by one, each atomically, in the given order, and
+    the removed ones deleted last (a text goes only once no row records it).
     """
     with tempfile.TemporaryDirectory(prefix="russian-views-") as tmp:
-        scratch = Path(tmp) / "data"
-        shutil.copytree(data_dir, scratch, ignore=shutil.ignore_patterns(WORKSHEETS))
-        for name, content in changes.items():
-            (scratch / name).write_bytes(content)
-        merged = load_dataset(scratch)
+        merged = _scratch_load(data_dir, changes, removed, Path(tmp) / "data")
     for name, content in changes.items():
         write_atomic(data_dir / name, content)
+    for name in removed:
+        (data_dir / name).unlink()
     return merged
 
 
-def import_worksheet(path: Path, data_dir: Path | None = None) -> ImportResult:
+def _worksheet_sources(path: Path) -> set[str]:
+    """The source ids a worksheet's rows name."""
+    return {r.get("source_id") for r in read_worksheet(path, required=LOCATION)}
+
+
+def import_worksheet(
+    path: Path, data_dir: Path | None = None, replace: bool = False
+) -> ImportResult:
     """Merge a filled worksheet's claims (and excused sentences) into the data, or nothing.
 
     Rows whose claim fields are all empty are skipped: with a ``reason`` they go to
     uncoded.csv, without one they are reported back as still blank (``validate`` lists
     them too, as not yet coded), so a source can be coded over several sittings.
+    ``replace`` amends a coded source: the claims and uncoded rows of the worksheet's
+    sources are dropped and the worksheet's rows take their place (checked as a whole,
+    so a refused amendment leaves the old coding in place).
     """
     data_dir = Path(data_dir or config.DATA_DIR)
-    dataset = load_dataset(data_dir)
     schema = load_schema(data_dir / "schema.yml")
-    claims, uncoded, rows = check_worksheet(path, dataset, schema)
+    tables = {name: schema.tables[name] for name in ("claims", "uncoded")}
+    base = {t.path: (data_dir / t.path).read_bytes() for t in tables.values()}
+    replaced = 0
+    with tempfile.TemporaryDirectory(prefix="russian-views-") as tmp:
+        if replace:
+            sources = _worksheet_sources(path)
+            for t in tables.values():
+                base[t.path], cut = _without_source(base[t.path], sources)
+                replaced += cut if t.name == "claims" else 0
+            dataset = _scratch_load(data_dir, base, (), Path(tmp) / "data")
+        else:
+            dataset = load_dataset(data_dir)
+        claims, uncoded, rows = check_worksheet(path, dataset, schema)
     claim_ids = _assign_ids(claims, dataset)
     changes = {}
     for name, records in (("claims", claims), ("uncoded", uncoded)):
-        if records:
-            table = schema.tables[name]
-            changes[table.path] = _appended(data_dir / table.path, table, records)
+        if records or replace:
+            changes[tables[name].path] = _appended(base[tables[name].path], tables[name], records)
     merged = commit_validated(data_dir, changes)
     listed = {tuple(r.get(k) for k in LOCATION) for r in rows}
     blank = [k for k in uncovered_sentences(merged) if (k[0], str(k[1]), str(k[2])) in listed]
-    return ImportResult(claim_ids, tuple(_location(r) for r in uncoded), tuple(blank))
+    return ImportResult(claim_ids, tuple(_location(r) for r in uncoded), tuple(blank), replaced)
+
+
+# ---------------------------------------------------------------- removing a source
+
+
+@dataclass(frozen=True)
+class RemovedSource:
+    """A source just removed: the rows that cited it, by table, and the files deleted."""
+
+    source_id: str
+    rows: dict[str, int]
+    files: tuple[Path, ...]
+
+
+def _holds_coding(worksheet: Path) -> bool:
+    """Whether a worksheet has any claim field or reason filled (unreadable: assume so)."""
+    try:
+        rows = read_worksheet(worksheet, required=LOCATION)
+    except DataError:
+        return True
+    return any(r.filled((*CLAIM_FIELDS, *UNCODED_FIELDS)) for r in rows)
+
+
+def _known_source(source_id: str, dataset: Dataset) -> str:
+    ids = list(dataset.sources["source_id"])
+    if source_id in ids:
+        return source_id
+    hint = difflib.get_close_matches(source_id, ids, n=1)
+    suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+    raise ParameterError(
+        f"unknown source {source_id!r}{suggestion}; choose one of: {', '.join(ids)}"
+    )
+
+
+def remove_source(
+    source_id: str, *, with_claims: bool = False, data_dir: Path | None = None
+) -> RemovedSource:
+    """Remove a source: its sources.csv row, its text and its worksheet, and with
+    ``with_claims`` every row citing it; refused while rows cite it (or its worksheet holds
+    coding) without ``with_claims``. Rows are cut byte for byte, so adding, coding and
+    removing a source leaves ``data/`` as it was."""
+    data_dir = Path(data_dir or config.DATA_DIR)
+    dataset = load_dataset(data_dir)
+    schema = load_schema(data_dir / "schema.yml")
+    _known_source(source_id, dataset)
+    if len(dataset.sources) == 1:
+        raise ParameterError(f"source {source_id!r} is the only source; the briefings need one")
+    tables = [schema.tables[name] for name in (*CITING, "uncoded")]
+    citing = {t.path: int((dataset.tables[t.name]["source_id"] == source_id).sum()) for t in tables}
+    sheet = data_dir / WORKSHEETS / f"{source_id}.csv"
+    coded_sheet = sheet.exists() and _holds_coding(sheet)
+    if not with_claims and (any(citing.values()) or coded_sheet):
+        held = [f"{plural(n, 'row')} of {name}" for name, n in citing.items() if n]
+        held += [f"the coding in {sheet}"] * coded_sheet
+        raise ParameterError(
+            f"source {source_id!r} is still cited ({', '.join(held)}); "
+            "pass --with-claims to remove them too"
+        )
+    changes = {}
+    for t in tables:
+        if citing[t.path]:
+            changes[t.path] = _without_source((data_dir / t.path).read_bytes(), {source_id})[0]
+    sources = schema.tables["sources"]
+    changes[sources.path] = _without_source((data_dir / sources.path).read_bytes(), {source_id})[0]
+    text = f"{SOURCES}/{dataset.sources.set_index('source_id').at[source_id, 'path']}"
+    commit_validated(data_dir, changes, removed=[text])
+    files = [data_dir / text]
+    for path in (sheet, codes_path(sheet)):
+        if path.exists():
+            path.unlink()
+            files.append(path)
+    if sheet.parent.is_dir() and not any(sheet.parent.iterdir()):
+        sheet.parent.rmdir()
+    return RemovedSource(source_id, {k: v for k, v in citing.items() if v}, tuple(files))
+
+
+def unrecorded_texts(dataset: Dataset, data_dir: Path | None = None) -> list[Path]:
+    """Text files in data/sources/ that no sources.csv row records: left over from a
+    removal by hand, or copied in without ``add-source`` (so never checked or cited)."""
+    folder = Path(data_dir or config.DATA_DIR) / SOURCES
+    recorded = set(dataset.sources["path"])
+    return [p for p in sorted(folder.iterdir()) if p.is_file() and p.name not in recorded]
 
 
 # ---------------------------------------------------------------- writing worksheets
@@ -437,7 +634,7 @@ def codes_path(worksheet: Path) -> Path:
     return worksheet.with_name(f"{worksheet.stem}-codes.csv")
 
 
-def _csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """CSV with a byte-order mark, so that spreadsheets open it as UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -499,9 +696,9 @@ def write_worksheet(
         for s in p.sentences
     ]
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(out, _csv_bytes(COLUMNS, rows))
+    write_atomic(out, csv_bytes(COLUMNS, rows))
     write_atomic(
-        codes, _csv_bytes(["field", "code", "label", "definition"], codes_rows(dataset, schema))
+        codes, csv_bytes(["field", "code", "label", "definition"], codes_rows(dataset, schema))
     )
     return codes
 
@@ -531,6 +728,20 @@ def slugify(title: str, max_length: int = 48) -> str:
             break
         slug = longer
     return slug
+
+
+def default_id(author: str, outlet: str, published: str, taken: set[str]) -> str:
+    """A short id that reads well in every citation (``[lukin-2017 ¶2 s1]``): the first
+    author's surname and the year, else the outlet and the year; ``-2``, ``-3`` … when
+    taken. A title slug would be long and repeat in every reference."""
+    first = re.split(r",|;| and | & ", author)[0].split()
+    name = slugify(first[-1]) if first else ""
+    base = slugify(f"{name or outlet} {published[:4]}")
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
 
 
 def _decode_text(raw: bytes, name: str) -> str:
@@ -591,6 +802,8 @@ def add_source(
     published: str,
     author: str = "",
     url: str = "",
+    reviewed_work: str = "",
+    note: str = "",
     source_id: str | None = None,
     data_dir: Path | None = None,
     worksheet: Path | None = None,
@@ -609,10 +822,12 @@ def add_source(
     text = parse_text(_decode_text(raw, text_file.name))
     if not text.paragraphs:
         raise DataError([Problem(text_file.name, None, None, None, "has no body paragraphs")])
-    sid = source_id if source_id is not None else slugify(title)
+    taken = set(dataset.sources["source_id"])
+    sid = source_id if source_id is not None else default_id(author, outlet, published, taken)
     row = dict.fromkeys(schema.tables["sources"].field_names, "")
     row |= {"source_id": sid, "title": title, "author": author, "outlet": outlet}
     row |= {"published": published, "url": url, "path": f"{sid}.txt"}
+    row |= {"reviewed_work": reviewed_work, "note": note}
     row["sha256"] = hashlib.sha256(raw).hexdigest()
     problems = _new_source_problems(row, dataset, schema, data_dir)
     if problems:
@@ -622,118 +837,9 @@ def add_source(
     sources = schema.tables["sources"]
     changes = {
         f"{SOURCES}/{row['path']}": raw,
-        sources.path: _appended(data_dir / sources.path, sources, [row]),
+        sources.path: _appended((data_dir / sources.path).read_bytes(), sources, [row]),
     }
     merged = commit_validated(data_dir, changes)
     codes = write_worksheet(merged, schema, sid, target)
     count = sum(len(p.sentences) for p in text.paragraphs)
     return AddedSource(sid, len(text.paragraphs), count, row["sha256"], target, codes)
-
-
-# ---------------------------------------------------------------- the command line
-
-ADD_SOURCE_HELP = """\
-Store a source text under data/sources/, record it (with its sha256) in sources.csv,
-and write a coding worksheet: one row per sentence, with the claim fields blank, plus
-a companion WORKSHEET-codes.csv listing every column and the codes it accepts.
-
-The text must be UTF-8 (no byte-order mark); it is stored byte for byte. Headings are
-short lines without final punctuation; every other non-empty line is a paragraph.
-Nothing is written if any check fails.
-
-example:
-  russian-views add-source notes.txt --title "Moscow and the Korean War" \\
-      --author "A. Author" --outlet "Example Review" --date 2023-05 --url https://example.org/a
-"""
-
-IMPORT_HELP = """\
-Check a filled worksheet and merge its rows into claims.csv (and uncoded.csv).
-
-A row with any claim field filled is a claim: its claim_id is assigned on import (the
-next c### numbers). A row with the claim fields empty but a reason (framing, covered)
-marks the sentence as deliberately uncoded. A row with neither is skipped and listed
-as still blank. For a second claim from one sentence, copy the sentence's row.
-
-Unknown codes, bad references, quotes not verbatim in their sentence, and rows that
-duplicate existing claims are all reported at once, with the worksheet's row numbers
-(header = row 1); then nothing is merged.
-
-example:
-  russian-views import-coding data/worksheets/moscow-and-the-korean-war.csv
-"""
-
-
-def _data_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data", type=Path, default=None, help="data folder (default: the project's data/)"
-    )
-
-
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    """Register the ``add-source`` and ``import-coding`` sub-commands, with their help."""
-    add = sub.add_parser(
-        "add-source",
-        help="store a new source text and write its coding worksheet",
-        description=ADD_SOURCE_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add.add_argument("file", type=Path, metavar="FILE", help="the source text (UTF-8 .txt)")
-    add.add_argument("--title", required=True, help="title of the source")
-    add.add_argument("--outlet", required=True, help="publication that carried it")
-    add.add_argument("--date", required=True, help="publication date: YYYY, YYYY-MM or YYYY-MM-DD")
-    add.add_argument("--author", default="", help="author (default: none named)")
-    add.add_argument("--url", default="", help="address of the original (default: none)")
-    add.add_argument("--id", default=None, help="source id (default: made from the title)")
-    add.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        metavar="WORKSHEET",
-        help="where to write the worksheet (default: data/worksheets/ID.csv)",
-    )
-    _data_option(add)
-    imp = sub.add_parser(
-        "import-coding",
-        help="check a filled worksheet and merge it into the claims",
-        description=IMPORT_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    imp.add_argument("worksheet", type=Path, metavar="WORKSHEET", help="the filled worksheet")
-    _data_option(imp)
-
-
-def cmd_add_source(args: argparse.Namespace) -> int:
-    """``russian-views add-source``: exit 0; bad input raises (the CLI exits 2)."""
-    added = add_source(
-        args.file,
-        title=args.title,
-        outlet=args.outlet,
-        published=args.date,
-        author=args.author,
-        url=args.url,
-        source_id=args.id,
-        data_dir=args.data,
-        worksheet=args.out,
-    )
-    print(
-        f"added source {added.source_id!r}: {added.paragraphs} paragraphs, "
-        f"{added.sentences} sentences, sha256 {added.sha256[:12]}…\n"
-        f"worksheet: {added.worksheet}\ncodes:     {added.codes}\n"
-        f"next: fill the worksheet, then `russian-views import-coding {added.worksheet}`"
-    )
-    return 0
-
-
-def _where(keys: Sequence[Key]) -> str:
-    return ", ".join(f"{sid} ¶{p} s{s}" for sid, p, s in keys)
-
-
-def cmd_import_coding(args: argparse.Namespace) -> int:
-    """``russian-views import-coding``: exit 0; a refused worksheet raises (exit 2)."""
-    result = import_worksheet(args.worksheet, args.data)
-    ids = result.claim_ids
-    added = f"{len(ids)} claims ({ids[0]}–{ids[-1]})" if ids else "no claims"
-    print(f"imported {added} and {len(result.uncoded)} uncoded sentences from {args.worksheet}")
-    if result.blank:
-        print(f"still blank ({len(result.blank)}): {_where(result.blank)}")
-    return 0

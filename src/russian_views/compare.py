@@ -75,8 +75,7 @@ class CompareBriefing(Briefing):
         a, b = self.names
         dek = (
             f"How Moscow's views of {a} and of {b} differ, theme by theme and over "
-            f"{self.period}, as a review in The Asan Forum reports an authoritative Russian "
-            "book."
+            f"{self.period}, as Russian authors' views are reported in {self.sources_phrase()}."
         )
         return self.meta_block(self.title, dek)
 
@@ -86,14 +85,14 @@ class CompareBriefing(Briefing):
         return queries.stance_matrix(self.dataset, [self.actor_a, self.actor_b], self.period)
 
     def bottom_line(self) -> m.Html:
-        """Each side's overall stance, then where the two differ most."""
-        items = [s.stance_judgment(heading=m.sentence_case(s.name(s.actor_id))) for s in self.sides]
-        items.append(self._gap_judgment())
-        return self.judgment_list(
-            items, f"The data hold no Moscow claims about either actor for {self.period}."
-        )
+        """Each side's coded record, counted, then the theme where their means differ most."""
+        items = [m.esc(s.stance_count(s.claims, s.name(s.actor_id))) for s in self.sides]
+        gap = self._gap_sentence()
+        if gap:
+            items.append(gap)
+        return m.join([m.note("Our count of the coded record."), m.bullets(items, class_="counts")])
 
-    def _gap_judgment(self) -> str | None:
+    def _gap_sentence(self) -> str | None:
         table = self.theme_table_data()
         both = table.dropna(subset=["mean_a", "mean_b"])
         if both.empty:
@@ -102,10 +101,11 @@ class CompareBriefing(Briefing):
         a, b = self.names
         cited = pd.concat([s.claims[s.claims["theme"] == row["theme"]] for s in self.sides])
         return (
-            f"<strong>Widest gap.</strong> {m.esc(self.label('theme', row['theme']))}: "
-            f"Moscow's mean stance is {row['mean_a']:+.1f} toward {m.esc(a)} against "
-            f"{row['mean_b']:+.1f} toward {m.esc(b)} (−2 hostile to +2 supportive). "
-            f"{self.cite_rows(cited.dropna(subset=['stance_score']).head(4))}"
+            f"Of the {len(both)} themes with statements carrying a stance about both, the widest "
+            f"gap in mean stance is on {m.esc(self.label('theme', row['theme']).lower())}: "
+            f"{row['mean_a']:+.1f} toward {m.esc(a)} against {row['mean_b']:+.1f} toward "
+            f"{m.esc(b)} (−2 hostile to +2 supportive; counts in the table below). "
+            f"{self.cite_rows(cited.dropna(subset=['stance_score']))}"
         )
 
     def theme_table_data(self) -> pd.DataFrame:
@@ -170,47 +170,60 @@ class CompareBriefing(Briefing):
 
     @cached_property
     def yearly(self) -> pd.DataFrame:
-        """Each side's yearly mean stance, stacked with an actor_id column."""
+        """Each side's statements dated to each year and their mean stance (where there are
+        enough), stacked with an actor_id column; undated statements are left out."""
         frames = [
-            queries.stance_by_year(s.claims, self.period).assign(actor_id=s.actor_id)
+            queries.stance_by_year(self.dated(s.claims), self.period).assign(actor_id=s.actor_id)
             for s in self.sides
         ]
         return pd.concat(frames, ignore_index=True)
 
     def over_time_chart(self) -> charts.Figure | m.Html:
-        """Each side's yearly average stance as a line."""
-        if self.yearly.empty:
-            return m.empty("No coded statement in this period carries a stance.")
+        """Each side's yearly average stance, as points where enough statements are dated."""
+        if self.yearly["mean_stance"].isna().all():
+            return m.empty(
+                f"No year of {self.period} has the {queries.MIN_YEARLY} dated statements "
+                "an average needs, for either actor; the table below counts them."
+            )
         a, b = self.names
         names = dict(zip((self.actor_a, self.actor_b), self.names, strict=True))
         chart = charts.stance_lines(
             self.yearly, names, self.labels("stance"), self.period.since, self.period.until
         )
         alt_text = (
-            f"Line chart of Moscow's average stance toward {a} and toward {b} in each year of "
-            f"{self.period}, on the scale from hostile (−2) to supportive (+2); the table "
-            "below gives the numbers."
+            f"Chart of Moscow's average stance toward {a} and toward {b} in the years of "
+            f"{self.period} to which the source dates at least {queries.MIN_YEARLY} statements, "
+            "on the scale from hostile (−2) to supportive (+2); the table below gives every "
+            "year with its count."
         )
         caption = (
-            f"Moscow's average stance toward {a} and {b} by year, {self.period} (statements "
-            "covering each year)."
+            f"Moscow's average stance toward {a} and {b} by year, {self.period}, as one "
+            f"{self.as_of} source dates its statements: points only where at least "
+            f"{queries.MIN_YEARLY} statements are dated to a year; statements about the whole "
+            f"record ({self.record}) are left out. Not a poll of Moscow's opinion over time."
         )
         return self.figure(chart, caption, alt_text)
 
     def over_time(self) -> m.Html:
-        """Each side's yearly average stance, in a table by year."""
+        """Each side's dated statements per year, with the mean where there are enough."""
         if self.yearly.empty:
             return m.empty("No coded statement in this period carries a stance.")
-        wide = self.yearly.pivot(index="year", columns="actor_id", values="mean_stance")
         a, b = self.names
-        rows = [
-            [
-                m.esc(int(year)),
-                _score(wide.at[year, self.actor_a] if self.actor_a in wide else None),
-                _score(wide.at[year, self.actor_b] if self.actor_b in wide else None),
-            ]
-            for year in wide.index
-        ]
+        rows = []
+        for year in sorted(set(self.yearly["year"])):
+            cells = [m.esc(int(year))]
+            for actor in (self.actor_a, self.actor_b):
+                hit = self.yearly[
+                    (self.yearly["year"] == year) & (self.yearly["actor_id"] == actor)
+                ]
+                cells.append(
+                    "—"
+                    if hit.empty
+                    else m.esc(
+                        f"{_score(hit['mean_stance'].iloc[0])} (n = {int(hit['claims'].iloc[0])})"
+                    )
+                )
+            rows.append(cells)
         return m.table(["Year", f"Toward {a}", f"Toward {b}"], rows, class_="data compare")
 
     def by_theme(self) -> m.Html:

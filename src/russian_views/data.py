@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -58,6 +59,11 @@ class Dataset:
     def label(self, code_list: str, code: str) -> str:
         """Reader-facing label of a code (``label('stance', 'hostile')`` → ``'Hostile'``)."""
         return self._labels.get((code_list, code), code)
+
+    def definition(self, code_list: str, code: str) -> str:
+        """The codebook's definition of a code (what a reader needs to know to read it)."""
+        cb = self.tables["codebook"]
+        return str(cb.loc[(cb["list"] == code_list) & (cb["code"] == code), "definition"].iloc[0])
 
     def codes(self, code_list: str) -> list[str]:
         """The codes of one list, in codebook order."""
@@ -334,6 +340,17 @@ def row_rules(file: str, r: Record) -> list[Problem]:
                 "must be empty on a reviewer row: the stance is Moscow's",
             )
         )
+    if r.get("claim_kind") == "reservation" and r.get("view") != "reviewer":
+        problems.append(
+            Problem(
+                file,
+                r["_row"],
+                "claim_kind",
+                "reservation",
+                "is for reviewer rows only: a reservation is the source author's doubt",
+            )
+        )
+    problems += _status_problems(file, r)
     if r.get("counterpart_id") is not None and r.get("counterpart_id") == r.get("subject_id"):
         problems.append(
             Problem(
@@ -344,6 +361,135 @@ def row_rules(file: str, r: Record) -> list[Problem]:
                 "is the same actor as subject_id",
             )
         )
+    return problems
+
+
+def _status_problems(file: str, r: Record) -> list[Problem]:
+    """A signpost's status other than ``open`` comes from outside the text, so it must say
+    what happened and cite the public record with its address; a record needs its address."""
+    if "status" not in r or r["status"] is None:
+        return []
+    needed = []
+    if r["status"] != "open":
+        needed += [
+            (name, f"is required when status is {r['status']}")
+            for name in ("status_note", "status_record")
+        ]
+    if r.get("status_record") is not None:
+        needed.append(("status_url", "is required with status_record"))
+    if r.get("status_url") is not None:
+        needed.append(("status_record", "is required with status_url"))
+    return [
+        Problem(file, r["_row"], name, None, message)
+        for name, message in needed
+        if r.get(name) is None
+    ]
+
+
+# Evidence fields of a key judgment, the table each names, and the actors a record concerns.
+_EVIDENCE: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "claim_ids": ("claims", "claim_id", ("subject_id", "counterpart_id")),
+    "event_ids": ("events", "event_id", ("actor_ids",)),
+    "expectation_ids": ("expectations", "expectation_id", ("subject_id",)),
+}
+OVERVIEW = "overview"
+# Citation markers a judgment must not carry: the evidence lives in its id columns.
+_CITATION = re.compile(r"\[|¶|\b(?:c|e|x|s|kj)\d{2,}\b")
+
+
+def _items(value: object) -> list[str]:
+    """The ids of a "|"-separated list cell (none for an empty cell)."""
+    return [i.strip() for i in str(value).split("|")] if value is not None else []
+
+
+def _concerned(records: dict[str, list[Record]]) -> dict[str, dict[str, set[str]]]:
+    """For each evidence table, the actors each record concerns, by record id."""
+    out: dict[str, dict[str, set[str]]] = {}
+    for table, key, fields in _EVIDENCE.values():
+        out[table] = {
+            str(r[key]): {a for f in fields for a in _items(r.get(f))}
+            for r in records.get(table, [])
+        }
+    return out
+
+
+def _families(actors: list[Record]) -> dict[str, set[str]]:
+    """Each briefed actor with the actors whose parent it is (leaders, groups)."""
+    return {
+        str(a["actor_id"]): {str(a["actor_id"])}
+        | {str(c["actor_id"]) for c in actors if c.get("parent_id") == a["actor_id"]}
+        for a in actors
+        if a.get("briefing")
+    }
+
+
+def _wording_problems(file: str, r: Record) -> list[Problem]:
+    """A judgment is shown as plain prose: its evidence sits in the id columns, not in
+    citation markers, and every quote it opens it closes."""
+    text = str(r.get("judgment") or "")
+    problems = []
+    if _CITATION.search(text):
+        problems.append(
+            Problem(
+                file, r["_row"], "judgment", text, "carries a citation marker (use the id columns)"
+            )
+        )
+    if text.count("“") != text.count("”") or text.count('"') % 2:
+        problems.append(Problem(file, r["_row"], "judgment", text, "has unbalanced quote marks"))
+    return problems
+
+
+def judgment_problems(records: dict[str, list[Record]], unreadable: set[str]) -> list[Problem]:
+    """Each key judgment belongs to a briefing, holds a rank no other judgment of that
+    briefing holds, rests on at least one record, and every record it cites concerns the
+    briefed actor or one of its family (the overview may cite any record). Checks that need
+    a table that could not be read are skipped: its own problem is already reported."""
+    file = "key_judgments.csv"
+    families = _families(records.get("actors", []))
+    concerned = _concerned(records)
+    problems: list[Problem] = []
+    ranks: dict[tuple[str, object], int] = {}
+    for r in records.get("key_judgments", []):
+        briefing = str(r.get("briefing") or "")
+        problems += _wording_problems(file, r)
+        known = briefing == OVERVIEW or briefing in families or "actors" in unreadable
+        if briefing and not known:
+            choices = ", ".join([*sorted(families), OVERVIEW])
+            problems.append(
+                Problem(file, r["_row"], "briefing", briefing, f"is not a briefing ({choices})")
+            )
+        key = (briefing, r.get("rank"))
+        if key in ranks and r.get("rank") is not None:
+            problems.append(
+                Problem(
+                    file,
+                    r["_row"],
+                    "rank",
+                    str(r.get("rank")),
+                    f"repeats the rank of row {ranks[key]} in briefing {briefing}",
+                )
+            )
+        ranks.setdefault(key, r["_row"])
+        if not any(_items(r.get(f)) for f in _EVIDENCE):
+            problems.append(
+                Problem(file, r["_row"], "claim_ids", None, "no claim, event or expectation cited")
+            )
+        family = families.get(briefing)
+        if family is None:
+            continue
+        for field, (table, _, _) in _EVIDENCE.items():
+            for item in _items(r.get(field)):
+                actors = concerned[table].get(item)
+                if actors is not None and table not in unreadable and not actors & family:
+                    problems.append(
+                        Problem(
+                            file,
+                            r["_row"],
+                            field,
+                            item,
+                            f"does not concern {briefing} or an actor of its family",
+                        )
+                    )
     return problems
 
 
@@ -409,6 +555,7 @@ def load_dataset(data_dir: Path | None = None) -> Dataset:
     problems += source_problems
     for file, r in _each_record(records):
         problems += row_rules(file, r) + citation_problems(file, r, texts)
+    problems += judgment_problems(records, unreadable)
     if problems:
         raise DataError(problems)
     version = _data_version(data_dir, schema, records["sources"])

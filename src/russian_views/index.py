@@ -46,11 +46,16 @@ def index_html(dataset: Dataset, out_dir: Path) -> str:
         for job in all_jobs(dataset)
         if (out_dir / f"{job.stem}.html").exists()
     ]
+    from russian_views.briefing import Briefing
+
+    frame = Briefing(dataset=dataset, period=data_years(dataset))
     return env.get_template("index.html.j2").render(
         entries=entries,
-        period=str(data_years(dataset)),
+        period=str(frame.period),
+        as_of=frame.as_of,
+        sources=frame.sources_phrase(),
         version=dataset.version,
-        sources=dataset.sources.to_dict("records"),
+        record_box=Markup(frame.source_box()),
     )
 
 

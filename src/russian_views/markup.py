@@ -64,16 +64,28 @@ def cited_in(html: str) -> list[tuple[str, int, int]]:
     return [(s, int(p), int(n)) for s, p, n in _ANCHOR.findall(html)]
 
 
+def ref_label(source_id: str, paragraph: int, sentence: int, with_source: bool = False) -> str:
+    """The one way a passage is named: ``¶4 s3``, or ``asan-forum-2021 ¶4 s3`` when the data
+    hold several sources (citations, tooltips and the passages appendix all use it)."""
+    label = f"¶{int(paragraph)} s{int(sentence)}"
+    return f"{source_id} {label}" if with_source else label
+
+
+def ref_labels(rows: pd.DataFrame, with_source: bool = False) -> list[str]:
+    """Each record's :func:`ref_label`, in row order."""
+    return [
+        ref_label(s, p, n, with_source)
+        for s, p, n in zip(rows["source_id"], rows["paragraph"], rows["sentence"], strict=True)
+    ]
+
+
 def cite(source_id: str, paragraph: int, sentence: int, with_source: bool = False) -> str:
     """A reference like ``[¶4 s3]`` linking to the passage in the appendix; with several
     sources in the data it names its source too (``[asan-forum-2021 ¶4 s3]``)."""
     target = anchor_id(source_id, paragraph, sentence)
-    label = f"¶{int(paragraph)} s{int(sentence)}"
-    if with_source:
-        label = f"{source_id} {label}"
     return tag(
         "a",
-        esc(label),
+        esc(ref_label(source_id, paragraph, sentence, with_source)),
         href=f"#{target}",
         class_="cite",
         title=f"{source_id}, paragraph {int(paragraph)}, sentence {int(sentence)}",
@@ -89,6 +101,28 @@ def cite_rows(rows: pd.DataFrame, with_source: bool = False) -> str:
     """Citations of several records, each sentence once, in reading order."""
     keys = sorted({(r.source_id, int(r.paragraph), int(r.sentence)) for r in rows.itertuples()})
     return " ".join(cite(*k, with_source) for k in keys)
+
+
+# A quote whose words the paraphrase already carries to this share says nothing new.
+REPEATED_SHARE = 0.75
+_WORD = re.compile(r"\w+")
+
+
+def adds_words(quote: str, paraphrase: str) -> bool:
+    """Whether printing ``quote`` after ``paraphrase`` tells the reader something: False when
+    at least :data:`REPEATED_SHARE` of the quote's words are already in the paraphrase."""
+    words = _WORD.findall(quote.casefold().replace("’", "'"))
+    said = set(_WORD.findall(paraphrase.casefold().replace("’", "'")))
+    return not words or sum(w in said for w in words) / len(words) < REPEATED_SHARE
+
+
+def with_quote(text: str, quote: str, context: str = "") -> str:
+    """Our ``text``, then the verbatim ``quote`` unless it repeats what ``text`` (and any
+    ``context`` printed beside it) already says: the cited passage holds it in full anyway."""
+    shown = esc(text)
+    if adds_words(quote, f"{text} {context}"):
+        shown += " " + quoted(quote)
+    return shown
 
 
 def quoted(text: str) -> str:

@@ -18,8 +18,9 @@ from russian_views.briefing import (
     REVIEWER,
     ActorBriefing,
     Briefing,
-    events_table,
     expectations_table,
+    group_claims,
+    reviewer_groups,
 )
 from russian_views.data import Dataset, load_dataset
 from russian_views.params import briefing_actors, from_namespace, resolve_period
@@ -89,24 +90,39 @@ class OverviewBriefing(Briefing):
         return queries.signposts_for(self.dataset, self.expectations["expectation_id"])
 
     def title_block(self) -> m.Html:
-        """Title, standfirst, provenance and how to read."""
+        """Title, standfirst, provenance and the record box."""
         dek = (
             f"How Moscow sees North Korea, South Korea, the United States and China, "
-            f"{self.period}, as a review in The Asan Forum reports an authoritative Russian "
-            "book — and what Moscow wants the Biden administration to do."
+            f"{self.period}, as Russian authors' views are reported in {self.sources_phrase()} "
+            "— and what Moscow wants the Biden administration to do."
         )
         return self.meta_block(self.title, dek)
 
+    def key_judgments(self) -> list[tuple[pd.Series, pd.DataFrame]]:
+        """The overview's written key judgments that this period's records still support."""
+        return self.judgments(
+            "overview",
+            self.russia_claims,
+            self.us_wants,
+            self.reviewer_claims,
+            self.events,
+            self.expectations,
+            *(b.claims for b in self.actor_briefings),
+        )
+
     def bottom_line(self) -> m.Html:
-        """Each actor's overall stance, then Moscow's chief prescription for the US."""
-        items = [
-            b.stance_judgment(heading=m.sentence_case(b.name(b.actor_id)))
-            for b in self.actor_briefings
-        ]
-        us = next((b for b in self.actor_briefings if b.actor_id == "united-states"), None)
-        if us is not None:
-            items.append(us.want_judgment(heading="What Moscow wants of Washington"))
-        return self.judgment_list(items, f"The data hold no Moscow claims for {self.period}.")
+        """The overview's key judgments, then each actor's coded record, counted."""
+        judgments = self.key_judgments()
+        counts = m.bullets(
+            [m.esc(b.stance_count(b.claims, b.name(b.actor_id))) for b in self.actor_briefings],
+            class_="counts",
+        )
+        lead = (
+            self.judgment_list(judgments)
+            if judgments
+            else m.empty(f"No key judgment of the overview rests on the records of {self.period}.")
+        )
+        return m.join([lead, m.note("Our count, by actor."), counts])
 
     def stance_heatmap(self) -> charts.Figure | m.Html:
         """Mean stance by actor and theme."""
@@ -133,26 +149,17 @@ class OverviewBriefing(Briefing):
     def timeline_chart(self) -> charts.Figure | m.Html:
         """All events on one timeline."""
         return self.events_figure(
-            self.events, "on and around the peninsula", "No dated events fall in the period."
+            self.events,
+            "on and around the peninsula",
+            "No dated events fall in the period.",
+            "the briefing of each actor involved tells each one, with how Moscow framed it",
         )
-
-    def timeline_table(self) -> m.Html:
-        """All events as a table."""
-        if self.events.empty:
-            return m.empty("No dated events fall in the period.")
-        return events_table(self, self.events)
 
     def aims_section(self) -> m.Html:
         """Moscow's own aims and constraints, grouped by kind of statement."""
         if self.russia_claims.empty:
             return m.empty("The data hold no statements about Russia's own position.")
-        parts = []
-        for kind, label in self.labels("claim_kind").items():
-            rows = self.russia_claims[self.russia_claims["claim_kind"] == kind]
-            if len(rows):
-                parts.append(m.tag("h3", m.esc(label)))
-                parts.append(self.claim_list(rows, "", badge=False))
-        return m.join(parts)
+        return group_claims(self, self.russia_claims, "claim_kind", self.labels("claim_kind"))
 
     def outlook_section(self) -> m.Html:
         """Moscow's expectations for its own role."""
@@ -169,19 +176,17 @@ class OverviewBriefing(Briefing):
         )
 
     def reviewer_section(self) -> m.Html:
-        """The reviewer's own judgments."""
-        return self.claim_list(self.reviewer_claims, "No reviewer judgments in this period.")
+        """The source author's own judgments: first where they differ from the book."""
+        return reviewer_groups(self, self.reviewer_claims)
 
     def passages(self) -> m.Html:
         """Every passage this overview cites, in full."""
         frames = [
+            *(evidence for _, evidence in self.key_judgments()),
             self.russia_claims,
             self.us_wants,
             self.reviewer_claims,
-            self.events,
             self.expectations,
             self.signposts,
         ]
-        for b in self.actor_briefings:
-            frames.append(b.claims)
         return self.passages_for(*frames)

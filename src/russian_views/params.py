@@ -42,14 +42,17 @@ def _names_of(row: pd.Series) -> list[str]:
 
 def resolve_actor(value: object, dataset: Dataset) -> str:
     """The briefing actor id that ``value`` names (id, name or alias, any case)."""
-    choices = briefing_actors(dataset)
-    valid = ", ".join(choices["actor_id"])
+    return resolve_actor_among(value, briefing_actors(dataset))
+
+
+def resolve_actor_among(value: object, actors: pd.DataFrame) -> str:
+    """The id of the actor among ``actors`` that ``value`` names (id, name or alias, any
+    case); else a one-line :class:`ParameterError` with a likely match and the ids."""
+    valid = ", ".join(actors["actor_id"])
     text = str(value).strip() if value is not None else ""
     if not text:
         raise ParameterError(f"actor is empty; choose one of: {valid}")
-    lookup = {
-        n.casefold(): row["actor_id"] for _, row in choices.iterrows() for n in _names_of(row)
-    }
+    lookup = {n.casefold(): row["actor_id"] for _, row in actors.iterrows() for n in _names_of(row)}
     if text.casefold() in lookup:
         return lookup[text.casefold()]
     hint = difflib.get_close_matches(text.casefold(), list(lookup), n=1, cutoff=0.6)

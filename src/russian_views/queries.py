@@ -126,21 +126,32 @@ def signposts_for(dataset: Dataset, expectation_ids: Iterable[str]) -> pd.DataFr
     return sp[sp["expectation_ref"].isin(list(expectation_ids))].copy()
 
 
+# The fewest statements dated to a year for its average stance to be shown.
+MIN_YEARLY = 3
+
+
+def undated(claims: pd.DataFrame, record: Period) -> pd.Series:
+    """Which claims the source does not date more closely than the whole record."""
+    return (claims["period_start"] <= record.since) & (claims["period_end"] >= record.until)
+
+
 def stance_by_year(claims: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Mean stance of the claims covering each year of ``period`` (years with none left out)."""
+    """For each year of ``period``: how many of ``claims`` (with a stance) the source dates
+    to it, and their mean stance where there are at least :data:`MIN_YEARLY` (else NA).
+
+    Years no claim covers are left out. Pass claims that are dated (see :func:`undated`):
+    a statement about the whole record says nothing about any one year.
+    """
     rows = []
     scored = claims.dropna(subset=["stance_score"])
     for year in range(period.since, period.until + 1):
         covering = scored[(scored["period_start"] <= year) & (scored["period_end"] >= year)]
         if len(covering):
-            rows.append(
-                {
-                    "year": year,
-                    "mean_stance": float(covering["stance_score"].mean()),
-                    "claims": len(covering),
-                }
-            )
-    return pd.DataFrame(rows, columns=["year", "mean_stance", "claims"])
+            mean = float(covering["stance_score"].mean()) if len(covering) >= MIN_YEARLY else None
+            rows.append({"year": year, "mean_stance": mean, "claims": len(covering)})
+    return pd.DataFrame(rows, columns=["year", "mean_stance", "claims"]).astype(
+        {"mean_stance": float}
+    )
 
 
 def stance_matrix(dataset: Dataset, actor_ids: list[str], period: Period) -> pd.DataFrame:

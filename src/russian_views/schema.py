@@ -78,10 +78,13 @@ class Schema:
 
 
 def _field_from(name: str, spec: dict) -> Field:
+    """A field from its schema entry; ``column`` renames it in the CSV files, so that two
+    tables may use one column name for two different things (``actors.briefing`` is a flag,
+    ``key_judgments.briefing`` names a briefing) while each field is still defined once."""
     refs = spec.get("references")
     pattern = spec.get("pattern")
     return Field(
-        name=name,
+        name=spec.get("column", name),
         type=spec["type"],
         description=spec["description"],
         required=spec.get("required", False),

@@ -14,10 +14,14 @@ import pandas as pd
 
 from russian_views import markup as m
 from russian_views import queries
+from russian_views.briefing import RESERVATION
 from russian_views.params import SHOWN_WHEN
 
 if TYPE_CHECKING:
     from russian_views.briefing import ActorBriefing
+
+VIEWER = "russia"  # whose views the briefings report (actors.csv): never an answer itself
+TURN = 0.5  # a move of the yearly average (on the -2..2 stance scale) that counts as a turn
 
 QUESTIONS: dict[str, list[str]] = {
     "bottom-line": [
@@ -26,8 +30,10 @@ QUESTIONS: dict[str, list[str]] = {
         "Pick one judgment and open its cited passages: does the summary say more than they do?",
     ],
     "stance": [
-        "How did Moscow's stance toward {name} change over the period? Which years mark the turns?",
-        "Why might statements that cover many years flatten the yearly average?",
+        "Which years does the source date enough statements to for an average, and does "
+        "Moscow's stance toward {name} turn between them?",
+        "Why does the chart keep statements about the whole record apart instead of spreading "
+        "them over every year, and why is this not a poll of Moscow's opinion over time?",
     ],
     "timeline": [
         "Which planned events did not happen, and why does the text treat an absence as "
@@ -95,47 +101,91 @@ def _voices(brief: ActorBriefing) -> str:
     )
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _stance(brief: ActorBriefing) -> str:
-    yearly = queries.stance_by_year(brief.claims, brief.period)
-    if len(yearly) < 2:
-        return m.esc("Too few statements carry a stance in this period to speak of change.")
-    low = yearly.nsmallest(1, "mean_stance").iloc[0]
-    high = yearly.nlargest(1, "mean_stance").iloc[0]
-    events = queries.events_involving(brief.dataset, brief.actor_id, brief.period)
-    turns = events[events["year"].isin([int(low["year"]), int(high["year"])])]
-    listed = (
-        "; ".join(
+    """Which years carry an average, whether it turns between them, what each year rests on,
+    and why the undated statements stand apart."""
+    scored = brief.claims.dropna(subset=["stance_score"])
+    dated = brief.dated(scored)
+    yearly = queries.stance_by_year(dated, brief.period)
+    averaged = yearly.dropna(subset=["mean_stance"])
+    each = ", ".join(f"{int(r.year)} ({int(r.claims)})" for r in yearly.itertuples())
+    parts = [f"Statements dated to each year: {each or 'none'}. "]
+    if len(averaged) < 2:
+        parts.append(
+            f"Fewer than two years have the {queries.MIN_YEARLY} dated statements an average "
+            "needs, so the record cannot show a turn. "
+        )
+        turns = averaged.iloc[0:0]
+    else:
+        steps = averaged.assign(step=averaged["mean_stance"].diff())
+        turns = steps[steps["step"].abs() >= TURN]
+        means = ", ".join(
+            f"{int(r.year)} {r.mean_stance:+.1f} ({int(r.claims)})" for r in averaged.itertuples()
+        )
+        parts.append(f"Averages where there are enough: {means}. ")
+        if turns.empty:
+            parts.append(f"None moves by {TURN} or more from the one before: no sharp turn. ")
+        else:
+            moves = "; ".join(
+                f"{int(r.year)}, from {r.mean_stance - r.step:+.1f} to {r.mean_stance:+.1f}, "
+                f"resting on {_count(int(r.claims), 'statement')}"
+                for r in turns.itertuples()
+            )
+            parts.append(f"The turns (a move of {TURN} or more): {moves}. ")
+    thin = [str(int(r.year)) for r in yearly.itertuples() if r.claims == 1]
+    if thin:
+        parts.append(f"A year resting on one statement ({', '.join(thin)}) says little alone. ")
+    text = m.esc("".join(parts))
+    events = brief.events[brief.events["year"].isin(turns["year"].astype(int))]
+    if len(events):
+        listed = "; ".join(
             f"{m.esc(e.date)} {m.esc(e.event_title)} {brief.cite(e._asdict())}"
-            for e in turns.itertuples()
+            for e in events.itertuples()
         )
-        or "none in the events table"
-    )
-    return (
-        m.esc(
-            f"The yearly average is lowest in {int(low['year'])} "
-            f"({low['mean_stance']:+.1f}) and highest in {int(high['year'])} "
-            f"({high['mean_stance']:+.1f}). Events in those years: "
-        )
-        + listed
-        + ". "
-        + m.esc(
-            "Statements spanning the whole period weigh on every year alike, which "
-            "damps the line: compare the bars with the line."
-        )
+        text += m.esc("Events in the turn years: ") + listed + ". "
+    undated = len(scored) - len(dated)
+    return text + m.esc(
+        f"{_count(undated, 'statement')} with a stance the source does not date more closely "
+        f"than the whole record ({brief.record}); spread over every year they would weigh on "
+        "each alike and flatten any change, so the chart counts them apart. All of it is one "
+        f"source's retrospective dating, written in {brief.as_of}, not opinion measured at the "
+        "time."
     )
 
 
 def _timeline(brief: ActorBriefing) -> str:
+    """The non-events with Moscow's framing (why an absence counts), and each date from
+    outside the text with the note giving its source, printed here in full."""
     missed = brief.events[~brief.events["occurred"]]
-    external = brief.events[brief.events["date_basis"] == "external"]
     items = [
         f"{m.esc(e['event_title'])}: {m.esc(e['framing'])} {brief.cite(e)}"
         for _, e in missed.iterrows()
     ]
-    text = m.bullets(items) if items else m.esc("No non-events in this period.")
-    return text + m.esc(
-        f" Dates from outside the text: {len(external)}; the table marks each “from "
-        "outside the text” and gives the source of the date in a note."
+    if items:
+        text = m.esc(
+            "Planned but did not happen (Moscow's framing says why the absence counts):"
+        ) + m.bullets(items)
+    else:
+        text = m.esc("No non-events in this period. ")
+    external = brief.events[brief.events["date_basis"] == "external"]
+    label = brief.label("date_basis", "external")
+    if external.empty:
+        return text + m.esc(f"No date in this cut is marked “{label.lower()}”.")
+    dates = [
+        f"{m.esc(e['date'])} {m.esc(e['event_title'])}: {m.esc(e['note'])}"
+        for _, e in external.iterrows()
+    ]
+    return (
+        text
+        + m.esc(
+            f"{_count(len(external), 'date')} from outside the text; the table marks "
+            f"each “{label.lower()}” under the date. Where each comes from:"
+        )
+        + m.bullets(dates)
     )
 
 
@@ -147,31 +197,58 @@ def _themes(brief: ActorBriefing) -> str:
     low, high = means["mean"].idxmin(), means["mean"].idxmax()
     return m.esc(
         f"Most critical: {brief.label('theme', low)} (mean {means.at[low, 'mean']:+.1f} over "
-        f"{int(means.at[low, 'count'])} statements). Most favourable: "
+        f"{_count(int(means.at[low, 'count']), 'statement')}). Most favourable: "
         f"{brief.label('theme', high)} (mean {means.at[high, 'mean']:+.1f} over "
-        f"{int(means.at[high, 'count'])}). Small counts make these fragile."
+        f"{_count(int(means.at[high, 'count']), 'statement')}). Small counts make these fragile."
     )
 
 
 def _relations(brief: ActorBriefing) -> str:
-    counts = brief.relations["other_id"].value_counts()
+    """The other actor Moscow most often sees the actor through (Russia, the viewer, left
+    aside: Moscow seeing an actor through itself answers nothing), and on which themes."""
+    others = brief.relations[brief.relations["other_id"] != VIEWER]
+    counts = others["other_id"].value_counts()
     if counts.empty:
-        return m.esc("The data relate this actor to no other in this cut.")
-    parts = [f"{brief.name(a)} ({n})" for a, n in counts.items()]
+        return m.esc("The data relate this actor to no third actor in this cut.")
+    top = counts.index[0]
+    themes = others[others["other_id"] == top]["theme"].value_counts()
+    on = ", ".join(f"{brief.label('theme', t).lower()} ({n})" for t, n in themes.items())
+    rest = ", ".join(f"{brief.name(a)} ({n})" for a, n in counts.iloc[1:].items()) or "none"
     return m.esc(
-        "Statements relating the actor to others, by the other actor: " + ", ".join(parts) + "."
+        f"Most often through {brief.name(top)}: {counts.iloc[0]} of the {len(others)} "
+        f"statements relating {brief.name(brief.actor_id)} to a third actor, on {on}. "
+        f"The others: {rest}. Statements on Russia's own ties are left aside: Russia is the "
+        "viewer. What Moscow sees through the leading actor is what it treats as the "
+        "peninsula's frame: discuss whether that is the actor's own agenda or Moscow's."
     )
 
 
 def _expectations(brief: ActorBriefing) -> str:
+    """The signpost to watch first (of the likeliest expectation with the nearest horizon)
+    and what its appearance would say, then the rest."""
     posts = brief.signposts
     if posts.empty:
         return m.esc("No signposts are coded for these expectations.")
+    expectations = brief.expectations.set_index("expectation_id")
+    order = expectations.sort_values(["likelihood_score", "horizon_start"], ascending=[False, True])
+    ranked = posts.assign(
+        rank=posts["expectation_ref"].map({e: i for i, e in enumerate(order.index)})
+    )
+    ranked = ranked.sort_values(["rank", "signpost_id"])
+    first = ranked.iloc[0]
+    expected = expectations.loc[first["expectation_ref"]]
+    lead = m.esc(
+        f"Watch first: {first['signpost']} It bears on the likeliest expectation with the "
+        f"nearest horizon, “{expected['statement']}” "
+        f"({brief.label('likelihood', expected['likelihood']).lower()}, {expected['horizon']}); "
+        f"if it appeared, it {brief.label('effect', first['effect']).lower()} that "
+        "expectation. "
+    ) + brief.cite(first)
     items = [
         f"{m.esc(brief.label('effect', s['effect']))}: {m.esc(s['signpost'])} {brief.cite(s)}"
-        for _, s in posts.iterrows()
+        for _, s in ranked.iloc[1:].iterrows()
     ]
-    return m.bullets(items)
+    return lead + (m.esc(" The others:") + m.bullets(items) if items else "")
 
 
 def _claims(brief: ActorBriefing, rows: pd.DataFrame, empty: str) -> str:
@@ -185,6 +262,34 @@ def _claims(brief: ActorBriefing, rows: pd.DataFrame, empty: str) -> str:
     )
 
 
+def _wants(brief: ActorBriefing) -> str:
+    """What Moscow wants from the actor and for it; the second part (does the actor want it
+    too) the source cannot settle, and the answer says so."""
+    if brief.wants.empty:
+        return m.esc("No prescriptions in this cut.")
+    members = queries.family(brief.dataset, brief.actor_id)
+    from_it = brief.wants[brief.wants["subject_id"].isin(members)]
+    name = brief.name(brief.actor_id)
+    verb = "asks" if len(from_it) == 1 else "ask"
+    return _claims(brief, brief.wants, "") + m.esc(
+        f"{len(from_it)} of these {len(brief.wants)} {verb} {name} itself to act; the rest "
+        f"ask someone else to act on it or for it. Whether {name} wants the same, the source "
+        f"cannot say: it codes Moscow's views and the reviewer's, not {name}'s own, so the "
+        f"second question needs {name}'s statements from another source."
+    )
+
+
+def _reviewer(brief: ActorBriefing) -> str:
+    """Only the reviewer's reservations about the book (claim kind ``reservation``), not
+    the reviewer rows that agree with or summarise it."""
+    rows = brief.reviewer_claims
+    return _claims(
+        brief,
+        rows[rows["claim_kind"] == RESERVATION],
+        "The reviewer voices no reservation about the book in this cut.",
+    )
+
+
 ANSWERS: dict[str, Callable[[ActorBriefing], str]] = {
     "bottom-line": _voices,
     "stance": _stance,
@@ -192,6 +297,6 @@ ANSWERS: dict[str, Callable[[ActorBriefing], str]] = {
     "themes": _themes,
     "relations": _relations,
     "expectations": _expectations,
-    "wants": lambda b: _claims(b, b.wants, "No prescriptions in this cut."),
-    "reviewer": lambda b: _claims(b, b.reviewer_claims, "No reviewer judgments in this cut."),
+    "wants": _wants,
+    "reviewer": _reviewer,
 }
