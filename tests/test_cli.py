@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from russian_views.cli import EXIT_BAD_INPUT, main
+from russian_views.cli import EXIT_BAD_INPUT, EXIT_FAILED, main
 
 from .conftest import edit_csv
 
@@ -69,8 +69,8 @@ def exit_code(argv: list[str]) -> int:
     [
         (["--actor", "china", "--since", "2019", "--until", "2010"], "is after until"),
         (["--actor", "china", "--since", "abc"], "since must be a year"),
-        (["--actor", "china", "--format", "docx"], "unknown format docx"),
-        (["--actor", "china", "--paper", "A3"], "invalid choice: 'A3'"),
+        (["--actor", "china", "--format", "docx"], "unknown format 'docx'; choose from: html, pdf"),
+        (["--actor", "china", "--paper", "A3"], "unknown paper 'A3'; choose from: A4, Letter"),
         (["--actor", "china", "--all"], "not allowed with argument"),
     ],
 )
@@ -122,3 +122,96 @@ def test_bad_batch_file_exits_2_and_writes_nothing(tmp_path: Path, capsys):
     assert exit_code(["render", "--config", str(plan), "--out", str(out)]) == EXIT_BAD_INPUT
     assert "entry 1 (x): unknown actor 'narnia'" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_an_out_that_is_a_file_is_bad_input(tmp_path: Path, capsys):
+    target = tmp_path / "report.html"
+    target.write_text("keep me", "utf-8")
+    assert exit_code(["render", "--actor", "china", "--out", str(target)]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "is a file, not a folder" in err and len(err.strip().splitlines()) == 1
+    assert target.read_text("utf-8") == "keep me"
+
+
+@pytest.mark.parametrize("where", ["/proc/russian-views-test", "FILE/reports"])
+def test_an_out_that_cannot_be_written_names_the_path_and_the_reason(tmp_path: Path, where):
+    (tmp_path / "FILE").write_text("", "utf-8")
+    out = where.replace("FILE", str(tmp_path / "FILE"))
+    result = run("render", "--actor", "china", "--format", "html", "--out", out)
+    assert result.returncode == EXIT_FAILED
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert out in result.stderr
+    assert any(r in result.stderr for r in ("No such file", "Not a directory", "Permission"))
+
+
+def test_an_os_error_anywhere_is_one_line_and_debug_shows_the_traceback(monkeypatch, capsys):
+    from russian_views import render
+
+    def read_only(*_args, **_kwargs):
+        raise OSError(30, "Read-only file system", "/mnt/ro/reports")
+
+    monkeypatch.setattr(render, "actor_job", read_only)
+    assert main(["render", "--actor", "china"]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert err == "russian-views: error: /mnt/ro/reports: Read-only file system\n"
+    with pytest.raises(OSError):
+        main(["--debug", "render", "--actor", "china"])
+
+
+def test_a_bug_is_one_line_too(monkeypatch, capsys):
+    from russian_views import render
+
+    monkeypatch.setattr(render, "actor_job", lambda *a, **k: {}["boom"])
+    assert main(["render", "--actor", "china"]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert err.startswith("russian-views: internal error: KeyError") and "--debug" in err
+
+
+def test_missing_or_broken_schema_is_a_data_error_not_a_traceback(data_copy: Path):
+    env = {**os.environ, "RUSSIAN_VIEWS_DATA": str(data_copy)}
+    (data_copy / "schema.yml").unlink()
+    result = run("render", "--actor", "china", env=env)
+    assert result.returncode == EXIT_BAD_INPUT and "Traceback" not in result.stderr
+    assert "schema.yml: cannot read" in result.stderr and "No such file" in result.stderr
+    (data_copy / "schema.yml").write_text("fields: {}\ntables: {}\nextra: 1\n", "utf-8")
+    result = run("validate", env=env)
+    assert result.returncode == EXIT_BAD_INPUT and "found ['extra', 'fields', 'tables']" in (
+        result.stderr
+    )
+
+
+def test_debug_shows_the_traceback():
+    result = run("--debug", "render", "--actor", "narnia")
+    assert "Traceback" in result.stderr and "ParameterError" in result.stderr
+
+
+@pytest.mark.parametrize("data", [b"\x00\x01\xff" * 100, b"briefings: *nowhere\n"])
+def test_a_binary_or_broken_config_is_one_line_exit_2(tmp_path: Path, capsys, data):
+    plan = tmp_path / "b.yml"
+    plan.write_bytes(data)
+    assert exit_code(["render", "--config", str(plan)]) == EXIT_BAD_INPUT
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_a_yaml_alias_bomb_is_refused_in_bounded_memory(tmp_path: Path):
+    import resource
+
+    from .test_plan import BOMB
+
+    plan = tmp_path / "bomb.yml"
+    plan.write_text(BOMB + "briefings:\n  - name: x\n    actors: *i\n", "utf-8")
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "russian_views", "render", "--config", str(plan)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit_memory,
+        check=False,
+    )
+    assert result.returncode == EXIT_BAD_INPUT
+    assert "expands to more than 10,000 values" in result.stderr
+    assert len(result.stderr) < 300

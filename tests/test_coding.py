@@ -32,7 +32,8 @@ def run(*argv: str) -> int:
     """Run a command as ``russian-views`` parses it, letting our errors through (the CLI
     turns them into one line and exit 2; here the tests inspect them)."""
     args = command.build_parser().parse_args(argv)
-    return command.COMMANDS[args.command](args)
+    handler = next(c.handler for c in command.COMMANDS if c.name == args.command)
+    return command._load(handler)(args)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -97,3 +97,14 @@ def test_a_second_render_gives_the_same_html_and_pdf(rendered: Path, tmp_path: P
     assert result.error is None
     for name in ["north-korea.html", "north-korea.pdf"]:
         assert (tmp_path / name).read_bytes() == (rendered / name).read_bytes(), name
+
+
+def test_printed_briefings_stay_within_their_page_targets(rendered: Path):
+    """An analytic product is short: North Korea, the longest record, in at most 10 A4
+    pages, the overview in at most 8 (each claim printed once, the chronology as a chart)."""
+    from pypdf import PdfReader
+
+    pages = {
+        stem: len(PdfReader(rendered / f"{stem}.pdf").pages) for stem in ("north-korea", "overview")
+    }
+    assert pages["north-korea"] <= 10 and pages["overview"] <= 8, pages

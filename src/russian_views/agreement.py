@@ -57,8 +57,9 @@ from russian_views.data import Dataset, Record, load_dataset
 from russian_views.errors import DataError, ParameterError, Problem
 from russian_views.markup import Html, esc, join, note, tag
 from russian_views.markup import table as html_table
-from russian_views.params import resolve_choice
+from russian_views.params import from_namespace, resolve_choice
 from russian_views.schema import load_schema
+from russian_views.spec import EXERCISE, parameter
 
 COMPARED = ("view", "subject_id", "counterpart_id", "theme", "stance", "claim_kind")
 SUBJECT = "subject_id"
@@ -75,7 +76,7 @@ RELIABLE, TENTATIVE = 0.800, 0.667
 MIN_UNITS = 20
 EMPTY = "(empty)"
 UNCODED = "uncoded"
-EDITIONS = ("student", "instructor")  # as the briefings' --edition, without "reader"
+EDITIONS = parameter(EXERCISE, "edition").choices
 CONVENTION = (
     "Krippendorff's alpha measures agreement beyond chance: 1 is perfect agreement, 0 is "
     "no better than two coders answering at random with the same mix of codes, below 0 "
@@ -567,6 +568,14 @@ class Exercise:
         folder = _resolve_folder(worksheet_dir)
         chosen = resolve_choice("edition", edition, EDITIONS)
         return cls(dataset, source, number, folder, reference, chosen)
+
+    @classmethod
+    def from_namespace(cls, namespace: dict) -> Exercise:
+        """The exercise for the notebook's parameters (refusing names it does not take);
+        ``student_file`` is read later, by the cell that compares it."""
+        values = from_namespace(namespace, EXERCISE)
+        del values["student_file"]
+        return cls.from_parameters(**values)
 
     def title(self) -> Html:
         """Heading: which passage of which source."""

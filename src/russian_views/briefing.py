@@ -27,11 +27,11 @@ from russian_views.params import (
     resolve_options,
     resolve_period,
 )
+from russian_views.spec import ACTOR
 
 MOSCOW, REVIEWER, ANALYST = "moscow", "reviewer", "analyst"
 RESERVATION = "reservation"
 SUMMARY_EXPECTATIONS = 3
-PARAMETERS = ("actor", "since", "until", "themes", "views", "detail", "edition")
 # The evidence columns of key_judgments.csv and the frame each one's ids point into.
 EVIDENCE = {"claim_ids": "claim_id", "event_ids": "event_id", "expectation_ids": "expectation_id"}
 
@@ -355,7 +355,7 @@ class ActorBriefing(Briefing):
     @classmethod
     def from_namespace(cls, namespace: dict) -> ActorBriefing:
         """The briefing for the notebook's parameters (refusing names it does not take)."""
-        return cls.from_parameters(**from_namespace(namespace, PARAMETERS))
+        return cls.from_parameters(**from_namespace(namespace, ACTOR))
 
     def _select(self, view: str, **filters) -> pd.DataFrame:
         """Claims in the period for one voice, cut to the chosen themes (none if voice is off)."""

@@ -12,7 +12,8 @@ from __future__ import annotations
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 
-from russian_views.params import DETAILS, SHOWN_WHEN
+from russian_views.params import SHOWN_WHEN
+from russian_views.spec import ACTOR, parameter
 
 
 def shown(cell: NotebookNode, parameters: dict) -> bool:
@@ -32,5 +33,7 @@ class CutPreprocessor(Preprocessor):
             for k, v in nb.metadata.get("papermill", {}).get("parameters", {}).items()
         }
         nb.cells = [c for c in nb.cells if shown(c, parameters)]
-        resources["briefing_detail"] = parameters.get("detail", DETAILS[0])
+        resources["briefing_detail"] = parameters.get(
+            "detail", str(parameter(ACTOR, "detail").default)
+        )
         return nb, resources

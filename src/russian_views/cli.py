@@ -1,21 +1,31 @@
 """The ``russian-views`` command line (also ``python -m russian_views``).
 
 Exit codes: 0 success; 2 bad input (unknown actor, bad year, broken data) with the
-problem named and nothing written; 1 when a briefing fails to render; 130 on Ctrl-C.
+problem named in one line and nothing written; 1 when a briefing fails to render or the
+environment fails (a folder that cannot be written: the path and the reason are named);
+130 on Ctrl-C. ``--debug`` shows the traceback instead.
+
+Sub-commands are listed once in :data:`COMMANDS`. Their handlers (and anything heavy:
+pandas, papermill, nbconvert) are imported only when that command runs, so ``--help``
+and argument errors answer at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from russian_views import config, explorer
+from russian_views import config, spec
 from russian_views.errors import DataError, ParameterError, RussianViewsError
-from russian_views.render import PAPERS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+PROG = "russian-views"
 
 DESCRIPTION = """\
 Sourced briefings on how Moscow sees the Korean Peninsula (2008-2021), coded from a
@@ -27,76 +37,88 @@ examples:
   russian-views validate                        check the data files against the schema
   russian-views render --all                    every briefing + overview + index into reports/
   russian-views render --actor DPRK --since 2014 --format html
+  russian-views params compare                  a notebook's parameters and allowed values
 """
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that exits with our bad-input code and a one-line message."""
+    """argparse that exits with our bad-input code and a one-line, shortened message."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {spec.shorten(message, 200)}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, with a sub-command per job."""
-    parser = _Parser(
-        prog="russian-views",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub = parser.add_subparsers(
-        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
-    )
-    sub.add_parser("actors", help="list the actors that can be briefed, with accepted names")
-    validate = sub.add_parser("validate", help="check every data file against the schema")
-    validate.add_argument(
+Arguments = Callable[[argparse.ArgumentParser], None]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One sub-command: its name and one-line help, the ``module:function`` that runs it
+    (imported only then), and how its arguments are added.
+
+    ``arguments`` adds them to the command's own parser and must import nothing heavy.
+    """
+
+    name: str
+    help: str
+    handler: str
+    arguments: Arguments | None = None
+    description: str | None = None
+
+
+def _load(target: str) -> Callable:
+    module, _, function = target.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+# ---------------------------------------------------------------- arguments of each command
+
+
+def _validate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--data",
         type=Path,
         default=None,
         help="data folder to check (default: the project's data/)",
     )
-    dp = sub.add_parser(
-        "datapackage", help="write data/datapackage.json from schema.yml and the codebook"
-    )
-    dp.add_argument(
+
+
+def _datapackage_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--check",
         action="store_true",
         help="only report whether the committed file is current (exit 1 if not)",
     )
-    _add_render(sub)
-    _add_classroom(sub)
-    explorer.add_parser(sub)
-    params = sub.add_parser(
-        "params",
-        help="list a notebook's parameters with types, defaults and allowed values",
-        description="Read the parameters from the notebook's cell tagged 'parameters' "
-        "(papermill's inspect_notebook) and say what each accepts.",
-    )
-    params.add_argument(
+
+
+def _params_arguments(parser: argparse.ArgumentParser) -> None:
+    names = ", ".join(n.rsplit("/", 1)[-1] for n in spec.NOTEBOOKS)
+    parser.add_argument(
         "notebook",
         nargs="?",
-        default="actor_briefing",
-        help="a notebook name in notebooks/ (actor_briefing, overview, …) or a path",
+        default=spec.ACTOR,
+        help=f"a notebook ({names}) or its path (default: {spec.ACTOR})",
     )
-    return parser
 
 
-def _add_render(sub: argparse._SubParsersAction) -> None:
-    render = sub.add_parser(
-        "render",
-        help="render briefings to HTML and PDF",
-        description="Execute the briefing notebooks with papermill and export them with "
-        "nbconvert. Files are written atomically: a failure keeps the previous "
-        "report.",
-    )
+def _option_help(p: spec.Parameter) -> str:
+    """An option's help from the spec: what it is, its default, which notebooks take it."""
+    shown = p.kind == "flag" or p.default is None  # None's meaning is in the help itself
+    default = "" if shown else f"; default: {spec.literal(p.default).strip(chr(34))}"
+    words = f" ({', '.join(p.choices)})" if p.kind == "choice" else ""
+    takers = f" [{', '.join(p.notebooks)}]" if p.notebooks else ""
+    return f"{p.help}{words}{default}{takers}"
+
+
+def _render_arguments(render: argparse.ArgumentParser) -> None:
     which = render.add_mutually_exclusive_group(required=True)
+    actor = spec.parameter(spec.ACTOR, "actor")
+    which.add_argument(actor.flag, metavar=actor.metavar, help=actor.help)
     which.add_argument(
-        "--actor",
-        metavar="NAME",
-        help="actor id, name or alias (case-insensitive), e.g. china, DPRK, Seoul",
-    )
-    which.add_argument(
-        "--all", action="store_true", help="every actor briefing, the overview and the index"
+        "--all",
+        action="store_true",
+        help="every actor briefing (the options below apply to those that take them), "
+        "the overview and the index",
     )
     which.add_argument("--overview", action="store_true", help="the overview only")
     which.add_argument(
@@ -109,170 +131,19 @@ def _add_render(sub: argparse._SubParsersAction) -> None:
         "--config",
         type=Path,
         metavar="FILE",
-        help="a batch file of named parameter sets (see briefings.yml)",
+        help="a batch file of named parameter sets (see briefings.yml); its entries set "
+        "the notebooks' parameters",
     )
-    render.add_argument("--since", metavar="YEAR", help="first year (default: first in the data)")
-    render.add_argument("--until", metavar="YEAR", help="last year (default: last in the data)")
-    render.add_argument(
-        "--themes",
-        metavar="LIST",
-        help="comma-separated codebook themes, e.g. sanctions,nuclear (default: all)",
-    )
-    render.add_argument(
-        "--views", choices=["both", "moscow", "reviewer"], help="whose statements (default: both)"
-    )
-    render.add_argument(
-        "--detail", choices=["full", "summary"], help="full briefing or two-page summary"
-    )
-    render.add_argument(
-        "--edition",
-        choices=["reader", "student", "instructor"],
-        help="student adds discussion questions; instructor adds suggested answers",
-    )
-    render.add_argument(
-        "--format",
-        default="html,pdf",
-        metavar="LIST",
-        help="comma-separated formats: html, pdf (default: html,pdf)",
-    )
-    render.add_argument(
-        "--paper", default="A4", choices=PAPERS, help="PDF paper size (default: A4)"
-    )
-    render.add_argument(
-        "--out",
-        type=Path,
-        default=config.REPORTS_DIR,
-        metavar="DIR",
-        help="output folder (default: reports/)",
-    )
-    render.add_argument(
-        "--jobs",
-        type=int,
-        default=None,
-        metavar="N",
-        help="worker processes, each with a warm kernel (default: one per core)",
-    )
-    render.add_argument(
-        "--force",
-        action="store_true",
-        help="render even briefings whose inputs are unchanged since the last render into "
-        "this folder (otherwise those are taken from the cache)",
-    )
+    for p in spec.flagged():
+        if p is actor:
+            continue
+        if p.kind == "flag":
+            render.add_argument(p.flag, action="store_true", help=_option_help(p))
+        else:
+            render.add_argument(p.flag, metavar=p.metavar, default=None, help=_option_help(p))
 
 
-def cmd_actors(_args: argparse.Namespace) -> int:
-    """Print the briefing actors and the names each accepts."""
-    from russian_views.data import load_dataset
-    from russian_views.params import briefing_actors
-
-    for _, row in briefing_actors(load_dataset()).iterrows():
-        names = ", ".join(a for a in row["aliases"].split("|") if a)
-        print(f"{row['actor_id']:<15} {row['name']:<20} also: {names}")
-    return EXIT_OK
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    """Load and validate the data; print a summary and any uncovered sentence."""
-    from russian_views.data import load_dataset, uncovered_sentences
-
-    dataset = load_dataset(args.data)
-    counts = ", ".join(f"{len(frame)} {name}" for name, frame in dataset.tables.items())
-    print(f"data valid (version {dataset.version}): {counts}")
-    gaps = uncovered_sentences(dataset)
-    for source_id, paragraph, sentence in gaps:
-        print(f"not yet coded: {source_id} ¶{paragraph} s{sentence}")
-    from russian_views.coding import unrecorded_texts
-
-    for path in unrecorded_texts(dataset, args.data):
-        print(f"no sources.csv record: {path} (record it with add-source, or delete it)")
-    return EXIT_OK
-
-
-def cmd_datapackage(args: argparse.Namespace) -> int:
-    """Write or check ``data/datapackage.json``."""
-    from russian_views.data import codes_by_list, load_dataset
-    from russian_views.schema import datapackage_json, load_schema
-
-    text = datapackage_json(load_schema(), codes_by_list(load_dataset()))
-    current = config.DATAPACKAGE_PATH.exists() and config.DATAPACKAGE_PATH.read_text("utf-8")
-    if args.check:
-        print(
-            "datapackage.json is current"
-            if current == text
-            else "datapackage.json is out of date: run `russian-views datapackage`"
-        )
-        return EXIT_OK if current == text else EXIT_FAILED
-    config.DATAPACKAGE_PATH.write_text(text, encoding="utf-8")
-    print(f"wrote {config.DATAPACKAGE_PATH}")
-    return EXIT_OK
-
-
-def cmd_render(args: argparse.Namespace) -> int:
-    """Validate everything first, then render what is out of date; exit 1 if any failed."""
-    from russian_views import batch, render
-    from russian_views.data import load_dataset
-
-    dataset = load_dataset()
-    formats = render.parse_formats(args.format)
-    if args.jobs is not None and args.jobs < 1:
-        raise ParameterError(f"--jobs must be 1 or more, not {args.jobs}")
-    options = {k: getattr(args, k) for k in ("themes", "views", "detail", "edition")}
-    if args.config:
-        from russian_views.plan import load_plan
-
-        jobs = load_plan(args.config, dataset)
-    elif args.all:
-        jobs = render.all_jobs(dataset, args.since, args.until)
-    elif args.overview:
-        jobs = [render.overview_job(dataset, args.since, args.until)]
-    elif args.compare:
-        jobs = [render.compare_job(dataset, *args.compare, args.since, args.until)]
-    else:
-        jobs = [render.actor_job(dataset, args.actor, args.since, args.until, **options)]
-    tick, close = batch.progress_reporter(len(jobs))
-    try:
-        results = batch.render_batch(
-            jobs,
-            dataset,
-            args.out,
-            formats,
-            args.paper,
-            workers=args.jobs,
-            force=args.force,
-            report=tick,
-        )
-    finally:
-        close()
-    if args.all or ("html" in formats and (args.out / "index.html").exists()):
-        batch.update_index(dataset, args.out, force=args.force)
-    print(f"{batch.summary(results)} -> {args.out}", file=sys.stderr)
-    return EXIT_FAILED if any(r.error for r in results) else EXIT_OK
-
-
-def cmd_params(args: argparse.Namespace) -> int:
-    """Print each parameter of a notebook: name, type, default, allowed values, help."""
-    import papermill
-
-    from russian_views.data import load_dataset
-    from russian_views.params import allowed_values
-
-    path = Path(args.notebook)
-    if not path.exists():
-        path = config.NOTEBOOKS_DIR / f"{args.notebook.removesuffix('.ipynb')}.ipynb"
-    if not path.exists():
-        names = ", ".join(sorted(p.stem for p in config.NOTEBOOKS_DIR.glob("*.ipynb")))
-        raise ParameterError(f"no notebook {args.notebook!r}; choose one of: {names}")
-    allowed = allowed_values(load_dataset())
-    print(f"{path.name} parameters (papermill -p NAME VALUE, or russian-views render --NAME):")
-    for name, info in papermill.inspect_notebook(str(path)).items():
-        kind, values = allowed.get(name, (info["inferred_type_name"], "any"))
-        print(f"\n  {name} ({kind}, default {info['default']})\n    {info['help']}")
-        print(f"    allowed: {values}")
-    return EXIT_OK
-
-
-# ---------------------------------------------------------------- the classroom: sources,
-# coding and agreement (logic in coding.py and agreement.py; here only arguments and output)
+# ---------------------------------------------------------------- the classroom commands
 
 ADD_SOURCE_HELP = """\
 Store a source text under data/sources/, record it (with its sha256) in sources.csv,
@@ -356,15 +227,7 @@ def _data_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_classroom(sub: argparse._SubParsersAction) -> None:
-    """Register add-source, import-coding, remove-source, agreement and make-reference."""
-    raw = argparse.RawDescriptionHelpFormatter
-    add = sub.add_parser(
-        "add-source",
-        help="store a new source text and write its coding worksheet",
-        description=ADD_SOURCE_HELP,
-        formatter_class=raw,
-    )
+def _add_source_arguments(add: argparse.ArgumentParser) -> None:
     add.add_argument("file", type=Path, metavar="FILE", help="the source text (UTF-8 .txt)")
     add.add_argument("--title", required=True, help="title of the source")
     add.add_argument("--outlet", required=True, help="publication that carried it")
@@ -386,12 +249,9 @@ def _add_classroom(sub: argparse._SubParsersAction) -> None:
         help="where to write the worksheet (default: data/worksheets/ID.csv)",
     )
     _data_option(add)
-    imp = sub.add_parser(
-        "import-coding",
-        help="check a filled worksheet and merge it into the claims",
-        description=IMPORT_HELP,
-        formatter_class=raw,
-    )
+
+
+def _import_arguments(imp: argparse.ArgumentParser) -> None:
     imp.add_argument("worksheet", type=Path, metavar="WORKSHEET", help="the filled worksheet")
     imp.add_argument(
         "--replace",
@@ -399,23 +259,17 @@ def _add_classroom(sub: argparse._SubParsersAction) -> None:
         help="amend: replace the claims and uncoded rows of the worksheet's source(s)",
     )
     _data_option(imp)
-    rem = sub.add_parser(
-        "remove-source",
-        help="remove a source, its text and worksheet",
-        description=REMOVE_HELP,
-        formatter_class=raw,
-    )
+
+
+def _remove_arguments(rem: argparse.ArgumentParser) -> None:
     rem.add_argument("source_id", metavar="ID", help="the source id (see sources.csv)")
     rem.add_argument(
         "--with-claims", action="store_true", help="also remove every row that cites it"
     )
     _data_option(rem)
-    agr = sub.add_parser(
-        "agreement",
-        help="compare a student's coding with the reference coding",
-        description=AGREEMENT_HELP,
-        formatter_class=raw,
-    )
+
+
+def _agreement_arguments(agr: argparse.ArgumentParser) -> None:
     agr.add_argument("student", type=Path, metavar="STUDENT", help="the student's worksheet")
     agr.add_argument(
         "reference",
@@ -428,12 +282,9 @@ def _add_classroom(sub: argparse._SubParsersAction) -> None:
     agr.add_argument(
         "--csv", type=Path, default=None, metavar="OUT", help="also write the disagreements here"
     )
-    ref = sub.add_parser(
-        "make-reference",
-        help="turn a filled worksheet into an exercise reference coding",
-        description=REFERENCE_HELP,
-        formatter_class=raw,
-    )
+
+
+def _reference_arguments(ref: argparse.ArgumentParser) -> None:
     ref.add_argument("worksheet", type=Path, metavar="WORKSHEET", help="the filled worksheet")
     ref.add_argument(
         "--out",
@@ -442,6 +293,296 @@ def _add_classroom(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="where to write it (default: data/exercises/WORKSHEET-reference.csv)",
     )
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "actors",
+        "list the actors that can be briefed, with accepted names",
+        "russian_views.cli:cmd_actors",
+    ),
+    Command(
+        "validate",
+        "check every data file against the schema",
+        "russian_views.cli:cmd_validate",
+        _validate_arguments,
+    ),
+    Command(
+        "datapackage",
+        "write data/datapackage.json from schema.yml and the codebook",
+        "russian_views.cli:cmd_datapackage",
+        _datapackage_arguments,
+    ),
+    Command(
+        "render",
+        "render briefings to HTML and PDF",
+        "russian_views.cli:cmd_render",
+        _render_arguments,
+        description="Execute the briefing notebooks with papermill and export them with "
+        "nbconvert. Files are written atomically: a failure keeps the previous report. "
+        "An option the chosen notebook does not take is refused.",
+    ),
+    Command(
+        "params",
+        "list a notebook's parameters with types, defaults and allowed values",
+        "russian_views.cli:cmd_params",
+        _params_arguments,
+    ),
+    Command(
+        "add-source",
+        "store a new source text and write its coding worksheet",
+        "russian_views.cli:cmd_add_source",
+        _add_source_arguments,
+        description=ADD_SOURCE_HELP,
+    ),
+    Command(
+        "import-coding",
+        "check a filled worksheet and merge it into the claims",
+        "russian_views.cli:cmd_import_coding",
+        _import_arguments,
+        description=IMPORT_HELP,
+    ),
+    Command(
+        "remove-source",
+        "remove a source, its text and worksheet",
+        "russian_views.cli:cmd_remove_source",
+        _remove_arguments,
+        description=REMOVE_HELP,
+    ),
+    Command(
+        "agreement",
+        "compare a student's coding with the reference coding",
+        "russian_views.cli:cmd_agreement",
+        _agreement_arguments,
+        description=AGREEMENT_HELP,
+    ),
+    Command(
+        "make-reference",
+        "turn a filled worksheet into an exercise reference coding",
+        "russian_views.cli:cmd_make_reference",
+        _reference_arguments,
+        description=REFERENCE_HELP,
+    ),
+    Command(
+        "explore",
+        "open the briefing explorer in a browser: a control for every parameter, no code",
+        "russian_views.explorer:cmd_explore",
+        lambda parser: _load("russian_views.explorer:add_arguments")(parser),
+    ),
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser: every command of :data:`COMMANDS` with its arguments (nothing
+    heavy is imported to build it, so ``--help`` stays light)."""
+    parser = _Parser(
+        prog=PROG, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an error (anywhere in the line)"
+    )
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
+    for command in COMMANDS:
+        own = sub.add_parser(
+            command.name,
+            help=command.help,
+            description=command.description,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if command.arguments:
+            command.arguments(own)
+    return parser
+
+
+# ---------------------------------------------------------------- the commands
+
+
+def cmd_actors(_args: argparse.Namespace) -> int:
+    """Print the briefing actors and the names each accepts."""
+    from russian_views.data import load_dataset
+    from russian_views.params import briefing_actors
+
+    for _, row in briefing_actors(load_dataset()).iterrows():
+        names = ", ".join(a for a in row["aliases"].split("|") if a)
+        print(f"{row['actor_id']:<15} {row['name']:<20} also: {names}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Load and validate the data; print a summary and any uncovered sentence."""
+    from russian_views.data import load_dataset, uncovered_sentences
+
+    dataset = load_dataset(args.data)
+    counts = ", ".join(f"{len(frame)} {name}" for name, frame in dataset.tables.items())
+    print(f"data valid (version {dataset.version}): {counts}")
+    gaps = uncovered_sentences(dataset)
+    for source_id, paragraph, sentence in gaps:
+        print(f"not yet coded: {source_id} ¶{paragraph} s{sentence}")
+    from russian_views.coding import unrecorded_texts
+
+    for path in unrecorded_texts(dataset, args.data):
+        print(f"no sources.csv record: {path} (record it with add-source, or delete it)")
+    return EXIT_OK
+
+
+def cmd_datapackage(args: argparse.Namespace) -> int:
+    """Write (atomically) or check ``data/datapackage.json``."""
+    from russian_views.atomic import write_atomic
+    from russian_views.data import codes_by_list, load_dataset
+    from russian_views.schema import datapackage_json, load_schema
+
+    text = datapackage_json(load_schema(), codes_by_list(load_dataset()))
+    current = config.DATAPACKAGE_PATH.exists() and config.DATAPACKAGE_PATH.read_text("utf-8")
+    if args.check:
+        print(
+            "datapackage.json is current"
+            if current == text
+            else "datapackage.json is out of date: run `russian-views datapackage`"
+        )
+        return EXIT_OK if current == text else EXIT_FAILED
+    write_atomic(config.DATAPACKAGE_PATH, text.encode("utf-8"))
+    print(f"wrote {config.DATAPACKAGE_PATH}")
+    return EXIT_OK
+
+
+# Which notebooks each way of choosing renders.
+_TARGETS = {
+    "actor": (spec.ACTOR,),
+    "all": (spec.ACTOR, spec.OVERVIEW),
+    "overview": (spec.OVERVIEW,),
+    "compare": (spec.COMPARE,),
+}
+
+
+def _notebook_options(args: argparse.Namespace) -> dict[str, object]:
+    """The notebook parameters given as options, refused where no chosen notebook takes one
+    (``--overview --themes nuclear``) rather than ignored."""
+    chosen = next((k for k in ("config", *_TARGETS) if getattr(args, k)), "actor")
+    given = {}
+    for p in spec.flagged():
+        value = getattr(args, p.dest)
+        if not p.notebooks or p.name == "actor" or value is None:
+            continue
+        if chosen == "config":
+            raise ParameterError(
+                f"{p.flag} cannot be combined with --config; set {p.name!r} in the batch "
+                "file's entries"
+            )
+        if not set(p.notebooks) & set(_TARGETS[chosen]):
+            raise ParameterError(
+                f"--{chosen} does not take {p.flag}; it applies to: {', '.join(p.notebooks)}"
+            )
+        given[p.name] = value
+    return given
+
+
+def _output_folder(out: Path) -> None:
+    """Create the output folder and prove it can be written, before any work (an OSError
+    names the folder and the reason; the CLI exits 1)."""
+    out.mkdir(parents=True, exist_ok=True)
+    fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=out)
+    os.close(fd)
+    os.unlink(probe)
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """Validate everything first, then render what is out of date; exit 1 if any failed."""
+    from russian_views.params import resolve_codes, resolve_word
+
+    given = _notebook_options(args)
+    format_option, paper_option = spec.parameter(None, "format"), spec.parameter(None, "paper")
+    formats = resolve_codes(format_option, args.format, format_option.choices)
+    paper = resolve_word(paper_option, args.paper)
+    workers = None
+    if args.jobs is not None:
+        text = args.jobs.strip()
+        if not text.isdigit() or int(text) < 1:
+            raise ParameterError(f"--jobs must be 1 or more, not {spec.echo(args.jobs)}")
+        workers = int(text)
+    out = Path(args.out) if args.out else config.REPORTS_DIR
+    if out.exists() and not out.is_dir():
+        raise ParameterError(f"--out {spec.shorten(str(out))} is a file, not a folder")
+
+    from russian_views.plan import Batch, load_batches, read_entries
+
+    entries = read_entries(args.config) if args.config else None  # refused before pandas loads
+    if args.actor is not None or args.compare:
+        from russian_views.params import check_actors_early
+
+        check_actors_early(
+            [args.actor] if args.actor is not None else args.compare, config.DATA_DIR
+        )
+
+    from russian_views import batch, render
+    from russian_views.data import load_dataset
+
+    dataset = load_dataset()
+    period = {"since": given.pop("since", None), "until": given.pop("until", None)}
+    if args.config:
+        batches = load_batches(args.config, dataset, formats, paper, entries)
+    else:
+        if args.all:
+            jobs = render.all_jobs(dataset, **period, paper=paper, **given)
+        elif args.overview:
+            jobs = [render.overview_job(dataset, **period, paper=paper)]
+        elif args.compare:
+            jobs = [render.compare_job(dataset, *args.compare, **period, paper=paper)]
+        else:
+            jobs = [render.actor_job(dataset, args.actor, **period, paper=paper, **given)]
+        batches = [Batch(formats, paper, tuple(jobs))]
+    _output_folder(out)
+    tick, close = batch.progress_reporter(sum(len(b.jobs) for b in batches))
+    results = []
+    try:
+        for b in batches:
+            results += batch.render_batch(
+                list(b.jobs),
+                dataset,
+                out,
+                b.formats,
+                b.paper,
+                workers=workers,
+                force=args.force,
+                report=tick,
+            )
+    finally:
+        close()
+    html = any("html" in b.formats for b in batches)
+    if args.all or (html and (out / "index.html").exists()):
+        batch.update_index(dataset, out, force=args.force)
+    print(f"{batch.summary(results)} -> {out}", file=sys.stderr)
+    return EXIT_FAILED if any(r.error for r in results) else EXIT_OK
+
+
+def _how_to_set(p: spec.Parameter) -> str:
+    if p.flag:
+        return f"render {p.flag}"
+    if spec.COMPARE in p.notebooks and p.kind == "actor":
+        return "render --compare A B"
+    return "papermill only"
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    """Print each parameter of a notebook: name, type, default, allowed values, help."""
+    from russian_views.data import load_dataset
+    from russian_views.params import allowed
+
+    notebook = spec.notebook_name(args.notebook)
+    if notebook is None:
+        names = ", ".join(n.rsplit("/", 1)[-1] for n in spec.NOTEBOOKS)
+        raise ParameterError(f"no notebook {spec.echo(args.notebook)}; choose one of: {names}")
+    dataset = load_dataset()
+    print(f"notebooks/{notebook}.ipynb parameters (papermill -p NAME VALUE):")
+    for p in spec.parameters_of(notebook):
+        print(f"\n  {p.name} ({p.type_name}, default {spec.literal(p.default)})\n    {p.help}")
+        print(f"    allowed: {allowed(p, dataset)}")
+        print(f"    command line: {_how_to_set(p)}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- running a command
 
 
 def cmd_add_source(args: argparse.Namespace) -> int:
@@ -529,38 +670,40 @@ def cmd_make_reference(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {
-    "actors": cmd_actors,
-    "validate": cmd_validate,
-    "datapackage": cmd_datapackage,
-    "render": cmd_render,
-    "params": cmd_params,
-    "add-source": cmd_add_source,
-    "import-coding": cmd_import_coding,
-    "remove-source": cmd_remove_source,
-    "agreement": cmd_agreement,
-    "make-reference": cmd_make_reference,
-    "explore": explorer.cmd_explore,
-}
+def _message(exc: BaseException) -> tuple[int, str]:
+    """The exit code and the one line (a data error lists every problem) for an error."""
+    if isinstance(exc, ParameterError):
+        return EXIT_BAD_INPUT, f"error: {exc}"
+    if isinstance(exc, DataError):
+        return EXIT_BAD_INPUT, str(exc)
+    if isinstance(exc, RussianViewsError):
+        return EXIT_FAILED, f"error: {exc}"
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return EXIT_FAILED, f"error: {where}{exc.strerror or exc}"
+    detail = spec.shorten(f"{type(exc).__name__}: {exc}", 200)
+    return EXIT_FAILED, f"internal error: {detail} (run with --debug for the traceback)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command; our errors become messages and exit codes, not tracebacks."""
-    args = build_parser().parse_args(argv)
+    """Run a command; every error becomes a message and an exit code, not a traceback
+    (unless ``--debug`` asks for it)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    argv = [a for a in argv if a != "--debug"]
     try:
-        return COMMANDS[args.command](args)
-    except ParameterError as exc:
-        print(f"russian-views: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except DataError as exc:
-        print(f"russian-views: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except RussianViewsError as exc:
-        print(f"russian-views: error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        args = build_parser().parse_args(argv)
+        command = next(c for c in COMMANDS if c.name == args.command)
+        return _load(command.handler)(args)
     except KeyboardInterrupt:
         print(
-            "russian-views: interrupted; reports already finished were kept, none is half-written",
+            f"{PROG}: interrupted; reports already finished were kept, none is half-written",
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
+    except Exception as exc:
+        if debug:
+            raise
+        code, message = _message(exc)
+        print(f"{PROG}: {message}", file=sys.stderr)
+        return code

@@ -15,10 +15,8 @@ from russian_views import charts, queries
 from russian_views import markup as m
 from russian_views.briefing import ActorBriefing, Briefing
 from russian_views.data import Dataset, load_dataset
-from russian_views.errors import ParameterError
-from russian_views.params import from_namespace, resolve_actor, resolve_period
-
-PARAMETERS = ("actor_a", "actor_b", "since", "until")
+from russian_views.params import Period, from_namespace, resolve
+from russian_views.spec import COMPARE
 
 
 @dataclass
@@ -39,17 +37,15 @@ class CompareBriefing(Briefing):
     ) -> CompareBriefing:
         """Validate the parameters: two different briefed actors and a period."""
         dataset = dataset or load_dataset()
-        a, b = resolve_actor(actor_a, dataset), resolve_actor(actor_b, dataset)
-        if a == b:
-            raise ParameterError(f"actor_a and actor_b are both {a!r}; choose two different actors")
-        return cls(
-            dataset=dataset, period=resolve_period(since, until, dataset), actor_a=a, actor_b=b
-        )
+        given = {"actor_a": actor_a, "actor_b": actor_b, "since": since, "until": until}
+        v = resolve(COMPARE, given, dataset)
+        period = Period(int(v["since"]), int(v["until"]))
+        return cls(dataset=dataset, period=period, actor_a=v["actor_a"], actor_b=v["actor_b"])
 
     @classmethod
     def from_namespace(cls, namespace: dict) -> CompareBriefing:
         """The comparison for the notebook's parameters (refusing names it does not take)."""
-        return cls.from_parameters(**from_namespace(namespace, PARAMETERS))
+        return cls.from_parameters(**from_namespace(namespace, COMPARE))
 
     @cached_property
     def sides(self) -> tuple[ActorBriefing, ActorBriefing]:

@@ -21,13 +21,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from russian_views import config
 from russian_views.errors import DataError, Problem
 from russian_views.schema import Field, Schema, Table, load_schema
 from russian_views.sources import SourceText, read_source
+
+if TYPE_CHECKING:  # pandas is imported when frames are built, so reading rows stays light
+    import pandas as pd
 
 Record = dict[str, object]
 _BOOLEANS = {"true": True, "false": False}
@@ -497,6 +499,8 @@ def judgment_problems(records: dict[str, list[Record]], unreadable: set[str]) ->
 
 
 def _frame(table: Table, records: list[Record]) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame.from_records(records, columns=["_row", *table.field_names])
     for f in table.fields:
         if f.type == "integer":

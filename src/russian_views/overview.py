@@ -24,6 +24,7 @@ from russian_views.briefing import (
 )
 from russian_views.data import Dataset, load_dataset
 from russian_views.params import briefing_actors, from_namespace, resolve_period
+from russian_views.spec import OVERVIEW
 
 
 @dataclass
@@ -43,7 +44,7 @@ class OverviewBriefing(Briefing):
     @classmethod
     def from_namespace(cls, namespace: dict) -> OverviewBriefing:
         """The overview for the notebook's parameters (refusing names it does not take)."""
-        return cls.from_parameters(**from_namespace(namespace, ("since", "until")))
+        return cls.from_parameters(**from_namespace(namespace, OVERVIEW))
 
     @cached_property
     def actor_ids(self) -> list[str]:

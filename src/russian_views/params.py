@@ -1,19 +1,27 @@
 """Briefing parameters: resolving what a user typed into validated values.
 
-The same functions run in the CLI (before anything is written) and in each
-notebook's first cell (so plain ``papermill -p actor …`` fails just as clearly).
-Every error is a one-line :class:`ParameterError` naming the value and the choices.
+What each parameter is (type, choices, default, which notebooks take it) is defined once
+in :mod:`russian_views.spec`; this module checks values against it and the data. The
+same functions run in the CLI and batch files (before anything is written) and in each
+notebook's first cell (so plain ``papermill -p actor …`` fails just as clearly). Every
+error is a one-line :class:`ParameterError` naming the value and the choices.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from russian_views.data import Dataset
 from russian_views.errors import ParameterError
+from russian_views.spec import ACTOR, COMPARE, Parameter, echo, parameter, parameters_of
+
+if TYPE_CHECKING:  # only for annotations: the CLI checks options without importing pandas
+    import pandas as pd
+
+    from russian_views.data import Dataset
 
 
 @dataclass(frozen=True)
@@ -33,31 +41,64 @@ def briefing_actors(dataset: Dataset) -> pd.DataFrame:
     return actors[actors["briefing"]]
 
 
-def _names_of(row: pd.Series) -> list[str]:
-    aliases = [a.strip() for a in row["aliases"].split("|") if a.strip()]
+def _names_of(row: Mapping) -> list[str]:
+    aliases = [a.strip() for a in (row["aliases"] or "").split("|") if a.strip()]
     name = row["name"]
     bare = name.removeprefix("the ")
     return [row["actor_id"], name, bare, *aliases]
 
 
-def resolve_actor(value: object, dataset: Dataset) -> str:
+def resolve_actor(value: object, dataset: Dataset, name: str = "actor") -> str:
     """The briefing actor id that ``value`` names (id, name or alias, any case)."""
-    return resolve_actor_among(value, briefing_actors(dataset))
+    return _resolve_actor(value, _briefed(dataset.actors.to_dict("records")), name)
 
 
-def resolve_actor_among(value: object, actors: pd.DataFrame) -> str:
-    """The id of the actor among ``actors`` that ``value`` names (id, name or alias, any
+def resolve_actor_among(value: object, actors: pd.DataFrame, name: str = "actor") -> str:
+    """The id of the actor among ``actors`` (any of them, not only the briefed) that
+    ``value`` names, with the same rules and messages as :func:`resolve_actor`."""
+    return _resolve_actor(value, actors.to_dict("records"), name)
+
+
+def check_actors_early(values: Iterable[object], data_dir: Path) -> None:
+    """Refuse an unknown actor from ``actors.csv`` alone, read and typed as the dataset
+    reads it, before pandas and the rest of the data load, so the CLI answers at once.
+    Skipped when those columns have problems: loading the dataset reports them."""
+    from russian_views.data import parse_table, read_rows
+    from russian_views.schema import load_schema
+
+    table = load_schema(data_dir / "schema.yml").tables["actors"]
+    header, rows, problems = read_rows(data_dir / table.path)
+    if problems or header != table.field_names:
+        return
+    records, problems = parse_table(table, header, rows, {})  # codes are checked later
+    if any(p.field in (None, *_ACTOR_FIELDS) for p in problems):
+        return
+    for value in values:
+        _resolve_actor(value, _briefed(records), "actor")
+
+
+_ACTOR_FIELDS = ("actor_id", "name", "aliases", "briefing")
+
+
+def _briefed(rows: list[Mapping]) -> list[Mapping]:
+    return [r for r in rows if r["briefing"]]
+
+
+def _resolve_actor(value: object, choices: list[Mapping], name: str) -> str:
+    """The id of the actor among ``choices`` that ``value`` names (id, name or alias, any
     case); else a one-line :class:`ParameterError` with a likely match and the ids."""
-    valid = ", ".join(actors["actor_id"])
+    valid = ", ".join(r["actor_id"] for r in choices)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
+        raise ParameterError(f"{name} must be an actor's id, name or alias, not {echo(value)}")
     text = str(value).strip() if value is not None else ""
     if not text:
-        raise ParameterError(f"actor is empty; choose one of: {valid}")
-    lookup = {n.casefold(): row["actor_id"] for _, row in actors.iterrows() for n in _names_of(row)}
+        raise ParameterError(f"{name} is empty; choose one of: {valid}")
+    lookup = {n.casefold(): row["actor_id"] for row in choices for n in _names_of(row)}
     if text.casefold() in lookup:
         return lookup[text.casefold()]
     hint = difflib.get_close_matches(text.casefold(), list(lookup), n=1, cutoff=0.6)
     suggestion = f" (did you mean {lookup[hint[0]]!r}?)" if hint else ""
-    raise ParameterError(f"unknown actor {text!r}{suggestion}; choose one of: {valid}")
+    raise ParameterError(f"unknown actor {echo(text)}{suggestion}; choose one of: {valid}")
 
 
 def data_years(dataset: Dataset) -> Period:
@@ -70,87 +111,115 @@ def data_years(dataset: Dataset) -> Period:
     return Period(min(first), last)
 
 
-def _year(name: str, value: object, default: int) -> int:
-    if value is None or (isinstance(value, str) and not value.strip()):
+def _year(name: str, value: object, span: Period, default: int) -> int:
+    """A year within the data's span; None means ``default``."""
+    if value is None:
         return default
-    if isinstance(value, bool):
-        raise ParameterError(f"{name} must be a year such as {default}, not {value!r}")
+    wanted = f"{name} must be a year from {span.since} to {span.until}"
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ParameterError(f"{wanted}, not {echo(value)}")
     try:
-        return int(str(value).strip())
+        year = int(str(value).strip())
     except ValueError:
-        raise ParameterError(f"{name} must be a year such as {default}, not {value!r}") from None
+        raise ParameterError(f"{wanted}, not {echo(value)}") from None
+    if not span.since <= year <= span.until:
+        raise ParameterError(f"{wanted} (the span of the data), not {year}")
+    return year
 
 
 def resolve_period(since: object, until: object, dataset: Dataset) -> Period:
-    """Validated years; empty values mean the whole span of the data."""
+    """Validated years within the data's span; None means the whole span."""
     span = data_years(dataset)
-    period = Period(_year("since", since, span.since), _year("until", until, span.until))
+    period = Period(
+        _year("since", since, span, span.since), _year("until", until, span, span.until)
+    )
     if period.since > period.until:
         raise ParameterError(f"since ({period.since}) is after until ({period.until})")
-    if period.until < span.since or period.since > span.until:
-        raise ParameterError(f"the period {period} lies outside the data, which covers {span}")
     return period
 
 
-VIEWS = ("moscow", "reviewer")
-DETAILS = ("full", "summary")
-EDITIONS = ("reader", "student", "instructor")
-
-
-def _items(value: object) -> list[str]:
+def _items(name: str, value: object) -> list[str]:
     """A list parameter given as a list, or as a comma-separated string (papermill ``-p``)."""
-    if value is None:
-        return []
     if isinstance(value, str):
-        return [v.strip() for v in value.split(",") if v.strip()]
-    if isinstance(value, list | tuple):
-        return [str(v).strip() for v in value if str(v).strip()]
-    raise ParameterError(f"expected a list or a comma-separated string, not {value!r}")
-
-
-def resolve_themes(value: object, dataset: Dataset) -> tuple[str, ...]:
-    """Codebook themes to include; empty or ``all`` means every theme."""
-    valid = dataset.codes("theme")
-    wanted = _items(value)
-    if not wanted or wanted == ["all"]:
-        return tuple(valid)
-    unknown = [t for t in wanted if t not in valid]
-    if unknown:
-        hint = difflib.get_close_matches(unknown[0], valid, n=1)
-        suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+        items = [v.strip() for v in value.split(",")]
+    elif isinstance(value, list | tuple) and all(isinstance(v, str | int) for v in value):
+        items = [str(v).strip() for v in value]
+    else:
         raise ParameterError(
-            f"unknown theme {unknown[0]!r}{suggestion}; choose from: all, {', '.join(valid)}"
+            f"{name} must be a word, a comma-separated list or a list of words, not {echo(value)}"
         )
-    return tuple(t for t in valid if t in wanted)
+    return [i for i in items if i]
 
 
-def resolve_views(value: object) -> tuple[str, ...]:
-    """Whose statements to show: ``moscow``, ``reviewer`` or both (the default)."""
-    wanted = _items(value)
-    if not wanted or wanted == ["both"]:
-        return VIEWS
-    unknown = [v for v in wanted if v not in VIEWS]
-    if unknown:
-        raise ParameterError(f"unknown view {unknown[0]!r}; choose from: moscow, reviewer, both")
-    return tuple(v for v in VIEWS if v in wanted)
+def _suggest(word: str, valid: list[str]) -> str:
+    hint = difflib.get_close_matches(word.casefold(), [v.casefold() for v in valid], n=1)
+    return f" (did you mean {next(v for v in valid if v.casefold() == hint[0])!r}?)" if hint else ""
+
+
+def resolve_codes(p: Parameter, value: object, valid: tuple[str, ...]) -> tuple[str, ...]:
+    """Words from a code list, in any case, returned as spelt in the list and in its order;
+    ``p.all_word`` (or None, when that is the default) means every one. Empty is refused."""
+    if value is None:
+        value = p.default
+    everything = [p.all_word] if p.all_word else []
+    listing = ", ".join([*everything, *valid])
+    items = _items(p.name, value)
+    if not items:
+        raise ParameterError(f"{p.name} is empty; choose from: {listing}")
+    if p.all_word and [i.casefold() for i in items] == [p.all_word]:
+        return valid
+    canonical = {v.casefold(): v for v in valid}
+    for item in items:
+        if item.casefold() not in canonical:
+            raise ParameterError(
+                f"unknown {p.name.removesuffix('s')} {echo(item)}{_suggest(item, list(valid))}; "
+                f"choose from: {listing}"
+            )
+    wanted = {canonical[i.casefold()] for i in items}
+    return tuple(v for v in valid if v in wanted)
 
 
 def resolve_choice(name: str, value: object, choices: tuple[str, ...]) -> str:
-    """One of a fixed set of words (the first is the default)."""
-    text = str(value).strip().lower() if value is not None else ""
-    if not text:
+    """One of a fixed set of words, in any case, spelt as in ``choices`` (None: the first)."""
+    if value is None:
         return choices[0]
-    if text not in choices:
-        raise ParameterError(f"unknown {name} {value!r}; choose from: {', '.join(choices)}")
-    return text
+    text = str(value).strip() if isinstance(value, str) else ""
+    canonical = {c.casefold(): c for c in choices}
+    if text.casefold() in canonical:
+        return canonical[text.casefold()]
+    problem = (
+        f"{name} is empty"
+        if isinstance(value, str) and not text
+        else (f"unknown {name} {echo(value)}{_suggest(text, list(choices))}")
+    )
+    raise ParameterError(f"{problem}; choose from: {', '.join(choices)}")
+
+
+def choices(p: Parameter, dataset: Dataset) -> tuple[str, ...]:
+    """The words ``p`` accepts: its fixed choices, or the data's actors or codes."""
+    if p.codes_from == "actors":
+        return tuple(briefing_actors(dataset)["actor_id"])
+    if p.codes_from:
+        return tuple(dataset.codes(p.codes_from))
+    return p.choices
+
+
+def resolve_word(p: Parameter, value: object) -> str:
+    """A fixed-choice parameter or option (None: its default)."""
+    ordered = (p.default, *(c for c in p.choices if c != p.default))
+    return resolve_choice(p.name, value, ordered)
 
 
 # Which notebook cells show, by tag, for given parameters: the exporter cuts by these rules
 # and the teaching helpers skip work whose cells will be cut.
 SHOWN_WHEN = {
-    "detail-full": lambda p: p.get("detail", DETAILS[0]) == "full",
-    "edition-student": lambda p: p.get("edition", EDITIONS[0]) in ("student", "instructor"),
-    "edition-instructor": lambda p: p.get("edition", EDITIONS[0]) == "instructor",
+    "detail-full": lambda p: p.get("detail", parameter(ACTOR, "detail").default) == "full",
+    "edition-student": lambda p: (
+        p.get("edition", parameter(ACTOR, "edition").default) in ("student", "instructor")
+    ),
+    "edition-instructor": lambda p: (
+        p.get("edition", parameter(ACTOR, "edition").default) == "instructor"
+    ),
 }
 
 
@@ -159,23 +228,9 @@ class Options:
     """How an actor briefing is cut: themes, voices, length and edition."""
 
     themes: tuple[str, ...]
-    views: tuple[str, ...] = VIEWS
-    detail: str = DETAILS[0]
-    edition: str = EDITIONS[0]
-
-    def suffix(self, all_themes: tuple[str, ...]) -> str:
-        """The part of a file name that records every non-default choice."""
-        parts = []
-        if self.themes != all_themes:
-            parts.append("+".join(self.themes))
-        if self.views != VIEWS:
-            parts.append("+".join(self.views))
-        parts += [
-            v
-            for v, default in ((self.detail, DETAILS[0]), (self.edition, EDITIONS[0]))
-            if v != default
-        ]
-        return "".join(f"_{p}" for p in parts)
+    views: tuple[str, ...]
+    detail: str
+    edition: str
 
 
 def resolve_options(
@@ -186,42 +241,101 @@ def resolve_options(
     edition: object = None,
 ) -> Options:
     """Validated briefing options (one-line ParameterError otherwise)."""
-    return Options(
-        themes=resolve_themes(themes, dataset),
-        views=resolve_views(views),
-        detail=resolve_choice("detail", detail, DETAILS),
-        edition=resolve_choice("edition", edition, EDITIONS),
-    )
+    given = {"themes": themes, "views": views, "detail": detail, "edition": edition}
+    values = resolve(ACTOR, given, dataset, only=tuple(given))
+    return Options(**values)
 
 
-def allowed_values(dataset: Dataset) -> dict[str, tuple[str, str]]:
-    """Type and allowed values of every notebook parameter, for ``russian-views params``."""
+def resolve(
+    notebook: str, given: dict, dataset: Dataset, only: tuple[str, ...] | None = None
+) -> dict[str, object]:
+    """The parameters of ``notebook`` resolved from ``given`` (missing or None: the default),
+    as ids, years, tuples of codes and words; ``only`` restricts to some names. Paths and
+    numbers of the exercise are checked by the exercise itself."""
+    values: dict[str, object] = {}
+    for p in parameters_of(notebook):
+        if only is not None and p.name not in only:
+            continue
+        value = given.get(p.name)
+        if p.kind == "actor":
+            values[p.name] = resolve_actor(value, dataset, p.name)
+        elif p.kind == "codes":
+            values[p.name] = resolve_codes(p, value, choices(p, dataset))
+        elif p.kind == "choice":
+            values[p.name] = resolve_word(p, value)
+    if only is None and any(p.kind == "year" for p in parameters_of(notebook)):
+        period = resolve_period(given.get("since"), given.get("until"), dataset)
+        values["since"], values["until"] = period.since, period.until
+    if notebook == COMPARE and values["actor_a"] == values["actor_b"]:
+        raise ParameterError(
+            f"actor_a and actor_b are both {values['actor_a']!r}; choose two different actors"
+        )
+    return values
+
+
+def papermill_parameters(notebook: str, values: dict[str, object], dataset: Dataset) -> dict:
+    """What papermill injects: each resolved value in its canonical written form (a list
+    of codes as a comma-separated string, or the word for all of them)."""
+    out: dict[str, object] = {}
+    for p in parameters_of(notebook):
+        if p.name not in values:
+            continue
+        value = values[p.name]
+        if p.kind == "codes":
+            value = p.all_word if value == choices(p, dataset) else ",".join(value)
+        out[p.name] = value
+    return out
+
+
+def name_suffix(
+    notebook: str, values: dict[str, object], dataset: Dataset, paper: str | None = None
+) -> str:
+    """The part of a file name after the actor(s): the period when not the whole span, then
+    every other non-default choice in canonical form (``_2014-2021_nuclear+sanctions_student``),
+    so renders with different choices never overwrite each other."""
+    parts = []
     span = data_years(dataset)
-    actors = ", ".join(briefing_actors(dataset)["actor_id"]) + " (or a name or alias)"
-    years = ("int", f"a year from {span.since} to {span.until}; None: the whole record")
-    return {
-        "actor": ("str", actors),
-        "actor_a": ("str", actors),
-        "actor_b": ("str", actors),
-        "since": years,
-        "until": years,
-        "themes": ("str or list", "all, or any of: " + ", ".join(dataset.codes("theme"))),
-        "views": ("str", "both, moscow, reviewer"),
-        "detail": ("str", ", ".join(DETAILS)),
-        "edition": ("str", ", ".join(EDITIONS)),
-    }
+    if (values.get("since"), values.get("until")) not in ((span.since, span.until), (None, None)):
+        parts.append(f"{values['since']}-{values['until']}")
+    for p in parameters_of(notebook):
+        if p.in_name and p.name in values:
+            value = values[p.name]
+            if p.kind == "codes":
+                if value != choices(p, dataset):
+                    parts.append("+".join(value))
+            elif value != p.default:
+                parts.append(str(value))
+    paper_option = parameter(None, "paper")
+    if paper is not None and resolve_word(paper_option, paper) != paper_option.default:
+        parts.append(resolve_word(paper_option, paper))
+    return "".join(f"_{p}" for p in parts)
+
+
+def allowed(p: Parameter, dataset: Dataset) -> str:
+    """What ``p`` accepts, in words, for ``russian-views params``."""
+    if p.kind == "actor":
+        return ", ".join(choices(p, dataset)) + " (or a name or alias, any case)"
+    if p.kind == "year":
+        span = data_years(dataset)
+        return f"a year from {span.since} to {span.until}; None: the whole record"
+    if p.kind in ("codes", "choice"):
+        words = ([p.all_word] if p.all_word else []) + list(choices(p, dataset))
+        several = " (several: comma-separated)" if p.kind == "codes" else ""
+        return ", ".join(words) + several + " (any case)"
+    return "any " + p.type_name
 
 
 _DATA_TYPES = (str, int, float, bool, list, tuple, dict, type(None))
 
 
-def from_namespace(namespace: dict, names: tuple[str, ...]) -> dict[str, object]:
+def from_namespace(namespace: dict, notebook: str) -> dict[str, object]:
     """The notebook's parameters, taken from its namespace after papermill's injection.
 
     Papermill injects any ``-p NAME VALUE`` it is given and only warns about a name the
     parameters cell does not define, so a typo (``-p acter china``) would silently render
     the default actor. Any plain-data variable that is not a parameter is refused here.
     """
+    names = tuple(p.name for p in parameters_of(notebook))
     unknown = sorted(
         name
         for name, value in namespace.items()
@@ -234,6 +348,7 @@ def from_namespace(namespace: dict, names: tuple[str, ...]) -> dict[str, object]
         hint = difflib.get_close_matches(unknown[0], names, n=1)
         suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
         raise ParameterError(
-            f"unknown parameter {unknown[0]!r}{suggestion}; this notebook takes: {', '.join(names)}"
+            f"unknown parameter {echo(unknown[0])}{suggestion}; this notebook takes: "
+            f"{', '.join(names)}"
         )
     return {name: namespace.get(name) for name in names}

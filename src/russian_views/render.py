@@ -17,21 +17,19 @@ from typing import TYPE_CHECKING
 from russian_views import config, queries
 from russian_views.atomic import write_atomic
 from russian_views.data import Dataset
-from russian_views.errors import ParameterError, RenderError
+from russian_views.errors import RenderError
 from russian_views.params import (
     Period,
     briefing_actors,
-    data_years,
-    resolve_actor,
-    resolve_options,
-    resolve_period,
+    name_suffix,
+    papermill_parameters,
+    resolve,
 )
+from russian_views.spec import ACTOR, COMPARE, OVERVIEW
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-FORMATS = ("html", "pdf")
-PAPERS = ("A4", "Letter")
 # The kernel's own log would print a transport notice on every start (errors still show),
 # and its history database would record every cell of every briefing in ~/.ipython.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
@@ -61,19 +59,30 @@ class Result:
     cached: bool = False
 
 
-def parse_formats(text: str) -> tuple[str, ...]:
-    """``"html,pdf"`` → ``("html", "pdf")``; unknown formats are a ParameterError."""
-    wanted = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
-    bad = [f for f in wanted if f not in FORMATS]
-    if bad or not wanted:
-        raise ParameterError(
-            f"unknown format {','.join(bad) or repr(text)}; choose from: {', '.join(FORMATS)}"
-        )
-    return wanted
+def make_job(notebook: str, given: dict, dataset: Dataset, paper: str | None = None) -> Job:
+    """A validated job for ``notebook`` (raises ParameterError before any file is touched).
 
+    ``given`` holds the notebook's parameters as typed (missing: the default). The file
+    stem records every non-default choice, ``paper`` included, so renders never overwrite
+    each other.
+    """
+    values = resolve(notebook, given, dataset)
+    if notebook == ACTOR:
+        base, title = str(values["actor"]), queries.briefing_title(dataset, str(values["actor"]))
+    elif notebook == OVERVIEW:
+        base, title = "overview", queries.OVERVIEW_TITLE
+    else:
+        from russian_views.compare import CompareBriefing
 
-def _period_suffix(period: Period, dataset: Dataset) -> str:
-    return "" if period == data_years(dataset) else f"_{period.since}-{period.until}"
+        period = Period(int(values["since"]), int(values["until"]))
+        brief = CompareBriefing(dataset, period, str(values["actor_a"]), str(values["actor_b"]))
+        base, title = f"compare_{brief.actor_a}_{brief.actor_b}", brief.title
+    return Job(
+        stem=base + name_suffix(notebook, values, dataset, paper),
+        notebook=config.NOTEBOOKS_DIR / f"{notebook}.ipynb",
+        parameters=papermill_parameters(notebook, values, dataset),
+        title=title,
+    )
 
 
 def actor_job(
@@ -81,69 +90,52 @@ def actor_job(
     actor: object,
     since: object = None,
     until: object = None,
+    *,
+    paper: str | None = None,
     **options: object,
 ) -> Job:
-    """A validated job for one actor briefing (raises ParameterError before any file is touched).
-
-    ``options`` are the notebook's other parameters: themes, views, detail, edition. The
-    file stem records every non-default choice, so renders never overwrite each other.
-    """
-    actor_id = resolve_actor(actor, dataset)
-    period = resolve_period(since, until, dataset)
-    cut = resolve_options(dataset, **options)
-    all_themes = tuple(dataset.codes("theme"))
-    parameters = {
-        "actor": actor_id,
-        "since": period.since,
-        "until": period.until,
-        "themes": "all" if cut.themes == all_themes else ",".join(cut.themes),
-        "views": "both" if len(cut.views) > 1 else cut.views[0],
-        "detail": cut.detail,
-        "edition": cut.edition,
-    }
-    return Job(
-        stem=actor_id + _period_suffix(period, dataset) + cut.suffix(all_themes),
-        notebook=config.ACTOR_NOTEBOOK,
-        parameters=parameters,
-        title=queries.briefing_title(dataset, actor_id),
-    )
+    """A validated job for one actor briefing; ``options`` are its other parameters
+    (themes, views, detail, edition)."""
+    given = {"actor": actor, "since": since, "until": until, **options}
+    return make_job(ACTOR, given, dataset, paper)
 
 
-def overview_job(dataset: Dataset, since: object = None, until: object = None) -> Job:
+def overview_job(
+    dataset: Dataset, since: object = None, until: object = None, *, paper: str | None = None
+) -> Job:
     """A validated job for the overview."""
-    period = resolve_period(since, until, dataset)
-    return Job(
-        stem="overview" + _period_suffix(period, dataset),
-        notebook=config.OVERVIEW_NOTEBOOK,
-        parameters={"since": period.since, "until": period.until},
-        title=queries.OVERVIEW_TITLE,
-    )
+    return make_job(OVERVIEW, {"since": since, "until": until}, dataset, paper)
 
 
 def compare_job(
-    dataset: Dataset, actor_a: object, actor_b: object, since: object = None, until: object = None
+    dataset: Dataset,
+    actor_a: object,
+    actor_b: object,
+    since: object = None,
+    until: object = None,
+    *,
+    paper: str | None = None,
 ) -> Job:
     """A validated job for the comparison of two actors."""
-    from russian_views.compare import CompareBriefing
-
-    brief = CompareBriefing.from_parameters(actor_a, actor_b, since, until, dataset=dataset)
-    return Job(
-        stem=f"compare_{brief.actor_a}_{brief.actor_b}" + _period_suffix(brief.period, dataset),
-        notebook=config.COMPARE_NOTEBOOK,
-        parameters={
-            "actor_a": brief.actor_a,
-            "actor_b": brief.actor_b,
-            "since": brief.period.since,
-            "until": brief.period.until,
-        },
-        title=brief.title,
-    )
+    given = {"actor_a": actor_a, "actor_b": actor_b, "since": since, "until": until}
+    return make_job(COMPARE, given, dataset, paper)
 
 
-def all_jobs(dataset: Dataset, since: object = None, until: object = None) -> list[Job]:
-    """Every actor briefing, then the overview."""
-    jobs = [actor_job(dataset, a, since, until) for a in briefing_actors(dataset)["actor_id"]]
-    return [*jobs, overview_job(dataset, since, until)]
+def all_jobs(
+    dataset: Dataset,
+    since: object = None,
+    until: object = None,
+    *,
+    paper: str | None = None,
+    **options: object,
+) -> list[Job]:
+    """Every actor briefing (with ``options``: themes, views, detail, edition), then the
+    overview, which takes only the period."""
+    jobs = [
+        actor_job(dataset, a, since, until, paper=paper, **options)
+        for a in briefing_actors(dataset)["actor_id"]
+    ]
+    return [*jobs, overview_job(dataset, since, until, paper=paper)]
 
 
 # ---------------------------------------------------------------- executing and exporting

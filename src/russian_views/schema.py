@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from russian_views import config
+from russian_views.errors import DataError, Problem
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,98 @@ def _field_from(name: str, spec: dict) -> Field:
     )
 
 
+FIELD_KEYS = {
+    "type",
+    "description",
+    "required",
+    "unique",
+    "pattern",
+    "minimum",
+    "maximum",
+    "maxLength",
+    "codes",
+    "list",
+    "references",
+    "column",
+}
+TABLE_KEYS = {"description", "fields", "primary_key"}
+TYPES = ("string", "integer", "boolean")
+
+
+def _read_schema(path: Path) -> dict:
+    """The parsed YAML of ``path``; a file that cannot be read or parsed is a DataError."""
+
+    def problem(message: str) -> DataError:
+        return DataError([Problem(path.name, None, None, None, message)])
+
+    try:
+        raw = yaml.safe_load(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise problem(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise problem(f"is not UTF-8 (byte at offset {exc.start})") from None
+    except yaml.YAMLError as exc:
+        raise problem(f"is not valid YAML: {str(exc).splitlines()[0]}") from None
+    if not isinstance(raw, dict) or set(raw) != {"fields", "tables"}:
+        found = sorted(map(str, raw)) if isinstance(raw, dict) else type(raw).__name__
+        raise problem(f"expected exactly the keys fields and tables, found {found}")
+    for key in ("fields", "tables"):
+        if not isinstance(raw[key], dict) or not all(
+            isinstance(v, dict) for v in raw[key].values()
+        ):
+            raise problem(f"{key} must map each name to its definition")
+    return raw
+
+
+def _schema_problems(raw: dict, file: str) -> list[Problem]:
+    """Every unknown key, missing key, bad type or undefined field name in the schema."""
+    problems = []
+    for name, spec in raw["fields"].items():
+        for key in sorted(set(spec) - FIELD_KEYS):
+            problems.append(
+                Problem(
+                    file, None, name, key, f"unknown key; valid: {', '.join(sorted(FIELD_KEYS))}"
+                )
+            )
+        for key in ("type", "description"):
+            if key not in spec:
+                problems.append(Problem(file, None, name, None, f"{key} is missing"))
+        if spec.get("type", TYPES[0]) not in TYPES:
+            problems.append(
+                Problem(
+                    file, None, name, str(spec["type"]), f"type must be one of {', '.join(TYPES)}"
+                )
+            )
+        try:
+            re.compile(spec.get("pattern") or "")
+        except (re.error, TypeError):
+            problems.append(
+                Problem(file, None, name, str(spec["pattern"]), "not a regular expression")
+            )
+    for name, spec in raw["tables"].items():
+        for key in sorted(set(spec) - TABLE_KEYS):
+            problems.append(
+                Problem(
+                    file, None, name, key, f"unknown key; valid: {', '.join(sorted(TABLE_KEYS))}"
+                )
+            )
+        for key in sorted(TABLE_KEYS - set(spec)):
+            problems.append(Problem(file, None, name, None, f"{key} is missing"))
+        for f in [*spec.get("fields", []), *spec.get("primary_key", [])]:
+            if f not in raw["fields"]:
+                problems.append(
+                    Problem(file, None, name, str(f), "names a field that is not defined")
+                )
+    return problems
+
+
 def load_schema(path: Path = config.SCHEMA_PATH) -> Schema:
-    """Read ``schema.yml``; a table naming an undefined field is a bug in the schema."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Read ``schema.yml``. A missing or unreadable file, bad YAML, an unknown key or a
+    table naming an undefined field is a DataError listing every problem."""
+    raw = _read_schema(path)
+    problems = _schema_problems(raw, path.name)
+    if problems:
+        raise DataError(problems)
     fields = {name: _field_from(name, spec) for name, spec in raw["fields"].items()}
     tables = {
         name: Table(

@@ -1,7 +1,7 @@
 """``russian-views explore``: the briefing explorer, served by Voilà on this machine only.
 
-This module is imported by the CLI for every command, so it imports nothing heavy; the
-explorer itself (:mod:`.app`, :mod:`.view`) runs in the kernel Voilà starts.
+The CLI loads :func:`add_arguments` to build its parser, so this module imports nothing
+heavy; the explorer itself (:mod:`.app`, :mod:`.view`) runs in the kernel Voilà starts.
 
 Voilà serves ``explorer.ipynb`` with the ``russian-views`` template found under
 ``jupyter/`` (put on Voilà's template path through ``JUPYTER_PATH``), which loads nothing
@@ -28,22 +28,20 @@ DEFAULT_PORT = 8866
 OUT_ENV = "RUSSIAN_VIEWS_EXPLORER_OUT"
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    """The ``explore`` sub-command."""
-    explore = sub.add_parser(
-        "explore",
-        help="open the briefing explorer in a browser: controls for every parameter, no code",
-        description="Serve the briefing explorer (a Voilà app) on this machine only. Change "
-        "the actor, years, themes, voices, length or edition and the briefing redraws; Save "
-        "HTML / Save PDF write what `render` would. Ctrl-C stops it.",
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``explore`` sub-command's description and options (imports nothing heavy)."""
+    parser.description = (
+        "Serve the briefing explorer (a Voilà app) on this machine only. Change the actor, "
+        "years, themes, voices, length or edition and the briefing redraws; Save HTML / Save "
+        "PDF write what `render` would. Ctrl-C stops it."
     )
-    explore.add_argument(
+    parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port to serve on (default {DEFAULT_PORT})"
     )
-    explore.add_argument(
+    parser.add_argument(
         "--no-browser", action="store_true", help="do not open a browser; just print the address"
     )
-    explore.add_argument(
+    parser.add_argument(
         "--out",
         type=Path,
         default=config.REPORTS_DIR,

@@ -9,7 +9,6 @@ the saved file has the same name and bytes as one rendered from the command line
 
 from __future__ import annotations
 
-import ast
 import html
 import os
 import time
@@ -18,12 +17,12 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from russian_views import batch, config, render
+from russian_views import batch, config, params, render, spec
 from russian_views.data import Dataset, load_dataset
 from russian_views.errors import RussianViewsError
 from russian_views.explorer import OUT_ENV
 from russian_views.explorer.view import BriefingView
-from russian_views.params import DETAILS, EDITIONS, VIEWS, briefing_actors, data_years
+from russian_views.params import briefing_actors, data_years
 
 TITLE = "Russian views: briefing explorer"
 INSTRUCTIONS = (
@@ -32,8 +31,20 @@ INSTRUCTIONS = (
     "<b>Save PDF</b> writes the briefing you see into the reports folder, under the same file "
     "name as <code>russian-views render</code> gives it."
 )
-# Reader-facing words for the values of the fixed-choice parameters (codebook labels are
-# used where the codebook has them).
+# How the explorer names each parameter, and the values of fixed-choice parameters
+# (the codebook's labels are used where it has them).
+_LABELS = {
+    "actor": "Actor",
+    "since": "From",
+    "until": "To",
+    "themes": "Themes",
+    "views": "Voices",
+    "detail": "Length",
+    "edition": "Edition",
+}
+_CODEBOOK_LISTS = {"views": "view"}
+# A choice among this many or fewer is a row of buttons; more is a drop-down list.
+TOGGLES_AT_MOST = 3
 _WORDS = {
     "both": "Both voices",
     "full": "Full briefing",
@@ -57,47 +68,38 @@ class Control:
 def parameter_controls(dataset: Dataset) -> tuple[dict[str, Control], dict[str, object]]:
     """Every parameter of the actor briefing, with its choices, and the starting values.
 
-    The only place the explorer learns what the parameters are: choices from the data and
-    :mod:`russian_views.params`, hints and defaults from the notebook's parameters cell
-    (as ``russian-views params`` shows them), the defaults made canonical by the same
-    validation a render uses.
+    The only place the explorer learns what the parameters are: names, hints, defaults and
+    fixed choices from the parameter spec (:mod:`russian_views.spec`), the actors, codes
+    and years from the data, the defaults made canonical by the validation a render uses.
     """
-    import papermill
-
-    cell = papermill.inspect_notebook(str(config.ACTOR_NOTEBOOK))
-    defaults = {name: ast.literal_eval(info["default"]) for name, info in cell.items()}
-    start = render.actor_job(dataset, **defaults).parameters
+    given = spec.parameters_of(spec.ACTOR)
+    start = render.actor_job(dataset, **{p.name: p.default for p in given}).parameters
     span = data_years(dataset)
     years = tuple((str(y), y) for y in range(span.since, span.until + 1))
     actors = briefing_actors(dataset)
-    choices: dict[str, tuple[tuple[str, object], ...]] = {
-        "actor": tuple(
-            zip(actors["name"].str.removeprefix("the "), actors["actor_id"], strict=True)
-        ),
-        "since": years,
-        "until": years,
-        "themes": tuple((dataset.label("theme", t), t) for t in dataset.codes("theme")),
-        "views": (
-            (_WORDS["both"], "both"),
-            *((dataset.label("view", v), v) for v in VIEWS),
-        ),
-        "detail": tuple((_WORDS[d], d) for d in DETAILS),
-        "edition": tuple((_WORDS[e], e) for e in EDITIONS),
-    }
-    labels = {
-        "actor": "Actor",
-        "since": "From",
-        "until": "To",
-        "themes": "Themes",
-        "views": "Voices",
-        "detail": "Length",
-        "edition": "Edition",
-    }
-    controls = {
-        name: Control(labels[name], cell[name]["help"], choices[name], multiple=name == "themes")
-        for name in cell
-    }
+    names = dict(zip(actors["actor_id"], actors["name"], strict=True))
+    controls = {}
+    for p in given:
+        if p.kind == "year":
+            options = years
+        elif p.codes_from == "actors":
+            options = tuple((names[a].removeprefix("the "), a) for a in params.choices(p, dataset))
+        elif p.codes_from:
+            codes = params.choices(p, dataset)
+            options = tuple((dataset.label(p.codes_from, c), c) for c in codes)
+        else:
+            words = ((p.all_word,) if p.all_word else ()) + p.choices
+            options = tuple((_word(dataset, p.name, word), word) for word in words)
+        multiple = p.kind == "codes" and p.codes_from is not None
+        controls[p.name] = Control(_LABELS[p.name], p.help, options, multiple)
     return controls, start
+
+
+def _word(dataset: Dataset, name: str, word: str) -> str:
+    """A fixed choice as a reader reads it: the codebook's label where it has one."""
+    if name in _CODEBOOK_LISTS and word in dataset.codes(_CODEBOOK_LISTS[name]):
+        return dataset.label(_CODEBOOK_LISTS[name], word)
+    return _WORDS[word]
 
 
 class Explorer:
@@ -114,7 +116,7 @@ class Explorer:
         self.status.add_class("rv-status")
         self.frame = w.HTML()
         self.frame.add_class("rv-frame")
-        self.saves = [self._save_button(fmt) for fmt in render.FORMATS]
+        self.saves = [self._save_button(fmt) for fmt in spec.parameter(None, "format").choices]
         self.seconds = 0.0
         for field in self.inputs.values():
             for widget in _value_widgets(field):
@@ -241,7 +243,7 @@ def _input(name: str, control: Control, value: object) -> w.Widget:
         chosen = {c for _, c in control.choices} if value == "all" else set(str(value).split(","))
         boxes = [_ThemeBox(label, code, code in chosen) for label, code in control.choices]
         widget = w.VBox(boxes)
-    elif len(control.choices) <= len(EDITIONS):
+    elif len(control.choices) <= TOGGLES_AT_MOST:
         widget = w.ToggleButtons(options=control.choices, value=value, tooltips=[])
     else:
         widget = w.Dropdown(options=control.choices, value=value)
