@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 # the renders all run on this environment (config.KERNEL_NAME and the notebooks name it too).
 KERNEL := russian-views
 
-.PHONY: help install briefings lab explore test lint format datapackage bench clean
+.PHONY: help install briefings lab explore test test-fast lint format datapackage bench clean
 
 help: ## Show this list of targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -36,6 +36,10 @@ explore: $(STAMP) ## Open the briefing explorer: controls for every parameter, n
 test: $(STAMP) ## Run the test suite (lint included)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## Run every test but the end-to-end renders (seconds, while you work)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(STAMP) ## Check code style with ruff
 	$(BIN)/ruff check src tests benchmarks

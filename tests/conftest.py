@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from russian_views import config
+# Build products the package caches (the charts' bundle) go to pytest's own cache folder,
+# never the user's; set before the package is imported, and inherited by the CLI's tests.
+os.environ["RUSSIAN_VIEWS_CACHE"] = str(Path(__file__).parent.parent / ".pytest_cache" / "rv")
+
+from russian_views import config  # after the variable above: config reads it
 from russian_views.data import Dataset, load_dataset
 
 
@@ -34,14 +39,58 @@ def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """North Korea and the overview rendered to HTML and PDF, plus the index, once per run."""
+    """North Korea and the overview rendered to HTML and PDF by one batch worker (so the
+    overview runs on the kernel North Korea used), plus the index, once per run."""
     from russian_views import batch, render
     from russian_views.index import write_index
 
     out = tmp_path_factory.mktemp("reports")
     data = load_dataset()
     jobs = [render.actor_job(data, "north-korea"), render.overview_job(data)]
-    results = batch.render_batch(jobs, data, out, ("html", "pdf"))
+    results = batch.render_batch(jobs, data, out, ("html", "pdf"), workers=1)
     assert [r.error for r in results] == [None, None]
     write_index(data, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def alone(tmp_path_factory: pytest.TempPathFactory, rendered: Path) -> Path:
+    """The same two briefings each rendered alone, later, on a fresh kernel of its own."""
+    from russian_views import render
+
+    out = tmp_path_factory.mktemp("alone")
+    data = load_dataset()
+    for job in (render.actor_job(data, "north-korea"), render.overview_job(data)):
+        assert render.render_job(job, out, ("html", "pdf"), "A4").error is None
+    return out
+
+
+# Fixtures that render briefings end to end: a test using one is slow (`make test-fast`
+# leaves it out).
+END_TO_END = {"rendered", "alone", "hostile_render"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses an end-to-end fixture as slow."""
+    for item in items:
+        if END_TO_END & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Say plainly, as the run's last line, when the browser tests did not run and why."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    skipped = [
+        report
+        for report in reporter.stats.get("skipped", [])
+        if report.nodeid.startswith("tests/test_browser.py")
+    ]
+    if skipped:
+        reason = skipped[0].longrepr[2] if isinstance(skipped[0].longrepr, tuple) else ""
+        reporter.write_line(
+            f"BROWSER TESTS NOT RUN: {len(skipped)} skipped ({reason.removeprefix('Skipped: ')})",
+            yellow=True,
+            bold=True,
+        )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from russian_views import batch, render
+from russian_views import batch, cache, render
 from russian_views.cache import MANIFEST, Manifest, job_key
 from russian_views.data import load_dataset
 
@@ -34,6 +34,7 @@ def test_unchanged_inputs_are_taken_from_the_cache(cached_folder: Path, dataset)
     assert {p.name: p.read_bytes() for p in cached_folder.iterdir()} == before
 
 
+@pytest.mark.slow
 def test_force_renders_again(cached_folder: Path, dataset):
     results = batch.render_batch(
         _jobs(dataset)[:1], dataset, cached_folder, ("html", "pdf"), force=True
@@ -41,6 +42,7 @@ def test_force_renders_again(cached_folder: Path, dataset):
     assert not results[0].cached and results[0].error is None
 
 
+@pytest.mark.slow
 def test_a_deleted_output_is_rendered_again(cached_folder: Path, dataset):
     (cached_folder / "overview.pdf").unlink()
     results = batch.render_batch(_jobs(dataset), dataset, cached_folder, ("html", "pdf"))
@@ -71,11 +73,80 @@ def test_changing_one_data_row_changes_every_key(data_copy: Path, dataset):
         )
 
 
-def test_a_corrupt_manifest_means_render_everything(tmp_path: Path):
-    (tmp_path / MANIFEST).write_text("{not json", "utf-8")
-    assert Manifest(tmp_path).entries == {}
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{not json",
+        "[]",
+        '{"china": 1}',
+        '{"china": {"key": "k", "files": [1]}}',
+        '{"china": {"key": "k", "files": {"/dev/zero": "0"}}}',
+    ],
+)
+def test_a_corrupt_manifest_means_render_everything(tmp_path: Path, capsys, text: str):
+    (tmp_path / MANIFEST).write_text(text, "utf-8")
+    manifest = Manifest(tmp_path)
+    assert manifest.entries == {} and not manifest.is_fresh("china", "k")
+    (warning,) = capsys.readouterr().err.splitlines()
+    assert warning.startswith(f"russian-views: warning: {tmp_path / MANIFEST}: cache manifest")
+    assert warning.endswith("; rendering again")
 
 
+def test_a_manifest_that_cannot_be_saved_is_a_warning(tmp_path: Path, capsys):
+    (tmp_path / MANIFEST).mkdir()  # in the way: neither readable nor replaceable
+    manifest = Manifest(tmp_path)
+    manifest.save()
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and err[1] == (
+        f"russian-views: warning: cannot save the cache manifest {tmp_path / MANIFEST}"
+        " (Is a directory); the next run renders again"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST], "no temporary file left"
+
+
+@pytest.mark.parametrize("library", cache.OUTPUT_LIBRARIES)
+def test_upgrading_an_output_library_changes_every_key(dataset, monkeypatch, library: str):
+    job = render.actor_job(dataset, "china")
+    before = job_key(job.notebook, job.parameters, dataset.version, {})
+    installed = cache.version
+
+    def upgraded(name: str) -> str:
+        return "99.0" if name == library else installed(name)
+
+    monkeypatch.setattr(cache, "version", upgraded)
+    cache.library_versions.cache_clear()
+    try:
+        assert job_key(job.notebook, job.parameters, dataset.version, {}) != before
+    finally:
+        cache.library_versions.cache_clear()
+
+
+@pytest.mark.slow
+def test_another_chart_bundle_renders_again(dataset, tmp_path: Path, monkeypatch):
+    """Pages inline the bundle: made with another one (say, before a damaged bundle in the
+    cache was repaired), they are stale. Execution is stubbed: only the keys matter here."""
+    from russian_views import chart_bundle
+
+    def stub(todo, out_dir, formats, paper, workers):
+        for job in todo:
+            path = out_dir / f"{job.stem}.html"
+            path.write_text("<html></html>")
+            yield render.Result(job, 0.1, [path])
+
+    monkeypatch.setattr(batch, "_execute_all", stub)
+    jobs = [render.actor_job(dataset, "china")]
+
+    def cached() -> bool:
+        return batch.render_batch(jobs, dataset, tmp_path, ("html",))[0].cached
+
+    assert [cached(), cached()] == [False, True]
+    monkeypatch.setattr(
+        chart_bundle, "chart_bundle", lambda: chart_bundle.Bundle("other", "f" * 64)
+    )
+    assert cached() is False
+
+
+@pytest.mark.slow
 def test_failed_renders_are_not_recorded(dataset, tmp_path: Path):
     bad = render.Job("bad", render.config.ACTOR_NOTEBOOK, {"actor": "narnia"}, "bad")
     batch.render_batch([bad], dataset, tmp_path, ("html",))

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 from nbconvert.exporters import get_exporter
 
-from russian_views.exporters import BriefingHTMLExporter, BriefingPDFExporter, chart_bundle
+from russian_views.exporters import BriefingHTMLExporter, BriefingPDFExporter, html_to_pdf
 
 
 def test_exporters_are_registered_with_nbconvert():
@@ -74,29 +74,12 @@ def test_a_page_without_charts_carries_no_script():
     assert resources["chart_bundle"] == "" and "<script" not in html
 
 
-def test_the_chart_bundle_is_safe_to_inline():
-    bundle = chart_bundle()
-    assert len(bundle) > 100_000 and "</script" not in bundle.lower() and "<!--" not in bundle
-
-
 def test_the_pdf_prints_the_static_charts(rendered: Path):
     """WeasyPrint runs no script: the figures' static SVG is what it prints."""
     from pypdf import PdfReader
 
     text = " ".join(p.extract_text() for p in PdfReader(rendered / "north-korea.pdf").pages)
     assert "Stance of a statement" in text and "Figure 3." in text
-
-
-def test_a_second_render_gives_the_same_html_and_pdf(rendered: Path, tmp_path: Path):
-    from russian_views import batch, render
-    from russian_views.data import load_dataset
-
-    data = load_dataset()
-    jobs = [render.actor_job(data, "north-korea")]
-    (result,) = batch.render_batch(jobs, data, tmp_path, ("html", "pdf"), force=True)
-    assert result.error is None
-    for name in ["north-korea.html", "north-korea.pdf"]:
-        assert (tmp_path / name).read_bytes() == (rendered / name).read_bytes(), name
 
 
 def test_printed_briefings_stay_within_their_page_targets(rendered: Path):
@@ -108,3 +91,23 @@ def test_printed_briefings_stay_within_their_page_targets(rendered: Path):
         stem: len(PdfReader(rendered / f"{stem}.pdf").pages) for stem in ("north-korea", "overview")
     }
     assert pages["north-korea"] <= 10 and pages["overview"] <= 8, pages
+
+
+def test_pdf_bytes_do_not_depend_on_the_clock_with_fonttools(monkeypatch, caplog):
+    """Without HarfBuzz-Subset WeasyPrint subsets fonts with fontTools, which dates each
+    font with the clock; two prints at different times must still give the same bytes."""
+    import os
+
+    import weasyprint.pdf.fonts
+    from fontTools.misc import timeTools
+
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    html = "<html><body><h1>Russian views</h1><p>¶4 s3 — Moscow’s view</p></body></html>"
+    prints = []
+    for now in (1_700_000_000.0, 1_800_000_000.0):
+        monkeypatch.setattr(timeTools.time, "time", lambda now=now: now)
+        prints.append(html_to_pdf(html))
+    assert "Using fontTools instead of HarfBuzz-Subset" in caplog.text
+    assert prints[0] == prints[1]
+    assert "SOURCE_DATE_EPOCH" not in os.environ, "the variable is set only while printing"

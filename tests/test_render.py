@@ -131,6 +131,7 @@ def test_write_atomic_removes_its_temporary_file_on_failure(tmp_path: Path, monk
     assert [p.name for p in tmp_path.iterdir()] == ["x.html"]
 
 
+@pytest.mark.slow
 def test_a_bad_parameter_fails_in_the_first_cell_after_the_parameters():
     job = render.Job("bad", config.ACTOR_NOTEBOOK, {"actor": "narnia"}, "bad")
     with pytest.raises(RenderError) as info:
@@ -140,6 +141,7 @@ def test_a_bad_parameter_fails_in_the_first_cell_after_the_parameters():
     assert "choose one of: north-korea" in message
 
 
+@pytest.mark.slow
 def test_markup_in_data_renders_as_text_end_to_end(tmp_path: Path, data_copy: Path, monkeypatch):
     data = load_dataset(data_copy)
     first = data.claims[data.claims["subject_id"] == "south-korea"].iloc[0]

@@ -3,18 +3,87 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+# Signals that stop a render; held while a set of files is renamed into place.
+_HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    write_all({path: data})
+
+
+def write_all(files: dict[Path, bytes]) -> None:
+    """Write several files as a set (a report's ipynb, html and pdf): all land or none does.
+
+    Each file is first written whole to a temporary file beside its target, which is where
+    a full disk or a quota fails; only when every one is written are they renamed into
+    place, with stop signals held until the last rename, so a set is never half replaced.
+    A rename allocates no space, so it does not fail for want of it; should one fail
+    anyway, the files this call created are removed again (a file it already replaced
+    keeps its new bytes: the old ones are gone). Temporary files never stay behind.
+    """
+    staged: list[tuple[Path, Path]] = []
+    created: list[Path] = []
+    try:
+        for path, data in files.items():
+            staged.append((_stage(path, data), path))
+        with _signals_held():
+            for tmp, path in staged:
+                existed = path.exists()
+                os.replace(tmp, path)
+                if not existed:
+                    created.append(path)
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """``data`` written in full to a new temporary file beside ``path``; an OSError names
+    ``path``, so the message says which file could not be written and why."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise
+    return tmp
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Note SIGINT, SIGTERM and SIGHUP instead of acting on them, then deliver the first.
+
+    Only the main thread sets and runs handlers, so writes in other threads need no hold.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def note(signum: int, _frame: object) -> None:
+        caught.append(signum)
+
+    previous = {signum: signal.signal(signum, note) for signum in _HELD}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        if caught:
+            signal.raise_signal(caught[0])

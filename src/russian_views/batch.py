@@ -11,18 +11,21 @@ A test renders a briefing in a batch and alone and compares the bytes.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from russian_views import config
 from russian_views.cache import Manifest, job_key
 from russian_views.data import Dataset
+from russian_views.errors import Interrupted
 from russian_views.render import KERNEL_ARGUMENTS, Job, Result, render_job
 
 WARM_UP = (
@@ -33,8 +36,14 @@ WARM_UP = (
 RESET = "get_ipython().reset(new_session=True, aggressive=False)"
 INDEX = "index"
 LOCK = ".russian-views.lock"
+# Signals that stop a render the way Ctrl-C does (workers and kernels stopped, nothing
+# half-written, exit 128 + the signal's number).
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+WORKER_DIED = "the render worker running it died (killed, or out of memory)"
 
 _kernel = None  # this worker process's warm kernel manager
+_start_failure: str | None = None  # why this worker has no kernel, if it could not start one
 
 
 def _run_code(km, code: str) -> None:
@@ -66,36 +75,79 @@ def start_warm_kernel(while_starting: Callable[[], None] | None = None):
 
     km = AsyncKernelManager(kernel_name=config.KERNEL_NAME)
     run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(config.PROJECT_ROOT))
-    if while_starting:
-        while_starting()
-    _run_code(km, WARM_UP)
+    try:
+        if while_starting:
+            while_starting()
+        _run_code(km, WARM_UP)
+    except BaseException:
+        kill_kernel(km)
+        raise
     return km
 
 
-def _stop_kernel() -> None:
-    from jupyter_core.utils import run_sync
+def kill_kernel(km) -> None:
+    """Stop a kernel at once and remove its connection files.
 
+    Needs no event loop, so it is safe while a signal unwinds the stack. Kernels run in a
+    session of their own, so nothing else stops them: a kernel left behind would outlive
+    the command.
+    """
+    provisioner = km.provisioner
+    if provisioner is not None and provisioner.process is not None:
+        group = provisioner.pgid
+        with suppress(ProcessLookupError):
+            if group and group != os.getpgrp():
+                os.killpg(group, signal.SIGKILL)  # the kernel and anything it started
+            else:
+                provisioner.process.kill()
+        provisioner.process.wait()
+    km.cleanup_connection_file()
+    km.cleanup_ipc_files()
+
+
+def _stop_kernel() -> None:
     if _kernel is not None:
-        run_sync(_kernel.shutdown_kernel)(now=True)
+        kill_kernel(_kernel)
 
 
 def _start_worker() -> None:
-    """Pool initializer: warm this worker's kernel and do the slow imports once.
+    """Worker initializer: warm this worker's kernel and do the slow imports once.
 
-    Workers ignore Ctrl-C: the parent handles it and terminates them, and their kernels
-    stop with them (ipykernel exits when its parent process goes).
+    Workers ignore Ctrl-C and SIGHUP (a terminal sends them to the whole process group):
+    the parent handles them and terminates the workers. Terminated, a worker unwinds, so
+    files it was writing are removed whole, and its kernel is killed on the way out.
+    A worker that cannot start keeps the reason and fails each job it is given with it,
+    once (raising here would only break the pool, with the reason lost).
     """
     from multiprocessing.util import Finalize
 
-    global _kernel
+    global _kernel, _start_failure
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _kernel = start_warm_kernel(while_starting=_load_exporters)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_worker)
     Finalize(None, _stop_kernel, exitpriority=10)
+    try:
+        _kernel = start_warm_kernel(while_starting=_load_exporters)
+    except Exception as exc:  # any start-up fault (kernel, imports, bundle) ends its jobs
+        _start_failure = start_failure(exc)
+
+
+def start_failure(exc: BaseException) -> str:
+    """The one-line reason a render worker could not start."""
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"the render worker could not start: {type(exc).__name__}: {reason}".rstrip(": ")
+
+
+def _exit_worker(signum: int, _frame: object) -> None:
+    """SIGTERM in a worker: unwind (removing half-written files, killing the kernel), exit."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise SystemExit(128 + signum)
 
 
 def _load_exporters() -> None:
     """Import nbconvert and WeasyPrint and read the chart bundle: the export's fixed costs."""
-    from russian_views.exporters import chart_bundle
+    import russian_views.exporters  # noqa: F401  (the import is the point)
+    from russian_views.chart_bundle import chart_bundle
 
     chart_bundle()
 
@@ -107,10 +159,13 @@ def _work(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Resu
     different processes; it is joined before the kernel is used again.
     """
     global _kernel
+    if _start_failure:
+        return Result(job, 0.0, error=_start_failure)
     resetting: list[threading.Thread] = []
 
     def reset_kernel() -> None:
-        thread = threading.Thread(target=_reset_or_replace)
+        # A daemon: a worker told to stop must not wait for a reset to finish.
+        thread = threading.Thread(target=_reset_or_replace, daemon=True)
         thread.start()
         resetting.append(thread)
 
@@ -121,14 +176,20 @@ def _work(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Resu
 
 
 def _reset_or_replace() -> None:
-    """Clear the kernel's namespace; start a new warm kernel if the old one died."""
-    global _kernel
+    """Clear the kernel's namespace; start a new warm kernel if the old one died (if that
+    fails too, this worker's later jobs fail with the reason)."""
+    global _kernel, _start_failure
     from jupyter_core.utils import run_sync
 
-    if run_sync(_kernel.is_alive)():
-        _run_code(_kernel, RESET)
-    else:
+    try:
+        if run_sync(_kernel.is_alive)():
+            _run_code(_kernel, RESET)
+            return
+        kill_kernel(_kernel)  # the dead kernel's connection files
+        _kernel = None
         _kernel = start_warm_kernel()
+    except Exception as exc:  # printed by no one in a thread: kept for the next job
+        _start_failure = start_failure(exc)
 
 
 def default_jobs() -> int:
@@ -149,8 +210,35 @@ def render_batch(
 ) -> list[Result]:
     """Render what is out of date (everything with ``force``) and return every job's result."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with folder_lock(out_dir):
+    with stop_on_signals(), folder_lock(out_dir):
         return _render_locked(jobs, dataset, out_dir, formats, paper, workers, force, report)
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGINT, SIGTERM and SIGHUP into :class:`Interrupted` while this block runs.
+
+    Unwinding then stops the workers (and so their kernels) before the command exits, so
+    nothing is written after it. Only the first signal counts: the rest are ignored while
+    the clean-up runs, which a second Ctrl-C would otherwise cut short.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread can receive signals
+        return
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+
+    def interrupt(signum: int, _frame: object) -> None:
+        for other in STOP_SIGNALS:
+            signal.signal(other, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, interrupt)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @contextmanager
@@ -177,8 +265,11 @@ def _render_locked(
     force: bool,
     report: Callable[[Result], None] | None,
 ) -> list[Result]:
+    from russian_views.chart_bundle import chart_bundle
+
     manifest = Manifest(out_dir)
-    options = {"formats": sorted(formats), "paper": paper}
+    # The bundle inlined in every page with charts: pages made with another are stale.
+    options = {"formats": sorted(formats), "paper": paper, "chart_bundle": chart_bundle().sha256}
     keys = {j.stem: job_key(j.notebook, j.parameters, dataset.version, options) for j in jobs}
     todo = [j for j in jobs if force or not manifest.is_fresh(j.stem, keys[j.stem])]
     # Longest first (by the last render's time; unknown ones first), so that two workers
@@ -187,14 +278,18 @@ def _render_locked(
     results = [Result(j, 0.0, cached=True) for j in jobs if j not in todo]
     for result in results:
         _report(report, result)
-    for result in _execute_all(todo, out_dir, formats, paper, workers or default_jobs()):
-        _report(report, result)
-        if result.error:
-            manifest.forget(result.job.stem)
-        else:
-            manifest.record(result.job.stem, keys[result.job.stem], result.files, result.seconds)
-        results.append(result)
-    manifest.save()
+    try:
+        for result in _execute_all(todo, out_dir, formats, paper, workers or default_jobs()):
+            _report(report, result)
+            if result.error:
+                manifest.forget(result.job.stem)
+            else:
+                manifest.record(
+                    result.job.stem, keys[result.job.stem], result.files, result.seconds
+                )
+            results.append(result)
+    finally:
+        manifest.save()  # also when interrupted: what finished is recorded
     order = {j.stem: i for i, j in enumerate(jobs)}
     return sorted(results, key=lambda r: order[r.job.stem])
 
@@ -206,28 +301,53 @@ def _report(report: Callable[[Result], None] | None, result: Result) -> None:
 
 def _execute_all(
     todo: list[Job], out_dir: Path, formats: tuple[str, ...], paper: str, workers: int
-):
-    """Yield results as jobs finish: in this process for one job, else in a worker pool."""
+) -> Iterator[Result]:
+    """Yield results as jobs finish: in this process for one job, else in worker processes.
+
+    A worker that dies (killed, out of memory) breaks its pool, and which job it was running
+    is not known: each job left unfinished then runs again alone, so only the one that kills
+    its worker again fails, and nothing waits for a result that will never come.
+    """
     if not todo:
         return
     if len(todo) == 1:
         yield _render_one(todo[0], out_dir, formats, paper)
         return
-    size = min(workers, len(todo))
-    pool = multiprocessing.Pool(size, initializer=_start_worker)
+    lost = yield from _run_pool(todo, out_dir, formats, paper, min(workers, len(todo)))
+    for job in lost:
+        if (yield from _run_pool([job], out_dir, formats, paper, 1)):
+            yield Result(job, 0.0, error=WORKER_DIED)
+
+
+def _run_pool(
+    jobs: list[Job], out_dir: Path, formats: tuple[str, ...], paper: str, size: int
+) -> Generator[Result, None, list[Job]]:
+    """Run jobs on ``size`` warm workers, yielding results; return the jobs a dead worker lost."""
+    pool = ProcessPoolExecutor(size, initializer=_start_worker)
+    futures = {pool.submit(_work, job, out_dir, formats, paper): job for job in jobs}
+    workers = list(pool._processes.values())  # all started by now; stopped below
+    lost: list[Job] = []
     try:
-        pending = [pool.apply_async(_work, (job, out_dir, formats, paper)) for job in todo]
+        pending = set(futures)
         while pending:
-            done = next((p for p in pending if p.ready()), None)
-            if done is None:
-                pending[0].wait(0.05)
-                continue
-            pending.remove(done)
-            yield done.get()
-        pool.close()
-        pool.join()
+            # A short timeout keeps the main thread responsive to signals.
+            done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: jobs.index(futures[f])):
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    lost.append(futures[future])
+                except Exception as exc:  # a fault of ours in the worker: the job fails
+                    yield Result(futures[future], 0.0, error=f"{type(exc).__name__}: {exc}")
+        pool.shutdown()
     finally:
-        pool.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:  # SIGTERM: a worker unwinds and kills its kernel
+            if worker.is_alive():
+                worker.terminate()
+        for worker in workers:
+            worker.join()  # no worker outlives this line
+    return lost
 
 
 def _render_one(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Result:
@@ -235,11 +355,18 @@ def _render_one(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -
     two start-ups overlap on a multi-core machine."""
     from jupyter_core.utils import run_sync
 
-    km = start_warm_kernel(while_starting=_load_exporters)
+    start = time.perf_counter()
     try:
-        return render_job(job, out_dir, formats, paper, km=km)
-    finally:
-        run_sync(km.shutdown_kernel)(now=True)
+        km = start_warm_kernel(while_starting=_load_exporters)
+    except Exception as exc:  # as in a worker: the job fails, with the reason
+        return Result(job, time.perf_counter() - start, error=start_failure(exc))
+    try:
+        result = render_job(job, out_dir, formats, paper, km=km)
+    except BaseException:
+        kill_kernel(km)  # an interrupt: no event loop to shut down with
+        raise
+    run_sync(km.shutdown_kernel)(now=True)
+    return result
 
 
 def index_is_fresh(manifest: Manifest, dataset: Dataset, out_dir: Path) -> tuple[bool, str]:
@@ -254,7 +381,7 @@ def update_index(dataset: Dataset, out_dir: Path, force: bool = False) -> bool:
     """Rewrite ``index.html`` when anything it shows changed; True when it was written."""
     from russian_views.index import write_index
 
-    with folder_lock(out_dir):
+    with stop_on_signals(), folder_lock(out_dir):
         manifest = Manifest(out_dir)
         fresh, key = index_is_fresh(manifest, dataset, out_dir)
         if fresh and not force:

@@ -3,7 +3,9 @@
 A briefing's key hashes everything its files depend on: the notebook, the parameters,
 the output formats and paper, every data file (the dataset's version hashes them all,
 so changing one data row re-renders every briefing: which briefing a row reaches is
-not known until the notebook runs), and the package's code and templates. The keys of
+not known until the notebook runs), the package's code and templates, and the versions of
+the libraries that shape the files (so an upgrade re-renders rather than leaving reports
+made by the old version marked fresh). The keys of
 what is in an output folder are kept in ``.russian-views-cache.json`` there, with the
 sha256 of each file written, so a file deleted or edited by hand is rendered again.
 """
@@ -12,14 +14,31 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Iterable
 from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from russian_views import config
 from russian_views.atomic import write_atomic
 
 MANIFEST = ".russian-views-cache.json"
+# Distributions whose version changes what a report looks like: execution (papermill,
+# nbformat), charts (altair, vl-convert), tables (pandas), HTML (nbconvert, its templates in
+# jinja2) and PDF (weasyprint, and pydyf and fonttools, which write and subset its fonts).
+OUTPUT_LIBRARIES = (
+    "altair",
+    "fonttools",
+    "jinja2",
+    "nbconvert",
+    "nbformat",
+    "pandas",
+    "papermill",
+    "pydyf",
+    "vl-convert-python",
+    "weasyprint",
+)
 
 
 @cache
@@ -33,6 +52,19 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+@cache
+def library_versions() -> dict[str, str]:
+    """The installed version of each output-shaping library (read from its metadata, so
+    nothing is imported)."""
+    versions = {}
+    for name in OUTPUT_LIBRARIES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
 def job_key(notebook: Path, parameters: dict, data_version: str, options: dict) -> str:
     """The key of one briefing: changes whenever anything its files depend on changes."""
     digest = hashlib.sha256()
@@ -41,6 +73,7 @@ def job_key(notebook: Path, parameters: dict, data_version: str, options: dict) 
         "parameters": parameters,
         "data": data_version,
         "code": code_version(),
+        "libraries": library_versions(),
         "options": options,
     }
     digest.update(json.dumps(payload, sort_keys=True, default=str).encode())
@@ -56,10 +89,26 @@ class Manifest:
 
     def __init__(self, out_dir: Path) -> None:
         self.path = out_dir / MANIFEST
+        self.entries: dict = {}
         try:
-            self.entries: dict = json.loads(self.path.read_text("utf-8"))
-        except (OSError, ValueError):
-            self.entries = {}
+            entries = json.loads(self.path.read_text("utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as exc:
+            self._unreadable(str(exc))
+            return
+        if not _well_formed(entries):
+            self._unreadable("not a manifest of keys and file hashes")
+            return
+        self.entries = entries
+
+    def _unreadable(self, reason: str) -> None:
+        """A damaged manifest only costs renders: say so in one line and start empty."""
+        print(
+            f"russian-views: warning: {self.path}: cache manifest unreadable ({reason});"
+            " rendering again",
+            file=sys.stderr,
+        )
 
     def is_fresh(self, stem: str, key: str) -> bool:
         """Whether ``stem`` was rendered with ``key`` and its files are still as written."""
@@ -87,6 +136,32 @@ class Manifest:
         self.entries.pop(stem, None)
 
     def save(self) -> None:
-        """Write the manifest atomically."""
+        """Write the manifest atomically; if it cannot be written, the reports still are,
+        and the next run only renders them again: one warning line, no failure."""
         text = json.dumps(self.entries, indent=1, sort_keys=True) + "\n"
-        write_atomic(self.path, text.encode("utf-8"))
+        try:
+            write_atomic(self.path, text.encode("utf-8"))
+        except OSError as exc:
+            print(
+                f"russian-views: warning: cannot save the cache manifest {self.path}"
+                f" ({exc.strerror or exc}); the next run renders again",
+                file=sys.stderr,
+            )
+
+
+def _well_formed(entries: object) -> bool:
+    """Whether parsed JSON has the manifest's shape: stem → {key, files: {name: sha}}, each
+    name a file in the folder itself (a path elsewhere, such as ``/dev/zero``, would be
+    read to check its hash)."""
+    return isinstance(entries, dict) and all(
+        isinstance(entry, dict)
+        and isinstance(entry.get("key"), str)
+        and isinstance(entry.get("files"), dict)
+        and all(_plain_name(n) and isinstance(h, str | None) for n, h in entry["files"].items())
+        and isinstance(entry.get("seconds", 0.0), int | float)
+        for entry in entries.values()
+    )
+
+
+def _plain_name(name: object) -> bool:
+    return isinstance(name, str) and name == Path(name).name and name not in ("", ".", "..")

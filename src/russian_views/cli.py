@@ -695,12 +695,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         command = next(c for c in COMMANDS if c.name == args.command)
         return _load(command.handler)(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print(
             f"{PROG}: interrupted; reports already finished were kept, none is half-written",
             file=sys.stderr,
         )
-        return EXIT_INTERRUPTED
+        return getattr(exc, "exit_code", EXIT_INTERRUPTED)
     except Exception as exc:
         if debug:
             raise

@@ -52,3 +52,17 @@ class DataError(RussianViewsError):
 
 class RenderError(RussianViewsError):
     """A notebook failed to execute or a report failed to export."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A render was stopped by a signal (SIGINT, SIGTERM, SIGHUP): handled like Ctrl-C, and
+    the command exits with the shell's code for that signal, 128 + its number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        """128 + the signal's number (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP)."""
+        return 128 + self.signum

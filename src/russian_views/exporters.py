@@ -13,12 +13,13 @@ scripts and so prints the static SVG (pure pip install: no LaTeX, no browser dow
 
 from __future__ import annotations
 
-import functools
 import html as html_lib
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-import vl_convert
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.strings import _convert_header_id
@@ -28,15 +29,16 @@ from nbformat import NotebookNode
 from traitlets import Unicode, default
 
 from russian_views import config
-from russian_views.atomic import write_atomic
 from russian_views.cells import CutPreprocessor
-from russian_views.charts import SPEC_CLASS, VL_VERSION
+from russian_views.chart_bundle import chart_bundle
+from russian_views.charts import SPEC_CLASS
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
 _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
 _HEADING = re.compile(r"^##\s+(.+?)\s*$", re.M)
 _SPEC_BLOCK = f'class="{SPEC_CLASS}"'
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 
 
 class BriefingMetadataPreprocessor(Preprocessor):
@@ -55,7 +57,7 @@ class BriefingMetadataPreprocessor(Preprocessor):
                 toc += [(_convert_header_id(t), t) for t in _HEADING.findall(cell.source)]
         resources["briefing_toc"] = toc if resources.get("briefing_detail") != "summary" else []
         has_charts = any(_SPEC_BLOCK in html for html in _html_outputs(nb))
-        resources["chart_bundle"] = chart_bundle() if has_charts else ""
+        resources["chart_bundle"] = chart_bundle().text if has_charts else ""
         return nb, resources
 
 
@@ -73,30 +75,6 @@ def _first_h1(nb: NotebookNode) -> str | None:
         if match:
             return html_lib.unescape(_TAGS.sub("", match.group(1)))
     return None
-
-
-@functools.cache
-def chart_bundle() -> str:
-    """vl-convert's Vega, Vega-Lite and vega-embed bundle, checked safe to inline.
-
-    It is built for the Vega-Lite version the figures' SVG is drawn with (about 0.9 MB,
-    the same bytes on every call, so pages stay byte-identical). Building it takes about a
-    second, so it is kept in the user's cache folder, keyed by both versions.
-    """
-    cached = config.CACHE_DIR / f"vega-bundle-{vl_convert.__version__}-{VL_VERSION}.js"
-    try:
-        return cached.read_text("utf-8")
-    except OSError:
-        pass
-    bundle = vl_convert.javascript_bundle(vl_version=VL_VERSION)
-    if re.search(r"</script|<!--", bundle, re.I):
-        raise ValueError("the vl-convert bundle contains text that would end an inline script")
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(cached, bundle.encode("utf-8"))
-    except OSError:
-        pass  # an unwritable cache only costs the second next time
-    return bundle
 
 
 class BriefingHTMLExporter(HTMLExporter):
@@ -194,4 +172,25 @@ def html_to_pdf(html: str, paper: str = "A4") -> bytes:
     page = weasyprint.CSS(string=f"@page {{ size: {size}; }}")
     printable = _SCRIPT.sub("", html)
     document = weasyprint.HTML(string=printable, base_url=str(config.PROJECT_ROOT))
-    return document.write_pdf(stylesheets=[page])
+    with _fixed_font_dates():
+        return document.write_pdf(stylesheets=[page])
+
+
+@contextmanager
+def _fixed_font_dates() -> Iterator[None]:
+    """Pin the date fontTools writes into each embedded font while a PDF is written.
+
+    Without HarfBuzz-Subset, WeasyPrint subsets fonts with fontTools, which stamps each
+    font's ``head.modified`` with the clock unless ``SOURCE_DATE_EPOCH`` is set (the
+    reproducible-builds convention fontTools documents); the PDF's bytes would then differ
+    on every run. A value the user set is kept; otherwise the epoch is used. The PDF itself
+    carries no date (WeasyPrint writes one from the page's metadata, which has none, or
+    for PDF/X variants and attachments, which briefings do not use).
+    """
+    previous = os.environ.get(SOURCE_DATE_EPOCH)
+    os.environ[SOURCE_DATE_EPOCH] = previous or "0"
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ[SOURCE_DATE_EPOCH]

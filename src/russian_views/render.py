@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from russian_views import config, queries
-from russian_views.atomic import write_atomic
+from russian_views.atomic import write_all
 from russian_views.data import Dataset
 from russian_views.errors import RenderError
 from russian_views.params import (
@@ -235,12 +235,10 @@ def render_job(
         finally:
             if executed:
                 executed()
-        files = export(nb, formats, paper)
-        written = []
-        for ext, data in files.items():
-            target = out_dir / f"{job.stem}.{ext}"
-            write_atomic(target, data)
-            written.append(target)
-        return Result(job, time.perf_counter() - start, written)
+        files = {
+            out_dir / f"{job.stem}.{ext}": data for ext, data in export(nb, formats, paper).items()
+        }
+        write_all(files)  # the whole set or none of it
+        return Result(job, time.perf_counter() - start, list(files))
     except (RenderError, OSError) as exc:
         return Result(job, time.perf_counter() - start, error=str(exc))
