@@ -13,7 +13,7 @@ import pytest
 os.environ["RUSSIAN_VIEWS_CACHE"] = str(Path(__file__).parent.parent / ".pytest_cache" / "rv")
 
 from russian_views import config  # after the variable above: config reads it
-from russian_views.data import Dataset, load_dataset
+from russian_views.dataset.load import Dataset, load_dataset
 
 
 @pytest.fixture(scope="session")
@@ -41,8 +41,8 @@ def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """North Korea and the overview rendered to HTML and PDF by one batch worker (so the
     overview runs on the kernel North Korea used), plus the index, once per run."""
-    from russian_views import batch, render
-    from russian_views.index import write_index
+    from russian_views.rendering import batch, render
+    from russian_views.rendering.index import write_index
 
     out = tmp_path_factory.mktemp("reports")
     data = load_dataset()
@@ -56,7 +56,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def alone(tmp_path_factory: pytest.TempPathFactory, rendered: Path) -> Path:
     """The same two briefings each rendered alone, later, on a fresh kernel of its own."""
-    from russian_views import render
+    from russian_views.rendering import render
 
     out = tmp_path_factory.mktemp("alone")
     data = load_dataset()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from russian_views import batch, render
-from russian_views.render import Result
+from russian_views.rendering import batch, render
+from russian_views.rendering.render import Result
 
 
 def test_batch_on_a_reused_kernel_is_byte_identical_to_a_lone_render(rendered: Path, alone: Path):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from russian_views import batch, cache, render
-from russian_views.cache import MANIFEST, Manifest, job_key
-from russian_views.data import load_dataset
+from russian_views.dataset.load import load_dataset
+from russian_views.rendering import batch, cache, render
+from russian_views.rendering.cache import MANIFEST, Manifest, job_key
 
 from .conftest import edit_csv
 
@@ -125,7 +125,7 @@ def test_upgrading_an_output_library_changes_every_key(dataset, monkeypatch, lib
 def test_another_chart_bundle_renders_again(dataset, tmp_path: Path, monkeypatch):
     """Pages inline the bundle: made with another one (say, before a damaged bundle in the
     cache was repaired), they are stale. Execution is stubbed: only the keys matter here."""
-    from russian_views import chart_bundle
+    from russian_views.rendering import chart_bundle
 
     def stub(todo, out_dir, formats, paper, workers):
         for job in todo:

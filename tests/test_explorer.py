@@ -26,9 +26,10 @@ import papermill
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 
-from russian_views import batch, cli, config, render
+from russian_views import cli, config
 from russian_views.explorer import NOTEBOOK, voila_command
 from russian_views.params import briefing_actors, data_years
+from russian_views.rendering import batch, render
 
 BIN = Path(sys.executable).parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 from nbconvert.exporters import get_exporter
 
-from russian_views.exporters import BriefingHTMLExporter, BriefingPDFExporter, html_to_pdf
+from russian_views.rendering.exporters import BriefingHTMLExporter, BriefingPDFExporter, html_to_pdf
 
 
 def test_exporters_are_registered_with_nbconvert():

@@ -14,7 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from russian_views import batch, config, render
+from russian_views import config
+from russian_views.rendering import batch, render
 
 
 def _notebook(tmp_path: Path, source: str) -> Path:
@@ -74,7 +75,7 @@ def test_a_cell_that_raises_is_named_in_the_summary(dataset, tmp_path: Path):
 
 @pytest.mark.slow
 def test_a_failing_pdf_engine_keeps_the_previous_report(dataset, tmp_path: Path, monkeypatch):
-    import russian_views.exporters as exporters
+    import russian_views.rendering.exporters as exporters
 
     job = render.actor_job(dataset, "china")
     (tmp_path / "china.pdf").write_bytes(b"previous good pdf")
@@ -155,7 +156,7 @@ def _session_members(sid: int) -> list[int]:
 
 def _whole_reports_and_manifest(out: Path, old: dict[str, bytes]) -> None:
     """Every report is the old one or a whole new one; the manifest matches the files."""
-    from russian_views.cache import Manifest
+    from russian_views.rendering.cache import Manifest
 
     assert not list(out.glob("*.tmp")) and not list(out.glob(".*.tmp"))
     for html in out.glob("*.html"):
@@ -311,7 +312,7 @@ def test_two_renders_into_one_folder_at_once(tmp_path: Path):
     for process in (first, second):
         _, err = process.communicate(timeout=120)
         assert process.returncode == 0, err
-    from russian_views.cache import Manifest
+    from russian_views.rendering.cache import Manifest
 
     entries = Manifest(out).entries
     assert {"china", "north-korea"} <= set(entries)

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from russian_views import atomic, config, render
-from russian_views.data import load_dataset
+from russian_views import atomic, config
+from russian_views.dataset.load import load_dataset
 from russian_views.errors import RenderError
+from russian_views.rendering import render
 
 from .conftest import edit_csv
 

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from russian_views import batch, config, params, render, spec
-from russian_views.data import Dataset, load_dataset
+from russian_views import config, params, spec
+from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.errors import RussianViewsError
 from russian_views.explorer import OUT_ENV
 from russian_views.explorer.view import BriefingView
 from russian_views.params import briefing_actors, data_years
+from russian_views.rendering import batch, render
 
 TITLE = "Russian views: briefing explorer"
 INSTRUCTIONS = (

@@ -3,8 +3,9 @@
 A render starts a kernel, lets papermill run the notebook and exports what it recorded.
 The explorer cannot wait for that on every click, so here the notebook's own cells run in
 this (already warm) process instead: the parameters cell, the parameters injected as
-papermill injects them, then every cell the exporter keeps (:func:`russian_views.cells.shown`,
-its cut rules), each displayed as IPython displays a cell's result.
+papermill injects them, then every cell the exporter keeps (its cut rules,
+:func:`russian_views.rendering.cells.shown`), each displayed as IPython displays a cell's
+result.
 The notebook is then exported by the same :class:`BriefingHTMLExporter` as a render, so the
 page shows the briefing the saved file will hold, from the same code: nothing about a
 briefing's sections is restated here.
@@ -20,9 +21,10 @@ from IPython.core.formatters import DisplayFormatter
 from nbformat import NotebookNode
 
 from russian_views import config
-from russian_views.cells import shown
-from russian_views.exporters import BriefingHTMLExporter, chart_bundle
-from russian_views.render import Job, normalise
+from russian_views.rendering.cells import shown
+from russian_views.rendering.chart_bundle import chart_bundle
+from russian_views.rendering.exporters import BriefingHTMLExporter
+from russian_views.rendering.render import Job, normalise
 
 
 class BriefingView:
