@@ -29,7 +29,7 @@ from russian_views.rendering.cache import Manifest, job_key
 from russian_views.rendering.render import KERNEL_ARGUMENTS, Job, Result, render_job
 
 WARM_UP = (
-    "import russian_views.briefing, russian_views.overview, vl_convert\n"
+    "import russian_views.briefings.briefing, russian_views.briefings.overview, vl_convert\n"
     "vl_convert.vegalite_to_svg({'mark': 'point', 'data': {'values': [{'x': 1}]},"
     " 'encoding': {'x': {'field': 'x', 'type': 'quantitative'}}})"
 )
