@@ -11,7 +11,8 @@ times, as medians over ``--repeat`` runs, for HTML only and for HTML + PDF:
 and prints the ratio a/b. It then times loading + validating the data, and the full HTML
 render, with synthetic data scaled to 10x and 100x the claims, events, expectations and
 signposts (generated in a temporary folder, never committed). Every command runs as a
-fresh process, as a user would run it.
+fresh process, as a user would run it. Last, (e) the explorer's redraw after a control
+change, in one warm process as in its Voilà kernel.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ TARGETS = {
     "one briefing after a parameter change": ("<", 2.5),
     "load + validate at 100x": ("<", 2.0),
     "render at 100x / 1x": ("<=", 2.0),
+    "explorer redraw after a control change": ("<", 1.0),
 }
 
 
@@ -164,6 +166,20 @@ def bench_scale(root: Path, repeat: int) -> dict[int, tuple[float, float]]:
     return results
 
 
+def bench_explorer(root: Path, repeat: int) -> float:
+    """Median seconds the explorer takes to redraw after a control changes, on its warm
+    process (as in the Voilà kernel): each change sets a new actor or first year."""
+    from russian_views.explorer.app import Explorer
+
+    explorer = Explorer(out_dir=root / "explorer")  # draws the first briefing: the warm-up
+    changes = [("actor", a) for a in ACTORS[1:]] + [("since", 2009 + i) for i in range(repeat)]
+    times = []
+    for name, value in changes:
+        explorer.inputs[name].value = value
+        times.append(explorer.seconds)
+    return statistics.median(times)
+
+
 def verdict(name: str, value: float) -> str:
     op, limit = TARGETS[name]
     ok = {">=": value >= limit, "<": value < limit, "<=": value <= limit}[op]
@@ -189,9 +205,11 @@ def main() -> None:
                 flush=True,
             )
         scale = bench_scale(root, args.repeat)
+        redraw = bench_explorer(root, args.repeat)
     print("\ndata scale   load+validate   full HTML render")
     for factor, (load, render) in scale.items():
         print(f"{factor:>5}x       {load:8.3f}s      {render:8.2f}s")
+    print(f"\nexplorer: redraw after a control change {redraw:5.2f}s (median, warm process)")
     full = timings["html,pdf"]
     print(
         "\n"
@@ -202,6 +220,7 @@ def main() -> None:
                 verdict("one briefing after a parameter change", full["d"]),
                 verdict("load + validate at 100x", scale[100][0]),
                 verdict("render at 100x / 1x", scale[100][1] / scale[1][1]),
+                verdict("explorer redraw after a control change", redraw),
             ]
         )
     )
