@@ -213,5 +213,5 @@ def test_a_device_or_a_huge_file_is_refused_not_read_for_ever(data_copy, monkeyp
 
     assert validate.read_rows(Path("/dev/zero"))[2][0].message == "is not a regular file"
     monkeypatch.setattr(validate, "MAX_CSV_BYTES", 100)
-    with pytest.raises(DataError, match="claims.csv: is larger than"):
+    with pytest.raises(DataError, match=r"claims\.csv: is larger than"):
         load_dataset(data_copy)
