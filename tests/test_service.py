@@ -4,9 +4,11 @@ behind (stopped on request, when idle, or when a newer key replaces it)."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,14 +21,15 @@ BIN = Path(sys.executable).parent / "russian-views"
 
 
 @pytest.fixture
-def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def runtime(monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private runtime folder for this test's services; every service in it is stopped
     at the end, whatever the test did."""
-    folder = tmp_path / "run"
+    # Short: a socket's path must fit in 108 bytes, which pytest's folders may not.
+    folder = Path(tempfile.mkdtemp(prefix="rv-", dir="/tmp"))
     monkeypatch.setenv(service.RUNTIME_ENV, str(folder))
     yield folder
-    if folder.exists():
-        service.stop_all()
+    service.stop_all()
+    shutil.rmtree(folder)
 
 
 def env_on(runtime: Path, **extra: str) -> dict[str, str]:
@@ -45,7 +48,7 @@ def cli(*args: str, env: dict) -> subprocess.CompletedProcess:
 
 
 def service_pids(runtime: Path) -> list[int]:
-    """The service processes listening in ``runtime``."""
+    """The service processes listening in ``runtime`` (not their workers)."""
     pids = []
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
@@ -57,7 +60,14 @@ def service_pids(runtime: Path) -> list[int]:
                 str(runtime).encode() in part for part in command
             ):
                 pids.append(int(proc.name))
-    return pids
+    return [p for p in pids if _parent(p) not in pids]  # its workers are forks of it
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0
 
 
 def descendants(pid: int) -> set[int]:
@@ -65,11 +75,7 @@ def descendants(pid: int) -> set[int]:
     parents: dict[int, int] = {}
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
-            try:
-                stat = (proc / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(proc.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            parents[int(proc.name)] = _parent(int(proc.name))
     found, frontier = set(), {pid}
     while frontier:
         frontier = {child for child, parent in parents.items() if parent in frontier}

@@ -107,7 +107,7 @@ def service_key() -> str:
 
 def socket_path(key: str) -> Path:
     """Where the service for ``key`` listens."""
-    return runtime_dir() / f"render-{key[:32]}.sock"
+    return runtime_dir() / f"render-{key[:16]}.sock"  # short: a socket path has 108 bytes
 
 
 # ---------------------------------------------------------------- the command's side
