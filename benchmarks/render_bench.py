@@ -102,7 +102,9 @@ def ours(*args: str | Path, env: dict | None = None, expect: int = 0) -> None:
 
 
 def scaled_data(factor: int, target: Path) -> Path:
-    """A copy of data/ with the coded tables repeated ``factor`` times under new ids."""
+    """A copy of data/ with the coded tables repeated ``factor`` times, each copy after the
+    first under new ids (the first keeps the ids other tables, such as the key judgments,
+    refer to)."""
     shutil.copytree(config.DATA_DIR, target)
     for table, key in SCALED.items():
         path = target / f"{table}.csv"
@@ -113,16 +115,20 @@ def scaled_data(factor: int, target: Path) -> Path:
         for copy in range(factor):
             for row in rows:
                 new = dict(row)
-                new[key] = f"{row[key][0]}{copy * 10_000 + int(row[key][1:]):06d}"
+                new[key] = copy_id(row[key], copy)
                 if table == "signposts":
-                    ref = row["expectation_ref"]
-                    new["expectation_ref"] = f"x{copy * 10_000 + int(ref[1:]):06d}"
+                    new["expectation_ref"] = copy_id(row["expectation_ref"], copy)
                 out.append(new)
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
             writer.writeheader()
             writer.writerows(out)
     return target
+
+
+def copy_id(original: str, copy: int) -> str:
+    """The id of a row in copy ``copy`` of a table (copy 0 is the original)."""
+    return original if copy == 0 else f"{original[0]}{copy * 10_000 + int(original[1:]):06d}"
 
 
 def bench_formats(root: Path, fmt: str, repeat: int) -> dict[str, float]:
