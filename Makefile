@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help install briefings test lint format datapackage bench clean
+.PHONY: help install briefings test test-fast lint format datapackage bench clean
 
 help: ## Show this list of targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -26,6 +26,10 @@ briefings: $(STAMP) ## Render every briefing (HTML + PDF), the overview and the 
 test: $(STAMP) ## Run the test suite (lint included)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## Run every test but the end-to-end renders (seconds, while you work)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(STAMP) ## Check code style with ruff
 	$(BIN)/ruff check src tests benchmarks

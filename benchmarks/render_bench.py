@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from russian_views import config
-from russian_views.data import load_dataset
+from russian_views.dataset.load import load_dataset
 
 BIN = Path(sys.executable).parent
 ACTORS = ["north-korea", "south-korea", "united-states", "china"]

@@ -16,7 +16,7 @@ os.environ["RUSSIAN_VIEWS_CACHE"] = str(Path(__file__).parent.parent / ".pytest_
 os.environ["RUSSIAN_VIEWS_SERVICE"] = "off"
 
 from russian_views import config  # after the variable above: config reads it
-from russian_views.data import Dataset, load_dataset
+from russian_views.dataset.load import Dataset, load_dataset
 
 
 @pytest.fixture(scope="session")
@@ -42,17 +42,42 @@ def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """North Korea and the overview rendered to HTML and PDF, plus the index, once per run."""
-    from russian_views import batch, render
-    from russian_views.index import write_index
+    """North Korea and the overview rendered to HTML and PDF by one batch worker (so the
+    overview runs on the kernel North Korea used), plus the index, once per run."""
+    from russian_views.rendering import batch, render
+    from russian_views.rendering.index import write_index
 
     out = tmp_path_factory.mktemp("reports")
     data = load_dataset()
     jobs = [render.actor_job(data, "north-korea"), render.overview_job(data)]
-    results = batch.render_batch(jobs, data, out, ("html", "pdf"))
+    results = batch.render_batch(jobs, data, out, ("html", "pdf"), workers=1)
     assert [r.error for r in results] == [None, None]
     write_index(data, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def alone(tmp_path_factory: pytest.TempPathFactory, rendered: Path) -> Path:
+    """The same two briefings each rendered alone, later, on a fresh kernel of its own."""
+    from russian_views.rendering import render
+
+    out = tmp_path_factory.mktemp("alone")
+    data = load_dataset()
+    for job in (render.actor_job(data, "north-korea"), render.overview_job(data)):
+        assert render.render_job(job, out, ("html", "pdf"), "A4").error is None
+    return out
+
+
+# Fixtures that render briefings end to end: a test using one is slow (`make test-fast`
+# leaves it out).
+END_TO_END = {"rendered", "alone", "hostile_render"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses an end-to-end fixture as slow."""
+    for item in items:
+        if END_TO_END & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

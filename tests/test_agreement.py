@@ -12,9 +12,10 @@ from pathlib import Path
 import papermill
 import pytest
 
-from russian_views import agreement, config
 from russian_views import cli as command
-from russian_views.agreement import COMPARED, GATED, REFERENCE_PATH, Exercise, compare
+from russian_views import config
+from russian_views.classroom import agreement
+from russian_views.classroom.agreement import COMPARED, GATED, REFERENCE_PATH, Exercise, compare
 from russian_views.errors import DataError, ParameterError
 
 EXERCISE = config.NOTEBOOKS_DIR / "exercises" / "code_a_passage.ipynb"
@@ -304,7 +305,7 @@ def test_exercise_notebook_runs_under_papermill(tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("edition", ["student", "instructor"])
 def test_the_handout_shows_no_code_and_the_reference_only_to_instructors(tmp_path, edition):
-    from russian_views.exporters import BriefingHTMLExporter
+    from russian_views.rendering.exporters import BriefingHTMLExporter
 
     out = tmp_path / "handout.ipynb"
     papermill.execute_notebook(

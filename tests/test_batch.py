@@ -4,37 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from russian_views import batch, render
-from russian_views.render import Result
+import pytest
+
+from russian_views.rendering import batch, render
+from russian_views.rendering.render import Result
 
 
-def test_batch_on_a_reused_kernel_is_byte_identical_to_a_lone_render(dataset, tmp_path: Path):
-    jobs = [
-        render.actor_job(dataset, "north-korea"),
-        render.actor_job(dataset, "china"),
-        render.overview_job(dataset),
-    ]
-    # One worker: china and the overview run on the kernel north-korea already used.
-    results = batch.render_batch(jobs, dataset, tmp_path / "batch", ("html", "pdf"), workers=1)
-    assert [r.error for r in results] == [None, None, None]
-    alone = tmp_path / "alone"
-    alone.mkdir()
-    assert render.render_job(jobs[1], alone, ("html", "pdf"), "A4").error is None
+def test_batch_on_a_reused_kernel_is_byte_identical_to_a_lone_render(rendered: Path, alone: Path):
+    # The session's batch ran the overview on the kernel North Korea had used.
     for ext in ("ipynb", "html", "pdf"):
-        assert (tmp_path / "batch" / f"china.{ext}").read_bytes() == (
-            alone / f"china.{ext}"
+        assert (rendered / f"overview.{ext}").read_bytes() == (
+            alone / f"overview.{ext}"
         ).read_bytes(), ext
 
 
-def test_two_renders_give_the_same_bytes(rendered: Path, dataset, tmp_path: Path):
-    job = render.actor_job(dataset, "north-korea")
-    assert render.render_job(job, tmp_path, ("html", "pdf"), "A4").error is None
+def test_two_renders_give_the_same_bytes(rendered: Path, alone: Path):
     for ext in ("ipynb", "html", "pdf"):
-        assert (tmp_path / f"north-korea.{ext}").read_bytes() == (
-            rendered / f"north-korea.{ext}"
+        assert (rendered / f"north-korea.{ext}").read_bytes() == (
+            alone / f"north-korea.{ext}"
         ).read_bytes(), ext
 
 
+@pytest.mark.slow
 def test_a_failed_briefing_does_not_stop_the_others(dataset, tmp_path: Path):
     bad = render.Job("bad", render.config.ACTOR_NOTEBOOK, {"actor": "narnia"}, "bad")
     good = render.actor_job(dataset, "china")

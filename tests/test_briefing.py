@@ -7,12 +7,13 @@ import re
 
 import pandas as pd
 import pytest
+from markupsafe import escape
 
-from russian_views import markup as m
-from russian_views.briefing import ActorBriefing
-from russian_views.data import load_dataset
+from russian_views.briefings import markup as m
+from russian_views.briefings.briefing import ActorBriefing
+from russian_views.briefings.overview import OverviewBriefing
+from russian_views.dataset.load import load_dataset
 from russian_views.errors import ParameterError
-from russian_views.overview import OverviewBriefing
 from russian_views.params import Period
 
 from .conftest import edit_csv
@@ -43,7 +44,7 @@ def test_bottom_line_states_the_written_key_judgments_with_confidence(dataset, a
     items = re.findall(r"<li>(.*?)</li>", bottom.split('<p class="note">')[0], flags=re.S)
     assert 3 <= len(items) == len(table) <= 5
     for item, kj in zip(items, table.sort_values("rank").itertuples(), strict=True):
-        assert html.escape(kj.judgment, quote=True) in item
+        assert str(escape(kj.judgment)) in item
         assert f"view-{kj.voice}" in item
         confidence = dataset.label("confidence", kj.confidence).lower()
         assert confidence in item.lower()
@@ -92,7 +93,7 @@ def test_each_claim_is_printed_in_full_once(dataset, actor):
     printed = re.findall(
         r"<li>(?:<span[^>]*>[^<]*</span> )?([^<]*?)(?: <q|<a| <span)", "".join(items)
     )
-    assert sorted(printed) == sorted(html.escape(p, quote=True) for p in set(shown["paraphrase"]))
+    assert sorted(printed) == sorted(str(escape(p)) for p in set(shown["paraphrase"]))
 
 
 def test_a_quote_that_repeats_the_paraphrase_is_left_to_the_passage(dataset):
@@ -135,13 +136,13 @@ def test_a_second_source_changes_the_wording_everywhere(data_copy):
 def test_the_source_authors_reservations_are_set_apart(dataset):
     brief = ActorBriefing.from_parameters("south-korea", dataset=dataset)
     section = str(brief.reviewer_section())
-    differs, _, _ = section.partition("The source author&#x27;s other observations")
+    differs, _, _ = section.partition("The source author&#39;s other observations")
     reservations = brief.reviewer_claims[brief.reviewer_claims["claim_kind"] == "reservation"]
     assert len(reservations)
     for paraphrase in reservations["paraphrase"]:
-        assert html.escape(paraphrase, quote=True) in differs
+        assert str(escape(paraphrase)) in differs
     for paraphrase in brief.reviewer_claims.query("claim_kind != 'reservation'")["paraphrase"]:
-        assert html.escape(paraphrase, quote=True) not in differs
+        assert str(escape(paraphrase)) not in differs
 
 
 def test_signposts_carry_their_status_and_external_records(dataset):
@@ -150,7 +151,7 @@ def test_signposts_carry_their_status_and_external_records(dataset):
     external = brief.signposts[brief.signposts["status"] != "open"]
     assert len(external)
     for s in external.itertuples():
-        assert f'href="{html.escape(s.status_url, quote=True)}"' in section
+        assert f'href="{escape(s.status_url)}"' in section
     assert "(from outside the record)" in section
     assert "Open as of 2021" in section
 
@@ -219,4 +220,4 @@ def test_overview_states_its_thesis_and_counts_every_actor(dataset):
     assert "Prescription" in str(brief.us_wants_section())
     cited = set(CITE.findall(str(brief.bottom_line()) + str(brief.aims_section())))
     cited |= set(CITE.findall(str(brief.us_wants_section())))
-    assert cited <= set(re.findall(r'id="(src-[^"]+)"', str(brief.passages())))
+    assert cited and cited <= set(re.findall(r'id="(src-[^"]+)"', str(brief.passages())))

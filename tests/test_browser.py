@@ -19,8 +19,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from russian_views import batch, render
-from russian_views.data import load_dataset
+from russian_views.dataset.load import load_dataset
+from russian_views.rendering import batch, render
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from russian_views import batch, cache, render
-from russian_views.cache import MANIFEST, Manifest, job_key
-from russian_views.data import load_dataset
+from russian_views.dataset.load import load_dataset
+from russian_views.rendering import batch, cache, render
+from russian_views.rendering.cache import MANIFEST, Manifest, job_key
 
 from .conftest import edit_csv
 
@@ -34,6 +34,7 @@ def test_unchanged_inputs_are_taken_from_the_cache(cached_folder: Path, dataset)
     assert {p.name: p.read_bytes() for p in cached_folder.iterdir()} == before
 
 
+@pytest.mark.slow
 def test_force_renders_again(cached_folder: Path, dataset):
     results = batch.render_batch(
         _jobs(dataset)[:1], dataset, cached_folder, ("html", "pdf"), force=True
@@ -41,6 +42,7 @@ def test_force_renders_again(cached_folder: Path, dataset):
     assert not results[0].cached and results[0].error is None
 
 
+@pytest.mark.slow
 def test_a_deleted_output_is_rendered_again(cached_folder: Path, dataset):
     (cached_folder / "overview.pdf").unlink()
     results = batch.render_batch(_jobs(dataset), dataset, cached_folder, ("html", "pdf"))
@@ -119,10 +121,11 @@ def test_upgrading_an_output_library_changes_every_key(dataset, monkeypatch, lib
         cache.library_versions.cache_clear()
 
 
+@pytest.mark.slow
 def test_another_chart_bundle_renders_again(dataset, tmp_path: Path, monkeypatch):
     """Pages inline the bundle: made with another one (say, before a damaged bundle in the
     cache was repaired), they are stale. Execution is stubbed: only the keys matter here."""
-    from russian_views import chart_bundle
+    from russian_views.rendering import chart_bundle
 
     def stub(todo, out_dir, formats, paper, workers):
         for job in todo:
@@ -143,6 +146,7 @@ def test_another_chart_bundle_renders_again(dataset, tmp_path: Path, monkeypatch
     assert cached() is False
 
 
+@pytest.mark.slow
 def test_failed_renders_are_not_recorded(dataset, tmp_path: Path):
     bad = render.Job("bad", render.config.ACTOR_NOTEBOOK, {"actor": "narnia"}, "bad")
     batch.render_batch([bad], dataset, tmp_path, ("html",))

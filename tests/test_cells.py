@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from russian_views.cells import CutPreprocessor, shown
+from russian_views.rendering.cells import CutPreprocessor, shown
 
 
 def _cell(*tags):

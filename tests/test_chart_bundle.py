@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from russian_views import chart_bundle as bundles
 from russian_views import config
 from russian_views.errors import RenderError
+from russian_views.rendering import chart_bundle as bundles
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ import re
 import altair as alt
 import pandas as pd
 
-from russian_views import charts, queries
-from russian_views import markup as m
-from russian_views.briefing import ActorBriefing
+from russian_views.briefings import charts, queries
+from russian_views.briefings import markup as m
+from russian_views.briefings.briefing import ActorBriefing
 from russian_views.params import Period
 
 ALL = Period(2008, 2021)

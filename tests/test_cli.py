@@ -145,7 +145,7 @@ def test_an_out_that_cannot_be_written_names_the_path_and_the_reason(tmp_path: P
 
 
 def test_an_os_error_anywhere_is_one_line_and_debug_shows_the_traceback(monkeypatch, capsys):
-    from russian_views import render
+    from russian_views.rendering import render
 
     def read_only(*_args, **_kwargs):
         raise OSError(30, "Read-only file system", "/mnt/ro/reports")
@@ -159,7 +159,7 @@ def test_an_os_error_anywhere_is_one_line_and_debug_shows_the_traceback(monkeypa
 
 
 def test_a_bug_is_one_line_too(monkeypatch, capsys):
-    from russian_views import render
+    from russian_views.rendering import render
 
     monkeypatch.setattr(render, "actor_job", lambda *a, **k: {}["boom"])
     assert main(["render", "--actor", "china"]) == EXIT_FAILED

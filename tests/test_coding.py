@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from russian_views import cli as command
-from russian_views import coding, config
-from russian_views.data import load_dataset, uncovered_sentences
+from russian_views import config
+from russian_views.classroom import coding
+from russian_views.dataset.load import load_dataset, uncovered_sentences
+from russian_views.dataset.schema import load_schema
 from russian_views.errors import DataError, ParameterError
-from russian_views.schema import load_schema
 
 TEXT = """\
 Moscow and Seoul
@@ -320,7 +321,7 @@ def test_help_explains_each_command(capsys):
 
 
 def test_briefings_cite_both_sources_each_reference_naming_its_source(added: Path, data_copy: Path):
-    from russian_views.briefing import ActorBriefing
+    from russian_views.briefings.briefing import ActorBriefing
 
     rows = read_sheet(added)
     rows[0] |= claim()

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from russian_views import config
-from russian_views.data import load_dataset, uncovered_sentences
-from russian_views.queries import family
-from russian_views.sources import read_source
+from russian_views.briefings.queries import family
+from russian_views.dataset.load import load_dataset, uncovered_sentences
+from russian_views.dataset.sources import read_source
 
 from .conftest import edit_csv
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 from nbconvert.exporters import get_exporter
 
-from russian_views.exporters import BriefingHTMLExporter, BriefingPDFExporter, html_to_pdf
+from russian_views.rendering.exporters import BriefingHTMLExporter, BriefingPDFExporter, html_to_pdf
 
 
 def test_exporters_are_registered_with_nbconvert():
@@ -80,18 +80,6 @@ def test_the_pdf_prints_the_static_charts(rendered: Path):
 
     text = " ".join(p.extract_text() for p in PdfReader(rendered / "north-korea.pdf").pages)
     assert "Stance of a statement" in text and "Figure 3." in text
-
-
-def test_a_second_render_gives_the_same_html_and_pdf(rendered: Path, tmp_path: Path):
-    from russian_views import batch, render
-    from russian_views.data import load_dataset
-
-    data = load_dataset()
-    jobs = [render.actor_job(data, "north-korea")]
-    (result,) = batch.render_batch(jobs, data, tmp_path, ("html", "pdf"), force=True)
-    assert result.error is None
-    for name in ["north-korea.html", "north-korea.pdf"]:
-        assert (tmp_path / name).read_bytes() == (rendered / name).read_bytes(), name
 
 
 def test_printed_briefings_stay_within_their_page_targets(rendered: Path):

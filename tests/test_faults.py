@@ -14,7 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from russian_views import batch, config, render
+from russian_views import config
+from russian_views.rendering import batch, render
 
 
 def _notebook(tmp_path: Path, source: str) -> Path:
@@ -35,6 +36,7 @@ def _notebook(tmp_path: Path, source: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_kernel_that_dies_mid_notebook_fails_that_briefing_only(dataset, tmp_path: Path):
     dying = render.Job("dying", _notebook(tmp_path, "import os\nos._exit(1)"), {}, "dying")
     good = render.actor_job(dataset, "china")
@@ -63,6 +65,7 @@ def test_a_worker_killed_mid_job_fails_that_briefing_only(dataset, tmp_path: Pat
     assert results[1].error is None and (out / "fine.html").exists()
 
 
+@pytest.mark.slow
 def test_a_cell_that_raises_is_named_in_the_summary(dataset, tmp_path: Path):
     raising = render.Job("raising", _notebook(tmp_path, "1 / 0"), {}, "raising")
     (result,) = batch.render_batch([raising], dataset, tmp_path, ("html",))
@@ -70,8 +73,9 @@ def test_a_cell_that_raises_is_named_in_the_summary(dataset, tmp_path: Path):
     assert "failed: raising: raising: cell 2 raised ZeroDivisionError" in batch.summary([result])
 
 
+@pytest.mark.slow
 def test_a_failing_pdf_engine_keeps_the_previous_report(dataset, tmp_path: Path, monkeypatch):
-    import russian_views.exporters as exporters
+    import russian_views.rendering.exporters as exporters
 
     job = render.actor_job(dataset, "china")
     (tmp_path / "china.pdf").write_bytes(b"previous good pdf")
@@ -86,6 +90,7 @@ def test_a_failing_pdf_engine_keeps_the_previous_report(dataset, tmp_path: Path,
     assert not (tmp_path / "china.html").exists(), "nothing of a failed job is written"
 
 
+@pytest.mark.slow
 def test_disk_write_failure_keeps_the_previous_report(dataset, tmp_path: Path, monkeypatch):
     import russian_views.atomic as atomic
 
@@ -151,7 +156,7 @@ def _session_members(sid: int) -> list[int]:
 
 def _whole_reports_and_manifest(out: Path, old: dict[str, bytes]) -> None:
     """Every report is the old one or a whole new one; the manifest matches the files."""
-    from russian_views.cache import Manifest
+    from russian_views.rendering.cache import Manifest
 
     assert not list(out.glob("*.tmp")) and not list(out.glob(".*.tmp"))
     for html in out.glob("*.html"):
@@ -262,6 +267,7 @@ def _stub_render(monkeypatch, files: dict[str, bytes]) -> None:
 REPORT_SET = {"ipynb": b"{}", "html": b"<html></html>", "pdf": b"%PDF-1.7"}
 
 
+@pytest.mark.slow
 def test_disk_full_while_writing_a_new_report_set_leaves_none_of_it(
     dataset, tmp_path: Path, monkeypatch
 ):
@@ -281,6 +287,7 @@ def test_disk_full_while_writing_a_new_report_set_leaves_none_of_it(
     assert list(tmp_path.iterdir()) == [], "no stray .ipynb or .html, no temporary file"
 
 
+@pytest.mark.slow
 def test_a_failed_rename_removes_the_files_of_a_new_set(dataset, tmp_path: Path, monkeypatch):
     import russian_views.atomic as atomic
 
@@ -298,13 +305,14 @@ def test_a_failed_rename_removes_the_files_of_a_new_set(dataset, tmp_path: Path,
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_two_renders_into_one_folder_at_once(tmp_path: Path):
     out = tmp_path / "out"
     first, second = _cli(out, "--actor", "china"), _cli(out, "--actor", "north-korea")
     for process in (first, second):
         _, err = process.communicate(timeout=120)
         assert process.returncode == 0, err
-    from russian_views.cache import Manifest
+    from russian_views.rendering.cache import Manifest
 
     entries = Manifest(out).entries
     assert {"china", "north-korea"} <= set(entries)
@@ -312,6 +320,7 @@ def test_two_renders_into_one_folder_at_once(tmp_path: Path):
         assert (out / f"{stem}.html").read_text("utf-8").rstrip().endswith("</html>")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not config.ACTOR_NOTEBOOK.exists(), reason="notebooks missing")
 def test_nothing_is_written_into_notebooks(tmp_path: Path, dataset):
     before = sorted(p.name for p in config.NOTEBOOKS_DIR.rglob("*"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from russian_views.data import load_dataset
+from russian_views.dataset.load import load_dataset
 from russian_views.errors import DataError
 
 from .conftest import edit_csv

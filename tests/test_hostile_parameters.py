@@ -63,6 +63,7 @@ def test_valid_choices_are_named(capsys):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("parameters", "message"),
     [

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from papermill.translators import PythonTranslator
 from pypdf import PdfReader
 
-from russian_views import render
-from russian_views.data import load_dataset
+from russian_views.dataset.load import load_dataset
+from russian_views.rendering import render
 
 from .conftest import edit_csv
 

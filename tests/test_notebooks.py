@@ -9,6 +9,7 @@ import papermill
 import pytest
 
 from russian_views import config
+from russian_views.classroom import teaching
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("**/*.ipynb"))
 
@@ -38,6 +39,39 @@ def test_cells_are_thin_no_defs_no_paths_no_sys_path(path):
             assert all(isinstance(n, ast.Assign) for n in tree.body), "parameters only"
         else:
             assert len(source.splitlines()) <= 6, "a cell calls one helper and shows its result"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_cell_after_the_title_is_one_helper_call(path):
+    nb = json.loads(path.read_text("utf-8"))
+    for cell in nb["cells"]:
+        tags = cell["metadata"].get("tags", [])
+        if cell["cell_type"] != "code" or {"parameters", "title"} & set(tags):
+            continue
+        tree = ast.parse("".join(cell["source"]))
+        assert len(tree.body) == 1 and isinstance(tree.body[0], ast.Expr), cell["source"]
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+        assert calls == [tree.body[0].value], cell["source"]
+
+
+def test_edition_cells_call_teaching_on_the_briefing():
+    """Questions and answers come from the teaching module, given the briefing: a briefing
+    does not call teaching."""
+    nb = json.loads(config.ACTOR_NOTEBOOK.read_text("utf-8"))
+    called = {}
+    for cell in nb["cells"]:
+        tags = set(cell["metadata"].get("tags", []))
+        for edition, helper in (
+            ("edition-student", "questions"),
+            ("edition-instructor", "answers"),
+        ):
+            if edition in tags:
+                call = ast.parse("".join(cell["source"])).body[0].value
+                assert ast.unparse(call.func) == f"teaching.{helper}", cell["source"]
+                assert ast.unparse(call.args[0]) == "brief", cell["source"]
+                called.setdefault(helper, []).append(ast.literal_eval(call.args[1]))
+    assert called["questions"] == called["answers"]
+    assert sorted(called["questions"]) == sorted(teaching.QUESTIONS)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

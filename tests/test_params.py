@@ -154,7 +154,7 @@ def test_bad_view_detail_edition_are_refused(dataset, given, message):
 
 
 def test_file_names_record_every_non_default_choice_in_canonical_form(dataset):
-    from russian_views import render
+    from russian_views.rendering import render
 
     assert render.actor_job(dataset, "china").stem == "china"
     job = render.actor_job(
@@ -174,7 +174,7 @@ def test_file_names_record_every_non_default_choice_in_canonical_form(dataset):
 
 
 def test_papermill_gets_canonical_values(dataset):
-    from russian_views import render
+    from russian_views.rendering import render
 
     job = render.actor_job(dataset, "Beijing", "2014", themes="SANCTIONS", views="moscow,reviewer")
     assert job.parameters == {

@@ -8,7 +8,7 @@ import pytest
 
 from russian_views import config
 from russian_views.errors import ParameterError
-from russian_views.plan import load_plan
+from russian_views.rendering.batch_file import load_plan
 
 
 def test_the_shipped_batch_file_gives_one_briefing_per_actor_and_period(dataset):
@@ -130,7 +130,7 @@ def test_batch_keys_are_checked(tmp_path: Path, dataset, text, message):
 
 
 def test_entries_set_the_paper_and_formats_and_names_record_the_paper(tmp_path: Path, dataset):
-    from russian_views.plan import load_batches
+    from russian_views.rendering.batch_file import load_batches
 
     path = _write(
         tmp_path,

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from russian_views import config
-from russian_views import markup as m
-from russian_views.data import load_dataset
+from russian_views.briefings import markup as m
+from russian_views.dataset.load import load_dataset
 from russian_views.errors import DataError
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
@@ -22,7 +22,7 @@ TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20
 
 @given(TEXT)
 def test_escaped_text_has_no_markup_and_round_trips(text):
-    escaped = m.esc(text)
+    escaped = m.escape(text)
     assert not set("<>\"'") & set(escaped)
     assert html.unescape(escaped) == text
 
@@ -43,15 +43,24 @@ class _Collect(HTMLParser):
 @given(TEXT, TEXT)
 def test_built_tags_keep_data_in_its_place(content, title):
     parser = _Collect()
-    parser.feed(m.tag("span", m.esc(content), title=title))
+    parser.feed(m.tag("span", m.escape(content), title=title))
     parser.close()
     assert parser.tags == [("span", {"title": title})]
     assert parser.text == content
 
 
 @given(TEXT)
+def test_plain_text_given_as_content_is_escaped(text):
+    parser = _Collect()
+    parser.feed(m.join([m.tag("p", text), m.note(text), m.bullets([text]), m.quoted(text)]))
+    parser.close()
+    assert [t for t, _ in parser.tags] == ["p", "p", "ul", "li", "q"]
+    assert parser.text == text * 4
+
+
+@given(TEXT)
 def test_a_claim_row_renders_its_text_literally(text):
-    html_out = m.quoted(text) + m.paragraph(m.esc(text))
+    html_out = m.quoted(text) + m.paragraph(text)
     parser = _Collect()
     parser.feed(html_out)
     assert [t for t, _ in parser.tags] == ["q", "p"]

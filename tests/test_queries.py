@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from russian_views import queries
+from russian_views.briefings import queries
 from russian_views.params import Period
 
 ALL = Period(2008, 2021)

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from russian_views import atomic, config, render
-from russian_views.data import load_dataset
+from russian_views import atomic, config
+from russian_views.dataset.load import load_dataset
 from russian_views.errors import RenderError
+from russian_views.rendering import render
 
 from .conftest import edit_csv
 
@@ -131,6 +132,7 @@ def test_write_atomic_removes_its_temporary_file_on_failure(tmp_path: Path, monk
     assert [p.name for p in tmp_path.iterdir()] == ["x.html"]
 
 
+@pytest.mark.slow
 def test_a_bad_parameter_fails_in_the_first_cell_after_the_parameters():
     job = render.Job("bad", config.ACTOR_NOTEBOOK, {"actor": "narnia"}, "bad")
     with pytest.raises(RenderError) as info:
@@ -140,6 +142,7 @@ def test_a_bad_parameter_fails_in_the_first_cell_after_the_parameters():
     assert "choose one of: north-korea" in message
 
 
+@pytest.mark.slow
 def test_markup_in_data_renders_as_text_end_to_end(tmp_path: Path, data_copy: Path, monkeypatch):
     data = load_dataset(data_copy)
     first = data.claims[data.claims["subject_id"] == "south-korea"].iloc[0]

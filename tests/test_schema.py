@@ -7,8 +7,8 @@ import json
 import yaml
 
 from russian_views import config
-from russian_views.data import codes_by_list
-from russian_views.schema import datapackage_json, load_schema
+from russian_views.dataset.load import codes_by_list
+from russian_views.dataset.schema import datapackage_json, load_schema
 
 
 def test_every_table_field_is_defined_once_and_used():

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from russian_views import cache, config, service
+from russian_views import config
 from russian_views.errors import RenderError
+from russian_views.rendering import cache, service
 
 BIN = Path(sys.executable).parent / "russian-views"
 
@@ -56,7 +57,7 @@ def service_pids(runtime: Path) -> list[int]:
                 command = (proc / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"russian_views.service" in command and any(
+            if b"russian_views.rendering.service" in command and any(
                 str(runtime).encode() in part for part in command
             ):
                 pids.append(int(proc.name))

@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from russian_views import config
-from russian_views.sources import is_heading, parse_text, read_source, sha256_of, split_sentences
+from russian_views.dataset.sources import (
+    is_heading,
+    parse_text,
+    read_source,
+    sha256_of,
+    split_sentences,
+)
 
 SOURCE = config.SOURCES_DIR / "asan-forum-2021.txt"
 SHARED = config.PROJECT_ROOT.parent / "shared" / "sources" / "000_c93c3a6118bc3edc.txt"

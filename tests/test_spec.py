@@ -13,7 +13,7 @@ from russian_views import config, spec
 from russian_views.cli import EXIT_BAD_INPUT, main
 from russian_views.errors import ParameterError
 from russian_views.params import from_namespace
-from russian_views.plan import entry_keys
+from russian_views.rendering.batch_file import entry_keys
 
 from .test_cli import exit_code
 
@@ -108,7 +108,7 @@ def test_options_a_notebook_does_not_take_are_refused(tmp_path, capsys, args, me
 
 
 def test_all_with_an_edition_applies_it_to_every_actor_briefing(dataset):
-    from russian_views import render
+    from russian_views.rendering import render
 
     jobs = render.all_jobs(dataset, edition="Student", paper="letter")
     actors = [j for j in jobs if j.notebook == config.ACTOR_NOTEBOOK]
@@ -130,7 +130,7 @@ def test_importing_the_cli_imports_nothing_heavy():
 
 
 def test_the_exercise_guard_refuses_a_typo(tmp_path):
-    from russian_views.agreement import Exercise
+    from russian_views.classroom.agreement import Exercise
 
     namespace = {p.name: p.default for p in spec.parameters_of(spec.EXERCISE)}
     exercise = Exercise.from_namespace({**namespace, "worksheet_dir": str(tmp_path)})
@@ -164,7 +164,7 @@ def test_the_early_actor_check_steps_aside_when_actors_csv_is_broken(data_copy):
 @pytest.fixture
 def rendered_stems(monkeypatch, tmp_path):
     """Run ``render`` with the batch renderer replaced: which stems, formats and paper."""
-    from russian_views import batch
+    from russian_views.rendering import batch
 
     calls: list[tuple] = []
 

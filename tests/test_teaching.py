@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
-from html import escape, unescape
+from html import unescape
+from pathlib import Path
 
 import pytest
 
-from russian_views.briefing import ActorBriefing
-from russian_views.queries import MIN_YEARLY, stance_by_year
-from russian_views.teaching import ANSWERS, QUESTIONS
+from russian_views.briefings import briefing
+from russian_views.briefings.briefing import ActorBriefing
+from russian_views.briefings.queries import MIN_YEARLY, stance_by_year
+from russian_views.classroom import teaching
+from russian_views.classroom.teaching import ANSWERS, QUESTIONS
 
 
 def test_every_section_with_questions_has_answers():
     assert set(QUESTIONS) == set(ANSWERS)
 
 
+def test_briefings_do_not_call_teaching():
+    """Teaching reads a briefing's frames; the briefing knows nothing of teaching."""
+    source = Path(briefing.__file__).read_text("utf-8")
+    assert "teaching" not in source
+    assert not hasattr(ActorBriefing, "questions") and not hasattr(ActorBriefing, "answers")
+
+
 @pytest.mark.parametrize("section", sorted(QUESTIONS))
 def test_questions_name_the_actor_and_answers_cite_the_data(dataset, section):
     brief = ActorBriefing.from_parameters("south-korea", edition="instructor", dataset=dataset)
-    questions = str(brief.questions(section))
+    questions = str(teaching.questions(brief, section))
     assert "Discussion questions" in questions and "<ol" in questions
     if "{name}" in " ".join(QUESTIONS[section]):
         assert "South Korea" in questions
-    answers = str(brief.answers(section))
-    assert "Suggested answers" in answers and len(answers) > 120
+    answers = str(teaching.answers(brief, section))
+    body = str(teaching.ANSWERS[section](brief))
+    assert "Suggested answers" in answers and body.strip() and body in answers
 
 
 def test_answers_follow_the_parameters(dataset):
@@ -31,25 +42,25 @@ def test_answers_follow_the_parameters(dataset):
         "china", views="moscow", edition="instructor", dataset=dataset
     )
     assert "The reviewer voices no reservation about the book in this cut." in str(
-        brief.answers("reviewer")
+        teaching.answers(brief, "reviewer")
     )
 
 
 def answer(brief: ActorBriefing, section: str) -> str:
-    return str(brief.answers(section))
+    return str(teaching.answers(brief, section))
 
 
 def test_the_reviewer_answer_lists_only_reservations(dataset):
     """Reviewer rows coded as a reservation about the book answer "where does the reviewer
     distance himself"; those that agree with or summarise it do not."""
     brief = ActorBriefing.from_parameters("united-states", edition="instructor", dataset=dataset)
-    text = answer(brief, "reviewer")
+    text = unescape(answer(brief, "reviewer"))
     rows = brief.reviewer_claims
     assert set(rows["claim_kind"]) >= {"reservation", "assessment"}
     for paraphrase in rows[rows["claim_kind"] == "reservation"]["paraphrase"]:
-        assert escape(paraphrase, quote=True) in text
+        assert paraphrase in text
     for paraphrase in rows[rows["claim_kind"] != "reservation"]["paraphrase"]:
-        assert escape(paraphrase, quote=True) not in text
+        assert paraphrase not in text
 
 
 def test_the_turns_say_what_each_year_rests_on(dataset):
@@ -78,9 +89,9 @@ def test_through_which_other_actor_never_answers_russia(dataset):
 def test_print_shows_where_each_outside_date_comes_from(dataset):
     brief = ActorBriefing.from_parameters("north-korea", edition="instructor", dataset=dataset)
     external = brief.events[brief.events["date_basis"] == "external"]
-    text = answer(brief, "timeline")
+    text = unescape(answer(brief, "timeline"))
     assert len(external) > 0
-    assert all(escape(note) in text for note in external["note"])
+    assert all(note in text for note in external["note"])
 
 
 def test_two_part_questions_get_both_parts(dataset):

@@ -28,9 +28,9 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 PROG = "russian-views"
 
 DESCRIPTION = """\
-Sourced briefings on how Moscow sees the Korean Peninsula (2008-2021), coded from a
-review in The Asan Forum of an authoritative Russian book. Every statement cites the
-source paragraph and sentence it comes from.
+Sourced briefings on how Moscow sees the Korean Peninsula, coded from secondary sources
+(the first: a review in The Asan Forum, 2021, of an authoritative Russian book). Every
+statement cites the source, paragraph and sentence it comes from.
 
 examples:
   russian-views actors                          who can be briefed, and the names accepted
@@ -331,7 +331,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "service",
         "stop the render service that keeps warm kernels between renders, or list it",
-        "russian_views.service:cmd_service",
+        "russian_views.rendering.service:cmd_service",
         _service_arguments,
     ),
     Command(
@@ -407,7 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_actors(_args: argparse.Namespace) -> int:
     """Print the briefing actors and the names each accepts."""
-    from russian_views.data import load_dataset
+    from russian_views.dataset.load import load_dataset
     from russian_views.params import briefing_actors
 
     for _, row in briefing_actors(load_dataset()).iterrows():
@@ -418,15 +418,16 @@ def cmd_actors(_args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Load and validate the data; print a summary and any uncovered sentence."""
-    from russian_views.data import load_dataset, uncovered_sentences
+    from russian_views.dataset.load import load_dataset, uncovered_sentences
+    from russian_views.dataset.sources import ref_label
 
     dataset = load_dataset(args.data)
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in dataset.tables.items())
     print(f"data valid (version {dataset.version}): {counts}")
     gaps = uncovered_sentences(dataset)
     for source_id, paragraph, sentence in gaps:
-        print(f"not yet coded: {source_id} ¶{paragraph} s{sentence}")
-    from russian_views.coding import unrecorded_texts
+        print(f"not yet coded: {ref_label(source_id, paragraph, sentence, True)}")
+    from russian_views.classroom.coding import unrecorded_texts
 
     for path in unrecorded_texts(dataset, args.data):
         print(f"no sources.csv record: {path} (record it with add-source, or delete it)")
@@ -436,8 +437,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_datapackage(args: argparse.Namespace) -> int:
     """Write (atomically) or check ``data/datapackage.json``."""
     from russian_views.atomic import write_atomic
-    from russian_views.data import codes_by_list, load_dataset
-    from russian_views.schema import datapackage_json, load_schema
+    from russian_views.dataset.load import codes_by_list, load_dataset
+    from russian_views.dataset.schema import datapackage_json, load_schema
 
     text = datapackage_json(load_schema(), codes_by_list(load_dataset()))
     current = config.DATAPACKAGE_PATH.exists() and config.DATAPACKAGE_PATH.read_text("utf-8")
@@ -511,7 +512,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise ParameterError(f"--out {spec.shorten(str(out))} is a file, not a folder")
 
-    from russian_views.plan import Batch, load_batches, read_entries
+    from russian_views.rendering.batch_file import Batch, load_batches, read_entries
 
     entries = read_entries(args.config) if args.config else None  # refused before pandas loads
     if args.actor is not None or args.compare:
@@ -521,13 +522,13 @@ def cmd_render(args: argparse.Namespace) -> int:
             [args.actor] if args.actor is not None else args.compare, config.DATA_DIR
         )
 
-    from russian_views import service
+    from russian_views.rendering import service
 
     if service.wanted():  # warm workers kept between commands; same output, same codes
         return service.render(args.argv)
 
-    from russian_views import batch, render
-    from russian_views.data import load_dataset
+    from russian_views.dataset.load import load_dataset
+    from russian_views.rendering import batch, render
 
     dataset = load_dataset()
     period = {"since": given.pop("since", None), "until": given.pop("until", None)}
@@ -577,7 +578,7 @@ def _how_to_set(p: spec.Parameter) -> str:
 
 def cmd_params(args: argparse.Namespace) -> int:
     """Print each parameter of a notebook: name, type, default, allowed values, help."""
-    from russian_views.data import load_dataset
+    from russian_views.dataset.load import load_dataset
     from russian_views.params import allowed
 
     notebook = spec.notebook_name(args.notebook)
@@ -598,7 +599,7 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 def cmd_add_source(args: argparse.Namespace) -> int:
     """Store the text, record it, write its worksheet; say what to do next."""
-    from russian_views.coding import add_source
+    from russian_views.classroom.coding import add_source
 
     added = add_source(
         args.file,
@@ -624,7 +625,8 @@ def cmd_add_source(args: argparse.Namespace) -> int:
 
 def cmd_import_coding(args: argparse.Namespace) -> int:
     """Merge a filled worksheet; say what was added (or replaced) and what is still blank."""
-    from russian_views.coding import import_worksheet, plural
+    from russian_views.classroom.coding import import_worksheet, plural
+    from russian_views.dataset.sources import ref_label
 
     result = import_worksheet(args.worksheet, args.data, replace=args.replace)
     ids = result.claim_ids
@@ -634,14 +636,14 @@ def cmd_import_coding(args: argparse.Namespace) -> int:
     uncoded = plural(len(result.uncoded), "uncoded sentence")
     print(f"{verb} {added} and {uncoded} from {args.worksheet}")
     if result.blank:
-        where = ", ".join(f"{sid} ¶{p} s{s}" for sid, p, s in result.blank)
+        where = ", ".join(ref_label(sid, p, s, True) for sid, p, s in result.blank)
         print(f"still blank ({len(result.blank)}): {where}")
     return EXIT_OK
 
 
 def cmd_remove_source(args: argparse.Namespace) -> int:
     """Remove a source (and, when told, what cites it); list what went."""
-    from russian_views.coding import plural, remove_source
+    from russian_views.classroom.coding import plural, remove_source
 
     removed = remove_source(args.source_id, with_claims=args.with_claims, data_dir=args.data)
     rows = ", ".join(f"{plural(n, 'row')} of {name}" for name, n in removed.rows.items())
@@ -653,7 +655,7 @@ def cmd_remove_source(args: argparse.Namespace) -> int:
 
 def cmd_agreement(args: argparse.Namespace) -> int:
     """Print the agreement report (and write the disagreements when asked)."""
-    from russian_views.agreement import compare
+    from russian_views.classroom.agreement import compare
 
     result = compare(args.student, args.reference)
     print(result.text())
@@ -667,8 +669,8 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 def cmd_make_reference(args: argparse.Namespace) -> int:
     """Write a reference coding from a filled worksheet."""
-    from russian_views.agreement import make_reference
-    from russian_views.coding import plural
+    from russian_views.classroom.agreement import make_reference
+    from russian_views.classroom.coding import plural
 
     out = args.out or config.DATA_DIR / "exercises" / f"{args.worksheet.stem}-reference.csv"
     made = make_reference(args.worksheet, out)

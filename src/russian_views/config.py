@@ -18,7 +18,7 @@ SCHEMA_PATH = DATA_DIR / "schema.yml"
 DATAPACKAGE_PATH = DATA_DIR / "datapackage.json"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
+TEMPLATES_DIR = PACKAGE_DIR / "rendering" / "templates"
 
 ACTOR_NOTEBOOK = NOTEBOOKS_DIR / "actor_briefing.ipynb"
 OVERVIEW_NOTEBOOK = NOTEBOOKS_DIR / "overview.ipynb"

@@ -21,7 +21,7 @@ from russian_views.spec import ACTOR, COMPARE, Parameter, echo, parameter, param
 if TYPE_CHECKING:  # only for annotations: the CLI checks options without importing pandas
     import pandas as pd
 
-    from russian_views.data import Dataset
+    from russian_views.dataset.load import Dataset
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,8 @@ def check_actors_early(values: Iterable[object], data_dir: Path) -> None:
     """Refuse an unknown actor from ``actors.csv`` alone, read and typed as the dataset
     reads it, before pandas and the rest of the data load, so the CLI answers at once.
     Skipped when those columns have problems: loading the dataset reports them."""
-    from russian_views.data import parse_table, read_rows
-    from russian_views.schema import load_schema
+    from russian_views.dataset.schema import load_schema
+    from russian_views.dataset.validate import parse_table, read_rows
 
     table = load_schema(data_dir / "schema.yml").tables["actors"]
     header, rows, problems = read_rows(data_dir / table.path)

@@ -170,7 +170,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         "source_id",
         "text",
-        "a source id from sources.csv (None: the first, the Asan Forum review)",
+        "a source id from sources.csv (None: the first source listed there)",
         None,
         (EXERCISE,),
     ),

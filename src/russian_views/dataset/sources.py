@@ -122,3 +122,11 @@ def parse_text(text: str, default_section: str = "Introduction") -> SourceText:
 def read_source(path: Path) -> SourceText:
     """Read and split a UTF-8 source text (the split is cached by content: it is pure)."""
     return parse_text(path.read_bytes().decode("utf-8"))
+
+
+def ref_label(source_id: str, paragraph: int, sentence: int, with_source: bool = False) -> str:
+    """The one way a passage is named: ``¶4 s3``, or ``asan-forum-2021 ¶4 s3`` when the data
+    hold several sources (citations, tooltips, the passages appendix and every message that
+    points at a sentence use it)."""
+    label = f"¶{int(paragraph)} s{int(sentence)}"
+    return f"{source_id} {label}" if with_source else label

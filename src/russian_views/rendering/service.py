@@ -3,7 +3,7 @@
 A lone ``render`` pays a kernel start, the imports of pandas, Altair, vl-convert, nbconvert
 and WeasyPrint, and vl-convert's first chart before any work: most of a single briefing's
 time. ``render`` therefore hands its command line to a service process that keeps
-:mod:`russian_views.batch`'s warm workers (each a warm kernel plus the loaded exporters)
+:mod:`russian_views.rendering.batch`'s warm workers (each a warm kernel plus the loaded exporters)
 between commands, and runs the command exactly as the command would (``cli.main``), with
 its output, errors and exit code passed back through a Unix socket.
 
@@ -85,8 +85,8 @@ def service_key() -> str:
     """A hash of everything a warm worker could hold stale: what every cache key hashes
     (code, templates, library versions, chart bundle, data files), the Python running it and
     the environment the package reads."""
-    from russian_views.cache import code_version, library_versions
-    from russian_views.chart_bundle import chart_bundle
+    from russian_views.rendering.cache import code_version, library_versions
+    from russian_views.rendering.chart_bundle import chart_bundle
 
     data = hashlib.sha256()
     for path in sorted(config.DATA_DIR.rglob("*")):
@@ -161,7 +161,7 @@ def _start(path: Path) -> socket.socket:
         path.unlink(missing_ok=True)
         with (path.parent / LOG).open("ab") as log:
             subprocess.Popen(
-                [sys.executable, "-m", "russian_views.service", str(path)],
+                [sys.executable, "-m", "russian_views.rendering.service", str(path)],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
@@ -353,7 +353,7 @@ def serve(path: Path) -> None:
     The warm workers start before the first command is accepted (a command that connects
     meanwhile waits), and are stopped, with their kernels, when the service ends.
     """
-    from russian_views import batch
+    from russian_views.rendering import batch
 
     os.environ[SERVICE_ENV] = "off"  # the commands it runs render here, in its workers
     for signum in STOP_SIGNALS:

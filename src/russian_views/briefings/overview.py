@@ -11,9 +11,9 @@ from functools import cached_property
 
 import pandas as pd
 
-from russian_views import charts, queries
-from russian_views import markup as m
-from russian_views.briefing import (
+from russian_views.briefings import charts, queries
+from russian_views.briefings import markup as m
+from russian_views.briefings.briefing import (
     MOSCOW,
     REVIEWER,
     ActorBriefing,
@@ -22,7 +22,7 @@ from russian_views.briefing import (
     group_claims,
     reviewer_groups,
 )
-from russian_views.data import Dataset, load_dataset
+from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.params import briefing_actors, from_namespace, resolve_period
 from russian_views.spec import OVERVIEW
 
@@ -115,7 +115,7 @@ class OverviewBriefing(Briefing):
         """The overview's key judgments, then each actor's coded record, counted."""
         judgments = self.key_judgments()
         counts = m.bullets(
-            [m.esc(b.stance_count(b.claims, b.name(b.actor_id))) for b in self.actor_briefings],
+            [b.stance_count(b.claims, b.name(b.actor_id)) for b in self.actor_briefings],
             class_="counts",
         )
         lead = (
@@ -172,7 +172,7 @@ class OverviewBriefing(Briefing):
         """What Moscow wants the United States to do."""
         return self.claim_list(
             self.us_wants,
-            "The review reports no Moscow prescription for the United States in this period.",
+            "The record holds no Moscow prescription for the United States in this cut.",
             badge=False,
         )
 

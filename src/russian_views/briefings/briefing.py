@@ -1,7 +1,7 @@
 """The briefings' sections: what each notebook cell shows, built from queries, charts and markup.
 
 A notebook makes one briefing object from its parameters and then calls one method
-per cell. Each method returns an HTML fragment or a :class:`~russian_views.charts.Figure`;
+per cell. Each method returns an HTML fragment or a :class:`~russian_views.briefings.charts.Figure`;
 nothing here prints. Three voices are kept apart throughout and labelled as such:
 Moscow's view (what the review reports the Russian book as holding), the reviewer's
 own judgment, and our summaries (bottom line, captions), which cite the passages
@@ -10,14 +10,16 @@ they rest on.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import pandas as pd
 
-from russian_views import charts, queries
-from russian_views import markup as m
-from russian_views.data import Dataset, load_dataset
+from russian_views.briefings import charts, queries
+from russian_views.briefings import markup as m
+from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.params import (
     Options,
     Period,
@@ -31,6 +33,8 @@ from russian_views.spec import ACTOR
 
 MOSCOW, REVIEWER, ANALYST = "moscow", "reviewer", "analyst"
 RESERVATION = "reservation"
+# The column saying which side of a comparison a claim is on (see group_claims).
+SIDE = "side"
 SUMMARY_EXPECTATIONS = 3
 # The evidence columns of key_judgments.csv and the frame each one's ids point into.
 EVIDENCE = {"claim_ids": "claim_id", "event_ids": "event_id", "expectation_ids": "expectation_id"}
@@ -64,11 +68,11 @@ class Briefing:
         """Whether the data cite more than one source (then every reference names its own)."""
         return len(self.dataset.sources) > 1
 
-    def cite(self, row: pd.Series | dict) -> str:
+    def cite(self, row: pd.Series | dict) -> m.Html:
         """The citation of one record."""
         return m.cite_row(row, self.multi_source)
 
-    def cite_rows(self, rows: pd.DataFrame) -> str:
+    def cite_rows(self, rows: pd.DataFrame) -> m.Html:
         """The citations of several records, each sentence once."""
         return m.cite_rows(rows, self.multi_source)
 
@@ -117,7 +121,7 @@ class Briefing:
         self._figures += 1
         return charts.Figure(chart, self._figures, caption, alt_text)
 
-    def claim_item(self, row: pd.Series, *, badge: bool = True, extras: str = "") -> str:
+    def claim_item(self, row: pd.Series, *, badge: bool = True) -> m.Html:
         """One claim as a list item: voice, our paraphrase, the verbatim quote when it says
         more than the paraphrase already repeats, and the citation (whose passage, printed in
         full at the end, always holds the quote)."""
@@ -129,9 +133,9 @@ class Briefing:
         if row["stance"]:
             meta.append(f"stance: {self.label('stance', row['stance']).lower()}")
         meta.append(_years(row["period_start"], row["period_end"]))
-        parts.append(m.tag("span", m.esc(" · ".join(meta)) + extras, class_="meta"))
+        parts.append(m.tag("span", " · ".join(meta), class_="meta"))
         parts.append(self.cite(row))
-        return " ".join(parts)
+        return m.join(parts, " ")
 
     def claim_list(self, claims: pd.DataFrame, empty: str, **kwargs) -> m.Html:
         """A list of claims in chronological order, or a note saying there are none."""
@@ -156,15 +160,18 @@ class Briefing:
             items.append(
                 m.tag(
                     "li",
-                    m.tag("span", m.esc(label), class_="ref")
-                    + " "
-                    + m.tag("span", m.esc(para.section), class_="section")
-                    + " "
-                    + m.esc(sentence),
+                    m.join(
+                        [
+                            m.tag("span", label, class_="ref"),
+                            m.tag("span", para.section, class_="section"),
+                            sentence,
+                        ],
+                        " ",
+                    ),
                     id=m.anchor_id(row.source_id, row.paragraph, row.sentence),
                 )
             )
-        return m.Html(m.tag("ol", "".join(items), class_="passages"))
+        return m.tag("ol", m.join(items), class_="passages")
 
     # ---------------------------------------------------------------- record
 
@@ -172,17 +179,17 @@ class Briefing:
         """What the record is and as of when: each source, what each voice means."""
         items = []
         for s in self.dataset.sources.itertuples():
-            parts = [m.esc(s.author) + "," if s.author else ""]
-            title = m.tag("cite", m.esc(s.title))
+            parts = [f"{s.author}," if s.author else ""]
+            title = m.tag("cite", s.title)
             if s.url:
                 title = m.tag("a", title, href=s.url)
             parts.append(title + ",")
-            parts.append(m.esc(f"{s.outlet}, {s.published}."))
+            parts.append(f"{s.outlet}, {s.published}.")
             if s.reviewed_work:
-                parts.append(m.esc(f"Reviewed work: {s.reviewed_work}"))
+                parts.append(f"Reviewed work: {s.reviewed_work}")
             if self.multi_source:
-                parts.append(m.tag("span", m.esc(f"Cited as {s.source_id}."), class_="meta"))
-            items.append(" ".join(p for p in parts if p))
+                parts.append(m.tag("span", f"Cited as {s.source_id}.", class_="meta"))
+            items.append(m.join((p for p in parts if p), " "))
         n = len(self.dataset.sources)
         record = (
             f"The record is {'one secondary source' if n == 1 else f'{n} secondary sources'}, "
@@ -196,21 +203,23 @@ class Briefing:
             (ANALYST, self.label("voice", ANALYST), self.dataset.definition("voice", ANALYST)),
         ]
         voice_items = [
-            m.view_badge(code, label) + " " + m.esc(definition)
+            m.join([m.view_badge(code, label), definition], " ")
             for code, label, definition in voices
         ]
         quotes = (
             "Text in quotation marks is verbatim from the source; ¶ and s give the body "
             "paragraph and sentence, each linked to the full passage at the end."
         )
-        body = (
-            m.tag("h2", "The record behind this briefing", class_="box-title")
-            + m.tag("ul", "".join(m.tag("li", i) for i in items), class_="sources")
-            + m.paragraph(m.esc(record))
-            + m.tag("ul", "".join(m.tag("li", i) for i in voice_items), class_="voices")
-            + m.paragraph(m.esc(quotes))
+        body = m.join(
+            [
+                m.tag("h2", "The record behind this briefing", class_="box-title"),
+                m.list_tag("ul", items, class_="sources"),
+                m.paragraph(record),
+                m.list_tag("ul", voice_items, class_="voices"),
+                m.paragraph(quotes),
+            ]
         )
-        return m.Html(m.tag("aside", body, class_="record-box"))
+        return m.tag("aside", body, class_="record-box")
 
     def sources_phrase(self) -> str:
         """Where the record comes from, for a standfirst: "The Asan Forum (2021)"."""
@@ -225,9 +234,9 @@ class Briefing:
         )
         return m.join(
             [
-                m.tag("h1", m.esc(title)),
-                m.paragraph(m.esc(dek), class_="dek"),
-                m.paragraph(m.esc(meta), class_="meta-line"),
+                m.tag("h1", title),
+                m.paragraph(dek, class_="dek"),
+                m.paragraph(meta, class_="meta-line"),
                 self.source_box(),
             ]
         )
@@ -265,7 +274,7 @@ class Briefing:
                 out.append((kj, found))
         return out
 
-    def judgment_item(self, kj: pd.Series, evidence: pd.DataFrame) -> str:
+    def judgment_item(self, kj: pd.Series, evidence: pd.DataFrame) -> m.Html:
         """One key judgment: whose judgment, the judgment, its likelihood and confidence with
         the basis, the evidence it cites, and what would weaken it."""
         voice = kj["voice"]
@@ -274,30 +283,25 @@ class Briefing:
             level.append(self.label("probability", kj["probability"]))
         level.append(self.label("confidence", kj["confidence"]).lower())
         level_text = m.sentence_case("; ".join(level)) + "."
-        head = (
-            m.view_badge(voice, self.label("voice", voice))
-            + " "
-            + m.tag("strong", m.esc(kj["judgment"]))
+        head = m.join(
+            [m.view_badge(voice, self.label("voice", voice)), m.tag("strong", kj["judgment"])],
+            " ",
         )
-        basis = (
-            m.tag("span", m.esc(level_text), class_="kj-level")
-            + " "
-            + m.esc(kj["basis"])
-            + " "
-            + self.cite_rows(evidence)
-        )
+        basis = [
+            m.tag("span", level_text, class_="kj-level"),
+            kj["basis"],
+            self.cite_rows(evidence),
+        ]
         if kj["watch"]:
-            basis += " " + m.tag(
-                "span", m.esc(f"Would weaken it: {kj['watch']}"), class_="kj-watch"
-            )
-        return m.tag("p", head, class_="kj") + m.tag("p", basis, class_="kj-basis")
+            basis.append(m.tag("span", f"Would weaken it: {kj['watch']}", class_="kj-watch"))
+        return m.tag("p", head, class_="kj") + m.tag("p", m.join(basis, " "), class_="kj-basis")
 
-    def judgment_list(self, judgments: list[tuple[pd.Series, pd.DataFrame]]) -> str:
-        """The key judgments as a numbered list ('' when none survives the cut)."""
+    def judgment_list(self, judgments: list[tuple[pd.Series, pd.DataFrame]]) -> m.Html:
+        """The key judgments as a numbered list (empty when none survives the cut)."""
         if not judgments:
-            return ""
-        items = "".join(m.tag("li", self.judgment_item(kj, ev)) for kj, ev in judgments)
-        return m.tag("ol", items, class_="key-judgments")
+            return m.Html()
+        entries = (self.judgment_item(kj, ev) for kj, ev in judgments)
+        return m.list_tag("ol", entries, class_="key-judgments")
 
     def stance_count(self, claims: pd.DataFrame, about: str) -> str:
         """A computed sentence that says exactly what it counted, and its n."""
@@ -455,7 +459,7 @@ class ActorBriefing(Briefing):
             parts.append("summary (the full briefing has every section)")
         if o.edition != "reader":
             parts.append(f"{o.edition} edition")
-        return m.note("This cut: " + "; ".join(parts) + ".") if parts else m.Html("")
+        return m.note("This cut: " + "; ".join(parts) + ".") if parts else m.Html()
 
     def key_judgments(self) -> list[tuple[pd.Series, pd.DataFrame]]:
         """The written key judgments on this actor that this cut's records still support."""
@@ -618,18 +622,6 @@ class ActorBriefing(Briefing):
         """The source author's own judgment: first where it differs from the book."""
         return reviewer_groups(self, self.reviewer_claims)
 
-    def questions(self, section: str) -> m.Html:
-        """Discussion questions after a section (student and instructor editions)."""
-        from russian_views import teaching
-
-        return teaching.questions(self, section)
-
-    def answers(self, section: str) -> m.Html:
-        """Suggested answers drawn from the data (instructor edition)."""
-        from russian_views import teaching
-
-        return teaching.answers(self, section)
-
     def passages(self) -> m.Html:
         """Every passage the briefing's sections cite (the summary's only), in full."""
         evidence = [ev for _, ev in self.key_judgments()]
@@ -653,23 +645,29 @@ def group_claims(
     briefing: Briefing,
     claims: pd.DataFrame,
     by: str,
-    headings: dict[str, str],
+    headings: Mapping[Any, str],
     elsewhere: pd.DataFrame | None = None,
     where: str = "",
+    sides: dict[str, str] | None = None,
 ) -> m.Html:
     """Claims under a heading per value of ``by`` (in ``headings`` order), each in full once.
 
     ``elsewhere`` are claims of the same groups that another section prints (``where`` says
     which): each heading says how many, so the group is whole without printing them twice.
+    ``sides`` (a value of the claims' :data:`SIDE` column → its sub-heading) prints each
+    side's claims under its own sub-heading, and a group only when every side has claims in
+    it (a comparison needs both).
     """
     parts = []
     for code, heading in headings.items():
-        rows = claims[claims[by] == code]
+        blocks = _sides(claims[claims[by] == code], sides)
         later = 0 if elsewhere is None else int((elsewhere[by] == code).sum())
-        if not len(rows) and not later:
+        if not blocks and not later:
             continue
-        parts.append(m.tag("h3", m.esc(heading)))
-        if len(rows):
+        parts.append(m.tag("h3", heading))
+        for subheading, rows in blocks:
+            if subheading:
+                parts.append(m.tag("p", subheading, class_="side"))
             parts.append(briefing.claim_list(rows, "", badge=False))
         if later:
             noun = "statement is" if later == 1 else "statements are"
@@ -677,21 +675,25 @@ def group_claims(
     return m.join(parts)
 
 
+def _sides(rows: pd.DataFrame, sides: dict[str, str] | None) -> list[tuple[str, pd.DataFrame]]:
+    """A group's claims as (sub-heading, rows) blocks: one unheaded block without ``sides``,
+    else one per side, or none unless every side has claims."""
+    if sides is None:
+        return [("", rows)] if len(rows) else []
+    blocks = [(subheading, rows[rows[SIDE] == side]) for side, subheading in sides.items()]
+    return blocks if all(len(b) for _, b in blocks) else []
+
+
 def reviewer_groups(briefing: Briefing, claims: pd.DataFrame) -> m.Html:
     """The source author's judgments: reservations about the book first, then the rest."""
     if claims.empty:
         return m.empty("The source author adds no judgment of their own here in this cut.")
-    groups = {
-        "Where the source author differs from the book": claims[
-            claims["claim_kind"] == RESERVATION
-        ],
-        "The source author's other observations": claims[claims["claim_kind"] != RESERVATION],
+    headings = {
+        True: "Where the source author differs from the book",
+        False: "The source author's other observations",
     }
-    parts = []
-    for heading, rows in groups.items():
-        if len(rows):
-            parts += [m.tag("h3", m.esc(heading)), briefing.claim_list(rows, "", badge=False)]
-    return m.join(parts)
+    marked = claims.assign(reservation=claims["claim_kind"] == RESERVATION)
+    return group_claims(briefing, marked, RESERVATION, headings)
 
 
 def _ordered(actor_ids: pd.Series, dataset: Dataset) -> list[str]:
@@ -705,20 +707,20 @@ def events_table(briefing: Briefing, events: pd.DataFrame) -> m.Html:
     it, and where a date from outside the text comes from."""
     rows = []
     for _, e in events.iterrows():
-        date = m.esc(e["date"])
-        dating = ""
+        date = m.escape(e["date"])
+        story = [m.tag("strong", f"{e['event_title']}.")]
+        if not e["occurred"]:
+            story.append(m.tag("span", "did not happen", class_="badge not-happened"))
+        story.append(e["what_happened"])
         if e["date_basis"] != "stated":
             basis = briefing.label("date_basis", e["date_basis"]).lower()
-            date += m.tag("span", m.esc(basis), class_="meta")
+            date += m.tag("span", basis, class_="meta")
             if e["note"]:
-                dating = " " + m.tag("span", m.esc(f"Date {basis}: {e['note']}"), class_="meta")
-        title = m.tag("strong", m.esc(e["event_title"]) + ".")
-        if not e["occurred"]:
-            title += " " + m.tag("span", "did not happen", class_="badge not-happened")
+                story.append(m.tag("span", f"Date {basis}: {e['note']}", class_="meta"))
         rows.append(
             [
                 date,
-                title + " " + m.esc(e["what_happened"]) + dating,
+                m.join(story, " "),
                 m.with_quote(e["framing"], e["quote"], e["what_happened"]),
                 briefing.cite(e),
             ]
@@ -730,18 +732,18 @@ def events_table(briefing: Briefing, events: pd.DataFrame) -> m.Html:
     )
 
 
-def signpost_status(briefing: Briefing, signpost: pd.Series) -> str:
+def signpost_status(briefing: Briefing, signpost: pd.Series) -> m.Html:
     """A signpost's status as of a date; any status but "open" cites the public record it
     comes from and is marked as from outside the coded record."""
     status = briefing.label("signpost_status", signpost["status"])
     text = f"{status} as of {signpost['status_as_of']}"
     if signpost["status"] == "open":
-        return m.tag("span", m.esc(text), class_="status status-open")
-    record = m.tag("a", m.esc(signpost["status_record"]), href=signpost["status_url"])
+        return m.tag("span", text, class_="status status-open")
+    record = m.tag("a", signpost["status_record"], href=signpost["status_url"])
     note = f" {signpost['status_note']}" if signpost["status_note"] else ""
     return m.tag(
         "span",
-        m.esc(f"{text} (from outside the record):{note} ") + record,
+        m.join([f"{text} (from outside the record):{note} ", record]),
         class_="status status-external",
     )
 
@@ -754,25 +756,33 @@ def expectations_table(
     for _, x in expectations.iterrows():
         marks = signposts[signposts["expectation_ref"] == x["expectation_id"]]
         posts = [
-            f"{m.esc(briefing.label('effect', s['effect']))}: {m.esc(s['signpost'])} "
-            f"{briefing.cite(s)} {signpost_status(briefing, s)}"
+            m.join(
+                [
+                    f"{briefing.label('effect', s['effect'])}: {s['signpost']}",
+                    briefing.cite(s),
+                    signpost_status(briefing, s),
+                ],
+                " ",
+            )
             for _, s in marks.iterrows()
         ]
-        outlook = (
-            m.view_badge(x["view"], briefing.label("view", x["view"]))
-            + " "
-            + m.with_quote(x["statement"], x["quote"])
-            + " "
-            + briefing.cite(x)
+        outlook = m.join(
+            [
+                m.view_badge(x["view"], briefing.label("view", x["view"])),
+                m.with_quote(x["statement"], x["quote"]),
+                briefing.cite(x),
+            ],
+            " ",
         )
         rows.append(
             [
                 outlook,
-                m.esc(x["horizon"]),
-                m.esc(briefing.label("likelihood", x["likelihood"])),
-                m.bullets(posts) if posts else m.esc("—"),
+                x["horizon"],
+                briefing.label("likelihood", x["likelihood"]),
+                m.bullets(posts) if posts else "—",
             ]
         )
+
     return m.table(
         ["Expectation", "Horizon", "Likelihood", "Signposts"], rows, class_="data expectations"
     )

@@ -23,13 +23,13 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from russian_views import config
-from russian_views.cache import Manifest, job_key
-from russian_views.data import Dataset
+from russian_views.dataset.load import Dataset
 from russian_views.errors import Interrupted
-from russian_views.render import KERNEL_ARGUMENTS, Job, Result, render_job
+from russian_views.rendering.cache import Manifest, job_key
+from russian_views.rendering.render import KERNEL_ARGUMENTS, Job, Result, render_job
 
 WARM_UP = (
-    "import russian_views.briefing, russian_views.overview, vl_convert\n"
+    "import russian_views.briefings.briefing, russian_views.briefings.overview, vl_convert\n"
     "vl_convert.vegalite_to_svg({'mark': 'point', 'data': {'values': [{'x': 1}]},"
     " 'encoding': {'x': {'field': 'x', 'type': 'quantitative'}}})"
 )
@@ -149,8 +149,8 @@ def _exit_worker(signum: int, _frame: object) -> None:
 
 def _load_exporters() -> None:
     """Import nbconvert and WeasyPrint and read the chart bundle: the export's fixed costs."""
-    import russian_views.exporters  # noqa: F401  (the import is the point)
-    from russian_views.chart_bundle import chart_bundle
+    import russian_views.rendering.exporters  # noqa: F401  (the import is the point)
+    from russian_views.rendering.chart_bundle import chart_bundle
 
     chart_bundle()
 
@@ -268,7 +268,7 @@ def _render_locked(
     force: bool,
     report: Callable[[Result], None] | None,
 ) -> list[Result]:
-    from russian_views.chart_bundle import chart_bundle
+    from russian_views.rendering.chart_bundle import chart_bundle
 
     manifest = Manifest(out_dir)
     # The bundle inlined in every page with charts: pages made with another are stale.
@@ -447,7 +447,7 @@ def index_is_fresh(manifest: Manifest, dataset: Dataset, out_dir: Path) -> tuple
 
 def update_index(dataset: Dataset, out_dir: Path, force: bool = False) -> bool:
     """Rewrite ``index.html`` when anything it shows changed; True when it was written."""
-    from russian_views.index import write_index
+    from russian_views.rendering.index import write_index
 
     with stop_on_signals(), folder_lock(out_dir):
         manifest = Manifest(out_dir)

@@ -37,21 +37,19 @@ from pathlib import Path
 
 from russian_views import config
 from russian_views.atomic import write_atomic
-from russian_views.data import (
-    Dataset,
+from russian_views.dataset.load import Dataset, load_dataset, uncovered_sentences
+from russian_views.dataset.schema import Field, Schema, Table, load_schema
+from russian_views.dataset.sources import parse_text, ref_label
+from russian_views.dataset.validate import (
     Record,
     check_value,
     citation_problems,
-    load_dataset,
     read_rows,
     reference_problems,
     row_rules,
-    uncovered_sentences,
 )
 from russian_views.errors import DataError, ParameterError, Problem
 from russian_views.params import resolve_actor_among
-from russian_views.schema import Field, Schema, Table, load_schema
-from russian_views.sources import parse_text
 
 Key = tuple[str, int, int]
 
@@ -267,7 +265,7 @@ class RowChecker:
             return []
         if given.split() == actual.split():
             return []
-        where = f"¶{record['paragraph']} s{record['sentence']} of {record['source_id']}"
+        where = ref_label(record["source_id"], record["paragraph"], record["sentence"], True)
         message = f"differs from {where}: was the worksheet made for another version of the text?"
         return [Problem(self.file, row.number, "sentence_text", given, message)]
 

@@ -9,15 +9,15 @@ from markupsafe import Markup
 
 from russian_views import config
 from russian_views.atomic import write_atomic
-from russian_views.data import Dataset
+from russian_views.dataset.load import Dataset
 from russian_views.params import data_years
-from russian_views.render import all_jobs
+from russian_views.rendering.render import all_jobs
 
 
 def _bottom_line(dataset: Dataset, stem: str) -> str:
     """A briefing's bottom line, its citations pointing into that briefing's passages."""
-    from russian_views.briefing import ActorBriefing
-    from russian_views.overview import OverviewBriefing
+    from russian_views.briefings.briefing import ActorBriefing
+    from russian_views.briefings.overview import OverviewBriefing
 
     period = data_years(dataset)
     brief = (
@@ -46,7 +46,7 @@ def index_html(dataset: Dataset, out_dir: Path) -> str:
         for job in all_jobs(dataset)
         if (out_dir / f"{job.stem}.html").exists()
     ]
-    from russian_views.briefing import Briefing
+    from russian_views.briefings.briefing import Briefing
 
     frame = Briefing(dataset=dataset, period=data_years(dataset))
     return env.get_template("index.html.j2").render(

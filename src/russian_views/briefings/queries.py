@@ -1,6 +1,6 @@
 """Questions asked of the dataset: by actor, period, theme and view.
 
-Every function takes the validated :class:`~russian_views.data.Dataset` and returns a
+Every function takes the validated :class:`~russian_views.dataset.load.Dataset` and returns a
 new DataFrame (never a view the caller could mutate by accident). An actor stands
 for its *family*: itself plus the leaders, administrations and groups whose
 ``parent_id`` it is, so Kim Jong-un's claims count for North Korea.
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from russian_views.data import Dataset
+from russian_views.dataset.load import Dataset
 from russian_views.params import Period
 
 CITATION_COLUMNS = ["source_id", "paragraph", "sentence"]

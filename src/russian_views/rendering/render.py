@@ -3,7 +3,7 @@ atomically.
 
 Each briefing is a :class:`Job` (notebook + validated parameters + output stem). Heavy
 libraries (papermill, nbconvert, WeasyPrint) are imported only when a job really runs,
-so that checking the cache stays fast. Running many jobs is :mod:`russian_views.batch`.
+so that checking the cache stays fast. Running many jobs is :mod:`russian_views.rendering.batch`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from russian_views import config, queries
+from russian_views import config
 from russian_views.atomic import write_all
-from russian_views.data import Dataset
+from russian_views.briefings import queries
+from russian_views.dataset.load import Dataset
 from russian_views.errors import RenderError
 from russian_views.params import (
     Period,
@@ -72,7 +73,7 @@ def make_job(notebook: str, given: dict, dataset: Dataset, paper: str | None = N
     elif notebook == OVERVIEW:
         base, title = "overview", queries.OVERVIEW_TITLE
     else:
-        from russian_views.compare import CompareBriefing
+        from russian_views.briefings.compare import CompareBriefing
 
         period = Period(int(values["since"]), int(values["until"]))
         brief = CompareBriefing(dataset, period, str(values["actor_a"]), str(values["actor_b"]))
@@ -199,7 +200,7 @@ def export(nb: NotebookNode, formats: tuple[str, ...], paper: str) -> dict[str, 
     """
     import nbformat
 
-    from russian_views.exporters import BriefingHTMLExporter, html_to_pdf
+    from russian_views.rendering.exporters import BriefingHTMLExporter, html_to_pdf
 
     out = {"ipynb": nbformat.writes(nb).encode("utf-8")}
     step = "html"

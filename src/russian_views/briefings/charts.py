@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
-from russian_views.markup import esc, tag
+from russian_views.briefings.markup import Html, join, tag
 
 FONT = "DejaVu Sans"
 WIDTH = 620
@@ -92,18 +92,19 @@ class Figure:
     def svg(self) -> str:
         """The chart drawn as SVG, with the text alternative attached for screen readers."""
         svg = vl_convert.vegalite_to_svg(self.spec(), vl_version=VL_VERSION)
-        label = f'<svg role="img" aria-label="{esc(self.alt_text)}"'
+        label = Html('<svg role="img" aria-label="{}"').format(self.alt_text)
         return _scoped_ids(svg, f"figure-{self.number}").replace("<svg", label, 1)
 
     def _repr_html_(self) -> str:
-        caption = tag(
-            "figcaption", f'<span class="fignum">Figure {self.number}.</span> ' + esc(self.caption)
-        )
-        alt_text = tag("p", esc(self.alt_text), class_="alt-text")
-        spec = f'<script type="application/json" class="{SPEC_CLASS}">{self.spec_json()}</script>'
-        static = tag("div", self.svg(), class_="chart-static")
+        number = tag("span", f"Figure {self.number}.", class_="fignum")
+        caption = tag("figcaption", join([number, self.caption], " "))
+        alt_text = tag("p", self.alt_text, class_="alt-text")
+        # The spec is JSON made safe for <script> by spec_json, not text: it is kept as is.
+        spec = tag("script", Html(self.spec_json()), type="application/json", class_=SPEC_CLASS)
+        # The SVG comes from vl-convert, drawn from the escaped spec: markup by construction.
+        static = tag("div", Html(self.svg()), class_="chart-static")
         view = tag("div", class_="chart-view")
-        return tag("figure", view + static + spec + caption + alt_text, class_="chart")
+        return tag("figure", join([view, static, spec, caption, alt_text]), class_="chart")
 
 
 def _scoped_ids(svg: str, prefix: str) -> str:
@@ -180,7 +181,7 @@ def stance_timeline(
 
     Left: each dated statement as a bar over its years at its stance, with the number of
     statements dated to each year along the top and, where at least
-    :data:`russian_views.queries.MIN_YEARLY` statements are dated to a year, their average
+    :data:`russian_views.briefings.queries.MIN_YEARLY` statements are dated to a year, their average
     as a black diamond (never a line: years without statements have nothing to join).
     Right (when there are any): how many statements the source does not date more closely
     than the whole record fall at each stance. Both panels share the stance axis.
@@ -315,7 +316,7 @@ def stance_lines(
     between have too few statements to say anything.
 
     ``yearly`` has columns actor_id, year, mean_stance, claims (as from
-    :func:`russian_views.queries.stance_by_year`, one block per actor).
+    :func:`russian_views.briefings.queries.stance_by_year`, one block per actor).
     """
     shown = yearly.dropna(subset=["mean_stance"])
     data = shown.assign(

@@ -2,7 +2,7 @@
 
 This module reads the schema and turns it, with the codebook, into a Frictionless
 Data Package descriptor (``data/datapackage.json``) so the data can be opened by
-any Frictionless tool. Validation itself lives in :mod:`russian_views.data`.
+any Frictionless tool. Validation itself lives in :mod:`russian_views.dataset.load`.
 """
 
 from __future__ import annotations

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from russian_views import markup as m
-from russian_views import queries
-from russian_views.briefing import RESERVATION
+from russian_views.briefings import markup as m
+from russian_views.briefings import queries
+from russian_views.briefings.briefing import RESERVATION
 from russian_views.params import SHOWN_WHEN
 
 if TYPE_CHECKING:
-    from russian_views.briefing import ActorBriefing
+    from russian_views.briefings.briefing import ActorBriefing
 
 VIEWER = "russia"  # whose views the briefings report (actors.csv): never an answer itself
 TURN = 0.5  # a move of the yearly average (on the -2..2 stance scale) that counts as a turn
@@ -65,13 +65,12 @@ def questions(brief: ActorBriefing, section: str) -> m.Html:
     """The discussion questions for one section, with the actor's name filled in (nothing in
     the reader edition, whose export leaves these cells out)."""
     if not SHOWN_WHEN["edition-student"]({"edition": brief.options.edition}):
-        return m.Html("")
+        return m.Html()
     name = brief.name(brief.actor_id)
-    items = [m.esc(q.format(name=name)) for q in QUESTIONS[section]]
     return m.join(
         [
             m.tag("p", "Discussion questions", class_="teaching-title"),
-            m.Html(m.tag("ol", "".join(m.tag("li", i) for i in items), class_="questions")),
+            m.list_tag("ol", (q.format(name=name) for q in QUESTIONS[section]), class_="questions"),
         ]
     )
 
@@ -80,21 +79,22 @@ def answers(brief: ActorBriefing, section: str) -> m.Html:
     """Suggested answers for one section, drawn from the data the section shows (computed
     only for the instructor edition: the others' export leaves these cells out)."""
     if not SHOWN_WHEN["edition-instructor"]({"edition": brief.options.edition}):
-        return m.Html("")
+        return m.Html()
     body = ANSWERS[section](brief)
     return m.join(
         [
             m.tag("p", "Suggested answers (instructor edition)", class_="teaching-title"),
-            m.Html(m.tag("div", body, class_="answers")),
+            m.tag("div", body, class_="answers"),
         ]
     )
 
 
-def _voices(brief: ActorBriefing) -> str:
-    cited = set(m.cited_in(str(brief.bottom_line())))
-    return m.esc(
+def _voices(brief: ActorBriefing) -> m.Html:
+    evidence = [rows for _, rows in brief.key_judgments()]
+    cited = len(queries.cited_sentences(*evidence)) if evidence else 0
+    return m.escape(
         f"Every key judgment is computed from Moscow's statements (rows coded “Moscow’s view”) "
-        f"and together they cite {len(cited)} passages; none rests on the reviewer, whose "
+        f"and together they cite {cited} passages; none rests on the reviewer, whose "
         f"{len(brief.reviewer_claims)} judgments in this cut are listed in their own section. "
         "The stance counts can be checked against the stance chart, the quotes against the "
         "cited passages at the end."
@@ -105,7 +105,7 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _stance(brief: ActorBriefing) -> str:
+def _stance(brief: ActorBriefing) -> m.Html:
     """Which years carry an average, whether it turns between them, what each year rests on,
     and why the undated statements stand apart."""
     scored = brief.claims.dropna(subset=["stance_score"])
@@ -139,63 +139,62 @@ def _stance(brief: ActorBriefing) -> str:
     thin = [str(int(r.year)) for r in yearly.itertuples() if r.claims == 1]
     if thin:
         parts.append(f"A year resting on one statement ({', '.join(thin)}) says little alone. ")
-    text = m.esc("".join(parts))
     events = brief.events[brief.events["year"].isin(turns["year"].astype(int))]
     if len(events):
-        listed = "; ".join(
-            f"{m.esc(e.date)} {m.esc(e.event_title)} {brief.cite(e._asdict())}"
-            for e in events.itertuples()
+        listed = m.join(
+            (
+                m.join([e.date, e.event_title, brief.cite(e._asdict())], " ")
+                for e in events.itertuples()
+            ),
+            "; ",
         )
-        text += m.esc("Events in the turn years: ") + listed + ". "
+        parts += ["Events in the turn years: ", listed, ". "]
     undated = len(scored) - len(dated)
-    return text + m.esc(
+    parts.append(
         f"{_count(undated, 'statement')} with a stance the source does not date more closely "
         f"than the whole record ({brief.record}); spread over every year they would weigh on "
         "each alike and flatten any change, so the chart counts them apart. All of it is one "
         f"source's retrospective dating, written in {brief.as_of}, not opinion measured at the "
         "time."
     )
+    return m.join(parts)
 
 
-def _timeline(brief: ActorBriefing) -> str:
+def _timeline(brief: ActorBriefing) -> m.Html:
     """The non-events with Moscow's framing (why an absence counts), and each date from
     outside the text with the note giving its source, printed here in full."""
     missed = brief.events[~brief.events["occurred"]]
     items = [
-        f"{m.esc(e['event_title'])}: {m.esc(e['framing'])} {brief.cite(e)}"
+        m.join([f"{e['event_title']}: {e['framing']}", brief.cite(e)], " ")
         for _, e in missed.iterrows()
     ]
     if items:
-        text = m.esc(
-            "Planned but did not happen (Moscow's framing says why the absence counts):"
-        ) + m.bullets(items)
+        parts = [
+            "Planned but did not happen (Moscow's framing says why the absence counts):",
+            m.bullets(items),
+        ]
     else:
-        text = m.esc("No non-events in this period. ")
+        parts = ["No non-events in this period. "]
     external = brief.events[brief.events["date_basis"] == "external"]
     label = brief.label("date_basis", "external")
     if external.empty:
-        return text + m.esc(f"No date in this cut is marked “{label.lower()}”.")
-    dates = [
-        f"{m.esc(e['date'])} {m.esc(e['event_title'])}: {m.esc(e['note'])}"
-        for _, e in external.iterrows()
+        parts.append(f"No date in this cut is marked “{label.lower()}”.")
+        return m.join(parts)
+    parts += [
+        f"{_count(len(external), 'date')} from outside the text; the table marks "
+        f"each “{label.lower()}” under the date. Where each comes from:",
+        m.bullets(f"{e['date']} {e['event_title']}: {e['note']}" for _, e in external.iterrows()),
     ]
-    return (
-        text
-        + m.esc(
-            f"{_count(len(external), 'date')} from outside the text; the table marks "
-            f"each “{label.lower()}” under the date. Where each comes from:"
-        )
-        + m.bullets(dates)
-    )
+    return m.join(parts)
 
 
-def _themes(brief: ActorBriefing) -> str:
+def _themes(brief: ActorBriefing) -> m.Html:
     scored = brief.claims.dropna(subset=["stance_score"])
     if scored.empty:
-        return m.esc("No statement in this cut carries a stance.")
+        return m.escape("No statement in this cut carries a stance.")
     means = scored.groupby("theme")["stance_score"].agg(["mean", "count"])
     low, high = means["mean"].idxmin(), means["mean"].idxmax()
-    return m.esc(
+    return m.escape(
         f"Most critical: {brief.label('theme', low)} (mean {means.at[low, 'mean']:+.1f} over "
         f"{_count(int(means.at[low, 'count']), 'statement')}). Most favourable: "
         f"{brief.label('theme', high)} (mean {means.at[high, 'mean']:+.1f} over "
@@ -203,18 +202,18 @@ def _themes(brief: ActorBriefing) -> str:
     )
 
 
-def _relations(brief: ActorBriefing) -> str:
+def _relations(brief: ActorBriefing) -> m.Html:
     """The other actor Moscow most often sees the actor through (Russia, the viewer, left
     aside: Moscow seeing an actor through itself answers nothing), and on which themes."""
     others = brief.relations[brief.relations["other_id"] != VIEWER]
     counts = others["other_id"].value_counts()
     if counts.empty:
-        return m.esc("The data relate this actor to no third actor in this cut.")
+        return m.escape("The data relate this actor to no third actor in this cut.")
     top = counts.index[0]
     themes = others[others["other_id"] == top]["theme"].value_counts()
     on = ", ".join(f"{brief.label('theme', t).lower()} ({n})" for t, n in themes.items())
     rest = ", ".join(f"{brief.name(a)} ({n})" for a, n in counts.iloc[1:].items()) or "none"
-    return m.esc(
+    return m.escape(
         f"Most often through {brief.name(top)}: {counts.iloc[0]} of the {len(others)} "
         f"statements relating {brief.name(brief.actor_id)} to a third actor, on {on}. "
         f"The others: {rest}. Statements on Russia's own ties are left aside: Russia is the "
@@ -223,12 +222,12 @@ def _relations(brief: ActorBriefing) -> str:
     )
 
 
-def _expectations(brief: ActorBriefing) -> str:
+def _expectations(brief: ActorBriefing) -> m.Html:
     """The signpost to watch first (of the likeliest expectation with the nearest horizon)
     and what its appearance would say, then the rest."""
     posts = brief.signposts
     if posts.empty:
-        return m.esc("No signposts are coded for these expectations.")
+        return m.escape("No signposts are coded for these expectations.")
     expectations = brief.expectations.set_index("expectation_id")
     order = expectations.sort_values(["likelihood_score", "horizon_start"], ascending=[False, True])
     ranked = posts.assign(
@@ -237,41 +236,42 @@ def _expectations(brief: ActorBriefing) -> str:
     ranked = ranked.sort_values(["rank", "signpost_id"])
     first = ranked.iloc[0]
     expected = expectations.loc[first["expectation_ref"]]
-    lead = m.esc(
+    parts = [
         f"Watch first: {first['signpost']} It bears on the likeliest expectation with the "
         f"nearest horizon, “{expected['statement']}” "
         f"({brief.label('likelihood', expected['likelihood']).lower()}, {expected['horizon']}); "
         f"if it appeared, it {brief.label('effect', first['effect']).lower()} that "
-        "expectation. "
-    ) + brief.cite(first)
+        "expectation. ",
+        brief.cite(first),
+    ]
     items = [
-        f"{m.esc(brief.label('effect', s['effect']))}: {m.esc(s['signpost'])} {brief.cite(s)}"
+        m.join([f"{brief.label('effect', s['effect'])}: {s['signpost']}", brief.cite(s)], " ")
         for _, s in ranked.iloc[1:].iterrows()
     ]
-    return lead + (m.esc(" The others:") + m.bullets(items) if items else "")
+    if items:
+        parts += [" The others:", m.bullets(items)]
+    return m.join(parts)
 
 
-def _claims(brief: ActorBriefing, rows: pd.DataFrame, empty: str) -> str:
+def _claims(brief: ActorBriefing, rows: pd.DataFrame, empty: str) -> m.Html:
     if rows.empty:
-        return m.esc(empty)
+        return m.escape(empty)
     return m.bullets(
-        [
-            f"{m.esc(r['paraphrase'])} {m.quoted(r['quote'])} {brief.cite(r)}"
-            for _, r in rows.iterrows()
-        ]
+        m.join([r["paraphrase"], m.quoted(r["quote"]), brief.cite(r)], " ")
+        for _, r in rows.iterrows()
     )
 
 
-def _wants(brief: ActorBriefing) -> str:
+def _wants(brief: ActorBriefing) -> m.Html:
     """What Moscow wants from the actor and for it; the second part (does the actor want it
     too) the source cannot settle, and the answer says so."""
     if brief.wants.empty:
-        return m.esc("No prescriptions in this cut.")
+        return m.escape("No prescriptions in this cut.")
     members = queries.family(brief.dataset, brief.actor_id)
     from_it = brief.wants[brief.wants["subject_id"].isin(members)]
     name = brief.name(brief.actor_id)
     verb = "asks" if len(from_it) == 1 else "ask"
-    return _claims(brief, brief.wants, "") + m.esc(
+    return _claims(brief, brief.wants, "") + m.escape(
         f"{len(from_it)} of these {len(brief.wants)} {verb} {name} itself to act; the rest "
         f"ask someone else to act on it or for it. Whether {name} wants the same, the source "
         f"cannot say: it codes Moscow's views and the reviewer's, not {name}'s own, so the "
@@ -279,7 +279,7 @@ def _wants(brief: ActorBriefing) -> str:
     )
 
 
-def _reviewer(brief: ActorBriefing) -> str:
+def _reviewer(brief: ActorBriefing) -> m.Html:
     """Only the reviewer's reservations about the book (claim kind ``reservation``), not
     the reviewer rows that agree with or summarise it."""
     rows = brief.reviewer_claims
@@ -290,7 +290,7 @@ def _reviewer(brief: ActorBriefing) -> str:
     )
 
 
-ANSWERS: dict[str, Callable[[ActorBriefing], str]] = {
+ANSWERS: dict[str, Callable[[ActorBriefing], m.Html]] = {
     "bottom-line": _voices,
     "stance": _stance,
     "timeline": _timeline,

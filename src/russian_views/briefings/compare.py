@@ -11,10 +11,10 @@ from functools import cached_property
 
 import pandas as pd
 
-from russian_views import charts, queries
-from russian_views import markup as m
-from russian_views.briefing import ActorBriefing, Briefing
-from russian_views.data import Dataset, load_dataset
+from russian_views.briefings import charts, queries
+from russian_views.briefings import markup as m
+from russian_views.briefings.briefing import SIDE, ActorBriefing, Briefing, group_claims
+from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.params import Period, from_namespace, resolve
 from russian_views.spec import COMPARE
 
@@ -82,13 +82,15 @@ class CompareBriefing(Briefing):
 
     def bottom_line(self) -> m.Html:
         """Each side's coded record, counted, then the theme where their means differ most."""
-        items = [m.esc(s.stance_count(s.claims, s.name(s.actor_id))) for s in self.sides]
+        items: list[str | m.Html] = [
+            s.stance_count(s.claims, s.name(s.actor_id)) for s in self.sides
+        ]
         gap = self._gap_sentence()
         if gap:
             items.append(gap)
         return m.join([m.note("Our count of the coded record."), m.bullets(items, class_="counts")])
 
-    def _gap_sentence(self) -> str | None:
+    def _gap_sentence(self) -> m.Html | None:
         table = self.theme_table_data()
         both = table.dropna(subset=["mean_a", "mean_b"])
         if both.empty:
@@ -96,13 +98,13 @@ class CompareBriefing(Briefing):
         row = both.loc[(both["mean_a"] - both["mean_b"]).abs().idxmax()]
         a, b = self.names
         cited = pd.concat([s.claims[s.claims["theme"] == row["theme"]] for s in self.sides])
-        return (
+        gap = (
             f"Of the {len(both)} themes with statements carrying a stance about both, the widest "
-            f"gap in mean stance is on {m.esc(self.label('theme', row['theme']).lower())}: "
-            f"{row['mean_a']:+.1f} toward {m.esc(a)} against {row['mean_b']:+.1f} toward "
-            f"{m.esc(b)} (−2 hostile to +2 supportive; counts in the table below). "
-            f"{self.cite_rows(cited.dropna(subset=['stance_score']))}"
+            f"gap in mean stance is on {self.label('theme', row['theme']).lower()}: "
+            f"{row['mean_a']:+.1f} toward {a} against {row['mean_b']:+.1f} toward "
+            f"{b} (−2 hostile to +2 supportive; counts in the table below)."
         )
+        return m.join([gap, self.cite_rows(cited.dropna(subset=["stance_score"]))], " ")
 
     def theme_table_data(self) -> pd.DataFrame:
         """One row per theme: each side's mean stance and number of statements."""
@@ -152,14 +154,7 @@ class CompareBriefing(Briefing):
         rows = []
         for r in self.theme_table_data().itertuples():
             gap = "" if pd.isna(r.mean_a) or pd.isna(r.mean_b) else f"{r.mean_a - r.mean_b:+.1f}"
-            rows.append(
-                [
-                    m.esc(self.label("theme", r.theme)),
-                    _score(r.mean_a),
-                    _score(r.mean_b),
-                    m.esc(gap),
-                ]
-            )
+            rows.append([self.label("theme", r.theme), _score(r.mean_a), _score(r.mean_b), gap])
         return m.table(
             ["Theme", f"Toward {a}", f"Toward {b}", "Difference"], rows, class_="data compare"
         )
@@ -207,7 +202,7 @@ class CompareBriefing(Briefing):
         a, b = self.names
         rows = []
         for year in sorted(set(self.yearly["year"])):
-            cells = [m.esc(int(year))]
+            cells = [str(int(year))]
             for actor in (self.actor_a, self.actor_b):
                 hit = self.yearly[
                     (self.yearly["year"] == year) & (self.yearly["actor_id"] == actor)
@@ -215,24 +210,17 @@ class CompareBriefing(Briefing):
                 cells.append(
                     "—"
                     if hit.empty
-                    else m.esc(
-                        f"{_score(hit['mean_stance'].iloc[0])} (n = {int(hit['claims'].iloc[0])})"
-                    )
+                    else f"{_score(hit['mean_stance'].iloc[0])} (n = {int(hit['claims'].iloc[0])})"
                 )
             rows.append(cells)
         return m.table(["Year", f"Toward {a}", f"Toward {b}"], rows, class_="data compare")
 
     def by_theme(self) -> m.Html:
         """For each theme both sides share, the statements on either side."""
-        parts = []
-        for theme, label in self.labels("theme").items():
-            rows = [s.claims[s.claims["theme"] == theme] for s in self.sides]
-            if all(len(r) for r in rows):
-                parts.append(m.tag("h3", m.esc(label)))
-                for side, claims in zip(self.sides, rows, strict=True):
-                    parts.append(m.tag("p", m.esc(f"On {side.name(side.actor_id)}"), class_="side"))
-                    parts.append(side.claim_list(claims, "", badge=False))
-        return m.join(parts) if parts else m.empty("The two actors share no theme in this period.")
+        claims = pd.concat([s.claims.assign(**{SIDE: s.actor_id}) for s in self.sides])
+        sides = {s.actor_id: f"On {s.name(s.actor_id)}" for s in self.sides}
+        shared = group_claims(self, claims, "theme", self.labels("theme"), sides=sides)
+        return shared or m.empty("The two actors share no theme in this period.")
 
     def passages(self) -> m.Html:
         """Every passage this comparison cites, in full."""

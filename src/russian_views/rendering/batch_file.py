@@ -27,8 +27,8 @@ from russian_views.errors import ParameterError
 from russian_views.spec import ACTOR, COMPARE, OVERVIEW, echo, parameter, parameters_of, shorten
 
 if TYPE_CHECKING:
-    from russian_views.data import Dataset
-    from russian_views.render import Job
+    from russian_views.dataset.load import Dataset
+    from russian_views.rendering.render import Job
 
 TOP_KEYS = ("briefings",)
 # What selects the notebooks of an entry, and each notebook's parameters that those replace.
@@ -138,7 +138,7 @@ def _render_options(entry: dict, formats: object, paper: object) -> tuple[tuple[
 
 def _jobs_of(entry: dict, dataset: Dataset, paper: str) -> list[Job]:
     from russian_views.params import briefing_actors
-    from russian_views.render import make_job
+    from russian_views.rendering.render import make_job
 
     overview = entry.get("overview", False)
     if not isinstance(overview, bool):

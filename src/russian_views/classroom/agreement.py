@@ -6,7 +6,7 @@ often they agree outright (percent agreement, which students grasp at once but w
 chance inflates), and where they differ, with the sentence at hand, because the
 disagreements are what the class discusses.
 
-Both codings are worksheets (:mod:`russian_views.coding`) keyed by source, paragraph
+Both codings are worksheets (:mod:`russian_views.classroom.coding`) keyed by source, paragraph
 and sentence. The exercise codes one main claim per sentence, so each sentence appears
 once in each file; an empty cell of a coded row is a coding decision too (no stance, say)
 and counts as a value of its own, except on the ordinal stance scale, where it has no
@@ -22,7 +22,7 @@ reliability label is given. A filled worksheet becomes a reference for another p
 through :func:`make_reference`.
 
 The exercise notebook's helpers live here too (:class:`Exercise`), each returning HTML
-built with :mod:`russian_views.markup`, which escapes every value.
+built with :mod:`russian_views.briefings.markup`, which escapes every value.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ import numpy as np
 
 from russian_views import config
 from russian_views.atomic import write_atomic
-from russian_views.coding import (
+from russian_views.briefings.markup import Html, join, note, tag
+from russian_views.briefings.markup import table as html_table
+from russian_views.classroom.coding import (
     COLUMNS,
     IMPORT_COLUMNS,
     LOCATION,
@@ -53,12 +55,12 @@ from russian_views.coding import (
     read_worksheet,
     write_worksheet,
 )
-from russian_views.data import Dataset, Record, load_dataset
+from russian_views.dataset.load import Dataset, load_dataset
+from russian_views.dataset.schema import load_schema
+from russian_views.dataset.sources import ref_label
+from russian_views.dataset.validate import Record
 from russian_views.errors import DataError, ParameterError, Problem
-from russian_views.markup import Html, esc, join, note, tag
-from russian_views.markup import table as html_table
 from russian_views.params import from_namespace, resolve_choice
-from russian_views.schema import load_schema
 from russian_views.spec import EXERCISE, parameter
 
 COMPARED = ("view", "subject_id", "counterpart_id", "theme", "stance", "claim_kind")
@@ -108,7 +110,7 @@ def _coding(rows: list[WorksheetRow], checker: RowChecker) -> dict[Key, Record]:
         key = (str(record["source_id"]), int(record["paragraph"]), int(record["sentence"]))
         if key in coding:
             message = (
-                f"repeats ¶{key[1]} s{key[2]} of row {coding[key]['_row']}: "
+                f"repeats {ref_label(*key)} of row {coding[key]['_row']}: "
                 "the exercise codes one main claim per sentence"
             )
             problems.append(Problem(checker.file, row.number, None, None, message))
@@ -137,14 +139,14 @@ def _same_sentences(
             None,
             None,
             None,
-            f"lacks {k[0]} ¶{k[1]} s{k[2]}, which {names[1]} codes "
+            f"lacks {ref_label(*k, with_source=True)}, which {names[1]} codes "
             "(keep one row per sentence of the passage, even one left uncoded)",
         )
         for k in sorted(reference.keys() - student.keys())
     ]
     for key in sorted(student.keys() - reference.keys()):
         scope = "that sentence" if key[:2] in covered else "no sentence of that paragraph"
-        message = f"codes {key[0]} ¶{key[1]} s{key[2]}, but {names[1]} codes {scope}"
+        message = f"codes {ref_label(*key, with_source=True)}, but {names[1]} codes {scope}"
         problems.append(Problem(names[0], int(student[key]["_row"]), None, None, message))
     return problems
 
@@ -347,7 +349,7 @@ class Agreement:
             lines += ["", textwrap.fill(paragraph, 88)]
         lines += ["", plural(len(self.disagreements), "disagreement")]
         for d in self.disagreements:
-            where = f"¶{d.key[1]} s{d.key[2]}"
+            where = ref_label(*d.key)
             lines.append(
                 f"  {where:<8} {d.field:<14} student: {d.student:<22} reference: {d.reference}"
             )
@@ -356,21 +358,15 @@ class Agreement:
 
     def html(self) -> Html:
         """The report as escaped HTML (what the exercise notebook shows)."""
-        rows = [[esc(cell) for cell in row] for row in self.rows()]
         caption = f"{self.student} against {self.reference}: {plural(len(self.units), 'sentence')}"
         differ = [
-            [
-                esc(f"¶{d.key[1]} s{d.key[2]}"),
-                esc(d.field),
-                esc(d.student),
-                esc(d.reference),
-                esc(d.text),
-            ]
-            for d in self.disagreements
+            [ref_label(*d.key), d.field, d.student, d.reference, d.text] for d in self.disagreements
         ]
         return join(
             [
-                html_table(["field", "agreement", "alpha", "what it means"], rows, caption=caption),
+                html_table(
+                    ["field", "agreement", "alpha", "what it means"], self.rows(), caption=caption
+                ),
                 *(note(n) for n in self.notes()),
                 note(CONVENTION),
                 html_table(
@@ -583,8 +579,8 @@ class Exercise:
         section = self.dataset.texts[self.source_id].paragraph(self.paragraph).section
         return join(
             [
-                tag("h1", esc(f"Coding exercise: paragraph {self.paragraph} ({section})")),
-                tag("p", esc(f"{row['title']}, {row['outlet']}, {row['published']}.")),
+                tag("h1", f"Coding exercise: paragraph {self.paragraph} ({section})"),
+                tag("p", f"{row['title']}, {row['outlet']}, {row['published']}."),
                 note(f"{self.edition.title()} edition."),
             ]
         )
@@ -592,7 +588,7 @@ class Exercise:
     def passage(self) -> Html:
         """The paragraph to code, its sentences numbered as the worksheet numbers them."""
         p = self.dataset.texts[self.source_id].paragraph(self.paragraph)
-        rows = [[esc(f"s{s.number}"), esc(s.text)] for s in p.sentences]
+        rows = [[f"s{s.number}", s.text] for s in p.sentences]
         return html_table(["sentence", "text"], rows, caption=f"¶{p.number}, {p.section}")
 
     def codebook(self) -> Html:
@@ -602,14 +598,13 @@ class Exercise:
         listed: dict[tuple, str] = {}  # codes already tabled → under which field
         for field in COMPARED:
             entries = [r for r in rows if r[0] == field]
-            parts.append(tag("h3", esc(field)) + tag("p", esc(entries[0][3])))
+            parts.append(tag("h3", field) + tag("p", entries[0][3]))
             codes = tuple(tuple(r[1:]) for r in entries[1:])
             if codes in listed:
-                parts.append(tag("p", esc(f"The codes are those of {listed[codes]}, above.")))
+                parts.append(tag("p", f"The codes are those of {listed[codes]}, above."))
                 continue
             listed[codes] = field
-            body = [[esc(code), esc(label), esc(text)] for code, label, text in codes]
-            parts.append(html_table(["code", "label", "definition"], body))
+            parts.append(html_table(["code", "label", "definition"], codes))
         return join(parts)
 
     def worksheet_path(self) -> Path:
@@ -633,12 +628,12 @@ class Exercise:
     def reference_coding(self) -> Html:
         """The reference coding of the passage (instructor edition only)."""
         if self.edition != "instructor":
-            return Html("")
+            return Html()
         coding = read_coding(self.reference, self.dataset)
         keys = sorted(k for k in coding if k[:2] == (self.source_id, self.paragraph))
         if not keys:
             return note(f"{self.reference.name} codes no sentence of ¶{self.paragraph}.")
-        rows = [[esc(f"s{k[2]}"), *(esc(_shown(coding[k][f])) for f in COMPARED)] for k in keys]
+        rows = [[f"s{k[2]}", *(_shown(coding[k][f]) for f in COMPARED)] for k in keys]
         return html_table(
             ["sentence", *COMPARED], rows, caption=f"Reference: {self.reference.name}"
         )
@@ -646,5 +641,5 @@ class Exercise:
     def agreement(self, student_file: object) -> Html:
         """The student's agreement with the reference, or how to get it."""
         if not student_file:
-            return Html("")
+            return Html()
         return compare(Path(str(student_file)), self.reference, self.dataset).html()

@@ -29,9 +29,9 @@ from nbformat import NotebookNode
 from traitlets import Unicode, default
 
 from russian_views import config
-from russian_views.cells import CutPreprocessor
-from russian_views.chart_bundle import chart_bundle
-from russian_views.charts import SPEC_CLASS
+from russian_views.briefings.charts import SPEC_CLASS
+from russian_views.rendering.cells import CutPreprocessor
+from russian_views.rendering.chart_bundle import chart_bundle
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
 _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)

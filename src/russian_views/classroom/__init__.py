@@ -1,0 +1,1 @@
+"""The classroom: coding worksheets and sources, inter-coder agreement, editions."""
