@@ -238,7 +238,7 @@ def print_formats(fmt: str, t: dict[str, float]) -> None:
 def verdict(name: str, value: float) -> str:
     op, limit = TARGETS[name]
     ok = {">=": value >= limit, "<": value < limit, "<=": value <= limit}[op]
-    return f"{name:<40} {value:8.2f}   target {op} {limit:<5} {'met' if ok else 'MISSED'}"
+    return f"{name:<46} {value:8.2f}   target {op} {limit:<5} {'met' if ok else 'MISSED'}"
 
 
 def main() -> None:
