@@ -47,6 +47,7 @@ _kernel = None  # this worker process's warm kernel manager
 _kept: _KeptPool | None = None
 _keep_size: int | None = None  # how many to keep, inside kept_workers
 _start_failure: str | None = None  # why this worker has no kernel, if it could not start one
+_resetting: list[threading.Thread] = []  # this worker's kernel reset still running, if any
 
 
 def _run_code(km, code: str) -> None:
@@ -159,23 +160,23 @@ def _work(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Resu
     """Render one job on this worker's kernel, then leave the kernel clean (or replace it).
 
     The reset runs in a thread while the job's files are exported, since both wait on
-    different processes; it is joined before the kernel is used again.
+    different processes, and may still run when the result is returned (a lone briefing
+    need not wait for it); it is joined when this worker's next job starts, before the
+    kernel is used again.
     """
     global _kernel
+    while _resetting:
+        _resetting.pop().join()
     if _start_failure:
         return Result(job, 0.0, error=_start_failure)
-    resetting: list[threading.Thread] = []
 
     def reset_kernel() -> None:
         # A daemon: a worker told to stop must not wait for a reset to finish.
         thread = threading.Thread(target=_reset_or_replace, daemon=True)
         thread.start()
-        resetting.append(thread)
+        _resetting.append(thread)
 
-    result = render_job(job, out_dir, formats, paper, km=_kernel, executed=reset_kernel)
-    for thread in resetting:
-        thread.join()
-    return result
+    return render_job(job, out_dir, formats, paper, km=_kernel, executed=reset_kernel)
 
 
 def _reset_or_replace() -> None:
