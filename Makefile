@@ -5,8 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The notebooks' kernel: a named kernelspec inside .venv, so JupyterLab, Voilà, papermill and
+# the renders all run on this environment (config.KERNEL_NAME and the notebooks name it too).
+KERNEL := russian-views
 
-.PHONY: help install briefings test test-fast lint format datapackage bench clean
+.PHONY: help install briefings lab explore test test-fast lint format datapackage bench clean
 
 help: ## Show this list of targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -16,12 +19,19 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL)" >/dev/null
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install the package with everything it needs
 
 briefings: $(STAMP) ## Render every briefing (HTML + PDF), the overview and the index into reports/ (CONFIG=briefings.yml for the batch file)
 	$(BIN)/russian-views render $(if $(CONFIG),--config $(CONFIG),--all)
+
+lab: $(STAMP) ## Open the notebooks in JupyterLab, on the project's kernel
+	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+
+explore: $(STAMP) ## Open the briefing explorer: controls for every parameter, no code (PORT=8866)
+	$(BIN)/russian-views explore $(if $(PORT),--port $(PORT))
 
 test: $(STAMP) ## Run the test suite (lint included)
 	$(BIN)/ruff check src tests benchmarks

@@ -15,7 +15,8 @@ validating the data, and the full HTML render, with synthetic data scaled to 10x
 the claims, events, expectations and signposts (generated in a temporary folder, never
 committed), without the service so that each render's peak memory (its largest process)
 can be read. Every command runs as a fresh process, as a user would run it; the service
-runs from a temporary folder and is stopped at the end.
+runs from a temporary folder and is stopped at the end. Last, (f) the explorer's
+redraw after a control change, in one warm process as in its Voilà kernel.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ TARGETS = {
     "one briefing after a parameter change": ("<", 2.5),
     "load + validate at 100x": ("<", 2.0),
     "render at 100x / 1x": ("<=", 2.0),
+    "explorer redraw after a control change": ("<", 1.0),
 }
 
 
@@ -235,6 +237,20 @@ def print_formats(fmt: str, t: dict[str, float]) -> None:
     )
 
 
+def bench_explorer(root: Path, repeat: int) -> float:
+    """Median seconds the explorer takes to redraw after a control changes, on its warm
+    process (as in the Voilà kernel): each change sets a new actor or first year."""
+    from russian_views.explorer.app import Explorer
+
+    explorer = Explorer(out_dir=root / "explorer")  # draws the first briefing: the warm-up
+    changes = [("actor", a) for a in ACTORS[1:]] + [("since", 2009 + i) for i in range(repeat)]
+    times = []
+    for name, value in changes:
+        explorer.inputs[name].value = value
+        times.append(explorer.seconds)
+    return statistics.median(times)
+
+
 def verdict(name: str, value: float) -> str:
     op, limit = TARGETS[name]
     ok = {">=": value >= limit, "<": value < limit, "<=": value <= limit}[op]
@@ -259,11 +275,13 @@ def main() -> None:
         finally:
             ours("service", "stop")
         scale = bench_scale(root, args.repeat)
+        redraw = bench_explorer(root, args.repeat)
     startup = bench_startup(args.repeat)
     print("\ndata scale   load+validate   full HTML render   peak memory (largest process)")
     for factor, (load, render, memory) in scale.items():
         print(f"{factor:>5}x       {load:8.3f}s      {render:8.2f}s      {memory:8.0f} MB")
     print(f"\n--help {startup['help']:.3f}s   argument error {startup['error']:.3f}s")
+    print(f"\nexplorer: redraw after a control change {redraw:5.2f}s (median, warm process)")
     html = timings["html"]
     print(
         "\n"
@@ -286,6 +304,7 @@ def main() -> None:
                 verdict("one briefing after a parameter change", full["d"]),
                 verdict("load + validate at 100x", scale[100][0]),
                 verdict("render at 100x / 1x", scale[100][1] / scale[1][1]),
+                verdict("explorer redraw after a control change", redraw),
             ]
         )
     )

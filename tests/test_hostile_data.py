@@ -204,3 +204,14 @@ def test_reservation_on_a_moscow_row_is_refused(data_copy):
     replace_cell(data_copy / "claims.csv", "c002", "claim_kind", "reservation")
     (line,) = problems(data_copy)
     assert "claims.csv, row 3, field 'claim_kind'" in line and "reviewer rows only" in line
+
+
+def test_a_device_or_a_huge_file_is_refused_not_read_for_ever(data_copy, monkeypatch):
+    """/dev/zero as a worksheet would be read until memory runs out; a file past the size
+    limit is refused before it is read."""
+    from russian_views.dataset import validate
+
+    assert validate.read_rows(Path("/dev/zero"))[2][0].message == "is not a regular file"
+    monkeypatch.setattr(validate, "MAX_CSV_BYTES", 100)
+    with pytest.raises(DataError, match="claims.csv: is larger than"):
+        load_dataset(data_copy)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from russian_views import config
+from russian_views import config, spec
 from russian_views.cli import EXIT_BAD_INPUT, main
+from russian_views.errors import ParameterError
 
 from .test_cli import exit_code
 
@@ -63,18 +65,29 @@ def test_valid_choices_are_named(capsys):
     )
 
 
+GUARDED = [
+    ({"acter": "china"}, "unknown parameter 'acter' (did you mean 'actor'?)"),
+    ({"actor": "china", "since": "abc"}, "since must be a year"),
+    ({"actor": "china", "themes": "sanctoins"}, "unknown theme 'sanctoins'"),
+    ({"actor": "china", "edition": "teacher"}, "unknown edition 'teacher'"),
+    ({"actor": ""}, "actor is empty"),
+    ({"actor": "china", "themes": ""}, "themes is empty"),
+]
+
+
+@pytest.mark.parametrize(("parameters", "message"), GUARDED)
+def test_the_notebook_guard_refuses_with_the_clis_message(dataset, parameters, message):
+    """What the guard cell runs, on the namespace papermill leaves (defaults, then the
+    injected values): the same one-line refusals as the CLI."""
+    from russian_views.briefings.briefing import ActorBriefing
+
+    defaults = {p.name: p.default for p in spec.parameters_of(spec.ACTOR)}
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        ActorBriefing.from_namespace({**defaults, **parameters})
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    ("parameters", "message"),
-    [
-        ({"acter": "china"}, "unknown parameter 'acter' (did you mean 'actor'?)"),
-        ({"actor": "china", "since": "abc"}, "since must be a year"),
-        ({"actor": "china", "themes": "sanctoins"}, "unknown theme 'sanctoins'"),
-        ({"actor": "china", "edition": "teacher"}, "unknown edition 'teacher'"),
-        ({"actor": ""}, "actor is empty"),
-        ({"actor": "china", "themes": ""}, "themes is empty"),
-    ],
-)
+@pytest.mark.parametrize(("parameters", "message"), [GUARDED[0], GUARDED[2]])
 def test_plain_papermill_fails_in_the_first_cell_with_the_same_message(parameters, message):
     import papermill
 

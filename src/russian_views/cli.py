@@ -375,6 +375,12 @@ COMMANDS: tuple[Command, ...] = (
         _reference_arguments,
         description=REFERENCE_HELP,
     ),
+    Command(
+        "explore",
+        "open the briefing explorer in a browser: a control for every parameter, no code",
+        "russian_views.explorer:cmd_explore",
+        lambda parser: _load("russian_views.explorer:add_arguments")(parser),
+    ),
 )
 
 

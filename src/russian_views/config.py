@@ -24,7 +24,9 @@ ACTOR_NOTEBOOK = NOTEBOOKS_DIR / "actor_briefing.ipynb"
 OVERVIEW_NOTEBOOK = NOTEBOOKS_DIR / "overview.ipynb"
 COMPARE_NOTEBOOK = NOTEBOOKS_DIR / "compare.ipynb"
 
-KERNEL_NAME = "python3"
+# The Jupyter kernel every notebook names and every render runs on: `make install` installs
+# it into .venv (`python -m ipykernel install --sys-prefix --name russian-views`).
+KERNEL_NAME = "russian-views"
 # Build products that are slow to make and never change for given versions (the charts'
 # JavaScript bundle); RUSSIAN_VIEWS_CACHE moves it.
 CACHE_DIR = Path(

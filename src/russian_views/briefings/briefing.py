@@ -175,7 +175,7 @@ class Briefing:
 
     # ---------------------------------------------------------------- record
 
-    def source_box(self) -> m.Html:
+    def source_box(self, heading: str = "The record behind this briefing") -> m.Html:
         """What the record is and as of when: each source, what each voice means."""
         items = []
         for s in self.dataset.sources.itertuples():
@@ -212,7 +212,7 @@ class Briefing:
         )
         body = m.join(
             [
-                m.tag("h2", "The record behind this briefing", class_="box-title"),
+                m.tag("h2", heading, class_="box-title"),
                 m.list_tag("ul", items, class_="sources"),
                 m.paragraph(record),
                 m.list_tag("ul", voice_items, class_="voices"),

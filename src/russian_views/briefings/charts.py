@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import altair as alt
 import pandas as pd
@@ -80,9 +81,16 @@ class Figure:
     caption: str
     alt_text: str
 
-    def spec(self) -> dict:
-        """The Vega-Lite spec, described by the text alternative (Vega puts it in aria-label)."""
+    @cached_property
+    def _spec(self) -> dict:
         return {**self.chart.to_dict(), "description": self.alt_text}
+
+    def spec(self) -> dict:
+        """The Vega-Lite spec, described by the text alternative (Vega puts it in aria-label).
+
+        Built once per figure and shared by the SVG and the JSON (read-only): Altair
+        validates the whole spec on every ``to_dict``, the costliest step after drawing."""
+        return self._spec
 
     def spec_json(self) -> str:
         """The spec as JSON that is safe inside ``<script>``: data values cannot close it."""

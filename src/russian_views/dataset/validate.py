@@ -19,6 +19,8 @@ from russian_views.dataset.sources import SourceText, read_source, ref_label
 from russian_views.errors import Problem
 
 Record = dict[str, object]
+# The largest CSV file read: 100 times the project's data is under 3 MiB.
+MAX_CSV_BYTES = 64 * 2**20
 _BOOLEANS = {"true": True, "false": False}
 # Let an oversized cell through the reader so that it is reported with its row and field
 # (the csv module would otherwise stop the whole file at 128 KiB).
@@ -41,10 +43,16 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
 
 
 def read_rows(path: Path) -> tuple[list[str], list[list[str]], list[Problem]]:
-    """Header and records of a CSV file, or the problems that stop it being read."""
+    """Header and records of a CSV file, or the problems that stop it being read (a device
+    or a stream such as /dev/urandom is refused, not read for ever; so is a huge file)."""
     file = path.name
     if not path.exists():
         return [], [], [Problem(file, None, None, None, "file is missing")]
+    if not path.is_file():
+        return [], [], [Problem(file, None, None, None, "is not a regular file")]
+    if path.stat().st_size > MAX_CSV_BYTES:
+        limit = f"{MAX_CSV_BYTES // 2**20} MiB"
+        return [], [], [Problem(file, None, None, None, f"is larger than {limit}")]
     text, problems = _decode(path.read_bytes(), file)
     if text is None:
         return [], [], problems

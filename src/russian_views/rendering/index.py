@@ -55,7 +55,7 @@ def index_html(dataset: Dataset, out_dir: Path) -> str:
         as_of=frame.as_of,
         sources=frame.sources_phrase(),
         version=dataset.version,
-        record_box=Markup(frame.source_box()),
+        record_box=Markup(frame.source_box("The record behind these briefings")),
     )
 
 

@@ -1,0 +1,264 @@
+"""The briefing explorer: a control for every briefing parameter, the briefing below it.
+
+Served by Voilà from ``explorer.ipynb`` (``russian-views explore``), so a reader who does
+not program can change the actor, period, themes, voices, length and edition and see the
+briefing redrawn in about half a second on the warm kernel (:mod:`.view`). "Save HTML" and
+"Save PDF" run the same render as ``russian-views render`` with the same parameters, so
+the saved file has the same name and bytes as one rendered from the command line.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import ipywidgets as w
+
+from russian_views import config, params, spec
+from russian_views.dataset.load import Dataset, load_dataset
+from russian_views.errors import RussianViewsError
+from russian_views.explorer import OUT_ENV
+from russian_views.explorer.view import BriefingView
+from russian_views.params import briefing_actors, data_years
+from russian_views.rendering import batch, render
+
+TITLE = "Russian views: briefing explorer"
+INSTRUCTIONS = (
+    "Choose an actor, the years and what to include on the left: the briefing on the right "
+    "redraws as you change them. Hover over a control's name for a hint. <b>Save HTML</b> or "
+    "<b>Save PDF</b> writes the briefing you see into the reports folder, under the same file "
+    "name as <code>russian-views render</code> gives it."
+)
+# How the explorer names each parameter, and the values of fixed-choice parameters
+# (the codebook's labels are used where it has them).
+_LABELS = {
+    "actor": "Actor",
+    "since": "From",
+    "until": "To",
+    "themes": "Themes",
+    "views": "Voices",
+    "detail": "Length",
+    "edition": "Edition",
+}
+_CODEBOOK_LISTS = {"views": "view"}
+# A choice among this many or fewer is a row of buttons; more is a drop-down list.
+TOGGLES_AT_MOST = 3
+_WORDS = {
+    "both": "Both voices",
+    "full": "Full briefing",
+    "summary": "Two-page summary",
+    "reader": "Reader",
+    "student": "Student (with questions)",
+    "instructor": "Instructor (with answers)",
+}
+
+
+@dataclass(frozen=True)
+class Control:
+    """One briefing parameter as the explorer offers it: a label, a hint, the choices."""
+
+    label: str
+    hint: str
+    choices: tuple[tuple[str, object], ...]
+    multiple: bool = False
+
+
+def parameter_controls(dataset: Dataset) -> tuple[dict[str, Control], dict[str, object]]:
+    """Every parameter of the actor briefing, with its choices, and the starting values.
+
+    The only place the explorer learns what the parameters are: names, hints, defaults and
+    fixed choices from the parameter spec (:mod:`russian_views.spec`), the actors, codes
+    and years from the data, the defaults made canonical by the validation a render uses.
+    """
+    given = spec.parameters_of(spec.ACTOR)
+    start = render.actor_job(dataset, **{p.name: p.default for p in given}).parameters
+    span = data_years(dataset)
+    years = tuple((str(y), y) for y in range(span.since, span.until + 1))
+    actors = briefing_actors(dataset)
+    names = dict(zip(actors["actor_id"], actors["name"], strict=True))
+    controls = {}
+    for p in given:
+        if p.kind == "year":
+            options = years
+        elif p.codes_from == "actors":
+            options = tuple((names[a].removeprefix("the "), a) for a in params.choices(p, dataset))
+        elif p.codes_from:
+            codes = params.choices(p, dataset)
+            options = tuple((dataset.label(p.codes_from, c), c) for c in codes)
+        else:
+            words = ((p.all_word,) if p.all_word else ()) + p.choices
+            options = tuple((_word(dataset, p.name, word), word) for word in words)
+        multiple = p.kind == "codes" and p.codes_from is not None
+        controls[p.name] = Control(_LABELS[p.name], p.help, options, multiple)
+    return controls, start
+
+
+def _word(dataset: Dataset, name: str, word: str) -> str:
+    """A fixed choice as a reader reads it: the codebook's label where it has one."""
+    if name in _CODEBOOK_LISTS and word in dataset.codes(_CODEBOOK_LISTS[name]):
+        return dataset.label(_CODEBOOK_LISTS[name], word)
+    return _WORDS[word]
+
+
+class Explorer:
+    """The explorer's widgets and what they do; ``Explorer().widget`` is the whole page."""
+
+    def __init__(self, out_dir: Path | None = None) -> None:
+        self.dataset = load_dataset()
+        self.out_dir = out_dir or Path(os.environ.get(OUT_ENV, config.REPORTS_DIR))
+        self.view = BriefingView()
+        self.view.warm()
+        self.controls, start = parameter_controls(self.dataset)
+        self.inputs = {name: _input(name, c, start[name]) for name, c in self.controls.items()}
+        self.status = w.HTML()
+        self.status.add_class("rv-status")
+        self.frame = w.HTML()
+        self.frame.add_class("rv-frame")
+        self.saves = [self._save_button(fmt) for fmt in spec.parameter(None, "format").choices]
+        self.seconds = 0.0
+        for field in self.inputs.values():
+            for widget in _value_widgets(field):
+                widget.observe(lambda _change: self.redraw(), names="value")
+        self.widget = self._layout()
+        self.redraw()
+
+    @classmethod
+    def show(cls) -> w.Widget:
+        """The explorer, for the notebook's one cell to display; if the data cannot be
+        loaded, the one-line reason (as the CLI would print it) instead of a traceback."""
+        try:
+            return cls().widget
+        except RussianViewsError as exc:
+            message = html.escape(str(exc)).replace("\n", "<br>")
+            return w.HTML(f"<h1>{TITLE}</h1><p class='rv-problem'>{message}</p>")
+
+    def values(self) -> dict[str, object]:
+        """The parameters as the controls stand, in the form ``render.actor_job`` takes."""
+        values = {}
+        for name, field in self.inputs.items():
+            if self.controls[name].multiple:
+                ticked = [box.description_value for box in field.children if box.value]
+                everything = len(ticked) == len(field.children)
+                values[name] = "all" if everything else ",".join(ticked)
+            else:
+                values[name] = field.value
+        return values
+
+    def job(self) -> render.Job | None:
+        """The briefing the controls ask for, or None (with the reason shown) if they can't."""
+        values = self.values()
+        if values["themes"] == "":
+            self._say("Tick at least one theme.", problem=True)
+            return None
+        try:
+            return render.actor_job(self.dataset, **values)
+        except RussianViewsError as exc:
+            self._say(str(exc), problem=True)
+            return None
+
+    def redraw(self) -> None:
+        """Draw the briefing for the controls' values in this kernel (``seconds`` it took)."""
+        start = time.perf_counter()
+        job = self.job()
+        if job is None:
+            return
+        page = self.view.html(job)
+        self.frame.value = (
+            f'<iframe class="rv-page" title="{html.escape(job.title)}" '
+            f'data-stem="{html.escape(job.stem)}" srcdoc="{html.escape(page)}"></iframe>'
+        )
+        self.seconds = time.perf_counter() - start
+        self._say(
+            f"Showing <b>{html.escape(job.title)}</b>, {job.parameters['since']}–"
+            f"{job.parameters['until']} (drawn in {self.seconds:.1f} s). Saved files are named "
+            f"<code>{html.escape(job.stem)}</code>."
+        )
+
+    def save(self, fmt: str) -> Path | None:
+        """Render the shown briefing to ``fmt`` as ``russian-views render`` would; the file.
+
+        The data are read again first, so the cache key records the data the render reads.
+        """
+        self.dataset = load_dataset()
+        job = self.job()
+        if job is None:
+            return None
+        target = self.out_dir / f"{job.stem}.{fmt}"
+        self._say(f"Saving {html.escape(_shown(target))} … (a few seconds)")
+        try:
+            (result,) = batch.render_batch([job], self.dataset, self.out_dir, (fmt,))
+        except (RussianViewsError, OSError) as exc:
+            result = render.Result(job, 0.0, error=str(exc))
+        if result.error:
+            self._say(f"Could not save: {html.escape(result.error)}", problem=True)
+            return None
+        if fmt == "html" and (self.out_dir / "index.html").exists():
+            batch.update_index(self.dataset, self.out_dir)
+        self._say(f"Saved <code>{html.escape(_shown(target))}</code>.", saved=True)
+        return target
+
+    def _save_button(self, fmt: str) -> w.Button:
+        button = w.Button(description=f"Save {fmt.upper()}", button_style="primary")
+        button.add_class(f"rv-save-{fmt}")
+        button.on_click(lambda _button: self.save(fmt))
+        return button
+
+    def _say(self, message: str, *, problem: bool = False, saved: bool = False) -> None:
+        kind = "problem" if problem else "saved" if saved else "info"
+        self.status.value = f'<p class="rv-{kind}">{message}</p>'
+
+    def _layout(self) -> w.Widget:
+        header = w.HTML(f"<h1>{TITLE}</h1><p class='rv-instructions'>{INSTRUCTIONS}</p>")
+        header.add_class("rv-header")
+        fields = []
+        for name, field in self.inputs.items():
+            control = self.controls[name]
+            label = w.HTML(f"<label title='{html.escape(control.hint)}'>{control.label}</label>")
+            label.add_class("rv-label")
+            fields.append(w.VBox([label, field]))
+        panel = w.VBox(fields)
+        panel.add_class("rv-controls")
+        toolbar = w.HBox([self.status, *self.saves])
+        toolbar.add_class("rv-toolbar")
+        page = w.VBox([toolbar, self.frame])
+        page.add_class("rv-briefing")
+        body = w.HBox([panel, page])
+        body.add_class("rv-body")
+        return w.VBox([header, body])
+
+
+class _ThemeBox(w.Checkbox):
+    """A theme's tick box, which knows the theme code it stands for."""
+
+    def __init__(self, label: str, code: str, value: bool) -> None:
+        super().__init__(value=value, description=label, indent=False)
+        self.description_value = code
+
+
+def _input(name: str, control: Control, value: object) -> w.Widget:
+    """The widget for one control, starting at ``value`` (a canonical parameter value)."""
+    if control.multiple:
+        chosen = {c for _, c in control.choices} if value == "all" else set(str(value).split(","))
+        boxes = [_ThemeBox(label, code, code in chosen) for label, code in control.choices]
+        widget = w.VBox(boxes)
+    elif len(control.choices) <= TOGGLES_AT_MOST:
+        widget = w.ToggleButtons(options=control.choices, value=value, tooltips=[])
+    else:
+        widget = w.Dropdown(options=control.choices, value=value)
+    widget.add_class(f"rv-{name}")
+    return widget
+
+
+def _shown(path: Path) -> str:
+    """A saved file's path as a reader finds it: from the project folder when inside it."""
+    path = path.resolve()
+    root = config.PROJECT_ROOT.resolve()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def _value_widgets(field: w.Widget) -> list[w.Widget]:
+    """The widgets whose value changes redraw the briefing (a theme list has one per box)."""
+    return list(field.children) if isinstance(field, w.Box) else [field]

@@ -1,0 +1,96 @@
+"""A briefing drawn in this process, fast enough to follow a control as it changes.
+
+A render starts a kernel, lets papermill run the notebook and exports what it recorded.
+The explorer cannot wait for that on every click, so here the notebook's own cells run in
+this (already warm) process instead: the parameters cell, the parameters injected as
+papermill injects them, then every cell the exporter keeps (its cut rules,
+:func:`russian_views.rendering.cells.shown`), each displayed as IPython displays a cell's
+result.
+The notebook is then exported by the same :class:`BriefingHTMLExporter` as a render, so the
+page shows the briefing the saved file will hold, from the same code: nothing about a
+briefing's sections is restated here.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+import nbformat
+from IPython.core.formatters import DisplayFormatter
+from nbformat import NotebookNode
+
+from russian_views import config
+from russian_views.rendering.cells import shown
+from russian_views.rendering.chart_bundle import chart_bundle
+from russian_views.rendering.exporters import BriefingHTMLExporter
+from russian_views.rendering.render import Job, normalise
+
+
+class BriefingView:
+    """Runs a briefing notebook's cells in-process and exports them to the briefing's HTML.
+
+    One instance keeps the notebook source, the display formatter and the exporter (with
+    its compiled template) between redraws; each redraw starts from a fresh namespace, as a
+    render starts from a fresh kernel, so no state leaks from one briefing to the next.
+    """
+
+    def __init__(self) -> None:
+        self._formatter = DisplayFormatter()
+        self._exporter = BriefingHTMLExporter()
+        self._sources: dict[str, NotebookNode] = {}
+
+    def warm(self) -> None:
+        """Pay the one-off costs (the chart bundle, the template) before the first redraw."""
+        chart_bundle()
+
+    def notebook(self, job: Job) -> NotebookNode:
+        """The job's notebook with the outputs a render would record for its shown cells.
+
+        Papermill's own ``parameterize_notebook`` adds the injected-parameters cell, so the
+        parameters reach the cells exactly as in a render.
+        """
+        from papermill.parameterize import parameterize_notebook
+
+        nb = parameterize_notebook(
+            copy.deepcopy(self._source(job)), dict(job.parameters), kernel_name=config.KERNEL_NAME
+        )
+        cut = {k: str(v).lower() for k, v in job.parameters.items()}
+        namespace: dict = {}
+        count = 0
+        for cell in nb.cells:
+            if cell.cell_type == "code" and shown(cell, cut):
+                count += 1
+                cell.execution_count = count
+                cell.outputs = self._run(cell.source, namespace, count)
+        return normalise(nb)
+
+    def html(self, job: Job) -> str:
+        """The briefing's page, as the HTML exporter writes it for a render."""
+        page, _ = self._exporter.from_notebook_node(self.notebook(job))
+        return page
+
+    def _source(self, job: Job) -> NotebookNode:
+        key = str(job.notebook)
+        if key not in self._sources:
+            from papermill.iorw import load_notebook_node  # papermill's reading (tags filled in)
+
+            self._sources[key] = load_notebook_node(key)
+        return self._sources[key]
+
+    def _run(self, source: str, namespace: dict, count: int) -> list[NotebookNode]:
+        """Run one cell; its last expression's value becomes the output, as in a kernel."""
+        tree = ast.parse(source)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, "<cell>", "exec"), namespace)
+        if last is None:
+            return []
+        value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)
+        if value is None:
+            return []
+        data, metadata = self._formatter.format(value)
+        return [
+            nbformat.v4.new_output(
+                "execute_result", data=data, metadata=metadata, execution_count=count
+            )
+        ]

@@ -1,0 +1,304 @@
+"""The classroom set-up: JupyterLab and the project's kernel, and the briefing explorer.
+
+The explorer is tested in this process (controls, redraw, the page it draws) and in real
+Chromium against ``russian-views explore``: change the actor and the period, see the new
+briefing, save it, with every request outside the local server refused and recorded, and
+no process left once the server stops.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import papermill
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+
+from russian_views import cli, config
+from russian_views.explorer import NOTEBOOK, voila_command
+from russian_views.params import briefing_actors, data_years
+from russian_views.rendering import batch, render
+
+BIN = Path(sys.executable).parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+NOTEBOOKS = [*sorted(config.NOTEBOOKS_DIR.glob("**/*.ipynb")), NOTEBOOK]
+# Altair names a chart's views after a hash of its data's text form, which pandas prints
+# differently inside and outside a kernel; the names are internal to each chart's spec.
+VIEW_NAME = re.compile(r"view_[0-9a-f]{16}")
+
+
+# ---------------------------------------------------------------- JupyterLab and the kernel
+
+
+def test_jupyterlab_runs_in_the_environment():
+    result = subprocess.run(
+        [BIN / "jupyter", "lab", "--version"], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0 and re.fullmatch(r"4\.\d+\.\d+\s*", result.stdout)
+
+
+def test_the_project_kernel_is_installed_in_this_environment():
+    spec = KernelSpecManager().get_kernel_spec(config.KERNEL_NAME)
+    assert Path(spec.resource_dir).is_relative_to(sys.prefix)
+    assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_notebook_opens_on_the_project_kernel(path: Path):
+    kernelspec = json.loads(path.read_text("utf-8"))["metadata"]["kernelspec"]
+    assert kernelspec["name"] == config.KERNEL_NAME
+    KernelSpecManager().get_kernel_spec(kernelspec["name"])  # raises if it does not resolve
+
+
+def test_makefile_installs_the_kernel_the_package_names():
+    makefile = (config.PROJECT_ROOT / "Makefile").read_text("utf-8")
+    assert f"KERNEL := {config.KERNEL_NAME}\n" in makefile
+    assert "ipykernel install --sys-prefix --name $(KERNEL)" in makefile
+
+
+# ---------------------------------------------------------------- the explorer, in-process
+
+
+def test_explorer_notebook_is_thin_and_clean():
+    nb = json.loads(NOTEBOOK.read_text("utf-8"))
+    (cell,) = nb["cells"]
+    assert cell["outputs"] == [] and cell["execution_count"] is None
+    tree = ast.parse("".join(cell["source"]))
+    assert [type(node) for node in tree.body] == [ast.ImportFrom, ast.Expr]
+
+
+@pytest.fixture(scope="module")
+def explorer(tmp_path_factory: pytest.TempPathFactory):
+    """The explorer's widgets, without a browser (its chart bundle cached in a tmp folder)."""
+    from russian_views.explorer.app import Explorer
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(config, "CACHE_DIR", tmp_path_factory.mktemp("cache"))
+        yield Explorer(out_dir=tmp_path_factory.mktemp("explorer-reports"))
+
+
+def test_a_control_for_every_briefing_parameter(explorer, dataset):
+    assert list(explorer.inputs) == list(papermill.inspect_notebook(str(config.ACTOR_NOTEBOOK)))
+    actors = [value for _, value in explorer.controls["actor"].choices]
+    assert actors == list(briefing_actors(dataset)["actor_id"])
+    span = data_years(dataset)
+    assert [y for _, y in explorer.controls["since"].choices] == list(
+        range(span.since, span.until + 1)
+    )
+    assert len(explorer.inputs["themes"].children) == len(dataset.codes("theme"))
+    # The controls start at the notebook's defaults, so the first page is the default briefing.
+    assert explorer.job() == render.actor_job(dataset, "north-korea")
+
+
+def test_changing_controls_redraws_and_bad_choices_are_explained(explorer):
+    explorer.inputs["actor"].value = "china"
+    explorer.inputs["since"].value = 2014
+    explorer.inputs["until"].value = 2018
+    assert 'data-stem="china_2014-2018"' in explorer.frame.value
+    assert "Russian views of China" in explorer.frame.value
+    explorer.inputs["until"].value = 2010
+    assert "after until" in explorer.status.value and "rv-problem" in explorer.status.value
+    assert 'data-stem="china_2014-2018"' in explorer.frame.value  # the last good one stays
+    boxes = explorer.inputs["themes"].children
+    for box in boxes:
+        box.value = False
+    assert "Tick at least one theme" in explorer.status.value
+    for box in boxes:
+        box.value = True
+    explorer.inputs["until"].value = 2018
+    assert explorer.job().stem == "china_2014-2018"
+
+
+@pytest.mark.slow
+def test_explorer_page_is_the_briefing_render_writes(dataset, tmp_path):
+    from russian_views.explorer.view import BriefingView
+
+    job = render.actor_job(dataset, "south-korea", 2010, 2019, edition="student")
+    (result,) = batch.render_batch([job], dataset, tmp_path, ("html",))
+    assert result.error is None
+    rendered = (tmp_path / f"{job.stem}.html").read_text("utf-8")
+    drawn = BriefingView().html(job)
+    assert VIEW_NAME.sub("view", drawn) == VIEW_NAME.sub("view", rendered)
+
+
+def test_broken_data_show_the_problem_not_a_traceback(data_copy, monkeypatch):
+    from russian_views.explorer.app import Explorer
+
+    (data_copy / "claims.csv").unlink()
+    monkeypatch.setattr(config, "DATA_DIR", data_copy)
+    page = Explorer.show()
+    assert "rv-problem" in page.value and "claims.csv" in page.value
+
+
+def test_explore_refuses_a_bad_port_with_exit_2(capsys):
+    assert cli.main(["explore", "--port", "70000", "--no-browser"]) == cli.EXIT_BAD_INPUT
+    assert "--port must be from 1 to 65535" in capsys.readouterr().err
+
+
+def test_voila_serves_only_this_machine_with_the_offline_template():
+    command = voila_command(8866, open_browser=False)
+    assert "--Voila.ip=127.0.0.1" in command and "--template=russian-views" in command
+    template = NOTEBOOK.parent / "jupyter" / "voila" / "templates" / "russian-views"
+    assert "://" not in (template / "index.html.j2").read_text("utf-8")
+
+
+# ---------------------------------------------------------------- in real Chromium
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _children(pid: int) -> set[int]:
+    """Every live process descended from ``pid`` (read from /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen]]:
+    """``russian-views explore`` on a free port, saving into tmp_path; killed if a test fails."""
+    port, out = _free_port(), tmp_path / "reports"
+    env = {**os.environ, "RUSSIAN_VIEWS_CACHE": str(tmp_path / "cache")}
+    log = (tmp_path / "server.log").open("w")
+    command = [BIN / "russian-views", "explore", "--port", str(port), "--no-browser"]
+    process = subprocess.Popen(
+        [*command, "--out", str(out)], env=env, stdout=log, stderr=log, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.2)
+    try:
+        yield f"http://127.0.0.1:{port}/", out, process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, 9)
+        log.close()
+
+
+@dataclass
+class Visit:
+    """What the browser saw: requests refused for leaving the server, errors, sockets."""
+
+    outside: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    sockets: list[str] = field(default_factory=list)
+    redraw_seconds: float = 0.0
+
+
+def drive_explorer(url: str) -> Visit:
+    """Open the explorer, change the actor and the period, save HTML and PDF, screenshot."""
+    from playwright.sync_api import sync_playwright
+
+    visit = Visit()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 950})
+
+        def only_local(route) -> None:
+            if route.request.url.startswith((url, "data:", "blob:", "about:")):
+                route.continue_()
+            else:
+                visit.outside.append(route.request.url)
+                route.abort("blockedbyclient")
+
+        page.route("**/*", only_local)
+        page.on("websocket", lambda ws: visit.sockets.append(ws.url))
+        page.on("console", lambda m: visit.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: visit.errors.append(str(error)))
+        page.goto(url)
+        page.wait_for_selector('iframe.rv-page[data-stem="north-korea"]', timeout=180_000)
+        assert page.locator("h1").first.inner_text() == "Russian views: briefing explorer"
+        assert page.locator(".rv-label").count() == 7
+
+        page.select_option(".rv-actor select", label="China")
+        page.wait_for_selector('iframe.rv-page[data-stem="china"]', timeout=30_000)
+        page.select_option(".rv-since select", label="2014")
+        page.wait_for_selector('iframe.rv-page[data-stem="china_2014-2021"]', timeout=30_000)
+        start = time.perf_counter()
+        page.select_option(".rv-until select", label="2018")
+        page.wait_for_selector('iframe.rv-page[data-stem="china_2014-2018"]', timeout=30_000)
+        visit.redraw_seconds = time.perf_counter() - start
+        briefing = page.frame_locator("iframe.rv-page")
+        assert briefing.locator("h1").first.inner_text() == "Russian views of China"
+        assert "Period 2014–2018" in briefing.locator("p.meta-line").first.inner_text()
+        briefing.locator("figure.chart.chart-interactive").first.wait_for(timeout=30_000)
+
+        for fmt in ("html", "pdf"):
+            page.locator(f".rv-save-{fmt}").click()
+            saved = page.locator(".rv-saved", has_text=f"china_2014-2018.{fmt}")
+            saved.wait_for(timeout=180_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "explorer.png")
+        browser.close()
+    return visit
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_explorer_in_chromium_offline(server: tuple[str, Path, subprocess.Popen]):
+    url, out, process = server
+    # Playwright's sync API will not start on a thread that already runs one (the session-wide
+    # browser of tests/test_browser.py); a thread of its own keeps the two apart.
+    with ThreadPoolExecutor(1) as pool:
+        visit = pool.submit(drive_explorer, url).result()
+
+    assert (out / "china_2014-2018.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert (out / "china_2014-2018.pdf").read_bytes().startswith(b"%PDF")
+    assert visit.outside == [] and visit.errors == []
+    local = url.replace("http", "ws", 1)
+    assert visit.sockets and all(s.startswith(local) for s in visit.sockets)
+    print(f"redraw seen in the browser after {visit.redraw_seconds:.2f} s")
+
+    kernels = _children(process.pid)
+    assert kernels, "the server should be running a kernel for the page"
+    process.terminate()
+    process.wait(timeout=60)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(p) for p in kernels):
+        time.sleep(0.2)
+    assert not [p for p in kernels if _alive(p)], "the server left processes behind"
