@@ -4,15 +4,19 @@ Run with ``make bench`` (or ``.venv/bin/python benchmarks/render_bench.py``). In
 times, as medians over ``--repeat`` runs, for HTML only and for HTML + PDF:
 
   (a) the plain loop: ``papermill`` then ``jupyter nbconvert`` for each briefing;
-  (b) ``russian-views render --all --force``;
+  (b) ``russian-views render --all --force``, the render service already warm;
   (c) an unchanged re-run of ``russian-views render --all`` (the cache);
-  (d) one briefing after a parameter change (a new ``--since``);
+  (d) one briefing after a parameter change (a new ``--since``), the service warm;
+  (e) the same without the service (``RUSSIAN_VIEWS_SERVICE=off``): a lone render;
 
-and prints the ratio a/b. It then times loading + validating the data, and the full HTML
-render, with synthetic data scaled to 10x and 100x the claims, events, expectations and
-signposts (generated in a temporary folder, never committed). Every command runs as a
-fresh process, as a user would run it. Last, (e) the explorer's redraw after a control
-change, in one warm process as in its Voilà kernel.
+and prints the ratio a/b, and the first render's wait while the service starts. It times
+``--help`` and an argument error (which never start the service). It then times loading +
+validating the data, and the full HTML render, with synthetic data scaled to 10x and 100x
+the claims, events, expectations and signposts (generated in a temporary folder, never
+committed), without the service so that each render's peak memory (its largest process)
+can be read. Every command runs as a fresh process, as a user would run it; the service
+runs from a temporary folder and is stopped at the end. Last, (f) the explorer's
+redraw after a control change, in one warm process as in its Voilà kernel.
 """
 
 from __future__ import annotations
@@ -41,6 +45,10 @@ SCALED = {
     "signposts": "signpost_id",
 }
 TARGETS = {
+    "speed-up a/b (HTML)": (">=", 5.0),
+    "one briefing after a parameter change (HTML)": ("<", 1.5),
+    "--help": ("<", 0.2),
+    "argument error (unknown actor)": ("<", 0.2),
     "speed-up a/b (HTML + PDF)": (">=", 5.0),
     "unchanged re-run": ("<", 1.0),
     "one briefing after a parameter change": ("<", 2.5),
@@ -50,12 +58,12 @@ TARGETS = {
 }
 
 
-def run(*args: str | Path, env: dict | None = None) -> None:
-    """Run a command to completion, failing loudly."""
+def run(*args: str | Path, env: dict | None = None, expect: int = 0) -> None:
+    """Run a command to completion, failing loudly unless it exits with ``expect``."""
     result = subprocess.run(
         [str(a) for a in args], capture_output=True, text=True, env=env, check=False
     )
-    if result.returncode != 0:
+    if result.returncode != expect:
         raise SystemExit(f"command failed: {' '.join(map(str, args))}\n{result.stderr[-2000:]}")
 
 
@@ -90,13 +98,15 @@ def plain_loop(out: Path, formats: list[str]) -> None:
             )
 
 
-def ours(*args: str | Path, env: dict | None = None) -> None:
+def ours(*args: str | Path, env: dict | None = None, expect: int = 0) -> None:
     """The russian-views command."""
-    run(BIN / "russian-views", *args, env=env)
+    run(BIN / "russian-views", *args, env=env, expect=expect)
 
 
 def scaled_data(factor: int, target: Path) -> Path:
-    """A copy of data/ with the coded tables repeated ``factor`` times under new ids."""
+    """A copy of data/ with the coded tables repeated ``factor`` times, each copy after the
+    first under new ids (the first keeps the ids other tables, such as the key judgments,
+    refer to)."""
     shutil.copytree(config.DATA_DIR, target)
     for table, key in SCALED.items():
         path = target / f"{table}.csv"
@@ -107,10 +117,9 @@ def scaled_data(factor: int, target: Path) -> Path:
         for copy in range(factor):
             for row in rows:
                 new = dict(row)
-                new[key] = f"{row[key][0]}{copy * 10_000 + int(row[key][1:]):06d}"
+                new[key] = copy_id(row[key], copy)
                 if table == "signposts":
-                    ref = row["expectation_ref"]
-                    new["expectation_ref"] = f"x{copy * 10_000 + int(ref[1:]):06d}"
+                    new["expectation_ref"] = copy_id(row["expectation_ref"], copy)
                 out.append(new)
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
@@ -119,14 +128,39 @@ def scaled_data(factor: int, target: Path) -> Path:
     return target
 
 
+def copy_id(original: str, copy: int) -> str:
+    """The id of a row in copy ``copy`` of a table (copy 0 is the original)."""
+    return original if copy == 0 else f"{original[0]}{copy * 10_000 + int(original[1:]):06d}"
+
+
 def bench_formats(root: Path, fmt: str, repeat: int) -> dict[str, float]:
-    """(a)-(d) for one format list."""
+    """(a)-(e) for one format list, and the first render's wait while the service starts."""
     formats = fmt.split(",")
     out = root / f"ours-{fmt}"
     plain = root / f"plain-{fmt}"
     plain.mkdir()
+    off = {**os.environ, "RUSSIAN_VIEWS_SERVICE": "off"}
+    ours("service", "stop")
     return {
         "a": median_of(repeat, lambda _i: plain_loop(plain, formats)),
+        "start": timed(
+            lambda: ours("render", "--actor", "china", "--format", fmt, "--out", root / "cold")
+        ),
+        "e": median_of(
+            repeat,
+            lambda i: ours(
+                "render",
+                "--actor",
+                "china",
+                "--since",
+                str(2015 + i),
+                "--format",
+                fmt,
+                "--out",
+                out,
+                env=off,
+            ),
+        ),
         "b": median_of(
             repeat, lambda _i: ours("render", "--all", "--force", "--format", fmt, "--out", out)
         ),
@@ -148,22 +182,59 @@ def bench_formats(root: Path, fmt: str, repeat: int) -> dict[str, float]:
     }
 
 
-def bench_scale(root: Path, repeat: int) -> dict[int, tuple[float, float]]:
-    """Load + validate (in process) and full HTML render (fresh process) at 1x, 10x, 100x."""
+def bench_scale(root: Path, repeat: int) -> dict[int, tuple[float, float, float]]:
+    """Load + validate (in process), full HTML render (fresh process, no service) and its
+    peak memory in MB at 1x, 10x, 100x."""
     results = {}
     for factor in (1, 10, 100):
         data = config.DATA_DIR if factor == 1 else scaled_data(factor, root / f"data-{factor}x")
         load = statistics.median(timed(lambda d=data: load_dataset(d)) for _ in range(repeat))
-        env = {**os.environ, "RUSSIAN_VIEWS_DATA": str(data)}
+        env = {**os.environ, "RUSSIAN_VIEWS_DATA": str(data), "RUSSIAN_VIEWS_SERVICE": "off"}
         out = root / f"render-{factor}x"
-        render = median_of(
-            repeat,
-            lambda _i, e=env, o=out: ours(
-                "render", "--all", "--force", "--format", "html", "--out", o, env=e
-            ),
-        )
-        results[factor] = (load, render)
+        args = ("render", "--all", "--force", "--format", "html", "--out", out)
+        render = median_of(repeat, lambda _i, e=env, a=args: ours(*a, env=e))
+        results[factor] = (load, render, peak_memory_mb(BIN / "russian-views", *args, env=env))
     return results
+
+
+def peak_memory_mb(*args: str | Path, env: dict) -> float:
+    """The largest resident size (MB) any process of one command reached: run under a
+    fresh Python whose waited-for descendants are only that command's."""
+    probe = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+        "capture_output=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return int(result.stdout) / 1024
+
+
+def bench_startup(repeat: int) -> dict[str, float]:
+    """``--help`` and an argument error: answered without the heavy imports or a service."""
+    count = max(repeat, 5)  # each is short: more runs steady the median
+    return {
+        "help": median_of(count, lambda _i: ours("--help")),
+        "error": median_of(count, lambda _i: ours("render", "--actor", "Japan", expect=2)),
+    }
+
+
+def print_formats(fmt: str, t: dict[str, float]) -> None:
+    """One format's timings."""
+    pad = " " * (len(fmt) + 4)
+    print(
+        f"[{fmt}]  (a) plain loop {t['a']:6.2f}s   (b) render --all --force "
+        f"{t['b']:6.2f}s   ratio a/b {t['a'] / t['b']:4.1f}x\n"
+        f"{pad}(c) unchanged re-run {t['c']:5.2f}s   "
+        f"(d) one briefing, new parameter {t['d']:5.2f}s\n"
+        f"{pad}(e) the same without the service {t['e']:5.2f}s   "
+        f"first render while the service starts {t['start']:5.2f}s",
+        flush=True,
+    )
 
 
 def bench_explorer(root: Path, repeat: int) -> float:
@@ -183,7 +254,7 @@ def bench_explorer(root: Path, repeat: int) -> float:
 def verdict(name: str, value: float) -> str:
     op, limit = TARGETS[name]
     ok = {">=": value >= limit, "<": value < limit, "<=": value <= limit}[op]
-    return f"{name:<40} {value:8.2f}   target {op} {limit:<5} {'met' if ok else 'MISSED'}"
+    return f"{name:<46} {value:8.2f}   target {op} {limit:<5} {'met' if ok else 'MISSED'}"
 
 
 def main() -> None:
@@ -191,25 +262,38 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     args = parser.parse_args()
-    print(f"{os.cpu_count()} cores, medians of {args.repeat} runs\n", flush=True)
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"{os.cpu_count()} cores, load average {load}, medians of {args.repeat} runs\n")
     with tempfile.TemporaryDirectory(prefix="rv-bench-") as tmp:
         root = Path(tmp)
-        timings = {}
-        for fmt in ("html", "html,pdf"):
-            timings[fmt] = t = bench_formats(root, fmt, args.repeat)
-            print(
-                f"[{fmt}]  (a) plain loop {t['a']:6.2f}s   (b) render --all --force "
-                f"{t['b']:6.2f}s   ratio a/b {t['a'] / t['b']:4.1f}x\n"
-                f"{'':{len(fmt) + 4}}(c) unchanged re-run {t['c']:5.2f}s   "
-                f"(d) one briefing, new parameter {t['d']:5.2f}s",
-                flush=True,
-            )
+        os.environ["RUSSIAN_VIEWS_RUNTIME"] = str(root / "run")  # the bench's own service
+        try:
+            timings = {}
+            for fmt in ("html", "html,pdf"):
+                timings[fmt] = t = bench_formats(root, fmt, args.repeat)
+                print_formats(fmt, t)
+        finally:
+            ours("service", "stop")
         scale = bench_scale(root, args.repeat)
         redraw = bench_explorer(root, args.repeat)
-    print("\ndata scale   load+validate   full HTML render")
-    for factor, (load, render) in scale.items():
-        print(f"{factor:>5}x       {load:8.3f}s      {render:8.2f}s")
+    startup = bench_startup(args.repeat)
+    print("\ndata scale   load+validate   full HTML render   peak memory (largest process)")
+    for factor, (load, render, memory) in scale.items():
+        print(f"{factor:>5}x       {load:8.3f}s      {render:8.2f}s      {memory:8.0f} MB")
+    print(f"\n--help {startup['help']:.3f}s   argument error {startup['error']:.3f}s")
     print(f"\nexplorer: redraw after a control change {redraw:5.2f}s (median, warm process)")
+    html = timings["html"]
+    print(
+        "\n"
+        + "\n".join(
+            [
+                verdict("speed-up a/b (HTML)", html["a"] / html["b"]),
+                verdict("one briefing after a parameter change (HTML)", html["d"]),
+                verdict("--help", startup["help"]),
+                verdict("argument error (unknown actor)", startup["error"]),
+            ]
+        )
+    )
     full = timings["html,pdf"]
     print(
         "\n"

@@ -11,6 +11,9 @@ import pytest
 # Build products the package caches (the charts' bundle) go to pytest's own cache folder,
 # never the user's; set before the package is imported, and inherited by the CLI's tests.
 os.environ["RUSSIAN_VIEWS_CACHE"] = str(Path(__file__).parent.parent / ".pytest_cache" / "rv")
+# Renders run in the test's own process; tests/test_service.py turns the service on itself
+# (with its own runtime folder, and stops it), so no test leaves a service behind.
+os.environ["RUSSIAN_VIEWS_SERVICE"] = "off"
 
 from russian_views import config  # after the variable above: config reads it
 from russian_views.dataset.load import Dataset, load_dataset

@@ -143,6 +143,12 @@ def _render_arguments(render: argparse.ArgumentParser) -> None:
             render.add_argument(p.flag, metavar=p.metavar, default=None, help=_option_help(p))
 
 
+def _service_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "action", choices=("stop", "status"), help="stop every render service, or list them"
+    )
+
+
 # ---------------------------------------------------------------- the classroom commands
 
 ADD_SOURCE_HELP = """\
@@ -321,6 +327,12 @@ COMMANDS: tuple[Command, ...] = (
         description="Execute the briefing notebooks with papermill and export them with "
         "nbconvert. Files are written atomically: a failure keeps the previous report. "
         "An option the chosen notebook does not take is refused.",
+    ),
+    Command(
+        "service",
+        "stop the render service that keeps warm kernels between renders, or list it",
+        "russian_views.rendering.service:cmd_service",
+        _service_arguments,
     ),
     Command(
         "params",
@@ -516,6 +528,11 @@ def cmd_render(args: argparse.Namespace) -> int:
             [args.actor] if args.actor is not None else args.compare, config.DATA_DIR
         )
 
+    from russian_views.rendering import service
+
+    if service.wanted():  # warm workers kept between commands; same output, same codes
+        return service.render(args.argv)
+
     from russian_views.dataset.load import load_dataset
     from russian_views.rendering import batch, render
 
@@ -695,6 +712,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = [a for a in argv if a != "--debug"]
     try:
         args = build_parser().parse_args(argv)
+        args.argv = [*argv, "--debug"] if debug else argv  # as given, for the render service
         command = next(c for c in COMMANDS if c.name == args.command)
         return _load(command.handler)(args)
     except KeyboardInterrupt as exc:

@@ -43,7 +43,11 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 WORKER_DIED = "the render worker running it died (killed, or out of memory)"
 
 _kernel = None  # this worker process's warm kernel manager
+# The render service's warm workers, kept between batches (see kept_workers); None elsewhere.
+_kept: _KeptPool | None = None
+_keep_size: int | None = None  # how many to keep, inside kept_workers
 _start_failure: str | None = None  # why this worker has no kernel, if it could not start one
+_resetting: list[threading.Thread] = []  # this worker's kernel reset still running, if any
 
 
 def _run_code(km, code: str) -> None:
@@ -156,23 +160,23 @@ def _work(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Resu
     """Render one job on this worker's kernel, then leave the kernel clean (or replace it).
 
     The reset runs in a thread while the job's files are exported, since both wait on
-    different processes; it is joined before the kernel is used again.
+    different processes, and may still run when the result is returned (a lone briefing
+    need not wait for it); it is joined when this worker's next job starts, before the
+    kernel is used again.
     """
     global _kernel
+    while _resetting:
+        _resetting.pop().join()
     if _start_failure:
         return Result(job, 0.0, error=_start_failure)
-    resetting: list[threading.Thread] = []
 
     def reset_kernel() -> None:
         # A daemon: a worker told to stop must not wait for a reset to finish.
         thread = threading.Thread(target=_reset_or_replace, daemon=True)
         thread.start()
-        resetting.append(thread)
+        _resetting.append(thread)
 
-    result = render_job(job, out_dir, formats, paper, km=_kernel, executed=reset_kernel)
-    for thread in resetting:
-        thread.join()
-    return result
+    return render_job(job, out_dir, formats, paper, km=_kernel, executed=reset_kernel)
 
 
 def _reset_or_replace() -> None:
@@ -299,6 +303,49 @@ def _report(report: Callable[[Result], None] | None, result: Result) -> None:
         report(result)
 
 
+class _KeptPool:
+    """A pool of warm workers that outlives one batch, and the processes it started."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.pool = ProcessPoolExecutor(size, initializer=_start_worker)
+        self.pool.submit(int).result()  # starts (and warms) every worker now
+        self.workers = list(self.pool._processes.values())
+
+    def close(self) -> None:
+        """Stop the workers, and so their kernels, before returning."""
+        _stop_workers(self.pool, self.workers)
+
+
+@contextmanager
+def kept_workers(size: int) -> Iterator[None]:
+    """Keep ``size`` warm workers between the batches rendered in this block (the render
+    service): a batch that uses them pays no kernel start. A batch that ends abnormally
+    (interrupted, a worker died) stops them; :func:`keep_warm` then starts fresh ones."""
+    global _keep_size
+    _keep_size = size
+    keep_warm()
+    try:
+        yield
+    finally:
+        _keep_size = None
+        _drop_kept()
+
+
+def keep_warm() -> None:
+    """Start the kept workers if they were stopped (inside :func:`kept_workers` only)."""
+    global _kept
+    if _keep_size and _kept is None:
+        _kept = _KeptPool(_keep_size)
+
+
+def _drop_kept() -> None:
+    global _kept
+    kept, _kept = _kept, None
+    if kept:
+        kept.close()
+
+
 def _execute_all(
     todo: list[Job], out_dir: Path, formats: tuple[str, ...], paper: str, workers: int
 ) -> Iterator[Result]:
@@ -310,10 +357,14 @@ def _execute_all(
     """
     if not todo:
         return
-    if len(todo) == 1:
+    if _kept and _kept.size == workers:  # the service's warm workers, however few jobs
+        size = workers
+    elif len(todo) == 1:
         yield _render_one(todo[0], out_dir, formats, paper)
         return
-    lost = yield from _run_pool(todo, out_dir, formats, paper, min(workers, len(todo)))
+    else:
+        size = min(workers, len(todo))
+    lost = yield from _run_pool(todo, out_dir, formats, paper, size)
     for job in lost:
         if (yield from _run_pool([job], out_dir, formats, paper, 1)):
             yield Result(job, 0.0, error=WORKER_DIED)
@@ -322,11 +373,18 @@ def _execute_all(
 def _run_pool(
     jobs: list[Job], out_dir: Path, formats: tuple[str, ...], paper: str, size: int
 ) -> Generator[Result, None, list[Job]]:
-    """Run jobs on ``size`` warm workers, yielding results; return the jobs a dead worker lost."""
-    pool = ProcessPoolExecutor(size, initializer=_start_worker)
+    """Run jobs on ``size`` warm workers, yielding results; return the jobs a dead worker lost.
+
+    The workers are the kept ones when there are (and they are as many), else new ones;
+    either way, a batch that ends abnormally stops them.
+    """
+    global _kept
+    kept = _kept if _kept and _kept.size == size else None
+    pool = kept.pool if kept else ProcessPoolExecutor(size, initializer=_start_worker)
     futures = {pool.submit(_work, job, out_dir, formats, paper): job for job in jobs}
-    workers = list(pool._processes.values())  # all started by now; stopped below
+    workers = kept.workers if kept else list(pool._processes.values())  # stopped below
     lost: list[Job] = []
+    finished = False
     try:
         pending = set(futures)
         while pending:
@@ -339,15 +397,26 @@ def _run_pool(
                     lost.append(futures[future])
                 except Exception as exc:  # a fault of ours in the worker: the job fails
                     yield Result(futures[future], 0.0, error=f"{type(exc).__name__}: {exc}")
-        pool.shutdown()
+        if kept is None:
+            pool.shutdown()
+        finished = not lost
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-        for worker in workers:  # SIGTERM: a worker unwinds and kills its kernel
-            if worker.is_alive():
-                worker.terminate()
-        for worker in workers:
-            worker.join()  # no worker outlives this line
+        if kept is None or not finished:
+            if kept is not None:
+                _kept = None  # the service starts fresh ones: see keep_warm
+            _stop_workers(pool, workers)
     return lost
+
+
+def _stop_workers(pool: ProcessPoolExecutor, workers: list) -> None:
+    """Stop a pool's workers (SIGTERM: each unwinds and kills its kernel) and wait for them:
+    no worker outlives this call."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        if worker.is_alive():
+            worker.terminate()
+    for worker in workers:
+        worker.join()
 
 
 def _render_one(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Result:

@@ -1,0 +1,393 @@
+"""The render service: warm render workers kept between ``render`` commands.
+
+A lone ``render`` pays a kernel start, the imports of pandas, Altair, vl-convert, nbconvert
+and WeasyPrint, and vl-convert's first chart before any work: most of a single briefing's
+time. ``render`` therefore hands its command line to a service process that keeps
+:mod:`russian_views.rendering.batch`'s warm workers (each a warm kernel plus the loaded exporters)
+between commands, and runs the command exactly as the command would (``cli.main``), with
+its output, errors and exit code passed back through a Unix socket.
+
+- Started on demand by ``render``, in a session of its own; it stops itself after
+  :data:`IDLE_SECONDS` without a command (``RUSSIAN_VIEWS_SERVICE_IDLE``), and on
+  ``russian-views service stop``.
+- Never stale: the socket's name is a hash of everything the cache key depends on
+  (package code and templates, installed library versions, the chart bundle, every data
+  file) plus the Python and the environment the package reads. Any change gives a new
+  name, so a new service; the old ones are told to stop when it starts.
+- The socket lives in a per-user folder (``$XDG_RUNTIME_DIR/russian-views``, else
+  ``/tmp/russian-views-UID``; ``RUSSIAN_VIEWS_RUNTIME`` moves it) that only the user can
+  enter.
+- Ctrl-C, SIGTERM and SIGHUP on the command are passed to the service, which stops the
+  render the way a lone render stops (workers and kernels killed, nothing half-written)
+  before the command exits with the same code; a command that vanishes is treated as
+  SIGTERM.
+- ``RUSSIAN_VIEWS_SERVICE=off`` renders in the command's own process (the service itself
+  runs that way, and so does the test suite unless a test turns the service on).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from russian_views import config
+from russian_views.errors import RenderError
+
+SERVICE_ENV = "RUSSIAN_VIEWS_SERVICE"
+IDLE_ENV = "RUSSIAN_VIEWS_SERVICE_IDLE"
+RUNTIME_ENV = "RUSSIAN_VIEWS_RUNTIME"
+IDLE_SECONDS = 600.0
+START_TIMEOUT = 60.0
+# Environment variables the package reads at import: a service started with other values
+# would render other data or cache elsewhere, so they are part of its key.
+KEYED_ENV = ("RUSSIAN_VIEWS_DATA", "RUSSIAN_VIEWS_CACHE", "SOURCE_DATE_EPOCH", "PATH")
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+LOG = "service.log"
+
+
+def wanted() -> bool:
+    """Whether ``render`` should go through the service."""
+    return os.environ.get(SERVICE_ENV, "on").lower() not in ("off", "0", "no")
+
+
+def runtime_dir() -> Path:
+    """The per-user folder of sockets, made private (0700) if it does not exist.
+
+    A folder that exists but belongs to someone else, or that others may enter, is refused:
+    a socket there could be another user's.
+    """
+    given = os.environ.get(RUNTIME_ENV)
+    if given:
+        folder = Path(given)
+    elif os.environ.get("XDG_RUNTIME_DIR"):
+        folder = Path(os.environ["XDG_RUNTIME_DIR"]) / "russian-views"
+    else:
+        folder = Path("/tmp") / f"russian-views-{os.getuid()}"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    status = folder.stat()
+    if status.st_uid != os.getuid() or status.st_mode & 0o077:
+        raise RenderError(f"{folder}: the service folder must be yours alone (mode 0700)")
+    return folder
+
+
+def service_key() -> str:
+    """A hash of everything a warm worker could hold stale: what every cache key hashes
+    (code, templates, library versions, chart bundle, data files), the Python running it and
+    the environment the package reads."""
+    from russian_views.rendering.cache import code_version, library_versions
+    from russian_views.rendering.chart_bundle import chart_bundle
+
+    data = hashlib.sha256()
+    for path in sorted(config.DATA_DIR.rglob("*")):
+        if path.is_file():
+            data.update(path.relative_to(config.DATA_DIR).as_posix().encode() + b"\0")
+            data.update(path.read_bytes())
+    payload = {
+        "code": code_version(),
+        "libraries": library_versions(),
+        "bundle": chart_bundle().sha256,
+        "data": data.hexdigest(),
+        "python": sys.executable,
+        "root": str(config.PROJECT_ROOT),
+        "env": {name: os.environ.get(name) for name in KEYED_ENV},
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def socket_path(key: str) -> Path:
+    """Where the service for ``key`` listens."""
+    return runtime_dir() / f"render-{key[:16]}.sock"  # short: a socket path has 108 bytes
+
+
+# ---------------------------------------------------------------- the command's side
+
+
+def render(argv: list[str]) -> int:
+    """Run ``russian-views render`` (``argv``) in the service, starting it if needed.
+
+    The service's output is printed as it comes; the return value is the command's exit
+    code. A stop signal received meanwhile is passed on, and this waits for the service to
+    have stopped the render before returning its code.
+    """
+    path = socket_path(service_key())
+    connection = _connect(path) or _start(path)
+    with connection, _forward_signals(connection):
+        request = {"argv": argv, "cwd": os.getcwd(), "tty": sys.stderr.isatty()}
+        connection.sendall(json.dumps(request).encode() + b"\n")
+        for message in _messages(connection):
+            if "exit" in message:
+                return int(message["exit"])
+            stream = sys.stdout if message.get("stream") == "out" else sys.stderr
+            stream.write(message.get("text", ""))
+            stream.flush()
+    raise RenderError(f"the render service stopped during the render (see {path.parent / LOG})")
+
+
+def _connect(path: Path) -> socket.socket | None:
+    """A connection to a listening service, or None if none listens there."""
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(str(path))
+    except (FileNotFoundError, ConnectionRefusedError):
+        connection.close()
+        return None
+    return connection
+
+
+def _start(path: Path) -> socket.socket:
+    """Start the service for ``path`` (stopping services for other keys) and connect.
+
+    A lock makes two commands starting at once share one service.
+    """
+    import fcntl
+
+    with (path.parent / "start.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        connection = _connect(path)
+        if connection:
+            return connection
+        stop_all(except_path=path)
+        path.unlink(missing_ok=True)
+        with (path.parent / LOG).open("ab") as log:
+            subprocess.Popen(
+                [sys.executable, "-m", "russian_views.rendering.service", str(path)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,  # a terminal's Ctrl-C or hang-up does not reach it
+                cwd=str(config.PROJECT_ROOT),
+            )
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            connection = _connect(path)
+            if connection:
+                return connection
+            time.sleep(0.02)
+    raise RenderError(f"the render service did not start (see {path.parent / LOG})")
+
+
+def _messages(connection: socket.socket) -> Iterator[dict]:
+    """The JSON lines read from a connection until it closes."""
+    with connection.makefile("rb") as lines:
+        for line in lines:
+            yield json.loads(line)
+
+
+@contextlib.contextmanager
+def _forward_signals(connection: socket.socket) -> Iterator[None]:
+    """Pass the first stop signal to the service (which answers with the exit code); later
+    ones are ignored while it stops the render."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+
+    def forward(signum: int, _frame: object) -> None:
+        for other in STOP_SIGNALS:
+            signal.signal(other, signal.SIG_IGN)
+        with contextlib.suppress(OSError):
+            connection.sendall(json.dumps({"signal": signum}).encode() + b"\n")
+
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, forward)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def stop_all(except_path: Path | None = None) -> int:
+    """Tell every service in the runtime folder (but ``except_path``) to stop; how many."""
+    stopped = 0
+    for path in sorted(runtime_dir().glob("render-*.sock")):
+        if path == except_path:
+            continue
+        connection = _connect(path)
+        if connection is None:
+            path.unlink(missing_ok=True)  # left by a service that was killed
+            continue
+        with connection:
+            connection.sendall(b'{"stop": true}\n')
+            for _ in _messages(connection):  # it closes the connection once stopped
+                pass
+        stopped += 1
+    return stopped
+
+
+def running() -> list[Path]:
+    """The sockets of the services that answer."""
+    alive = []
+    for path in sorted(runtime_dir().glob("render-*.sock")):
+        connection = _connect(path)
+        if connection:
+            connection.close()
+            alive.append(path)
+    return alive
+
+
+def cmd_service(args: argparse.Namespace) -> int:
+    """``russian-views service stop|status``."""
+    if args.action == "stop":
+        count = stop_all()
+        print(f"stopped {count} render service{'s' if count != 1 else ''}")
+    else:
+        alive = running()
+        print("\n".join(str(p) for p in alive) or "no render service is running")
+    return 0
+
+
+# ---------------------------------------------------------------- the service's side
+
+
+class _Forward:
+    """A text stream whose writes go to the command as JSON lines (``out`` or ``err``).
+
+    Only this process writes there: a worker process forked meanwhile writes to the
+    service's own log instead of into the command's connection.
+    """
+
+    def __init__(self, connection: socket.socket, name: str, tty: bool, fallback) -> None:
+        self.connection, self.name, self.tty, self.fallback = connection, name, tty, fallback
+        self.pid = os.getpid()
+
+    def write(self, text: str) -> int:
+        if os.getpid() != self.pid:
+            return self.fallback.write(text)
+        with contextlib.suppress(OSError):  # the command is gone: nothing to show it to
+            message = {"stream": self.name, "text": text}
+            self.connection.sendall(json.dumps(message).encode() + b"\n")
+        return len(text)
+
+    def flush(self) -> None:
+        """Every write is sent at once."""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+class _Request:
+    """One command being served: passes its stop signal (or its vanishing) to this
+    process's main thread while the command runs, and never after."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        self.connection = connection
+        self.active = True
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        signum = signal.SIGTERM  # the command vanished (killed): stop its render
+        with contextlib.suppress(OSError, ValueError):
+            for message in _messages(self.connection):
+                if "signal" in message:
+                    signum = int(message["signal"])
+                    break
+        with self.lock:
+            if self.active:
+                os.kill(os.getpid(), signum)
+
+    def finish(self) -> None:
+        with self.lock:
+            self.active = False
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    from russian_views.errors import Interrupted
+
+    raise Interrupted(signum)
+
+
+def _serve_one(connection: socket.socket) -> bool:
+    """Answer one connection; False when it asked the service to stop."""
+    from russian_views import cli
+
+    with connection.makefile("rb") as lines:
+        line = lines.readline()
+    request = json.loads(line or b"{}")
+    if "argv" not in request:
+        return not request.get("stop")
+    os.chdir(request["cwd"])
+    watch = _Request(connection)
+    out, err = sys.stdout, sys.stderr
+    sys.stdout = _Forward(connection, "out", False, out)
+    sys.stderr = _Forward(connection, "err", bool(request.get("tty")), err)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _interrupt)
+    watch.thread.start()
+    try:
+        code = cli.main(request["argv"])
+    finally:
+        watch.finish()
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
+        sys.stdout, sys.stderr = out, err
+        os.chdir(config.PROJECT_ROOT)
+    with contextlib.suppress(OSError):
+        connection.sendall(json.dumps({"exit": code}).encode() + b"\n")
+    return True
+
+
+def idle_seconds() -> float:
+    """How long the service waits for a command before it stops itself."""
+    try:
+        return float(os.environ.get(IDLE_ENV, IDLE_SECONDS))
+    except ValueError:
+        return IDLE_SECONDS
+
+
+def serve(path: Path) -> None:
+    """Listen on ``path`` until idle for :func:`idle_seconds` or told to stop.
+
+    The warm workers start before the first command is accepted (a command that connects
+    meanwhile waits), and are stopped, with their kernels, when the service ends.
+    """
+    from russian_views.rendering import batch
+
+    os.environ[SERVICE_ENV] = "off"  # the commands it runs render here, in its workers
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, _f: sys.exit(128 + signum))
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stopper: socket.socket | None = None
+    try:
+        server.bind(str(path))
+    except OSError:
+        return  # another service took this name first: the command connects to it
+    try:
+        server.listen()
+        server.settimeout(idle_seconds())
+        with batch.kept_workers(batch.default_jobs()):
+            while True:
+                try:
+                    connection, _ = server.accept()
+                except TimeoutError:
+                    return
+                if not _serve_one(connection):
+                    stopper = connection  # answered (closed) once the workers are gone
+                    return
+                connection.close()
+                batch.keep_warm()  # after an interrupted render, before the next command
+                signal.signal(signal.SIGTERM, lambda signum, _f: sys.exit(128 + signum))
+    finally:
+        if stopper:
+            stopper.close()
+        with contextlib.suppress(FileNotFoundError):
+            if path.exists() and path.is_socket():
+                path.unlink()
+        server.close()
+
+
+if __name__ == "__main__":
+    serve(Path(sys.argv[1]))

@@ -1,0 +1,226 @@
+"""The render service: same bytes and exit codes as a lone render, never stale, never left
+behind (stopped on request, when idle, or when a newer key replaces it)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from russian_views import config
+from russian_views.errors import RenderError
+from russian_views.rendering import cache, service
+
+BIN = Path(sys.executable).parent / "russian-views"
+
+
+@pytest.fixture
+def runtime(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private runtime folder for this test's services; every service in it is stopped
+    at the end, whatever the test did."""
+    # Short: a socket's path must fit in 108 bytes, which pytest's folders may not.
+    folder = Path(tempfile.mkdtemp(prefix="rv-", dir="/tmp"))
+    monkeypatch.setenv(service.RUNTIME_ENV, str(folder))
+    yield folder
+    service.stop_all()
+    shutil.rmtree(folder)
+
+
+def env_on(runtime: Path, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        service.SERVICE_ENV: "on",
+        service.RUNTIME_ENV: str(runtime),
+        **extra,
+    }
+
+
+def cli(*args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN), *args], capture_output=True, text=True, env=env, check=False, timeout=600
+    )
+
+
+def service_pids(runtime: Path) -> list[int]:
+    """The service processes listening in ``runtime`` (not their workers)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                command = (proc / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"russian_views.rendering.service" in command and any(
+                str(runtime).encode() in part for part in command
+            ):
+                pids.append(int(proc.name))
+    return [p for p in pids if _parent(p) not in pids]  # its workers are forks of it
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process started by ``pid`` (its workers, their kernels), recursively."""
+    parents: dict[int, int] = {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            parents[int(proc.name)] = _parent(int(proc.name))
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found |= frontier
+    return found
+
+
+def gone(pids: set[int], within: float = 30.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not any(Path(f"/proc/{p}").exists() and not _zombie(p) for p in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return False
+
+
+# ---------------------------------------------------------------- the key and the folder
+
+
+def test_the_key_changes_with_code_libraries_data_and_environment(
+    data_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(config, "DATA_DIR", data_copy)
+    base = service.service_key()
+    assert service.service_key() == base
+    (data_copy / "claims.csv").write_bytes((data_copy / "claims.csv").read_bytes() + b"\n")
+    changed_data = service.service_key()
+    assert changed_data != base
+    monkeypatch.setattr(cache, "code_version", lambda: "other code")
+    changed_code = service.service_key()
+    assert changed_code != changed_data
+    monkeypatch.setattr(cache, "library_versions", lambda: {"pandas": "0"})
+    changed_libraries = service.service_key()
+    assert changed_libraries != changed_code
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "12345")
+    assert service.service_key() != changed_libraries
+
+
+def test_a_runtime_folder_others_can_enter_is_refused(tmp_path: Path, monkeypatch):
+    folder = tmp_path / "shared"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    monkeypatch.setenv(service.RUNTIME_ENV, str(folder))
+    with pytest.raises(RenderError, match="yours alone"):
+        service.runtime_dir()
+
+
+def test_a_new_runtime_folder_is_private(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv(service.RUNTIME_ENV, str(tmp_path / "new"))
+    assert service.runtime_dir().stat().st_mode & 0o777 == 0o700
+
+
+def test_the_service_is_off_when_asked(monkeypatch):
+    monkeypatch.setenv(service.SERVICE_ENV, "off")
+    assert not service.wanted()
+    monkeypatch.setenv(service.SERVICE_ENV, "on")
+    assert service.wanted()
+
+
+def test_bad_input_is_refused_without_starting_a_service(runtime: Path, tmp_path: Path):
+    result = cli("render", "--actor", "Japan", "--out", str(tmp_path / "o"), env=env_on(runtime))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "unknown actor 'Japan'" in result.stderr
+    assert not service_pids(runtime)
+
+
+# ---------------------------------------------------------------- end to end
+
+
+@pytest.mark.slow
+def test_the_service_renders_the_same_bytes_keeps_codes_and_stops(
+    runtime: Path, rendered: Path, tmp_path: Path
+):
+    env = env_on(runtime)
+    out = tmp_path / "out"
+    first = cli("render", "--actor", "north-korea", "--out", str(out), env=env)
+    assert first.returncode == 0, first.stderr
+    assert "1 rendered, 0 cached, 0 failed" in first.stderr
+    for ext in ("ipynb", "html", "pdf"):
+        assert (out / f"north-korea.{ext}").read_bytes() == (
+            rendered / f"north-korea.{ext}"
+        ).read_bytes(), ext
+    [pid] = service_pids(runtime)
+
+    # The next command is served by the same, warm service.
+    again = cli("render", "--actor", "china", "--format", "html", "--out", str(out), env=env)
+    assert again.returncode == 0, again.stderr
+    assert service_pids(runtime) == [pid]
+    status = cli("service", "status", env=env)
+    assert status.stdout.count(".sock") == 1
+
+    # A stop signal on the command stops the render in the service, with the same code.
+    command = subprocess.Popen(
+        [str(BIN), "render", "--all", "--force", "--out", str(out)],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)
+    command.send_signal(signal.SIGTERM)
+    _, err = command.communicate(timeout=120)
+    assert command.returncode == 143, err
+    assert "Traceback" not in err and "interrupted" in err
+    assert not list(out.glob(".*.tmp"))  # nothing half-written
+
+    # Stopped on request: the service, its workers and their kernels are all gone.
+    family = descendants(pid) | {pid}
+    stop = cli("service", "stop", env=env)
+    assert stop.returncode == 0 and "stopped 1 render service" in stop.stdout
+    assert gone(family)
+    assert not list(runtime.glob("*.sock"))
+
+
+@pytest.mark.slow
+def test_changed_data_gets_a_new_service_and_an_idle_one_stops(
+    runtime: Path, data_copy: Path, tmp_path: Path
+):
+    env = env_on(runtime, RUSSIAN_VIEWS_DATA=str(data_copy), RUSSIAN_VIEWS_SERVICE_IDLE="5")
+    args = ("render", "--actor", "china", "--format", "html", "--out", str(tmp_path / "o"))
+    assert cli(*args, env=env).returncode == 0
+    [old] = service_pids(runtime)
+    old_family = descendants(old) | {old}
+    old_socket = next(runtime.glob("*.sock"))
+
+    (data_copy / "README.txt").write_text("a note\n", encoding="utf-8")
+    result = cli(*args, "--force", env=env)
+    assert result.returncode == 0, result.stderr
+    assert gone(old_family)  # the stale service was told to stop
+    [new] = service_pids(runtime)
+    assert new != old and old_socket.name not in {p.name for p in runtime.glob("*.sock")}
+
+    new_family = descendants(new) | {new}
+    assert gone(new_family, within=60)  # idle for 5 s: it stops itself
+    assert not list(runtime.glob("*.sock"))
+
+
+def test_cli_lists_the_service_command(tmp_path: Path, runtime: Path):
+    result = cli("service", "status", env=env_on(runtime))
+    assert result.returncode == 0
+    assert result.stdout.strip() == "no render service is running"
