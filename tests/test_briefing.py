@@ -10,7 +10,7 @@ import pytest
 from markupsafe import escape
 
 from russian_views.briefings import markup as m
-from russian_views.briefings.briefing import ActorBriefing
+from russian_views.briefings.briefing import SUMMARY_EXPECTATIONS, ActorBriefing
 from russian_views.briefings.overview import OverviewBriefing
 from russian_views.dataset.load import load_dataset
 from russian_views.errors import ParameterError
@@ -221,3 +221,11 @@ def test_overview_states_its_thesis_and_counts_every_actor(dataset):
     cited = set(CITE.findall(str(brief.bottom_line()) + str(brief.aims_section())))
     cited |= set(CITE.findall(str(brief.us_wants_section())))
     assert cited and cited <= set(re.findall(r'id="(src-[^"]+)"', str(brief.passages())))
+
+
+def test_a_summary_shows_the_expectations_held_most_likely_only(dataset):
+    """The two-page summary keeps the two expectations Moscow holds most likely."""
+    brief = ActorBriefing.from_parameters("north-korea", detail="summary", dataset=dataset)
+    rows = str(brief.expectations_section()).count("<tr>") - 1  # less the header row
+    assert len(brief.expectations) > SUMMARY_EXPECTATIONS
+    assert rows == SUMMARY_EXPECTATIONS

@@ -35,7 +35,7 @@ MOSCOW, REVIEWER, ANALYST = "moscow", "reviewer", "analyst"
 RESERVATION = "reservation"
 # The column saying which side of a comparison a claim is on (see group_claims).
 SIDE = "side"
-SUMMARY_EXPECTATIONS = 3
+SUMMARY_EXPECTATIONS = 2
 # The evidence columns of key_judgments.csv and the frame each one's ids point into.
 EVIDENCE = {"claim_ids": "claim_id", "event_ids": "event_id", "expectation_ids": "expectation_id"}
 
@@ -602,7 +602,7 @@ class ActorBriefing(Briefing):
 
     def expectations_section(self) -> m.Html:
         """Expectations and scenarios, with horizon, likelihood and signposts (in a summary,
-        the three Moscow holds most likely)."""
+        the two Moscow holds most likely)."""
         if self.expectations.empty:
             return m.empty("The data hold no expectations about this actor for the period.")
         shown = self.expectations
