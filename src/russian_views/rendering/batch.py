@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 
 from russian_views import config
@@ -27,6 +27,7 @@ from russian_views.dataset.load import Dataset
 from russian_views.errors import Interrupted
 from russian_views.rendering.cache import Manifest, job_key
 from russian_views.rendering.render import KERNEL_ARGUMENTS, Job, Result, render_job
+from russian_views.rendering.signals import on_first_stop_signal
 
 WARM_UP = (
     "import russian_views.briefings.briefing, russian_views.briefings.overview, vl_convert\n"
@@ -38,7 +39,6 @@ INDEX = "index"
 LOCK = ".russian-views.lock"
 # Signals that stop a render the way Ctrl-C does (workers and kernels stopped, nothing
 # half-written, exit 128 + the signal's number).
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 WORKER_DIED = "the render worker running it died (killed, or out of memory)"
 
@@ -218,31 +218,15 @@ def render_batch(
         return _render_locked(jobs, dataset, out_dir, formats, paper, workers, force, report)
 
 
-@contextmanager
-def stop_on_signals() -> Iterator[None]:
-    """Turn SIGINT, SIGTERM and SIGHUP into :class:`Interrupted` while this block runs.
+def _interrupt(signum: int) -> None:
+    raise Interrupted(signum)
 
-    Unwinding then stops the workers (and so their kernels) before the command exits, so
-    nothing is written after it. Only the first signal counts: the rest are ignored while
-    the clean-up runs, which a second Ctrl-C would otherwise cut short.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread can receive signals
-        return
-    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
 
-    def interrupt(signum: int, _frame: object) -> None:
-        for other in STOP_SIGNALS:
-            signal.signal(other, signal.SIG_IGN)
-        raise Interrupted(signum)
-
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, interrupt)
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+def stop_on_signals() -> AbstractContextManager[None]:
+    """Turn the first stop signal into :class:`Interrupted` while the block runs: unwinding
+    then stops the workers (and so their kernels) before the command exits, so nothing is
+    written after it."""
+    return on_first_stop_signal(_interrupt)
 
 
 @contextmanager

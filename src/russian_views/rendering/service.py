@@ -43,6 +43,7 @@ from pathlib import Path
 
 from russian_views import config
 from russian_views.errors import RenderError
+from russian_views.rendering.signals import STOP_SIGNALS, on_first_stop_signal
 
 SERVICE_ENV = "RUSSIAN_VIEWS_SERVICE"
 IDLE_ENV = "RUSSIAN_VIEWS_SERVICE_IDLE"
@@ -52,7 +53,6 @@ START_TIMEOUT = 60.0
 # Environment variables the package reads at import: a service started with other values
 # would render other data or cache elsewhere, so they are part of its key.
 KEYED_ENV = ("RUSSIAN_VIEWS_DATA", "RUSSIAN_VIEWS_CACHE", "SOURCE_DATE_EPOCH", "PATH")
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 LOG = "service.log"
 
 
@@ -184,28 +184,15 @@ def _messages(connection: socket.socket) -> Iterator[dict]:
             yield json.loads(line)
 
 
-@contextlib.contextmanager
-def _forward_signals(connection: socket.socket) -> Iterator[None]:
+def _forward_signals(connection: socket.socket) -> contextlib.AbstractContextManager[None]:
     """Pass the first stop signal to the service (which answers with the exit code); later
     ones are ignored while it stops the render."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
 
-    def forward(signum: int, _frame: object) -> None:
-        for other in STOP_SIGNALS:
-            signal.signal(other, signal.SIG_IGN)
+    def forward(signum: int) -> None:
         with contextlib.suppress(OSError):
             connection.sendall(json.dumps({"signal": signum}).encode() + b"\n")
 
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, forward)
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+    return on_first_stop_signal(forward)
 
 
 def stop_all(except_path: Path | None = None) -> int:
