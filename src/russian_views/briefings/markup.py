@@ -69,14 +69,6 @@ def anchor_id(source_id: str, paragraph: int, sentence: int) -> str:
     return f"src-{source_id}-p{int(paragraph)}-s{int(sentence)}"
 
 
-_ANCHOR = re.compile(r'href="#src-([a-z0-9-]+?)-p(\d+)-s(\d+)"')
-
-
-def cited_in(html: str) -> list[tuple[str, int, int]]:
-    """The (source, paragraph, sentence) of every citation link in built HTML."""
-    return [(s, int(p), int(n)) for s, p, n in _ANCHOR.findall(html)]
-
-
 def ref_labels(rows: pd.DataFrame, with_source: bool = False) -> list[str]:
     """Each record's :func:`ref_label`, in row order."""
     return [
