@@ -282,32 +282,20 @@ def main() -> None:
         print(f"{factor:>5}x       {load:8.3f}s      {render:8.2f}s      {memory:8.0f} MB")
     print(f"\n--help {startup['help']:.3f}s   argument error {startup['error']:.3f}s")
     print(f"\nexplorer: redraw after a control change {redraw:5.2f}s (median, warm process)")
-    html = timings["html"]
-    print(
-        "\n"
-        + "\n".join(
-            [
-                verdict("speed-up a/b (HTML)", html["a"] / html["b"]),
-                verdict("one briefing after a parameter change (HTML)", html["d"]),
-                verdict("--help", startup["help"]),
-                verdict("argument error (unknown actor)", startup["error"]),
-            ]
-        )
-    )
-    full = timings["html,pdf"]
-    print(
-        "\n"
-        + "\n".join(
-            [
-                verdict("speed-up a/b (HTML + PDF)", full["a"] / full["b"]),
-                verdict("unchanged re-run", full["c"]),
-                verdict("one briefing after a parameter change", full["d"]),
-                verdict("load + validate at 100x", scale[100][0]),
-                verdict("render at 100x / 1x", scale[100][1] / scale[1][1]),
-                verdict("explorer redraw after a control change", redraw),
-            ]
-        )
-    )
+    html, full = timings["html"], timings["html,pdf"]
+    verdicts = [
+        verdict("speed-up a/b (HTML)", html["a"] / html["b"]),
+        verdict("one briefing after a parameter change (HTML)", html["d"]),
+        verdict("--help", startup["help"]),
+        verdict("argument error (unknown actor)", startup["error"]),
+        verdict("speed-up a/b (HTML + PDF)", full["a"] / full["b"]),
+        verdict("unchanged re-run", full["c"]),
+        verdict("one briefing after a parameter change", full["d"]),
+        verdict("load + validate at 100x", scale[100][0]),
+        verdict("render at 100x / 1x", scale[100][1] / scale[1][1]),
+        verdict("explorer redraw after a control change", redraw),
+    ]
+    print("\n" + "\n".join(verdicts))
 
 
 if __name__ == "__main__":
