@@ -27,6 +27,9 @@ COMPARE_NOTEBOOK = NOTEBOOKS_DIR / "compare.ipynb"
 # The Jupyter kernel every notebook names and every render runs on: `make install` installs
 # it into .venv (`python -m ipykernel install --sys-prefix --name russian-views`).
 KERNEL_NAME = "russian-views"
+# The papermill engine renders use (rendering/engine.py, registered under this name through
+# papermill's entry point in pyproject.toml).
+PAPERMILL_ENGINE = "russian-views"
 # Build products that are slow to make and never change for given versions (the charts'
 # JavaScript bundle); RUSSIAN_VIEWS_CACHE moves it.
 CACHE_DIR = Path(

@@ -20,7 +20,9 @@ from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from russian_views import config
 from russian_views.dataset.load import Dataset
@@ -42,7 +44,7 @@ LOCK = ".russian-views.lock"
 
 WORKER_DIED = "the render worker running it died (killed, or out of memory)"
 
-_kernel = None  # this worker process's warm kernel manager
+_kernel: WarmKernel | None = None  # this worker process's warm kernel
 # The render service's warm workers, kept between batches (see kept_workers); None elsewhere.
 _kept: _KeptPool | None = None
 _keep_size: int | None = None  # how many to keep, inside kept_workers
@@ -69,7 +71,17 @@ def _ignore(_message: dict) -> None:
     """Output of warm-up and reset code is not wanted."""
 
 
-def start_warm_kernel(while_starting: Callable[[], None] | None = None):
+@dataclass
+class WarmKernel:
+    """A started kernel that has imported what every briefing needs, and the client our
+    papermill engine (:mod:`russian_views.rendering.engine`) keeps ready on it: readied by
+    the first notebook run on it, used only by the thread that runs notebooks."""
+
+    manager: Any
+    client: Any = None
+
+
+def start_warm_kernel(while_starting: Callable[[], None] | None = None) -> WarmKernel:
     """A started kernel that has already imported what every briefing needs.
 
     ``while_starting`` runs in this process while the kernel process boots.
@@ -79,23 +91,28 @@ def start_warm_kernel(while_starting: Callable[[], None] | None = None):
 
     km = AsyncKernelManager(kernel_name=config.KERNEL_NAME)
     run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(config.PROJECT_ROOT))
+    kernel = WarmKernel(km)
     try:
         if while_starting:
             while_starting()
         _run_code(km, WARM_UP)
     except BaseException:
-        kill_kernel(km)
+        kill_kernel(kernel)
         raise
-    return km
+    return kernel
 
 
-def kill_kernel(km) -> None:
+def kill_kernel(kernel: WarmKernel) -> None:
     """Stop a kernel at once and remove its connection files.
 
     Needs no event loop, so it is safe while a signal unwinds the stack. Kernels run in a
     session of their own, so nothing else stops them: a kernel left behind would outlive
     the command.
     """
+    if kernel.client is not None:
+        kernel.client.stop_channels()
+        kernel.client = None
+    km = kernel.manager
     provisioner = km.provisioner
     if provisioner is not None and provisioner.process is not None:
         group = provisioner.pgid
@@ -176,7 +193,7 @@ def _work(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Resu
         thread.start()
         _resetting.append(thread)
 
-    return render_job(job, out_dir, formats, paper, km=_kernel, executed=reset_kernel)
+    return render_job(job, out_dir, formats, paper, kernel=_kernel, executed=reset_kernel)
 
 
 def _reset_or_replace() -> None:
@@ -186,8 +203,8 @@ def _reset_or_replace() -> None:
     from jupyter_core.utils import run_sync
 
     try:
-        if run_sync(_kernel.is_alive)():
-            _run_code(_kernel, RESET)
+        if run_sync(_kernel.manager.is_alive)():
+            _run_code(_kernel.manager, RESET)
             return
         kill_kernel(_kernel)  # the dead kernel's connection files
         _kernel = None
@@ -410,15 +427,17 @@ def _render_one(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -
 
     start = time.perf_counter()
     try:
-        km = start_warm_kernel(while_starting=_load_exporters)
+        kernel = start_warm_kernel(while_starting=_load_exporters)
     except Exception as exc:  # as in a worker: the job fails, with the reason
         return Result(job, time.perf_counter() - start, error=start_failure(exc))
     try:
-        result = render_job(job, out_dir, formats, paper, km=km)
+        result = render_job(job, out_dir, formats, paper, kernel=kernel)
     except BaseException:
-        kill_kernel(km)  # an interrupt: no event loop to shut down with
+        kill_kernel(kernel)  # an interrupt: no event loop to shut down with
         raise
-    run_sync(km.shutdown_kernel)(now=True)
+    if kernel.client is not None:
+        kernel.client.stop_channels()
+    run_sync(kernel.manager.shutdown_kernel)(now=True)
     return result
 
 

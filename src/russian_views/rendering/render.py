@@ -31,6 +31,8 @@ from russian_views.spec import ACTOR, COMPARE, OVERVIEW
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
+    from russian_views.rendering.batch import WarmKernel
+
 # The kernel's own log would print a transport notice on every start (errors still show),
 # and its history database would record every cell of every briefing in ~/.ipython.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
@@ -142,11 +144,12 @@ def all_jobs(
 # ---------------------------------------------------------------- executing and exporting
 
 
-def execute(job: Job, km: object | None = None) -> NotebookNode:
+def execute(job: Job, kernel: WarmKernel | None = None) -> NotebookNode:
     """Run the notebook with papermill, in memory (nothing is written to ``notebooks/``).
 
-    ``km`` is a started kernel manager to run on (the batch renderer's warm kernels);
-    without it papermill starts and stops a kernel of its own.
+    ``kernel`` is a warm kernel to run on (the batch renderer's), through our papermill
+    engine, which keeps a ready client on it; without it papermill starts and stops a
+    kernel of its own.
     """
     import papermill
 
@@ -160,7 +163,8 @@ def execute(job: Job, km: object | None = None) -> NotebookNode:
             log_output=False,
             cwd=str(config.PROJECT_ROOT),
             extra_arguments=KERNEL_ARGUMENTS,
-            km=km,
+            engine_name=config.PAPERMILL_ENGINE,
+            warm=kernel,
         )
     except papermill.PapermillExecutionError as exc:
         raise RenderError(
@@ -221,7 +225,7 @@ def render_job(
     out_dir: Path,
     formats: tuple[str, ...],
     paper: str,
-    km: object | None = None,
+    kernel: WarmKernel | None = None,
     executed: Callable[[], None] | None = None,
 ) -> Result:
     """Execute and export one job; a failure is recorded and the earlier good files kept.
@@ -232,7 +236,7 @@ def render_job(
     start = time.perf_counter()
     try:
         try:
-            nb = execute(job, km)
+            nb = execute(job, kernel)
         finally:
             if executed:
                 executed()
