@@ -12,7 +12,7 @@ import pandas as pd
 from russian_views.briefings import charts, queries
 from russian_views.briefings import markup as m
 from russian_views.briefings.briefing import ActorBriefing
-from russian_views.params import Period
+from russian_views.params import Period, briefing_actors
 
 ALL = Period(2008, 2021)
 
@@ -141,3 +141,39 @@ def test_a_long_timeline_becomes_a_lane_strip_without_labels(dataset):
     assert spec["height"] == 18 * charts.EVENT_LANES
     few = charts.event_timeline(events.head(len(dataset.events)), 2008, 2021, names).to_dict()
     assert [layer["mark"]["type"] for layer in few["layer"]] == ["point", "text", "text"]
+
+
+def test_every_figure_of_every_briefing_is_a_valid_vega_lite_spec(dataset, monkeypatch):
+    """Figures skip Altair's validation for speed; here each one is validated instead."""
+    from russian_views.briefings.briefing import Briefing
+    from russian_views.briefings.compare import CompareBriefing
+    from russian_views.briefings.overview import OverviewBriefing
+
+    made: list[charts.Figure] = []
+    figure = Briefing.figure
+    monkeypatch.setattr(
+        Briefing, "figure", lambda self, *a: made.append(figure(self, *a)) or made[-1]
+    )
+    period = Period(2008, 2021)
+    briefings = [
+        ActorBriefing(dataset, period, a) for a in briefing_actors(dataset)["actor_id"]
+    ]
+    briefings += [
+        OverviewBriefing(dataset, period),
+        CompareBriefing(dataset, period, "russia", "china"),
+    ]
+    for brief in briefings:
+        for name in (
+            "stance_chart",
+            "timeline_chart",
+            "themes_chart",
+            "stance_heatmap",
+            "heatmap",
+            "over_time_chart",
+        ):
+            if hasattr(brief, name):
+                getattr(brief, name)()
+    assert len(made) >= 3 * 4 + 2
+    for fig in made:
+        validated = fig.chart.to_dict()  # raises on a spec that breaks the schema
+        assert fig.spec() == {**validated, "description": fig.alt_text}

@@ -83,13 +83,14 @@ class Figure:
 
     @cached_property
     def _spec(self) -> dict:
-        return {**self.chart.to_dict(), "description": self.alt_text}
+        return {**self.chart.to_dict(validate=False), "description": self.alt_text}
 
     def spec(self) -> dict:
         """The Vega-Lite spec, described by the text alternative (Vega puts it in aria-label).
 
-        Built once per figure and shared by the SVG and the JSON (read-only): Altair
-        validates the whole spec on every ``to_dict``, the costliest step after drawing."""
+        Built once per figure and shared by the SVG and the JSON (read-only), without
+        Altair's validation against the Vega-Lite schema, the costliest step after drawing:
+        the charts are fixed code, and a test validates every figure of every briefing."""
         return self._spec
 
     def spec_json(self) -> str:
