@@ -28,12 +28,12 @@ def test_html_export_hides_code_and_builds_the_contents(rendered: Path):
     assert "from russian_views" not in html and "In&nbsp;[" not in html
 
 
-def test_pdf_exporter_paper_size(rendered: Path):
+def test_pdf_exporter_paper_size(rendered: Path, tmp_path: Path):
     from pypdf import PdfReader
 
     nb = nbformat.read(rendered / "north-korea.ipynb", as_version=4)
     letter, _ = BriefingPDFExporter(paper="Letter").from_notebook_node(nb)
-    path = rendered.parent / "letter.pdf"
+    path = tmp_path / "letter.pdf"
     path.write_bytes(letter)
     width, height = (float(v) for v in PdfReader(path).pages[0].mediabox.upper_right)
     assert (round(width), round(height)) == (612, 792)
