@@ -42,6 +42,17 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def stub_execution(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Notebook execution replaced by an empty notebook, for tests of what follows it
+    (exporting, writing the files): they need no kernel, whose start costs seconds."""
+    import nbformat
+
+    from russian_views.rendering import render
+
+    monkeypatch.setattr(render, "execute", lambda job, km=None: nbformat.v4.new_notebook())
+
+
 def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
     """Replace text in a data file, failing loudly if the text is not there."""
     text = path.read_text(encoding="utf-8")

@@ -73,8 +73,9 @@ def test_a_cell_that_raises_is_named_in_the_summary(dataset, tmp_path: Path):
     assert "failed: raising: raising: cell 2 raised ZeroDivisionError" in batch.summary([result])
 
 
-@pytest.mark.slow
-def test_a_failing_pdf_engine_keeps_the_previous_report(dataset, tmp_path: Path, monkeypatch):
+def test_a_failing_pdf_engine_keeps_the_previous_report(
+    dataset, tmp_path: Path, monkeypatch, stub_execution
+):
     import russian_views.rendering.exporters as exporters
 
     job = render.actor_job(dataset, "china")
@@ -90,8 +91,9 @@ def test_a_failing_pdf_engine_keeps_the_previous_report(dataset, tmp_path: Path,
     assert not (tmp_path / "china.html").exists(), "nothing of a failed job is written"
 
 
-@pytest.mark.slow
-def test_disk_write_failure_keeps_the_previous_report(dataset, tmp_path: Path, monkeypatch):
+def test_disk_write_failure_keeps_the_previous_report(
+    dataset, tmp_path: Path, monkeypatch, stub_execution
+):
     import russian_views.atomic as atomic
 
     (tmp_path / "china.html").write_bytes(b"previous")
@@ -258,22 +260,21 @@ def test_a_worker_that_cannot_start_fails_its_jobs_once(tmp_path: Path, monkeypa
     assert _processes_mentioning(str(kernel_files)) == []
 
 
-def _stub_render(monkeypatch, files: dict[str, bytes]) -> None:
-    """Execution and export replaced by fixed bytes: for tests of writing only."""
-    monkeypatch.setattr(render, "execute", lambda job, km=None: nbformat.v4.new_notebook())
+def _stub_export(monkeypatch, files: dict[str, bytes]) -> None:
+    """Export replaced by fixed bytes (execution by the stub_execution fixture): for tests
+    of writing only."""
     monkeypatch.setattr(render, "export", lambda nb, formats, paper: dict(files))
 
 
 REPORT_SET = {"ipynb": b"{}", "html": b"<html></html>", "pdf": b"%PDF-1.7"}
 
 
-@pytest.mark.slow
 def test_disk_full_while_writing_a_new_report_set_leaves_none_of_it(
-    dataset, tmp_path: Path, monkeypatch
+    dataset, tmp_path: Path, monkeypatch, stub_execution
 ):
     import russian_views.atomic as atomic
 
-    _stub_render(monkeypatch, REPORT_SET)
+    _stub_export(monkeypatch, REPORT_SET)
     stage = atomic._stage
 
     def full_on_pdf(path: Path, data: bytes) -> Path:
@@ -287,11 +288,12 @@ def test_disk_full_while_writing_a_new_report_set_leaves_none_of_it(
     assert list(tmp_path.iterdir()) == [], "no stray .ipynb or .html, no temporary file"
 
 
-@pytest.mark.slow
-def test_a_failed_rename_removes_the_files_of_a_new_set(dataset, tmp_path: Path, monkeypatch):
+def test_a_failed_rename_removes_the_files_of_a_new_set(
+    dataset, tmp_path: Path, monkeypatch, stub_execution
+):
     import russian_views.atomic as atomic
 
-    _stub_render(monkeypatch, REPORT_SET)
+    _stub_export(monkeypatch, REPORT_SET)
     replace = atomic.os.replace
 
     def fail_on_pdf(source, target) -> None:
