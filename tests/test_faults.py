@@ -186,7 +186,9 @@ def test_a_signal_during_a_batch_stops_everything_and_leaves_whole_reports(
     old = {f"{stem}.html": b"old report\n" for stem in ("china", "overview")}
     for name, data in old.items():
         (out / name).write_bytes(data)
-    process = _cli(out, "--all", "--force", env={**os.environ, "TMPDIR": str(kernel_files)})
+    # Two workers whatever the machine's cores, so every run stops the same two.
+    env = {**os.environ, "TMPDIR": str(kernel_files)}
+    process = _cli(out, "--all", "--force", "--jobs", "2", env=env)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not any(
         p.read_bytes() != old.get(p.name) for p in out.glob("*.html")
@@ -196,6 +198,8 @@ def test_a_signal_during_a_batch_stops_everything_and_leaves_whole_reports(
     _, err = process.communicate(timeout=60)
     assert process.returncode == code, err
     assert "interrupted" in err and "Traceback" not in err and "BrokenPipe" not in err
+    finished = [line for line in err.splitlines() if line.endswith("  rendered")]
+    assert len(finished) < 5, "the signal came after the batch had finished"
     assert _session_members(process.pid) == [], "a worker outlived the command"
     assert _processes_mentioning(str(kernel_files)) == [], "a kernel outlived the command"
     assert list(kernel_files.glob("*.json")) == [], "a connection file was left"
