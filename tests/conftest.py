@@ -125,10 +125,15 @@ END_TO_END = {"rendered", "alone", "hostile_render"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that uses an end-to-end fixture as slow."""
+    """Mark every test that uses an end-to-end fixture as slow, and run the slow tests first.
+
+    Under xdist's worksteal the long tests then start at once, and a run ends on short
+    tests that spread over the workers, not on one long test while the other workers wait.
+    """
     for item in items:
         if END_TO_END & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: file order
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
