@@ -36,8 +36,18 @@ def _notebook(tmp_path: Path, source: str) -> Path:
     return path
 
 
+@pytest.fixture
+def bare_warm_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kernels warmed with nothing: the small notebooks here import nothing, and the
+    briefings' imports would cost each kernel about a second. (Workers are forked, so they
+    see the change.)"""
+    monkeypatch.setattr(batch, "WARM_UP", "pass")
+
+
 @pytest.mark.slow
-def test_a_kernel_that_dies_mid_notebook_fails_that_briefing_only(dataset, tmp_path: Path):
+def test_a_kernel_that_dies_mid_notebook_fails_that_briefing_only(
+    dataset, tmp_path: Path, bare_warm_up
+):
     dying = render.Job("dying", _notebook(tmp_path, "import os\nos._exit(1)"), {}, "dying")
     good = render.actor_job(dataset, "china")
     out = tmp_path / "out"
@@ -48,7 +58,7 @@ def test_a_kernel_that_dies_mid_notebook_fails_that_briefing_only(dataset, tmp_p
 
 
 @pytest.mark.slow
-def test_a_worker_killed_mid_job_fails_that_briefing_only(dataset, tmp_path: Path):
+def test_a_worker_killed_mid_job_fails_that_briefing_only(dataset, tmp_path: Path, bare_warm_up):
     """A worker killed outright (as by the out-of-memory killer) cannot report which job it
     held; the jobs left are run again one by one, so only that one fails, and none hangs."""
     killer = render.Job(
@@ -66,7 +76,7 @@ def test_a_worker_killed_mid_job_fails_that_briefing_only(dataset, tmp_path: Pat
 
 
 @pytest.mark.slow
-def test_a_cell_that_raises_is_named_in_the_summary(dataset, tmp_path: Path):
+def test_a_cell_that_raises_is_named_in_the_summary(dataset, tmp_path: Path, bare_warm_up):
     raising = render.Job("raising", _notebook(tmp_path, "1 / 0"), {}, "raising")
     (result,) = batch.render_batch([raising], dataset, tmp_path, ("html",))
     assert result.error == "raising: cell 2 raised ZeroDivisionError: division by zero"
