@@ -41,7 +41,13 @@ def test_pdf_exporter_paper_size(tmp_path: Path):
     assert (round(width), round(height)) == (612, 792)
 
 
-def test_jupyter_nbconvert_to_briefing_pdf(rendered: Path, tmp_path: Path):
+def test_jupyter_nbconvert_to_briefing_pdf(tmp_path: Path):
+    """The command line finds the registered exporter. A one-page notebook: printing a whole
+    briefing, tested elsewhere, would add seconds and check nothing more here."""
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Russian views\n\nFrom the command line.")]
+    )
+    nbformat.write(nb, tmp_path / "page.ipynb")
     result = subprocess.run(
         [
             sys.executable,
@@ -50,16 +56,16 @@ def test_jupyter_nbconvert_to_briefing_pdf(rendered: Path, tmp_path: Path):
             "nbconvert",
             "--to",
             "briefing_pdf",
-            str(rendered / "north-korea.ipynb"),
+            str(tmp_path / "page.ipynb"),
             "--output-dir",
-            str(tmp_path),
+            str(tmp_path / "out"),
         ],
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "north-korea.pdf").read_bytes().startswith(b"%PDF-")
+    assert (tmp_path / "out" / "page.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_a_page_with_charts_inlines_the_chart_bundle_once(rendered: Path):
