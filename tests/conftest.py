@@ -61,10 +61,7 @@ def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
 
 
 def made_once(
-    tmp_path_factory: pytest.TempPathFactory,
-    worker_id: str,
-    name: str,
-    make: Callable[[Path], None],
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]
 ) -> Path:
     """A folder ``make`` fills once per run, however many xdist workers ask for it.
 
@@ -74,7 +71,7 @@ def made_once(
     another name and renamed when whole, so a failed ``make`` is never taken for a result
     (the next worker to ask makes it again, and fails the same way).
     """
-    if worker_id == "master":  # not under xdist: the session fixture's own caching does it
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # one process: session scope suffices
         folder = tmp_path_factory.mktemp(name)
         make(folder)
         return folder
@@ -90,7 +87,7 @@ def made_once(
 
 
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """North Korea and the overview rendered to HTML and PDF by one batch worker (so the
     overview runs on the kernel North Korea used), plus the index, once per run."""
     from russian_views.rendering import batch, render
@@ -103,11 +100,11 @@ def rendered(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
         assert [r.error for r in results] == [None, None]
         write_index(data, out)
 
-    return made_once(tmp_path_factory, worker_id, "reports", make)
+    return made_once(tmp_path_factory, "reports", make)
 
 
 @pytest.fixture(scope="session")
-def alone(tmp_path_factory: pytest.TempPathFactory, worker_id: str, rendered: Path) -> Path:
+def alone(tmp_path_factory: pytest.TempPathFactory, rendered: Path) -> Path:
     """The same two briefings each rendered alone, later, on a fresh kernel of its own."""
     from russian_views.rendering import render
 
@@ -116,7 +113,7 @@ def alone(tmp_path_factory: pytest.TempPathFactory, worker_id: str, rendered: Pa
         for job in (render.actor_job(data, "north-korea"), render.overview_job(data)):
             assert render.render_job(job, out, ("html", "pdf"), "A4").error is None
 
-    return made_once(tmp_path_factory, worker_id, "alone", make)
+    return made_once(tmp_path_factory, "alone", make)
 
 
 # Fixtures that render briefings end to end: a test using one is slow (`make test-fast`

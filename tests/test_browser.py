@@ -62,9 +62,7 @@ class Visit:
 
 
 @pytest.fixture(scope="session")
-def pages(
-    rendered: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: str
-) -> dict[str, Path]:
+def pages(rendered: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every actor briefing and the overview as HTML: the shared render plus the other actors
     (rendered once per run, by one worker on one kernel)."""
 
@@ -76,7 +74,7 @@ def pages(
         results = batch.render_batch(missing, data, folder, ("html",), workers=1)
         assert [r.error for r in results] == [None] * len(missing)
 
-    out = made_once(tmp_path_factory, worker_id, "browser", make)
+    out = made_once(tmp_path_factory, "browser", make)
     return {
         s: (rendered if (rendered / f"{s}.html").exists() else out) / f"{s}.html" for s in STEMS
     }

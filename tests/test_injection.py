@@ -29,7 +29,7 @@ PAYLOAD = " ".join(HOSTILE.values())
 
 
 @pytest.fixture(scope="session")
-def hostile_render(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+def hostile_render(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """China's briefing rendered from data whose claim, event and actor name carry markup
     (once per run, however the tests here are spread over workers)."""
     import shutil
@@ -60,7 +60,7 @@ def hostile_render(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> 
             del os.environ["RUSSIAN_VIEWS_DATA"]
         assert result.error is None, result.error
 
-    return made_once(tmp_path_factory, worker_id, "hostile", make) / "out"
+    return made_once(tmp_path_factory, "hostile", make) / "out"
 
 
 class _LiveMarkup(HTMLParser):
