@@ -205,7 +205,12 @@ def test_a_signal_during_a_batch_stops_everything_and_leaves_whole_reports(
     ):
         time.sleep(0.1)
     (os.killpg if whole_group else os.kill)(process.pid, signum)
-    _, err = process.communicate(timeout=60)
+    try:
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:  # it hangs: the test fails, and leaves no render running
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
     assert process.returncode == code, err
     assert "interrupted" in err and "Traceback" not in err and "BrokenPipe" not in err
     finished = [line for line in err.splitlines() if line.endswith("  rendered")]
