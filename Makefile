@@ -33,13 +33,17 @@ lab: $(STAMP) ## Open the notebooks in JupyterLab, on the project's kernel
 explore: $(STAMP) ## Open the briefing explorer: controls for every parameter, no code (PORT=8866)
 	$(BIN)/russian-views explore $(if $(PORT),--port $(PORT))
 
+# One pytest-xdist worker per core. Worksteal hands each worker a run of neighbouring tests
+# (a module's tests share its fixtures) and moves tests to a worker that runs out of them.
+PYTEST := $(BIN)/python -m pytest -n auto --dist worksteal
+
 test: $(STAMP) ## Run the test suite (lint included)
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 test-fast: $(STAMP) ## Run every test but the end-to-end renders (seconds, while you work)
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest -m "not slow"
+	$(PYTEST) -m "not slow"
 
 lint: $(STAMP) ## Check code style with ruff
 	$(BIN)/ruff check src tests benchmarks

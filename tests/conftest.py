@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 # Build products the package caches (the charts' bundle) go to pytest's own cache folder,
 # never the user's; set before the package is imported, and inherited by the CLI's tests.
-os.environ["RUSSIAN_VIEWS_CACHE"] = str(Path(__file__).parent.parent / ".pytest_cache" / "rv")
+# One folder per xdist worker (gw0, gw1...), so two workers never build it into one place.
+os.environ["RUSSIAN_VIEWS_CACHE"] = str(
+    Path(__file__).parent.parent
+    / ".pytest_cache"
+    / "rv"
+    / os.environ.get("PYTEST_XDIST_WORKER", "main")
+)
 # Renders run in the test's own process; tests/test_service.py turns the service on itself
 # (with its own runtime folder, and stops it), so no test leaves a service behind.
 os.environ["RUSSIAN_VIEWS_SERVICE"] = "off"
@@ -33,11 +42,48 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def stub_execution(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Notebook execution replaced by an empty notebook, for tests of what follows it
+    (exporting, writing the files): they need no kernel, whose start costs seconds."""
+    import nbformat
+
+    from russian_views.rendering import render
+
+    monkeypatch.setattr(render, "execute", lambda job, km=None: nbformat.v4.new_notebook())
+
+
 def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
     """Replace text in a data file, failing loudly if the text is not there."""
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def made_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]
+) -> Path:
+    """A folder ``make`` fills once per run, however many xdist workers ask for it.
+
+    Each xdist worker runs session fixtures itself: without this, every worker would render
+    the same briefings again. The first worker to ask makes the folder under a lock in the
+    run's shared temporary folder while the others wait, then all read it. It is made under
+    another name and renamed when whole, so a failed ``make`` is never taken for a result
+    (the next worker to ask makes it again, and fails the same way).
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # one process: session scope suffices
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    root = tmp_path_factory.getbasetemp().parent
+    folder = root / name
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not folder.is_dir():
+            scratch = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=root))
+            make(scratch)
+            scratch.rename(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -47,13 +93,14 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from russian_views.rendering import batch, render
     from russian_views.rendering.index import write_index
 
-    out = tmp_path_factory.mktemp("reports")
-    data = load_dataset()
-    jobs = [render.actor_job(data, "north-korea"), render.overview_job(data)]
-    results = batch.render_batch(jobs, data, out, ("html", "pdf"), workers=1)
-    assert [r.error for r in results] == [None, None]
-    write_index(data, out)
-    return out
+    def make(out: Path) -> None:
+        data = load_dataset()
+        jobs = [render.actor_job(data, "north-korea"), render.overview_job(data)]
+        results = batch.render_batch(jobs, data, out, ("html", "pdf"), workers=1)
+        assert [r.error for r in results] == [None, None]
+        write_index(data, out)
+
+    return made_once(tmp_path_factory, "reports", make)
 
 
 @pytest.fixture(scope="session")
@@ -61,11 +108,12 @@ def alone(tmp_path_factory: pytest.TempPathFactory, rendered: Path) -> Path:
     """The same two briefings each rendered alone, later, on a fresh kernel of its own."""
     from russian_views.rendering import render
 
-    out = tmp_path_factory.mktemp("alone")
-    data = load_dataset()
-    for job in (render.actor_job(data, "north-korea"), render.overview_job(data)):
-        assert render.render_job(job, out, ("html", "pdf"), "A4").error is None
-    return out
+    def make(out: Path) -> None:
+        data = load_dataset()
+        for job in (render.actor_job(data, "north-korea"), render.overview_job(data)):
+            assert render.render_job(job, out, ("html", "pdf"), "A4").error is None
+
+    return made_once(tmp_path_factory, "alone", make)
 
 
 # Fixtures that render briefings end to end: a test using one is slow (`make test-fast`
@@ -74,10 +122,15 @@ END_TO_END = {"rendered", "alone", "hostile_render"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that uses an end-to-end fixture as slow."""
+    """Mark every test that uses an end-to-end fixture as slow, and run the slow tests first.
+
+    Under xdist's worksteal the long tests then start at once, and a run ends on short
+    tests that spread over the workers, not on one long test while the other workers wait.
+    """
     for item in items:
         if END_TO_END & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: file order
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

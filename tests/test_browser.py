@@ -22,6 +22,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from russian_views.dataset.load import load_dataset
 from russian_views.rendering import batch, render
 
+from .conftest import made_once
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
@@ -61,12 +63,18 @@ class Visit:
 
 @pytest.fixture(scope="session")
 def pages(rendered: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every actor briefing and the overview as HTML: the shared render plus the other actors."""
-    out = tmp_path_factory.mktemp("browser")
-    data = load_dataset()
-    missing = [render.actor_job(data, a) for a in ACTORS if not (rendered / f"{a}.html").exists()]
-    results = batch.render_batch(missing, data, out, ("html",))
-    assert [r.error for r in results] == [None] * len(missing)
+    """Every actor briefing and the overview as HTML: the shared render plus the other actors
+    (rendered once per run, by one worker on one kernel)."""
+
+    def make(folder: Path) -> None:
+        data = load_dataset()
+        missing = [
+            render.actor_job(data, a) for a in ACTORS if not (rendered / f"{a}.html").exists()
+        ]
+        results = batch.render_batch(missing, data, folder, ("html",), workers=1)
+        assert [r.error for r in results] == [None] * len(missing)
+
+    out = made_once(tmp_path_factory, "browser", make)
     return {
         s: (rendered if (rendered / f"{s}.html").exists() else out) / f"{s}.html" for s in STEMS
     }

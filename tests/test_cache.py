@@ -23,6 +23,25 @@ def cached_folder(rendered: Path, tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def executed(rendered: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[str, ...]]]:
+    """The jobs (and formats) a batch sends to be rendered, execution stubbed: each job's
+    files are copied from the session's render of the same job. Only the cache's choices are
+    under test here; rendering itself is tested end to end elsewhere."""
+    calls: list[tuple[str, tuple[str, ...]]] = []
+
+    def stub(todo, out_dir, formats, paper, workers):
+        for job in todo:
+            calls.append((job.stem, tuple(formats)))
+            files = [out_dir / f"{job.stem}.{ext}" for ext in ("ipynb", *formats)]
+            for path in files:
+                shutil.copyfile(rendered / path.name, path)
+            yield render.Result(job, 0.1, files)
+
+    monkeypatch.setattr(batch, "_execute_all", stub)
+    return calls
+
+
 def _jobs(dataset):
     return [render.actor_job(dataset, "north-korea"), render.overview_job(dataset)]
 
@@ -34,19 +53,20 @@ def test_unchanged_inputs_are_taken_from_the_cache(cached_folder: Path, dataset)
     assert {p.name: p.read_bytes() for p in cached_folder.iterdir()} == before
 
 
-@pytest.mark.slow
-def test_force_renders_again(cached_folder: Path, dataset):
+def test_force_renders_again(cached_folder: Path, dataset, executed: list):
     job = _jobs(dataset)[1:]  # the overview: cached in this folder, so only force renders it
     assert batch.render_batch(job, dataset, cached_folder, ("html", "pdf"))[0].cached
+    assert executed == []
     results = batch.render_batch(job, dataset, cached_folder, ("html", "pdf"), force=True)
     assert not results[0].cached and results[0].error is None
+    assert executed == [("overview", ("html", "pdf"))]
 
 
-@pytest.mark.slow
-def test_a_deleted_output_is_rendered_again(cached_folder: Path, dataset):
+def test_a_deleted_output_is_rendered_again(cached_folder: Path, dataset, executed: list):
     (cached_folder / "overview.pdf").unlink()
     results = batch.render_batch(_jobs(dataset), dataset, cached_folder, ("html", "pdf"))
     assert [r.cached for r in results] == [True, False]
+    assert executed == [("overview", ("html", "pdf"))]
     assert (cached_folder / "overview.pdf").exists()
 
 
@@ -146,11 +166,24 @@ def test_another_chart_bundle_renders_again(dataset, tmp_path: Path, monkeypatch
     assert cached() is False
 
 
-@pytest.mark.slow
-def test_failed_renders_are_not_recorded(dataset, tmp_path: Path):
-    bad = render.Job("bad", render.config.ACTOR_NOTEBOOK, {"actor": "narnia"}, "bad")
-    batch.render_batch([bad], dataset, tmp_path, ("html",))
-    assert "bad" not in json.loads((tmp_path / MANIFEST).read_text("utf-8"))
+def test_failed_renders_are_not_recorded(dataset, tmp_path: Path, monkeypatch):
+    """Execution is stubbed: the bad job fails as its failing cell would (test_batch renders
+    it for real) and the good one writes a page; only what the manifest records is tested."""
+
+    def stub(todo, out_dir, formats, paper, workers):
+        for job in todo:
+            if job.stem == "bad":
+                yield render.Result(job, 0.1, error="bad: cell 3 raised ParameterError")
+            else:
+                (out_dir / f"{job.stem}.html").write_text("<html></html>")
+                yield render.Result(job, 0.1, [out_dir / f"{job.stem}.html"])
+
+    monkeypatch.setattr(batch, "_execute_all", stub)
+    good = render.actor_job(dataset, "china")
+    bad = render.Job("bad", good.notebook, {"actor": "narnia"}, "bad")
+    batch.render_batch([good, bad], dataset, tmp_path, ("html",))
+    recorded = json.loads((tmp_path / MANIFEST).read_text("utf-8"))
+    assert "china" in recorded and "bad" not in recorded
 
 
 def test_index_is_rewritten_only_when_something_changed(cached_folder: Path, dataset):

@@ -36,8 +36,18 @@ def _notebook(tmp_path: Path, source: str) -> Path:
     return path
 
 
+@pytest.fixture
+def bare_warm_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kernels warmed with nothing: the small notebooks here import nothing, and the
+    briefings' imports would cost each kernel about a second. (Workers are forked, so they
+    see the change.)"""
+    monkeypatch.setattr(batch, "WARM_UP", "pass")
+
+
 @pytest.mark.slow
-def test_a_kernel_that_dies_mid_notebook_fails_that_briefing_only(dataset, tmp_path: Path):
+def test_a_kernel_that_dies_mid_notebook_fails_that_briefing_only(
+    dataset, tmp_path: Path, bare_warm_up
+):
     dying = render.Job("dying", _notebook(tmp_path, "import os\nos._exit(1)"), {}, "dying")
     good = render.actor_job(dataset, "china")
     out = tmp_path / "out"
@@ -48,7 +58,7 @@ def test_a_kernel_that_dies_mid_notebook_fails_that_briefing_only(dataset, tmp_p
 
 
 @pytest.mark.slow
-def test_a_worker_killed_mid_job_fails_that_briefing_only(dataset, tmp_path: Path):
+def test_a_worker_killed_mid_job_fails_that_briefing_only(dataset, tmp_path: Path, bare_warm_up):
     """A worker killed outright (as by the out-of-memory killer) cannot report which job it
     held; the jobs left are run again one by one, so only that one fails, and none hangs."""
     killer = render.Job(
@@ -66,15 +76,16 @@ def test_a_worker_killed_mid_job_fails_that_briefing_only(dataset, tmp_path: Pat
 
 
 @pytest.mark.slow
-def test_a_cell_that_raises_is_named_in_the_summary(dataset, tmp_path: Path):
+def test_a_cell_that_raises_is_named_in_the_summary(dataset, tmp_path: Path, bare_warm_up):
     raising = render.Job("raising", _notebook(tmp_path, "1 / 0"), {}, "raising")
     (result,) = batch.render_batch([raising], dataset, tmp_path, ("html",))
     assert result.error == "raising: cell 2 raised ZeroDivisionError: division by zero"
     assert "failed: raising: raising: cell 2 raised ZeroDivisionError" in batch.summary([result])
 
 
-@pytest.mark.slow
-def test_a_failing_pdf_engine_keeps_the_previous_report(dataset, tmp_path: Path, monkeypatch):
+def test_a_failing_pdf_engine_keeps_the_previous_report(
+    dataset, tmp_path: Path, monkeypatch, stub_execution
+):
     import russian_views.rendering.exporters as exporters
 
     job = render.actor_job(dataset, "china")
@@ -90,8 +101,9 @@ def test_a_failing_pdf_engine_keeps_the_previous_report(dataset, tmp_path: Path,
     assert not (tmp_path / "china.html").exists(), "nothing of a failed job is written"
 
 
-@pytest.mark.slow
-def test_disk_write_failure_keeps_the_previous_report(dataset, tmp_path: Path, monkeypatch):
+def test_disk_write_failure_keeps_the_previous_report(
+    dataset, tmp_path: Path, monkeypatch, stub_execution
+):
     import russian_views.atomic as atomic
 
     (tmp_path / "china.html").write_bytes(b"previous")
@@ -184,16 +196,25 @@ def test_a_signal_during_a_batch_stops_everything_and_leaves_whole_reports(
     old = {f"{stem}.html": b"old report\n" for stem in ("china", "overview")}
     for name, data in old.items():
         (out / name).write_bytes(data)
-    process = _cli(out, "--all", "--force", env={**os.environ, "TMPDIR": str(kernel_files)})
+    # Two workers whatever the machine's cores, so every run stops the same two.
+    env = {**os.environ, "TMPDIR": str(kernel_files)}
+    process = _cli(out, "--all", "--force", "--jobs", "2", env=env)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not any(
         p.read_bytes() != old.get(p.name) for p in out.glob("*.html")
     ):
         time.sleep(0.1)
     (os.killpg if whole_group else os.kill)(process.pid, signum)
-    _, err = process.communicate(timeout=60)
+    try:
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:  # it hangs: the test fails, and leaves no render running
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
     assert process.returncode == code, err
     assert "interrupted" in err and "Traceback" not in err and "BrokenPipe" not in err
+    finished = [line for line in err.splitlines() if line.endswith("  rendered")]
+    assert len(finished) < 5, "the signal came after the batch had finished"
     assert _session_members(process.pid) == [], "a worker outlived the command"
     assert _processes_mentioning(str(kernel_files)) == [], "a kernel outlived the command"
     assert list(kernel_files.glob("*.json")) == [], "a connection file was left"
@@ -258,22 +279,21 @@ def test_a_worker_that_cannot_start_fails_its_jobs_once(tmp_path: Path, monkeypa
     assert _processes_mentioning(str(kernel_files)) == []
 
 
-def _stub_render(monkeypatch, files: dict[str, bytes]) -> None:
-    """Execution and export replaced by fixed bytes: for tests of writing only."""
-    monkeypatch.setattr(render, "execute", lambda job, km=None: nbformat.v4.new_notebook())
+def _stub_export(monkeypatch, files: dict[str, bytes]) -> None:
+    """Export replaced by fixed bytes (execution by the stub_execution fixture): for tests
+    of writing only."""
     monkeypatch.setattr(render, "export", lambda nb, formats, paper: dict(files))
 
 
 REPORT_SET = {"ipynb": b"{}", "html": b"<html></html>", "pdf": b"%PDF-1.7"}
 
 
-@pytest.mark.slow
 def test_disk_full_while_writing_a_new_report_set_leaves_none_of_it(
-    dataset, tmp_path: Path, monkeypatch
+    dataset, tmp_path: Path, monkeypatch, stub_execution
 ):
     import russian_views.atomic as atomic
 
-    _stub_render(monkeypatch, REPORT_SET)
+    _stub_export(monkeypatch, REPORT_SET)
     stage = atomic._stage
 
     def full_on_pdf(path: Path, data: bytes) -> Path:
@@ -287,11 +307,12 @@ def test_disk_full_while_writing_a_new_report_set_leaves_none_of_it(
     assert list(tmp_path.iterdir()) == [], "no stray .ipynb or .html, no temporary file"
 
 
-@pytest.mark.slow
-def test_a_failed_rename_removes_the_files_of_a_new_set(dataset, tmp_path: Path, monkeypatch):
+def test_a_failed_rename_removes_the_files_of_a_new_set(
+    dataset, tmp_path: Path, monkeypatch, stub_execution
+):
     import russian_views.atomic as atomic
 
-    _stub_render(monkeypatch, REPORT_SET)
+    _stub_export(monkeypatch, REPORT_SET)
     replace = atomic.os.replace
 
     def fail_on_pdf(source, target) -> None:

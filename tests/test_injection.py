@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from russian_views.dataset.load import load_dataset
 from russian_views.rendering import render
 
-from .conftest import edit_csv
+from .conftest import edit_csv, made_once
 
 HOSTILE = {
     "html": "<script>alert(1)</script>",
@@ -28,36 +28,39 @@ HOSTILE = {
 PAYLOAD = " ".join(HOSTILE.values())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def hostile_render(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """China's briefing rendered from data whose claim, event and actor name carry markup."""
+    """China's briefing rendered from data whose claim, event and actor name carry markup
+    (once per run, however the tests here are spread over workers)."""
     import shutil
 
     from russian_views import config
 
-    root = tmp_path_factory.mktemp("hostile")
-    data = root / "data"
-    shutil.copytree(config.DATA_DIR, data)
-    clean = load_dataset(data)
-    claim = clean.claims[clean.claims["subject_id"] == "china"].iloc[0]
-    event = clean.events[clean.events["actor_ids"].str.contains("china")].iloc[0]
-    safe = PAYLOAD.replace(",", ";").replace('"', "'")
-    edit_csv(data / "claims.csv", claim["paraphrase"], "Claim " + safe)
-    edit_csv(data / "events.csv", event["event_title"], "Event " + safe[:100])
-    edit_csv(
-        data / "actors.csv", "united-states,the United States,", "united-states,US " + safe + ","
-    )
-    os.environ["RUSSIAN_VIEWS_DATA"] = str(data)
-    try:
-        # The instructor edition: its answers, too, must keep data inert.
-        job = render.actor_job(load_dataset(data), "china", edition="instructor")
-        out = root / "out"
-        out.mkdir()
-        result = render.render_job(job, out, ("html", "pdf"), "A4")
-    finally:
-        del os.environ["RUSSIAN_VIEWS_DATA"]
-    assert result.error is None, result.error
-    return out
+    def make(root: Path) -> None:
+        data = root / "data"
+        shutil.copytree(config.DATA_DIR, data)
+        clean = load_dataset(data)
+        claim = clean.claims[clean.claims["subject_id"] == "china"].iloc[0]
+        event = clean.events[clean.events["actor_ids"].str.contains("china")].iloc[0]
+        safe = PAYLOAD.replace(",", ";").replace('"', "'")
+        edit_csv(data / "claims.csv", claim["paraphrase"], "Claim " + safe)
+        edit_csv(data / "events.csv", event["event_title"], "Event " + safe[:100])
+        edit_csv(
+            data / "actors.csv",
+            "united-states,the United States,",
+            "united-states,US " + safe + ",",
+        )
+        os.environ["RUSSIAN_VIEWS_DATA"] = str(data)
+        try:
+            # The instructor edition: its answers, too, must keep data inert.
+            job = render.actor_job(load_dataset(data), "china", edition="instructor")
+            (root / "out").mkdir()
+            result = render.render_job(job, root / "out", ("html", "pdf"), "A4")
+        finally:
+            del os.environ["RUSSIAN_VIEWS_DATA"]
+        assert result.error is None, result.error
+
+    return made_once(tmp_path_factory, "hostile", make) / "out"
 
 
 class _LiveMarkup(HTMLParser):

@@ -105,17 +105,18 @@ def test_no_temporary_files_are_left(rendered: Path):
     assert sorted(p.name for p in rendered.iterdir() if p.name.endswith(".tmp")) == []
 
 
-def test_failed_export_keeps_the_previous_report(rendered: Path, monkeypatch):
-    before = (rendered / "north-korea.html").read_bytes()
+def test_failed_export_keeps_the_previous_report(tmp_path: Path, monkeypatch, stub_execution):
+    before = b"<!DOCTYPE html><html>the previous good report</html>\n"
+    (tmp_path / "north-korea.html").write_bytes(before)
 
     def broken(*_args, **_kwargs):
         raise OSError("No space left on device")
 
     monkeypatch.setattr(render, "export", broken)
     job = render.actor_job(load_dataset(), "north-korea")
-    result = render.render_job(job, rendered, ("html",), "A4")
+    result = render.render_job(job, tmp_path, ("html",), "A4")
     assert result.error == "No space left on device"
-    assert (rendered / "north-korea.html").read_bytes() == before
+    assert (tmp_path / "north-korea.html").read_bytes() == before
 
 
 def test_write_atomic_removes_its_temporary_file_on_failure(tmp_path: Path, monkeypatch):

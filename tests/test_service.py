@@ -16,7 +16,7 @@ import pytest
 
 from russian_views import config
 from russian_views.errors import RenderError
-from russian_views.rendering import cache, service
+from russian_views.rendering import batch, cache, service
 
 BIN = Path(sys.executable).parent / "russian-views"
 
@@ -90,6 +90,19 @@ def gone(pids: set[int], within: float = 30.0) -> bool:
         if not any(Path(f"/proc/{p}").exists() and not _zombie(p) for p in pids):
             return True
         time.sleep(0.1)
+    return False
+
+
+def batch_running(out: Path) -> bool:
+    """Whether a batch holds ``out``'s folder lock (batch.folder_lock): its render is under way."""
+    import fcntl
+
+    with (out / batch.LOCK).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
     return False
 
 
@@ -182,11 +195,15 @@ def test_the_service_renders_the_same_bytes_keeps_codes_and_stops(
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(3)
+    deadline = time.monotonic() + 60
+    while not batch_running(out) and time.monotonic() < deadline:
+        time.sleep(0.05)
     command.send_signal(signal.SIGTERM)
     _, err = command.communicate(timeout=120)
     assert command.returncode == 143, err
     assert "Traceback" not in err and "interrupted" in err
+    finished = [line for line in err.splitlines() if line.endswith("  rendered")]
+    assert len(finished) < 5, "the signal came after the batch had finished"
     assert not list(out.glob(".*.tmp"))  # nothing half-written
 
     # Stopped on request: the service, its workers and their kernels are all gone.
@@ -209,14 +226,16 @@ def test_changed_data_gets_a_new_service_and_an_idle_one_stops(
     old_socket = next(runtime.glob("*.sock"))
 
     (data_copy / "README.txt").write_text("a note\n", encoding="utf-8")
-    result = cli(*args, "--force", env=env)
+    assert service_pids(runtime) == [old], "the old service must still be up to be told to stop"
+    # The new service may stop after 1 s idle: there is no command after this one.
+    result = cli(*args, "--force", env={**env, service.IDLE_ENV: "1"})
     assert result.returncode == 0, result.stderr
     assert gone(old_family)  # the stale service was told to stop
     [new] = service_pids(runtime)
     assert new != old and old_socket.name not in {p.name for p in runtime.glob("*.sock")}
 
     new_family = descendants(new) | {new}
-    assert gone(new_family, within=60)  # idle for 5 s: it stops itself
+    assert gone(new_family, within=60)  # idle for 1 s: it stops itself
     assert not list(runtime.glob("*.sock"))
 
 
