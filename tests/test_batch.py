@@ -48,3 +48,41 @@ def test_progress_lines_when_not_a_terminal(capsys):
         "china                      1.2s  rendered",
         "china                      0.0s  cached",
     ]
+
+
+def _worker_with_stop_handler() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, batch._exit_worker)
+
+
+def test_a_worker_stopped_mid_job_runs_no_further_job(tmp_path: Path, monkeypatch):
+    """SIGTERM ends a worker for good: the process pool's worker loop would otherwise take
+    the SystemExit for that job's error and go on to render the next queued job."""
+    import os
+    import signal
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    def fake_render(job, out_dir, *_args, **_kwargs):
+        (out_dir / f"{job}.started").touch()
+        if job == "first":
+            time.sleep(30)
+        return Result(job, 0.0)
+
+    monkeypatch.setattr(batch, "render_job", fake_render)  # the forked worker inherits it
+    pool = ProcessPoolExecutor(1, initializer=_worker_with_stop_handler)
+    try:
+        for job in ("first", "second"):
+            pool.submit(batch._work, job, tmp_path, ("html",), "A4")
+        deadline = time.monotonic() + 20
+        while not (tmp_path / "first.started").exists():
+            assert time.monotonic() < deadline, "the first job never started"
+            time.sleep(0.05)
+        (worker,) = pool._processes.values()
+        os.kill(worker.pid, signal.SIGTERM)
+        worker.join(10)
+        assert worker.exitcode == 128 + signal.SIGTERM
+        assert not (tmp_path / "second.started").exists()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

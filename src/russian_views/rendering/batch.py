@@ -193,7 +193,15 @@ def _work(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Resu
         thread.start()
         _resetting.append(thread)
 
-    return render_job(job, out_dir, formats, paper, kernel=_kernel, executed=reset_kernel)
+    try:
+        return render_job(job, out_dir, formats, paper, kernel=_kernel, executed=reset_kernel)
+    except SystemExit as stop:
+        # SIGTERM mid-job (_exit_worker): the job has unwound, its half-written files gone.
+        # The pool's worker loop catches every exception, SystemExit too, as that job's
+        # error and would run the next queued job, writing reports after the stop: end the
+        # process here instead, with its kernel.
+        _stop_kernel()
+        os._exit(stop.code if isinstance(stop.code, int) else 1)
 
 
 def _reset_or_replace() -> None:
