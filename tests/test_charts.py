@@ -155,9 +155,7 @@ def test_every_figure_of_every_briefing_is_a_valid_vega_lite_spec(dataset, monke
         Briefing, "figure", lambda self, *a: made.append(figure(self, *a)) or made[-1]
     )
     period = Period(2008, 2021)
-    briefings = [
-        ActorBriefing(dataset, period, a) for a in briefing_actors(dataset)["actor_id"]
-    ]
+    briefings = [ActorBriefing(dataset, period, a) for a in briefing_actors(dataset)["actor_id"]]
     briefings += [
         OverviewBriefing(dataset, period),
         CompareBriefing(dataset, period, "russia", "china"),

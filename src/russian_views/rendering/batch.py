@@ -80,6 +80,12 @@ class WarmKernel:
     manager: Any
     client: Any = None
 
+    def close_client(self) -> None:
+        """Close the kept client's channels (before its kernel stops)."""
+        if self.client is not None:
+            self.client.stop_channels()
+            self.client = None
+
 
 def start_warm_kernel(while_starting: Callable[[], None] | None = None) -> WarmKernel:
     """A started kernel that has already imported what every briefing needs.
@@ -109,9 +115,7 @@ def kill_kernel(kernel: WarmKernel) -> None:
     session of their own, so nothing else stops them: a kernel left behind would outlive
     the command.
     """
-    if kernel.client is not None:
-        kernel.client.stop_channels()
-        kernel.client = None
+    kernel.close_client()
     km = kernel.manager
     provisioner = km.provisioner
     if provisioner is not None and provisioner.process is not None:
@@ -443,8 +447,7 @@ def _render_one(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -
     except BaseException:
         kill_kernel(kernel)  # an interrupt: no event loop to shut down with
         raise
-    if kernel.client is not None:
-        kernel.client.stop_channels()
+    kernel.close_client()
     run_sync(kernel.manager.shutdown_kernel)(now=True)
     return result
 
