@@ -133,6 +133,13 @@ def copy_id(original: str, copy: int) -> str:
     return original if copy == 0 else f"{original[0]}{copy * 10_000 + int(original[1:]):06d}"
 
 
+def one_briefing(since: int, fmt: str, out: Path, env: dict | None = None) -> None:
+    """China after a parameter change: a ``--since`` not rendered before."""
+    ours(
+        "render", "--actor", "china", "--since", str(since), "--format", fmt, "--out", out, env=env
+    )
+
+
 def bench_formats(root: Path, fmt: str, repeat: int) -> dict[str, float]:
     """(a)-(e) for one format list, and the first render's wait while the service starts."""
     formats = fmt.split(",")
@@ -146,39 +153,12 @@ def bench_formats(root: Path, fmt: str, repeat: int) -> dict[str, float]:
         "start": timed(
             lambda: ours("render", "--actor", "china", "--format", fmt, "--out", root / "cold")
         ),
-        "e": median_of(
-            repeat,
-            lambda i: ours(
-                "render",
-                "--actor",
-                "china",
-                "--since",
-                str(2015 + i),
-                "--format",
-                fmt,
-                "--out",
-                out,
-                env=off,
-            ),
-        ),
+        "e": median_of(repeat, lambda i: one_briefing(2015 + i, fmt, out, env=off)),
         "b": median_of(
             repeat, lambda _i: ours("render", "--all", "--force", "--format", fmt, "--out", out)
         ),
         "c": median_of(repeat, lambda _i: ours("render", "--all", "--format", fmt, "--out", out)),
-        "d": median_of(
-            repeat,
-            lambda i: ours(
-                "render",
-                "--actor",
-                "china",
-                "--since",
-                str(2009 + i),
-                "--format",
-                fmt,
-                "--out",
-                out,
-            ),
-        ),
+        "d": median_of(repeat, lambda i: one_briefing(2009 + i, fmt, out)),
     }
 
 

@@ -39,9 +39,6 @@ WARM_UP = (
 RESET = "get_ipython().reset(new_session=True, aggressive=False)"
 INDEX = "index"
 LOCK = ".russian-views.lock"
-# Signals that stop a render the way Ctrl-C does (workers and kernels stopped, nothing
-# half-written, exit 128 + the signal's number).
-
 WORKER_DIED = "the render worker running it died (killed, or out of memory)"
 
 _kernel: WarmKernel | None = None  # this worker process's warm kernel
