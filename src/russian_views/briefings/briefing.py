@@ -121,7 +121,7 @@ class Briefing:
         self._figures += 1
         return charts.Figure(chart, self._figures, caption, alt_text)
 
-    def claim_item(self, row: pd.Series, *, badge: bool = True) -> m.Html:
+    def claim_item(self, row: Mapping[str, Any], *, badge: bool = True) -> m.Html:
         """One claim as a list item: voice, our paraphrase, the verbatim quote when it says
         more than the paraphrase already repeats, and the citation (whose passage, printed in
         full at the end, always holds the quote)."""
@@ -143,7 +143,7 @@ class Briefing:
             return m.empty(empty)
         ordered = claims.sort_values(["period_start", "period_end", "claim_id"])
         return m.bullets(
-            [self.claim_item(r, **kwargs) for _, r in ordered.iterrows()], class_="claims"
+            [self.claim_item(r, **kwargs) for r in ordered.to_dict("records")], class_="claims"
         )
 
     def passages_for(self, *frames: pd.DataFrame) -> m.Html:
@@ -706,7 +706,7 @@ def events_table(briefing: Briefing, events: pd.DataFrame) -> m.Html:
     """Events as a table: date (with its basis), event and what happened, how Moscow framed
     it, and where a date from outside the text comes from."""
     rows = []
-    for _, e in events.iterrows():
+    for e in events.to_dict("records"):
         date = m.escape(e["date"])
         story = [m.tag("strong", f"{e['event_title']}.")]
         if not e["occurred"]:
@@ -732,7 +732,7 @@ def events_table(briefing: Briefing, events: pd.DataFrame) -> m.Html:
     )
 
 
-def signpost_status(briefing: Briefing, signpost: pd.Series) -> m.Html:
+def signpost_status(briefing: Briefing, signpost: Mapping[str, Any]) -> m.Html:
     """A signpost's status as of a date; any status but "open" cites the public record it
     comes from and is marked as from outside the coded record."""
     status = briefing.label("signpost_status", signpost["status"])
@@ -753,8 +753,10 @@ def expectations_table(
 ) -> m.Html:
     """Expectations with their horizon, likelihood and signposts."""
     rows = []
-    for _, x in expectations.iterrows():
-        marks = signposts[signposts["expectation_ref"] == x["expectation_id"]]
+    marked: dict[str, list[dict]] = {}
+    for s in signposts.to_dict("records"):
+        marked.setdefault(s["expectation_ref"], []).append(s)
+    for x in expectations.to_dict("records"):
         posts = [
             m.join(
                 [
@@ -764,7 +766,7 @@ def expectations_table(
                 ],
                 " ",
             )
-            for _, s in marks.iterrows()
+            for s in marked.get(x["expectation_id"], [])
         ]
         outlook = m.join(
             [

@@ -33,6 +33,8 @@ class Html(Markup):
 def escape(value: object) -> Html:
     """``value`` as HTML text (or attribute value): markup passes, anything else is escaped;
     NA and None become '' (a missing value prints as nothing, not "nan")."""
+    if isinstance(value, Html):
+        return value
     if value is None or (
         not isinstance(value, str) and not hasattr(value, "__html__") and pd.isna(value)
     ):
@@ -47,7 +49,9 @@ def sentence_case(text: str) -> str:
 
 def join(parts: Iterable[object], separator: str = "") -> Html:
     """Concatenate fragments with ``separator`` between them, escaping any plain string."""
-    return Html(separator).join(escape(p) for p in parts)
+    # str.join over fragments already escaped: Markup.join would escape each one again
+    # and build a Markup per part, which a briefing of thousands of statements feels.
+    return Html(str(separator).join([escape(p) for p in parts]))
 
 
 def tag(name: str, content: object = "", **attrs: object) -> Html:
@@ -56,12 +60,14 @@ def tag(name: str, content: object = "", **attrs: object) -> Html:
 
     A trailing underscore is dropped from attribute names (``class_`` → ``class``).
     """
-    rendered = join(
-        Html(' {}="{}"').format(Html(k.rstrip("_").replace("_", "-")), escape(v))
+    # f-strings over escaped values rather than Markup.format: the same text, without
+    # string.Formatter's parsing on every one of a large briefing's tens of thousands of tags.
+    rendered = "".join(
+        f' {k.rstrip("_").replace("_", "-")}="{escape(v)}"'
         for k, v in attrs.items()
         if v is not None
     )
-    return Html("<{0}{1}>{2}</{0}>").format(Html(name), rendered, escape(content))
+    return Html(f"<{name}{rendered}>{escape(content)}</{name}>")
 
 
 def anchor_id(source_id: str, paragraph: int, sentence: int) -> str:
