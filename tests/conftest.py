@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -26,6 +27,9 @@ os.environ["RUSSIAN_VIEWS_SERVICE"] = "off"
 
 from russian_views import config  # after the variable above: config reads it
 from russian_views.dataset.load import Dataset, load_dataset
+
+if TYPE_CHECKING:
+    from russian_views.briefings.briefing import ActorBriefing
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +62,21 @@ def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def all_sections(brief: ActorBriefing) -> str:
+    """Every section an actor briefing prints (charts aside), as one HTML string."""
+    parts = [
+        brief.title_block(),
+        brief.bottom_line(),
+        brief.timeline_table(),
+        brief.views_by_theme(),
+        brief.relations_section(),
+        brief.expectations_section(),
+        brief.wants_section(),
+        brief.reviewer_section(),
+    ]
+    return "".join(str(p) for p in parts)
 
 
 def made_once(

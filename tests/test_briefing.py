@@ -16,24 +16,10 @@ from russian_views.dataset.load import load_dataset
 from russian_views.errors import ParameterError
 from russian_views.params import Period
 
-from .conftest import edit_csv
+from .conftest import all_sections, edit_csv
 
 ACTORS = ["north-korea", "south-korea", "united-states", "china"]
 CITE = re.compile(r'href="#(src-[^"]+)"')
-
-
-def _all_sections(brief: ActorBriefing) -> str:
-    parts = [
-        brief.title_block(),
-        brief.bottom_line(),
-        brief.timeline_table(),
-        brief.views_by_theme(),
-        brief.relations_section(),
-        brief.expectations_section(),
-        brief.wants_section(),
-        brief.reviewer_section(),
-    ]
-    return "".join(str(p) for p in parts)
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -87,7 +73,7 @@ def test_computed_sentences_give_their_n_and_no_heuristic_labels(dataset):
 @pytest.mark.parametrize("actor", ACTORS)
 def test_each_claim_is_printed_in_full_once(dataset, actor):
     brief = ActorBriefing.from_parameters(actor, dataset=dataset)
-    sections = _all_sections(brief)
+    sections = all_sections(brief)
     shown = pd.concat([brief.claims, brief.relations, brief.wants, brief.reviewer_claims])
     items = re.findall(r'<ul class="claims">(.*?)</ul>', sections, flags=re.S)
     printed = re.findall(
@@ -159,7 +145,7 @@ def test_signposts_carry_their_status_and_external_records(dataset):
 @pytest.mark.parametrize("actor", ACTORS)
 def test_every_citation_resolves_to_a_passage_in_the_appendix(dataset, actor):
     brief = ActorBriefing.from_parameters(actor, dataset=dataset)
-    cited = set(CITE.findall(_all_sections(brief)))
+    cited = set(CITE.findall(all_sections(brief)))
     anchors = set(re.findall(r'id="(src-[^"]+)"', str(brief.passages())))
     assert cited and cited <= anchors
 
@@ -193,7 +179,7 @@ def test_bad_parameter_fails_with_the_valid_choices(dataset):
 def test_a_period_without_claims_says_so_rather_than_failing(dataset):
     brief = ActorBriefing.from_parameters("china", since=2008, until=2008, dataset=dataset)
     assert brief.claims.empty
-    shown = _all_sections(brief) + str(brief.stance_chart())
+    shown = all_sections(brief) + str(brief.stance_chart())
     assert "No coded statement in this cut carries a stance." in shown
     assert "No coded statements in this cut." in shown
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import ast
+import json
+import os
 import re
+import shutil
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from russian_views import config
 from russian_views.briefings.queries import family
 from russian_views.dataset.load import load_dataset, uncovered_sentences
 from russian_views.dataset.sources import read_source
+from russian_views.errors import DataError
 
 from .conftest import edit_csv
 
@@ -84,6 +91,66 @@ def test_data_version_changes_with_any_data_file(data_copy):
     before = load_dataset(data_copy).version
     edit_csv(data_copy / "actors.csv", "China,state", "China ,state")
     assert load_dataset(data_copy).version != before
+
+
+# ---------------------------------------------------------------- one validation per process
+
+
+def test_unchanged_data_is_validated_once_per_process(data_copy):
+    first = load_dataset(data_copy)
+    assert load_dataset(data_copy) is first
+
+
+def test_a_changed_byte_is_seen_even_with_the_size_and_time_kept(data_copy):
+    first = load_dataset(data_copy)
+    path = data_copy / "actors.csv"
+    kept = path.stat()
+    edit_csv(path, "China,state", "Chine,state")
+    os.utime(path, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    assert path.stat().st_size == kept.st_size
+    again = load_dataset(data_copy)
+    assert again is not first and "Chine" in set(again.actors["name"])
+
+
+def test_a_source_text_edited_after_a_load_fails_the_next_one(data_copy):
+    load_dataset(data_copy)
+    text = next((data_copy / "sources").glob("*.txt"))
+    text.write_bytes(text.read_bytes() + b" ")
+    with pytest.raises(DataError, match="sha256"):
+        load_dataset(data_copy)
+
+
+def _run_notebook_cells(notebook: Path, parameters: dict) -> int:
+    """Every code cell of ``notebook`` in one namespace, as a kernel runs it (every edition's
+    cells included; each figure's spec built); the number of cells run."""
+    cells = [c for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code"]
+    namespace: dict = {}
+    for cell in cells:
+        tree = ast.parse("".join(cell["source"]))
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, notebook.name, "exec"), namespace)
+        if "parameters" in cell["metadata"].get("tags", []):
+            namespace.update(parameters)
+        if last is not None:
+            shown = eval(compile(ast.Expression(last.value), notebook.name, "eval"), namespace)
+            if hasattr(shown, "spec"):
+                shown.spec()
+    return len(cells)
+
+
+def test_briefings_leave_the_dataset_they_share_as_loaded(data_copy, monkeypatch):
+    """A warm kernel hands one dataset to every briefing it renders: none may change it."""
+    monkeypatch.setattr(config, "DATA_DIR", data_copy)
+    shared = load_dataset()
+    runs = [(config.ACTOR_NOTEBOOK, {"actor": a}) for a in ("north-korea", "south-korea")]
+    runs += [(config.ACTOR_NOTEBOOK, {"actor": "united-states", "edition": "instructor"})]
+    runs += [(config.OVERVIEW_NOTEBOOK, {}), (config.COMPARE_NOTEBOOK, {})]
+    assert all(_run_notebook_cells(notebook, given) > 5 for notebook, given in runs)
+    assert load_dataset() is shared
+    fresh = load_dataset(shutil.copytree(data_copy, data_copy.parent / "again"))
+    assert fresh is not shared
+    for name, table in fresh.tables.items():
+        pd.testing.assert_frame_equal(shared.tables[name], table, obj=name)
 
 
 # ---------------------------------------------------------------- key judgments

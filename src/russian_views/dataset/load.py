@@ -104,15 +104,37 @@ def _frame(table: Table, records: list[Record]) -> pd.DataFrame:
     return frame
 
 
-def _data_version(data_dir: Path, schema: Schema, sources: list[Record]) -> str:
-    """A short content hash of every file the briefings depend on."""
-    digest = hashlib.sha256()
+def _data_files(data_dir: Path, schema: Schema, sources: list[Record]) -> tuple[Path, ...]:
+    """Every file the briefings depend on: the schema, its tables and the source texts."""
     files = [data_dir / "schema.yml", *(data_dir / t.path for t in schema.tables.values())]
-    files += [data_dir / "sources" / str(r["path"]) for r in sources]
+    return (*files, *(data_dir / "sources" / str(r["path"]) for r in sources))
+
+
+def _content_digest(files: tuple[Path, ...]) -> str:
+    """The sha256 of ``files``' names and bytes (a missing file adds nothing; one that is no
+    longer a regular file is not read, only marked, so that a fresh load reports it)."""
+    digest = hashlib.sha256()
     for path in files:
-        if path.exists():
+        if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
+        elif path.exists():
+            digest.update(path.name.encode() + b"\0 is not a regular file")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """A dataset loaded in this process, with the files it was read from and their digest."""
+
+    files: tuple[Path, ...]
+    digest: str
+    dataset: Dataset
+
+
+# A warm kernel renders one briefing after another from the same data: validating the data
+# once per process instead of once per briefing is most of a large dataset's load. The
+# dataset is reused only while every file it was read from has the same bytes.
+_LOADED: dict[Path, _Loaded] = {}  # at most one entry: the last folder loaded
 
 
 def _each_record(tables: dict[str, list[Record]]) -> Iterator[tuple[str, Record]]:
@@ -122,8 +144,20 @@ def _each_record(tables: dict[str, list[Record]]) -> Iterator[tuple[str, Record]
 
 
 def load_dataset(data_dir: Path | None = None) -> Dataset:
-    """Read and validate every table; raise :class:`DataError` listing all problems."""
+    """Read and validate every table; raise :class:`DataError` listing all problems.
+
+    The same process asking again for data whose files are unchanged gets the dataset it
+    was given last time (the tables are never modified in place: every query copies).
+    """
     data_dir = Path(data_dir or config.DATA_DIR)
+    last = _LOADED.get(data_dir)
+    if last is not None and _content_digest(last.files) == last.digest:
+        return last.dataset
+    return _validated(data_dir)
+
+
+def _validated(data_dir: Path) -> Dataset:
+    """Read and validate every table of ``data_dir`` (see :func:`load_dataset`)."""
     schema = load_schema(data_dir / "schema.yml")
     problems: list[Problem] = []
     codes: dict[str, set[str]] = {}
@@ -154,9 +188,13 @@ def load_dataset(data_dir: Path | None = None) -> Dataset:
     problems += judgment_problems(records, unreadable)
     if problems:
         raise DataError(problems)
-    version = _data_version(data_dir, schema, records["sources"])
+    files = _data_files(data_dir, schema, records["sources"])
+    digest = _content_digest(files)
     frames = {t.name: _frame(t, records[t.name]) for t in schema.tables.values()}
-    return Dataset(frames, texts, version)
+    dataset = Dataset(frames, texts, digest[:12])
+    _LOADED.clear()
+    _LOADED[data_dir] = _Loaded(files, digest, dataset)
+    return dataset
 
 
 def codes_by_list(dataset: Dataset) -> dict[str, list[str]]:
