@@ -86,3 +86,47 @@ def test_a_worker_stopped_mid_job_runs_no_further_job(tmp_path: Path, monkeypatc
         assert not (tmp_path / "second.started").exists()
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("deaths", [1, 2])
+def test_a_kernel_that_dies_at_start_is_started_again_on_new_ports(monkeypatch, deaths):
+    """Jupyter picks a kernel's ports before the kernel binds them, so of two kernels started
+    at once one can die at start on a port the other took. Such a kernel is started again;
+    one that keeps dying is given up, with no kernel left running. (Two starts allowed here:
+    noticing each death takes jupyter_client about 2 s.)"""
+    monkeypatch.setattr(batch, "KERNEL_STARTS", 2)
+    started: list[batch.WarmKernel] = []
+    start = batch._started_kernel
+
+    def dying_first(deaths: int = deaths) -> batch.WarmKernel:
+        kernel = start()
+        started.append(kernel)
+        if len(started) <= deaths:
+            kernel.manager.provisioner.process.kill()
+            kernel.manager.provisioner.process.wait()
+        return kernel
+
+    monkeypatch.setattr(batch, "_started_kernel", dying_first)
+    monkeypatch.setattr(batch, "WARM_UP", "pass")
+    if deaths == 2:
+        with pytest.raises(RuntimeError, match="died"):
+            batch.start_warm_kernel()
+        assert len(started) == 2
+    else:
+        kernel = batch.start_warm_kernel()
+        try:
+            assert len(started) == 2 and kernel is started[1] and not batch._has_exited(kernel)
+        finally:
+            batch.kill_kernel(kernel)
+    assert all(batch._has_exited(k) for k in started[:deaths])
+
+
+def test_a_kernel_that_fails_its_set_up_is_not_started_again(monkeypatch):
+    started: list[batch.WarmKernel] = []
+    start = batch._started_kernel
+    monkeypatch.setattr(batch, "_started_kernel", lambda: started.append(start()) or started[-1])
+    monkeypatch.setattr(batch, "WARM_UP", "raise RuntimeError('warm-up refused')")
+    with pytest.raises(RuntimeError, match="warm-up refused"):
+        batch.start_warm_kernel()
+    assert len(started) == 1 and batch._has_exited(started[0])

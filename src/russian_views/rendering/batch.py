@@ -84,25 +84,51 @@ class WarmKernel:
             self.client = None
 
 
-def start_warm_kernel(while_starting: Callable[[], None] | None = None) -> WarmKernel:
-    """A started kernel that has already imported what every briefing needs.
+# Jupyter picks a kernel's ports before the kernel binds them, so a kernel started at the
+# same moment as another (two commands at once, or one command's workers) can lose a port
+# to it and die at start ("Address already in use", papermill#511). A kernel that dies
+# before it is ready is started again, on new ports; one that fails its set-up is not.
+KERNEL_STARTS = 3
 
-    ``while_starting`` runs in this process while the kernel process boots.
-    """
+
+def _started_kernel() -> WarmKernel:
+    """A kernel process, booting (not yet ready)."""
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
     km = AsyncKernelManager(kernel_name=config.KERNEL_NAME)
     run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(config.PROJECT_ROOT))
-    kernel = WarmKernel(km)
-    try:
-        if while_starting:
-            while_starting()
-        _run_code(km, WARM_UP)
-    except BaseException:
-        kill_kernel(kernel)
-        raise
-    return kernel
+    return WarmKernel(km)
+
+
+def _has_exited(kernel: WarmKernel) -> bool:
+    """Whether the kernel's process has ended."""
+    provisioner = kernel.manager.provisioner
+    return (
+        provisioner is None or provisioner.process is None or provisioner.process.poll() is not None
+    )
+
+
+def start_warm_kernel(while_starting: Callable[[], None] | None = None) -> WarmKernel:
+    """A started kernel that has already imported what every briefing needs.
+
+    ``while_starting`` runs (once) in this process while the first kernel process boots.
+    """
+    attempts = 1
+    while True:
+        kernel = _started_kernel()
+        try:
+            if while_starting is not None:
+                while_starting()
+                while_starting = None
+            _run_code(kernel.manager, WARM_UP)
+            return kernel
+        except BaseException as exc:
+            died_at_start = isinstance(exc, Exception) and _has_exited(kernel)
+            kill_kernel(kernel)
+            if not died_at_start or attempts == KERNEL_STARTS:
+                raise
+        attempts += 1
 
 
 def kill_kernel(kernel: WarmKernel) -> None:
