@@ -192,11 +192,10 @@ def _alive(pid: int) -> bool:
 def server(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen]]:
     """``russian-views explore`` on a free port, saving into tmp_path; killed if a test fails."""
     port, out = _free_port(), tmp_path / "reports"
-    env = {**os.environ, "RUSSIAN_VIEWS_CACHE": str(tmp_path / "cache")}
     log = (tmp_path / "server.log").open("w")
     command = [BIN / "russian-views", "explore", "--port", str(port), "--no-browser"]
     process = subprocess.Popen(
-        [*command, "--out", str(out)], env=env, stdout=log, stderr=log, start_new_session=True
+        [*command, "--out", str(out)], stdout=log, stderr=log, start_new_session=True
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:

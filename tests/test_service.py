@@ -34,10 +34,12 @@ def runtime(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def env_on(runtime: Path, **extra: str) -> dict[str, str]:
+    """The service on, in ``runtime``, keeping one warm worker (each costs a kernel start)."""
     return {
         **os.environ,
         service.SERVICE_ENV: "on",
         service.RUNTIME_ENV: str(runtime),
+        service.WORKERS_ENV: "1",
         **extra,
     }
 
@@ -53,10 +55,7 @@ def service_pids(runtime: Path) -> list[int]:
     pids = []
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
-            try:
-                command = (proc / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
+            command = _command_line(int(proc.name)).split(b"\0")
             if b"russian_views.rendering.service" in command and any(
                 str(runtime).encode() in part for part in command
             ):
@@ -82,6 +81,18 @@ def descendants(pid: int) -> set[int]:
         frontier = {child for child, parent in parents.items() if parent in frontier}
         found |= frontier
     return found
+
+
+def kernels(pid: int) -> set[int]:
+    """The kernel processes among ``pid``'s descendants."""
+    return {p for p in descendants(pid) if b"ipykernel" in _command_line(p)}
+
+
+def _command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def gone(pids: set[int], within: float = 30.0) -> bool:
@@ -132,7 +143,10 @@ def test_the_key_changes_with_code_libraries_data_and_environment(
     changed_libraries = service.service_key()
     assert changed_libraries != changed_code
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "12345")
-    assert service.service_key() != changed_libraries
+    changed_environment = service.service_key()
+    assert changed_environment != changed_libraries
+    monkeypatch.setenv(service.WORKERS_ENV, "3")
+    assert service.service_key() != changed_environment
 
 
 def test_a_runtime_folder_others_can_enter_is_refused(tmp_path: Path, monkeypatch):
@@ -163,6 +177,17 @@ def test_bad_input_is_refused_without_starting_a_service(runtime: Path, tmp_path
     assert not service_pids(runtime)
 
 
+@pytest.mark.parametrize("workers", ["0", "two", "-1"])
+def test_a_bad_worker_count_is_refused_without_starting_a_service(
+    runtime: Path, tmp_path: Path, workers: str
+):
+    env = env_on(runtime, **{service.WORKERS_ENV: workers})
+    result = cli("render", "--actor", "china", "--out", str(tmp_path / "o"), env=env)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert f"{service.WORKERS_ENV} must be 1 or more, not '{workers}'" in result.stderr
+    assert not service_pids(runtime) and not (tmp_path / "o").exists()
+
+
 # ---------------------------------------------------------------- end to end
 
 
@@ -180,6 +205,7 @@ def test_the_service_renders_the_same_bytes_keeps_codes_and_stops(
             rendered / f"north-korea.{ext}"
         ).read_bytes(), ext
     [pid] = service_pids(runtime)
+    assert len(kernels(pid)) == 1, f"{service.WORKERS_ENV}=1 keeps one warm worker"
 
     # The next command is served by the same, warm service.
     again = cli("render", "--actor", "china", "--format", "html", "--out", str(out), env=env)

@@ -508,12 +508,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     format_option, paper_option = spec.parameter(None, "format"), spec.parameter(None, "paper")
     formats = resolve_codes(format_option, args.format, format_option.choices)
     paper = resolve_word(paper_option, args.paper)
-    workers = None
-    if args.jobs is not None:
-        text = args.jobs.strip()
-        if not text.isdigit() or int(text) < 1:
-            raise ParameterError(f"--jobs must be 1 or more, not {spec.echo(args.jobs)}")
-        workers = int(text)
+    workers = None if args.jobs is None else spec.count("--jobs", args.jobs)
     out = Path(args.out) if args.out else config.REPORTS_DIR
     if out.exists() and not out.is_dir():
         raise ParameterError(f"--out {spec.shorten(str(out))} is a file, not a folder")

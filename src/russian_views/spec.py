@@ -298,3 +298,13 @@ def echo(value: object, limit: int = ECHO_LIMIT) -> str:
     if isinstance(value, str):
         return repr(shorten(value, limit))
     return shorten(repr(value), limit)
+
+
+def count(setting: str, text: str) -> int:
+    """A whole number of 1 or more that a user gave for ``setting`` (an option or variable),
+    or a :class:`~russian_views.errors.ParameterError` saying so."""
+    from russian_views.errors import ParameterError
+
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ParameterError(f"{setting} must be 1 or more, not {echo(text)}")
+    return int(text)

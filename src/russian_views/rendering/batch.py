@@ -249,8 +249,9 @@ def _reset_or_replace() -> None:
 
 
 def default_jobs() -> int:
-    """Workers to use by default: one per core."""
-    return os.cpu_count() or 1
+    """Workers to use by default: the kept workers inside :func:`kept_workers` (the render
+    service's), else one per core."""
+    return _keep_size or os.cpu_count() or 1
 
 
 def render_batch(

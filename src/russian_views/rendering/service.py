@@ -47,12 +47,14 @@ from russian_views.rendering.signals import STOP_SIGNALS, on_first_stop_signal
 
 SERVICE_ENV = "RUSSIAN_VIEWS_SERVICE"
 IDLE_ENV = "RUSSIAN_VIEWS_SERVICE_IDLE"
+WORKERS_ENV = "RUSSIAN_VIEWS_SERVICE_WORKERS"
 RUNTIME_ENV = "RUSSIAN_VIEWS_RUNTIME"
 IDLE_SECONDS = 600.0
 START_TIMEOUT = 60.0
 # Environment variables the package reads at import: a service started with other values
 # would render other data or cache elsewhere, so they are part of its key.
-KEYED_ENV = ("RUSSIAN_VIEWS_DATA", "RUSSIAN_VIEWS_CACHE", "SOURCE_DATE_EPOCH", "PATH")
+# (So is the number of warm workers: a service keeping another number is another service.)
+KEYED_ENV = ("RUSSIAN_VIEWS_DATA", "RUSSIAN_VIEWS_CACHE", "SOURCE_DATE_EPOCH", "PATH", WORKERS_ENV)
 LOG = "service.log"
 
 
@@ -120,6 +122,7 @@ def render(argv: list[str]) -> int:
     code. A stop signal received meanwhile is passed on, and this waits for the service to
     have stopped the render before returning its code.
     """
+    worker_count()  # a bad setting is refused here, before any service starts
     path = socket_path(service_key())
     connection = _connect(path) or _start(path)
     with connection, _forward_signals(connection):
@@ -326,6 +329,15 @@ def _serve_one(connection: socket.socket) -> bool:
     return True
 
 
+def worker_count() -> int:
+    """How many warm workers the service keeps: ``RUSSIAN_VIEWS_SERVICE_WORKERS``, else one
+    per core (each holds a kernel, a few hundred MB: a shared machine may want fewer)."""
+    from russian_views import spec
+
+    given = os.environ.get(WORKERS_ENV, "")
+    return spec.count(WORKERS_ENV, given) if given.strip() else os.cpu_count() or 1
+
+
 def idle_seconds() -> float:
     """How long the service waits for a command before it stops itself."""
     try:
@@ -355,7 +367,7 @@ def serve(path: Path) -> None:
     try:
         server.listen()
         server.settimeout(idle_seconds())
-        with batch.kept_workers(batch.default_jobs()):
+        with batch.kept_workers(worker_count()):
             while True:
                 try:
                     connection, _ = server.accept()
