@@ -130,3 +130,72 @@ def test_a_kernel_that_fails_its_set_up_is_not_started_again(monkeypatch):
     with pytest.raises(RuntimeError, match="warm-up refused"):
         batch.start_warm_kernel()
     assert len(started) == 1 and batch._has_exited(started[0])
+
+
+class _SlowToCollect:
+    """An object whose finalizer takes a while: a stop signal then lands inside it."""
+
+    def __del__(self) -> None:
+        import time
+
+        time.sleep(2)
+
+
+def _collect_slowly_for_ever(started: Path) -> None:
+    _worker_with_stop_handler()
+    started.touch()
+    while True:
+        _SlowToCollect()
+
+
+def test_a_worker_stopped_inside_a_finalizer_still_ends(tmp_path: Path):
+    """An exception raised by a signal handler inside ``__del__`` is printed and dropped,
+    and the process carries on: the stop must not depend on one."""
+    import multiprocessing
+    import os
+    import signal
+    import time
+
+    started = tmp_path / "started"
+    worker = multiprocessing.get_context("fork").Process(
+        target=_collect_slowly_for_ever, args=(started,)
+    )
+    worker.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not started.exists():
+            assert time.monotonic() < deadline, "the worker never started"
+            time.sleep(0.05)
+        time.sleep(0.5)  # inside a finalizer by now
+        os.kill(worker.pid, signal.SIGTERM)
+        worker.join(10)
+        assert worker.exitcode == 128 + signal.SIGTERM
+    finally:
+        if worker.is_alive():
+            worker.kill()
+
+
+def test_a_process_ending_at_once_leaves_no_temporary_file(tmp_path: Path):
+    from russian_views import atomic
+
+    staged = atomic._stage(tmp_path / "china.html", b"<html>")
+    atomic.write_atomic(tmp_path / "china.pdf", b"%PDF")
+    assert staged.exists()
+    atomic.discard_staged()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["china.pdf"]
+
+
+def test_a_forked_worker_kills_only_its_own_kernels(monkeypatch):
+    """A worker stopping kills the kernels it started, never those of the process it was
+    forked from."""
+    import multiprocessing
+
+    monkeypatch.setattr(batch, "WARM_UP", "pass")
+    kernel = batch.start_warm_kernel()
+    try:
+        child = multiprocessing.get_context("fork").Process(target=batch._kill_kernels)
+        child.start()
+        child.join(20)
+        assert child.exitcode == 0 and not batch._has_exited(kernel)
+    finally:
+        batch.kill_kernel(kernel)

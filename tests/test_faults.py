@@ -220,7 +220,7 @@ def test_a_signal_during_a_batch_stops_everything_and_leaves_whole_reports(
     assert list(kernel_files.glob("*.json")) == [], "a connection file was left"
     _whole_reports_and_manifest(out, old)
     written = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
-    time.sleep(2)
+    time.sleep(0.5)  # no process of the command is left (checked above) to write anything
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == written, "written after exit"
 
 

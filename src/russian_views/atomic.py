@@ -12,6 +12,8 @@ from pathlib import Path
 
 # Signals that stop a render; held while a set of files is renamed into place.
 _HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# This process's temporary files not yet renamed into place (see discard_staged).
+_staged: set[Path] = set()
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -38,14 +40,23 @@ def write_all(files: dict[Path, bytes]) -> None:
             for tmp, path in staged:
                 existed = path.exists()
                 os.replace(tmp, path)
+                _staged.discard(tmp)
                 if not existed:
                     created.append(path)
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+            _staged.discard(tmp)
         for path in created:
             path.unlink(missing_ok=True)
         raise
+
+
+def discard_staged() -> None:
+    """Remove this process's temporary files not yet renamed into place: for a process that
+    ends at once on a stop signal, without unwinding (a temporary file never stays behind)."""
+    for tmp in list(_staged):
+        tmp.unlink(missing_ok=True)
 
 
 def _stage(path: Path, data: bytes) -> Path:
@@ -53,12 +64,14 @@ def _stage(path: Path, data: bytes) -> Path:
     ``path``, so the message says which file could not be written and why."""
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(name)
+    _staged.add(tmp)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(tmp, 0o644)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        _staged.discard(tmp)
         if isinstance(exc, OSError):
             raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from russian_views import config
+from russian_views.atomic import discard_staged
 from russian_views.dataset.load import Dataset
 from russian_views.errors import Interrupted
 from russian_views.rendering.cache import Manifest, job_key
@@ -46,6 +47,10 @@ _kernel: WarmKernel | None = None  # this worker process's warm kernel
 _kept: _KeptPool | None = None
 _keep_size: int | None = None  # how many to keep, inside kept_workers
 _start_failure: str | None = None  # why this worker has no kernel, if it could not start one
+_alive: list[WarmKernel] = []  # every kernel this process started and has not killed
+# A forked process (a render worker) owns none of its parent's kernels: killing it must
+# never kill them.
+os.register_at_fork(after_in_child=_alive.clear)
 _resetting: list[threading.Thread] = []  # this worker's kernel reset still running, if any
 
 
@@ -98,7 +103,9 @@ def _started_kernel() -> WarmKernel:
 
     km = AsyncKernelManager(kernel_name=config.KERNEL_NAME)
     run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(config.PROJECT_ROOT))
-    return WarmKernel(km)
+    kernel = WarmKernel(km)
+    _alive.append(kernel)
+    return kernel
 
 
 def _has_exited(kernel: WarmKernel) -> bool:
@@ -151,19 +158,23 @@ def kill_kernel(kernel: WarmKernel) -> None:
         provisioner.process.wait()
     km.cleanup_connection_file()
     km.cleanup_ipc_files()
+    with suppress(ValueError):
+        _alive.remove(kernel)
 
 
-def _stop_kernel() -> None:
-    if _kernel is not None:
-        kill_kernel(_kernel)
+def _kill_kernels() -> None:
+    """Kill every kernel this process started and has not killed yet (the warm one, one
+    starting, one replacing a kernel that died)."""
+    for kernel in list(_alive):
+        kill_kernel(kernel)
 
 
 def _start_worker() -> None:
     """Worker initializer: warm this worker's kernel and do the slow imports once.
 
     Workers ignore Ctrl-C and SIGHUP (a terminal sends them to the whole process group):
-    the parent handles them and terminates the workers. Terminated, a worker unwinds, so
-    files it was writing are removed whole, and its kernel is killed on the way out.
+    the parent handles them and terminates the workers. Terminated, a worker removes the
+    files it was writing and kills its kernel before it ends (:func:`_exit_worker`).
     A worker that cannot start keeps the reason and fails each job it is given with it,
     once (raising here would only break the pool, with the reason lost).
     """
@@ -173,7 +184,7 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_worker)
-    Finalize(None, _stop_kernel, exitpriority=10)
+    Finalize(None, _kill_kernels, exitpriority=10)
     try:
         _kernel = start_warm_kernel(while_starting=_load_exporters)
     except Exception as exc:  # any start-up fault (kernel, imports, bundle) ends its jobs
@@ -187,9 +198,16 @@ def start_failure(exc: BaseException) -> str:
 
 
 def _exit_worker(signum: int, _frame: object) -> None:
-    """SIGTERM in a worker: unwind (removing half-written files, killing the kernel), exit."""
+    """SIGTERM in a worker: kill the kernel, remove the files being written, and end here.
+
+    Not by raising SystemExit to unwind the job: raised from a signal handler, it can land
+    in a finalizer (``__del__``), where Python prints it and carries on with the job; and
+    the process pool's worker loop takes it for the job's error and runs the next job.
+    """
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise SystemExit(128 + signum)
+    discard_staged()
+    _kill_kernels()
+    os._exit(128 + signum)
 
 
 def _load_exporters() -> None:
@@ -220,15 +238,7 @@ def _work(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Resu
         thread.start()
         _resetting.append(thread)
 
-    try:
-        return render_job(job, out_dir, formats, paper, kernel=_kernel, executed=reset_kernel)
-    except SystemExit as stop:
-        # SIGTERM mid-job (_exit_worker): the job has unwound, its half-written files gone.
-        # The pool's worker loop catches every exception, SystemExit too, as that job's
-        # error and would run the next queued job, writing reports after the stop: end the
-        # process here instead, with its kernel.
-        _stop_kernel()
-        os._exit(stop.code if isinstance(stop.code, int) else 1)
+    return render_job(job, out_dir, formats, paper, kernel=_kernel, executed=reset_kernel)
 
 
 def _reset_or_replace() -> None:
@@ -446,14 +456,22 @@ def _run_pool(
 
 
 def _stop_workers(pool: ProcessPoolExecutor, workers: list) -> None:
-    """Stop a pool's workers (SIGTERM: each unwinds and kills its kernel) and wait for them:
-    no worker outlives this call."""
+    """Stop a pool's workers (SIGTERM: each kills its kernel and ends) and wait for them: no
+    worker outlives this call.
+
+    The pool's manager thread is waited for too. Left running, it closes its wake-up pipe
+    while the interpreter exits, and the executor's exit hook can write to the pipe just
+    closed: a traceback ("Bad file descriptor") after the command's last line.
+    """
+    manager = pool._executor_manager_thread  # shutdown() forgets it
     pool.shutdown(wait=False, cancel_futures=True)
     for worker in workers:
         if worker.is_alive():
             worker.terminate()
     for worker in workers:
         worker.join()
+    if manager is not None:
+        manager.join(timeout=10)  # its workers are gone: it ends at once
 
 
 def _render_one(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Result:
