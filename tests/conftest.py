@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,11 @@ os.environ["RUSSIAN_VIEWS_CACHE"] = str(
     / "rv"
     / os.environ.get("PYTEST_XDIST_WORKER", "main")
 )
+# Python's default, bytecode caching, even where the environment turns it off: the suite
+# starts hundreds of Python processes (commands, kernels, workers), each of which would
+# otherwise compile the package and the tests again. (__pycache__ is not part of any key.)
+# (An empty value is unset for Python; this process was started with it set.)
+os.environ["PYTHONDONTWRITEBYTECODE"] = ""
 # Renders run in the test's own process; tests/test_service.py turns the service on itself
 # (with its own runtime folder, and stops it), so no test leaves a service behind.
 os.environ["RUSSIAN_VIEWS_SERVICE"] = "off"
@@ -30,6 +36,8 @@ from russian_views.dataset.load import Dataset, load_dataset
 
 if TYPE_CHECKING:
     from russian_views.briefings.briefing import ActorBriefing
+
+sys.dont_write_bytecode = False
 
 
 @pytest.fixture(scope="session")
