@@ -199,3 +199,36 @@ def test_a_forked_worker_kills_only_its_own_kernels(monkeypatch):
         assert child.exitcode == 0 and not batch._has_exited(kernel)
     finally:
         batch.kill_kernel(kernel)
+
+
+def _stop_while_killing(pid_file: Path) -> None:
+    kernel = batch.start_warm_kernel()
+    process = kernel.manager.provisioner.process
+    pid_file.write_text(str(process.pid))
+    with process._waitpid_lock:  # as when SIGTERM comes while kill_kernel waits for it
+        batch._exit_worker(15, None)
+
+
+def test_a_worker_told_to_stop_while_killing_its_kernel_still_ends(tmp_path: Path, monkeypatch):
+    """A worker ending on its own kills its kernel; the pool's SIGTERM can come meanwhile.
+    The handler must not wait on what the interrupted code holds: it would wait for ever."""
+    import multiprocessing
+    import time
+
+    monkeypatch.setattr(batch, "WARM_UP", "pass")
+    pid_file = tmp_path / "kernel.pid"
+    worker = multiprocessing.get_context("fork").Process(
+        target=_stop_while_killing, args=(pid_file,)
+    )
+    worker.start()
+    worker.join(30)
+    try:
+        assert worker.exitcode == 143
+        kernel = Path(f"/proc/{pid_file.read_text()}/stat")
+        deadline = time.monotonic() + 10
+        while kernel.exists() and " Z " not in kernel.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not kernel.exists() or " Z " in kernel.read_text(), "the kernel outlived it"
+    finally:
+        if worker.is_alive():
+            worker.kill()

@@ -146,20 +146,29 @@ def kill_kernel(kernel: WarmKernel) -> None:
     the command.
     """
     kernel.close_client()
-    km = kernel.manager
-    provisioner = km.provisioner
-    if provisioner is not None and provisioner.process is not None:
-        group = provisioner.pgid
-        with suppress(ProcessLookupError):
-            if group and group != os.getpgrp():
-                os.killpg(group, signal.SIGKILL)  # the kernel and anything it started
-            else:
-                provisioner.process.kill()
-        provisioner.process.wait()
-    km.cleanup_connection_file()
-    km.cleanup_ipc_files()
+    process = _send_kill(kernel)
+    if process is not None:
+        process.wait()
+    kernel.manager.cleanup_connection_file()
+    kernel.manager.cleanup_ipc_files()
     with suppress(ValueError):
         _alive.remove(kernel)
+
+
+def _send_kill(kernel: WarmKernel) -> Any:
+    """SIGKILL to the kernel and anything it started (its process group); its process, to
+    wait for (None if it was never started). Takes no lock, so a signal handler may call it
+    while the interrupted code is inside :func:`kill_kernel`."""
+    provisioner = kernel.manager.provisioner
+    if provisioner is None or provisioner.process is None:
+        return None
+    group, pid = provisioner.pgid, provisioner.process.pid
+    with suppress(ProcessLookupError):
+        if group and group != os.getpgrp():
+            os.killpg(group, signal.SIGKILL)
+        else:
+            os.kill(pid, signal.SIGKILL)
+    return provisioner.process
 
 
 def _kill_kernels() -> None:
@@ -198,7 +207,7 @@ def start_failure(exc: BaseException) -> str:
 
 
 def _exit_worker(signum: int, _frame: object) -> None:
-    """SIGTERM in a worker: kill the kernel, remove the files being written, and end here.
+    """SIGTERM in a worker: kill its kernels, remove the files being written, and end here.
 
     Not by raising SystemExit to unwind the job: raised from a signal handler, it can land
     in a finalizer (``__del__``), where Python prints it and carries on with the job; and
@@ -206,7 +215,12 @@ def _exit_worker(signum: int, _frame: object) -> None:
     """
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     discard_staged()
-    _kill_kernels()
+    # Not kill_kernel: the signal may have come while this process was inside it (a worker
+    # told to stop as it ends on its own), and its locks are not reentrant. Nothing here
+    # waits: the process ends, and the killed kernels are reaped without it.
+    for kernel in list(_alive):
+        _send_kill(kernel)
+        kernel.manager.cleanup_connection_file()
     os._exit(128 + signum)
 
 
