@@ -33,9 +33,12 @@ lab: $(STAMP) ## Open the notebooks in JupyterLab, on the project's kernel
 explore: $(STAMP) ## Open the briefing explorer: controls for every parameter, no code (PORT=8866)
 	$(BIN)/russian-views explore $(if $(PORT),--port $(PORT))
 
-# One pytest-xdist worker per core. Worksteal hands each worker a run of neighbouring tests
-# (a module's tests share its fixtures) and moves tests to a worker that runs out of them.
-PYTEST := $(BIN)/python -m pytest -n auto --dist worksteal
+# One pytest-xdist worker per core, plus one: the end-to-end tests spend much of their time
+# waiting on other processes (kernels, Chromium, the render service), and the extra worker
+# keeps the cores busy meanwhile (2 cores: 96 s with 3 workers, 100-103 s with 2).
+# Worksteal hands each worker a run of neighbouring tests (a module's tests share its
+# fixtures) and moves tests to a worker that runs out of them.
+PYTEST := $(BIN)/python -m pytest -n $(shell echo $$(( $$(nproc) + 1 ))) --dist worksteal
 
 test: $(STAMP) ## Run the test suite (lint included)
 	$(BIN)/ruff check src tests benchmarks
