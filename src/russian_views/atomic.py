@@ -57,6 +57,7 @@ def discard_staged() -> None:
     ends at once on a stop signal, without unwinding (a temporary file never stays behind)."""
     for tmp in list(_staged):
         tmp.unlink(missing_ok=True)
+        _staged.discard(tmp)
 
 
 def _stage(path: Path, data: bytes) -> Path:

@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from russian_views import config
 from russian_views.atomic import discard_staged
@@ -31,6 +31,9 @@ from russian_views.errors import Interrupted
 from russian_views.rendering.cache import Manifest, job_key
 from russian_views.rendering.render import KERNEL_ARGUMENTS, Job, Result, render_job
 from russian_views.rendering.signals import on_first_stop_signal
+
+if TYPE_CHECKING:
+    import subprocess
 
 WARM_UP = (
     "import russian_views.briefings.briefing, russian_views.briefings.overview, vl_convert\n"
@@ -155,7 +158,7 @@ def kill_kernel(kernel: WarmKernel) -> None:
         _alive.remove(kernel)
 
 
-def _send_kill(kernel: WarmKernel) -> Any:
+def _send_kill(kernel: WarmKernel) -> subprocess.Popen | None:
     """SIGKILL to the kernel and anything it started (its process group); its process, to
     wait for (None if it was never started). Takes no lock, so a signal handler may call it
     while the interrupted code is inside :func:`kill_kernel`."""
