@@ -35,6 +35,7 @@ CASES = [
     (["--actor", "china", "--views", "kremlin"], "unknown view 'kremlin'"),
     (["--actor", "china", "--jobs", "0"], "--jobs must be 1 or more"),
     (["--actor", "china", "--jobs", "two"], "--jobs must be 1 or more, not 'two'"),
+    (["--actor", "china", "--jobs", "²"], "--jobs must be 1 or more, not '²'"),
     (["--all", "--format", "docx"], "unknown format 'docx'"),
     (["--actor", "china", "--since", "-5"], "since must be a year from 2008 to 2021"),
     (["--actor", "china", "--until", "99999"], "until must be a year from 2008 to 2021"),

@@ -305,6 +305,6 @@ def count(setting: str, text: str) -> int:
     or a :class:`~russian_views.errors.ParameterError` saying so."""
     from russian_views.errors import ParameterError
 
-    if not text.strip().isdigit() or int(text) < 1:
+    if not text.strip().isdecimal() or int(text) < 1:  # isdigit takes "²", which int refuses
         raise ParameterError(f"{setting} must be 1 or more, not {echo(text)}")
     return int(text)

@@ -111,12 +111,16 @@ def _started_kernel() -> WarmKernel:
     return kernel
 
 
+def _process(kernel: WarmKernel) -> subprocess.Popen | None:
+    """The kernel's process (None if it was never started)."""
+    provisioner = kernel.manager.provisioner
+    return None if provisioner is None else provisioner.process
+
+
 def _has_exited(kernel: WarmKernel) -> bool:
     """Whether the kernel's process has ended."""
-    provisioner = kernel.manager.provisioner
-    return (
-        provisioner is None or provisioner.process is None or provisioner.process.poll() is not None
-    )
+    process = _process(kernel)
+    return process is None or process.poll() is not None
 
 
 def start_warm_kernel(while_starting: Callable[[], None] | None = None) -> WarmKernel:
@@ -162,16 +166,16 @@ def _send_kill(kernel: WarmKernel) -> subprocess.Popen | None:
     """SIGKILL to the kernel and anything it started (its process group); its process, to
     wait for (None if it was never started). Takes no lock, so a signal handler may call it
     while the interrupted code is inside :func:`kill_kernel`."""
-    provisioner = kernel.manager.provisioner
-    if provisioner is None or provisioner.process is None:
+    process = _process(kernel)
+    if process is None:
         return None
-    group, pid = provisioner.pgid, provisioner.process.pid
+    group = kernel.manager.provisioner.pgid
     with suppress(ProcessLookupError):
         if group and group != os.getpgrp():
             os.killpg(group, signal.SIGKILL)
         else:
-            os.kill(pid, signal.SIGKILL)
-    return provisioner.process
+            os.kill(process.pid, signal.SIGKILL)
+    return process
 
 
 def _kill_kernels() -> None:
