@@ -77,12 +77,15 @@ def all_sections(brief: ActorBriefing) -> str:
     parts = [
         brief.title_block(),
         brief.bottom_line(),
-        brief.timeline_table(),
-        brief.views_by_theme(),
-        brief.relations_section(),
+        brief.in_brief(),
         brief.expectations_section(),
         brief.wants_section(),
         brief.reviewer_section(),
+        brief.record_box(),
+        brief.views_by_theme(),
+        brief.relations_section(),
+        brief.timeline_table(),
+        brief.observations_section(),
     ]
     return "".join(str(p) for p in parts)
 

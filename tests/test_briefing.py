@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from markupsafe import escape
 
+from russian_views.briefings import annex
 from russian_views.briefings import markup as m
 from russian_views.briefings.briefing import SUMMARY_EXPECTATIONS, ActorBriefing
 from russian_views.briefings.overview import OverviewBriefing
@@ -48,26 +49,58 @@ def test_a_judgment_whose_evidence_is_cut_away_is_dropped(dataset):
         assert judgment_id in set(whole.dataset.key_judgments["judgment_id"])
 
 
-def test_with_no_judgment_left_the_bottom_line_counts_the_narrowed_record(dataset):
+def test_with_no_judgment_left_the_bottom_line_says_so_and_points_to_the_annex(dataset):
     brief = ActorBriefing.from_parameters("china", views="reviewer", dataset=dataset)
     assert brief.key_judgments() == []
     bottom = str(brief.bottom_line())
     assert "No key judgment on China rests on the records of this cut" in bottom
-    assert f"It holds {len(brief.claims)} statements" in bottom
+    assert "annex" in bottom
 
 
-def test_computed_sentences_give_their_n_and_no_heuristic_labels(dataset):
-    brief = ActorBriefing.from_parameters("united-states", dataset=dataset)
-    scored = brief.claims.dropna(subset=["stance_score"])
-    cool = int((scored["stance_score"] < 0).sum())
-    bottom = html.unescape(str(brief.bottom_line()))
-    assert (
-        f"Of the {len(brief.claims)} coded statements of Moscow's view about the United States"
-        in bottom
-    )
-    assert f"{cool} critical or hostile" in bottom
+@pytest.mark.parametrize("actor", [*ACTORS, "overview"])
+def test_the_bottom_line_holds_judgments_only_never_a_count(dataset, actor):
+    """Counts of coded sentences invite a reader to take them as a measure of Moscow's
+    attitude: the bottom line holds the written judgments alone."""
+    bottom = html.unescape(str(briefing(dataset, actor).bottom_line()))
+    assert "coded statements" not in bottom and "Our count" not in bottom
     for label in ["Trend.", "Chief grievance.", "Outlook.", "on balance", "evenly divided"]:
         assert label not in bottom
+
+
+def briefing(dataset, scope: str, **kwargs) -> ActorBriefing | OverviewBriefing:
+    """The briefing of an actor, or the overview."""
+    if scope == "overview":
+        return OverviewBriefing.from_parameters(dataset=dataset, **kwargs)
+    return ActorBriefing.from_parameters(scope, dataset=dataset, **kwargs)
+
+
+@pytest.mark.parametrize("scope", [*ACTORS, "overview"])
+def test_the_evidence_of_every_judgment_and_summary_sentence_is_printed_whole(dataset, scope):
+    """A written judgment prints every record it rests on, whatever the page shows
+    otherwise, and each of those sentences is among the cited passages."""
+    brief = briefing(dataset, scope)
+    anchors = set(re.findall(r'id="(src-[^"]+)"', str(brief.passages())))
+    written = brief.key_judgments() + brief.brief_sentences()
+    assert written
+    page = str(brief.bottom_line()) + str(brief.in_brief())
+    for _, evidence in written:
+        for e in evidence.itertuples():
+            anchor = m.anchor_id(e.source_id, e.paragraph, e.sentence)
+            assert f'href="#{anchor}"' in page, (scope, anchor)
+            assert anchor in anchors, (scope, anchor)
+
+
+def test_a_narrowed_cut_keeps_a_judgments_whole_evidence(dataset):
+    """Cutting to one theme keeps kj01 (one of its claims is on that theme); it still
+    cites its other claim, which the cut itself leaves out (the old code dropped it)."""
+    brief = ActorBriefing.from_parameters("north-korea", themes="status-respect", dataset=dataset)
+    judgments = {kj["judgment_id"]: (kj, ev) for kj, ev in brief.key_judgments()}
+    kj, evidence = judgments["kj01"]
+    named = set(kj["claim_ids"].split("|"))
+    assert named - set(brief.claims["claim_id"]), "the cut leaves out one of its claims"
+    claims = dataset.claims[dataset.claims["claim_id"].isin(named)]
+    cited = set(zip(evidence["paragraph"], evidence["sentence"], strict=True))
+    assert cited == set(zip(claims["paragraph"], claims["sentence"], strict=True))
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -86,19 +119,22 @@ def test_a_quote_that_repeats_the_paraphrase_is_left_to_the_passage(dataset):
     claims = dataset.claims
     row = claims[claims["claim_id"] == "c007"].iloc[0]
     brief = ActorBriefing.from_parameters("south-korea", dataset=dataset)
-    item = brief.claim_item(row)
+    item = annex.claim_item(brief, row)
     assert not m.adds_words(row["quote"], row["paraphrase"])
     assert "<q" not in item and brief.cite(row) in item
 
 
 def test_the_record_box_names_each_source_its_date_and_the_voices(dataset):
     brief = ActorBriefing.from_parameters("china", dataset=dataset)
-    box = str(brief.source_box())
+    box = str(brief.record_box())
     assert "The Asan Forum, 2021" in box
-    assert "current as of 2021" in box
+    assert "the latest was published in 2021" in box
+    assert "public record to November 2026" in box
     for code in ("moscow", "reviewer", "analyst"):
         assert f"view-{code}" in box
-    assert "Record as of 2021" in str(brief.title_block())
+    line = str(brief.title_block())
+    assert "2008–2021; checked against the public record to November 2026" in line
+    assert "record-box" not in line, "the body carries one record line, the annex the box"
 
 
 def test_a_second_source_changes_the_wording_everywhere(data_copy):
@@ -111,18 +147,21 @@ def test_a_second_source_changes_the_wording_everywhere(data_copy):
     brief = ActorBriefing.from_parameters("china", dataset=load_dataset(data_copy))
     title = str(brief.title_block())
     assert "2 sources: The Asan Forum (2021); Russia in Global Affairs (2017-05)" in title
-    assert "2 secondary sources" in title
-    assert '<a href="https://example.org/lukin"><cite>Notes on Korea</cite></a>' in title
-    assert "A. Lukin," in title
-    assert title.count("Reviewed work:") == 1, "an empty field is left out"
+    assert "[asan-forum-2021 ¶4 s3] is body paragraph 4, sentence 3 of source" in title
+    box = str(brief.record_box())
+    assert "The record is 2 sources" in box
+    assert '<a href="https://example.org/lukin"><cite>Notes on Korea</cite></a>' in box
+    assert '<span class="url">https://example.org/lukin</span>' in box, "printed, for paper"
+    assert "A. Lukin," in box
+    assert box.count("Reviewed work:") == 1, "an empty field is left out"
     spec = brief.stance_chart().spec_json()
     assert "asan-forum-2021 ¶" in spec, "tooltips name the source when there are several"
 
 
 def test_the_source_authors_reservations_are_set_apart(dataset):
     brief = ActorBriefing.from_parameters("south-korea", dataset=dataset)
-    section = str(brief.reviewer_section())
-    differs, _, _ = section.partition("The source author&#39;s other observations")
+    differs = str(brief.reviewer_section())
+    assert "Lee&#39;s role" in differs
     reservations = brief.reviewer_claims[brief.reviewer_claims["claim_kind"] == "reservation"]
     assert len(reservations)
     for paraphrase in reservations["paraphrase"]:
@@ -131,15 +170,51 @@ def test_the_source_authors_reservations_are_set_apart(dataset):
         assert str(escape(paraphrase)) not in differs
 
 
-def test_signposts_carry_their_status_and_external_records(dataset):
-    brief = ActorBriefing.from_parameters("south-korea", dataset=dataset)
+def test_forecasts_and_signposts_carry_their_status_and_external_records(dataset):
+    brief = ActorBriefing.from_parameters("north-korea", dataset=dataset)
     section = str(brief.expectations_section())
-    external = brief.signposts[brief.signposts["status"] != "open"]
-    assert len(external)
-    for s in external.itertuples():
-        assert f'href="{escape(s.status_url)}"' in section
+    for frame in (brief.expectations, brief.signposts):
+        external = frame[frame["status_record"] != ""]
+        assert len(external)
+        for s in external.itertuples():
+            assert f'href="{escape(s.status_url)}"' in section
+            assert f'<span class="url">{escape(s.status_url)}</span>' in section
     assert "(from outside the record)" in section
-    assert "Open as of 2021" in section
+    assert "as of November 2026" in section
+    assert "Status, November 2026" not in section or "forecasts" in section
+
+
+def test_the_sources_odds_are_never_in_the_words_of_our_estimates(dataset):
+    """ICD 203 words mark our judgments; the book's odds are shown on its own scale."""
+    ours = {dataset.label("probability", c).lower() for c in dataset.codes("probability")}
+    ours |= {"likely", "unlikely", "probable", "improbable"}
+    theirs = {dataset.label("likelihood", c).lower() for c in dataset.codes("likelihood")}
+    assert not {w for label in theirs for w in label.split()} & ours
+    brief = ActorBriefing.from_parameters("north-korea", dataset=dataset)
+    section = html.unescape(str(brief.expectations_section()))
+    assert "expected (the source)" in section
+
+
+@pytest.mark.parametrize(
+    "scope", ["north-korea", "south-korea", "united-states", "china", "overview"]
+)
+def test_each_expectation_is_filed_in_one_briefing(dataset, scope):
+    """An expectation is filed where it belongs (Russia's expectations about North Korea in
+    North Korea's briefing, cross-cutting ones in the overview), and only there."""
+    brief = briefing(dataset, scope)
+    filed = dataset.expectations[dataset.expectations["briefing"] == scope]
+    assert set(brief.expectations["expectation_id"]) == set(filed["expectation_id"])
+    if scope == "north-korea":
+        assert {"x001", "x016", "x021"} <= set(filed["expectation_id"])
+
+
+def test_since_the_source_lists_dated_facts_marked_as_outside_the_record(dataset):
+    brief = OverviewBriefing.from_parameters(dataset=dataset)
+    box = html.unescape(str(brief.forecasts_section()))
+    assert "Since the source (from outside the record, to November 2026)" in box
+    assert len(brief.developments) >= 5
+    for d in brief.developments.itertuples():
+        assert d.fact in box and d.status_url in box
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -159,8 +234,8 @@ def test_passages_quote_the_source_sentence_in_full(dataset):
 def test_moscow_and_reviewer_voices_are_labelled_apart(dataset):
     brief = ActorBriefing.from_parameters("north-korea", dataset=dataset)
     assert set(brief.claims["view"]) == {"moscow"}
-    reviewer = str(brief.reviewer_section())
-    assert "Where the source author differs from the book" in reviewer
+    reviewer = str(brief.reviewer_section()) + str(brief.observations_section())
+    assert "reviewer" in reviewer
     assert "view-moscow" not in reviewer
 
 
@@ -180,7 +255,7 @@ def test_a_period_without_claims_says_so_rather_than_failing(dataset):
     brief = ActorBriefing.from_parameters("china", since=2008, until=2008, dataset=dataset)
     assert brief.claims.empty
     shown = all_sections(brief) + str(brief.stance_chart())
-    assert "No coded statement in this cut carries a stance." in shown
+    assert "No coded statement in this cut." in shown
     assert "No coded statements in this cut." in shown
 
 
@@ -201,8 +276,7 @@ def test_overview_states_its_thesis_and_counts_every_actor(dataset):
     for judgment in thesis["judgment"]:
         assert judgment in bottom
     assert "a very long shot" in bottom
-    for name in ["North Korea", "South Korea", "the United States", "China"]:
-        assert f"Moscow's view about {name} in this record" in bottom
+    assert "at the expense of US alliances" in bottom, "the three asks lead"
     assert "Prescription" in str(brief.us_wants_section())
     cited = set(CITE.findall(str(brief.bottom_line()) + str(brief.aims_section())))
     cited |= set(CITE.findall(str(brief.us_wants_section())))
@@ -212,6 +286,33 @@ def test_overview_states_its_thesis_and_counts_every_actor(dataset):
 def test_a_summary_shows_the_expectations_held_most_likely_only(dataset):
     """The two-page summary keeps the two expectations Moscow holds most likely."""
     brief = ActorBriefing.from_parameters("north-korea", detail="summary", dataset=dataset)
-    rows = str(brief.expectations_section()).count("<tr>") - 1  # less the header row
+    section = str(brief.expectations_section())
+    rows = section.split('<ol class="forecasts">')[1].count('<p class="forecast">')
     assert len(brief.expectations) > SUMMARY_EXPECTATIONS
     assert rows == SUMMARY_EXPECTATIONS
+    scores = brief.expectations["likelihood_score"]
+    shown = brief.shown_expectations()["likelihood_score"]
+    assert shown.min() == scores.max(), "the ones the source holds most likely"
+
+
+@pytest.mark.parametrize("scope", [*ACTORS, "overview"])
+def test_prose_a_reader_would_not_notice(dataset, scope):
+    """No "N more statements are printed" lines, no "Date not in the text", no "1
+    statements", balanced quote marks, no doubled closing quotes."""
+    brief = briefing(dataset, scope)
+    sections = [
+        brief.bottom_line(),
+        brief.in_brief(),
+        brief.forecasts_section(),
+        brief.reviewer_section(),
+        brief.record_box(),
+        brief.observations_section(),
+    ]
+    if scope != "overview":
+        sections += [brief.views_by_theme(), brief.relations_section(), brief.timeline_table()]
+    text = html.unescape(re.sub(r"<[^>]+>", " ", "".join(str(p) for p in sections)))
+    assert "more statement" not in text and "are printed" not in text
+    assert "Date not in the text" not in text
+    assert not re.search(r"\b1 (statements|forecasts|events)\b", text)
+    assert text.count("“") == text.count("”")
+    assert "”,”" not in text and ",””" not in text

@@ -21,33 +21,55 @@ def _labels(dataset, code_list):
     return {c: dataset.label(code_list, c) for c in dataset.codes(code_list)}
 
 
-def test_stance_timeline_draws_one_bar_per_dated_claim_and_counts_the_undated(dataset):
+def test_statement_spans_draw_each_statement_once_forecasts_apart(dataset):
+    """One bar per statement over the years it is about: a 2008-2021 statement is one bar,
+    not one mark per year; forecasts sit in their own panel; no averages, no trend."""
     brief = ActorBriefing(dataset=dataset, period=ALL, actor_id="south-korea")
-    scored = brief.claims.dropna(subset=["stance_score"])
-    dated = brief.dated(scored)
-    undated = scored.drop(dated.index)
-    assert len(dated) and len(undated), "South Korea has both kinds"
     spec = brief.stance_chart().spec()
-    left, right = spec["hconcat"]
-    bars = spec["datasets"][left["layer"][0]["data"]["name"]]
-    assert sorted(b["claim_id"] for b in bars) == sorted(dated["claim_id"])
-    assert all(2008 <= b["start"] < b["end"] <= 2022 for b in bars)
-    counts = spec["datasets"][right["data"]["name"]]
-    assert sum(c["claims"] for c in counts) == len(undated)
-    assert "not a poll of Moscow's opinion over time" in brief.stance_chart().caption
+    panels = spec["vconcat"]
+    rows = [r for p in panels for r in spec["datasets"][p["data"]["name"]]]
+    assert sorted(r["claim_id"] for r in rows) == sorted(brief.claims["claim_id"])
+    claims = brief.claims.set_index("claim_id")
+    for r in rows:
+        assert (r["start"], r["end"]) == (
+            claims.loc[r["claim_id"], "period_start"],
+            claims.loc[r["claim_id"], "period_end"] + 1,
+        )
+    forecast = set(brief.claims.loc[brief.claims["claim_kind"] == "expectation", "claim_id"])
+    titles = [p["title"] for p in panels]
+    assert titles == [
+        f"{charts.RETROSPECTIVE} ({len(claims) - len(forecast)})",
+        f"{charts.FORECASTS} ({len(forecast)})",
+    ]
+    last = spec["datasets"][panels[1]["data"]["name"]]
+    assert {r["claim_id"] for r in last} == forecast
+    assert all(p["mark"]["type"] == "bar" for p in panels), "no points, lines or means"
+    assert "not a series of Moscow's opinion over time" in brief.stance_chart().caption
 
 
-def test_stance_timeline_averages_only_years_with_enough_statements(dataset):
-    brief = ActorBriefing(dataset=dataset, period=ALL, actor_id="north-korea")
-    spec = brief.stance_chart().spec()
-    layers = spec["layer"]
-    assert [layer["mark"]["type"] for layer in layers] == ["rule", "text", "point"]
-    per_year = spec["datasets"][layers[1]["data"]["name"]]
-    means = spec["datasets"][layers[2]["data"]["name"]]
-    assert {r["year"] for r in means} == {
-        r["year"] for r in per_year if r["claims"] >= queries.MIN_YEARLY
-    }
-    assert all("line" not in str(layer["mark"]) for layer in layers)
+def test_the_heatmap_gives_n_in_every_cell_and_pales_thin_cells(dataset):
+    from russian_views.briefings.overview import OverviewBriefing
+
+    brief = OverviewBriefing.from_parameters(dataset=dataset)
+    spec = brief.stance_heatmap().spec()
+    cells, text = spec["layer"]
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert all(r["n"] == f"n = {r['claims']}" for r in rows)
+    assert text["encoding"]["text"]["field"] == "n"
+    assert cells["encoding"]["opacity"]["field"] == "claims"
+    low, high = cells["encoding"]["opacity"]["scale"]["range"]
+    assert low < high
+    assert cells["encoding"]["color"]["scale"]["type"] == "quantize", "a legend that prints"
+
+
+def test_event_titles_wrap_instead_of_being_cut_off(dataset):
+    brief = ActorBriefing(dataset=dataset, period=ALL, actor_id="south-korea")
+    spec = brief.timeline_chart().spec()
+    rows = spec["datasets"][spec["data"]["name"]]
+    for r in rows:
+        assert " ".join(r["label"]) == " ".join(r["event_title"].split())
+        assert all(len(line) <= charts.TITLE_WRAP for line in r["label"])
+    assert all("limit" not in layer["mark"] for layer in spec["layer"])
 
 
 def test_stance_colours_are_the_same_scale_everywhere(dataset):
@@ -90,7 +112,7 @@ def test_data_cannot_close_the_spec_script():
 def test_tooltips_carry_the_statement_and_its_reference(dataset):
     brief = ActorBriefing(dataset=dataset, period=ALL, actor_id="north-korea")
     spec = brief.stance_chart().spec()
-    bars = spec["layer"][0]
+    bars = spec["vconcat"][0]
     assert [t["field"] for t in bars["encoding"]["tooltip"]] == [
         "statement",
         "stance_label",
@@ -99,7 +121,6 @@ def test_tooltips_carry_the_statement_and_its_reference(dataset):
     ]
     rows = spec["datasets"][bars["data"]["name"]]
     assert all(re.fullmatch(r"¶\d+ s\d+", r["reference"]) for r in rows)
-    assert {p["name"]: p.get("bind") for p in spec["params"]} == {"stance_pick": "legend"}
 
 
 def test_event_timeline_zooms_along_the_years_and_keeps_titles_inside(dataset):

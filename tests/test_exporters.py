@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbconvert.exporters import get_exporter
 
 from russian_views.rendering.exporters import BriefingHTMLExporter, BriefingPDFExporter, html_to_pdf
@@ -90,15 +91,25 @@ def test_the_pdf_prints_the_static_charts(rendered: Path):
     assert "Stance of a statement" in text and "Figure 3." in text
 
 
-def test_printed_briefings_stay_within_their_page_targets(rendered: Path):
-    """An analytic product is short: North Korea, the longest record, in at most 10 A4
-    pages, the overview in at most 8 (each claim printed once, the chronology as a chart)."""
+def body_and_annex(path: Path) -> tuple[int, int]:
+    """The pages of a printed briefing's body (before the page headed Annex) and its annex."""
     from pypdf import PdfReader
 
-    pages = {
-        stem: len(PdfReader(rendered / f"{stem}.pdf").pages) for stem in ("north-korea", "overview")
-    }
-    assert pages["north-korea"] <= 10 and pages["overview"] <= 8, pages
+    pages = [p.extract_text() for p in PdfReader(path).pages]
+    (start,) = [i for i, text in enumerate(pages) if re.search(r"^Annex$", text, re.M)]
+    return start, len(pages) - start
+
+
+@pytest.mark.parametrize(
+    "stem", ["north-korea", "south-korea", "united-states", "china", "overview"]
+)
+def test_every_body_is_an_in_focus_product_of_at_most_four_pages(rendered: Path, stem: str):
+    """A reader can stop after the body: at most four A4 pages, then the annex on a page of
+    its own; North Korea, the longest record, in at most 10 pages in all."""
+    body, annex = body_and_annex(rendered / f"{stem}.pdf")
+    assert 1 <= body <= 4, (stem, body)
+    assert annex >= 2, (stem, annex)
+    assert body + annex <= 10, (stem, body + annex)
 
 
 def test_pdf_bytes_do_not_depend_on_the_clock_with_fonttools(monkeypatch, caplog):

@@ -9,7 +9,6 @@ import pytest
 
 from russian_views.briefings import briefing
 from russian_views.briefings.briefing import ActorBriefing
-from russian_views.briefings.queries import MIN_YEARLY, stance_by_year
 from russian_views.classroom import teaching
 from russian_views.classroom.teaching import ANSWERS, QUESTIONS
 
@@ -63,15 +62,16 @@ def test_the_reviewer_answer_lists_only_reservations(dataset):
         assert paraphrase not in text
 
 
-def test_the_turns_say_what_each_year_rests_on(dataset):
-    brief = ActorBriefing.from_parameters("north-korea", edition="instructor", dataset=dataset)
+def test_the_dating_answer_counts_forecasts_and_looks_back_apart(dataset):
+    brief = ActorBriefing.from_parameters("south-korea", edition="instructor", dataset=dataset)
     text = unescape(answer(brief, "stance"))
-    yearly = stance_by_year(brief.dated(brief.claims.dropna(subset=["stance_score"])), brief.period)
-    for row in yearly.itertuples():
-        assert f"{row.year} ({row.claims})" in text
-        if row.claims >= MIN_YEARLY:
-            assert f"{row.year} {row.mean_stance:+.1f} ({row.claims})" in text
-    assert "says little alone" in text
+    forecast = brief.claims[brief.claims["claim_kind"] == "expectation"]
+    past = brief.claims.drop(forecast.index)
+    assert f"{len(past)} statements look back or describe the present" in text
+    assert f"{len(forecast)} statements are forecasts" in text
+    start, end = int(past["period_start"].min()), int(past["period_end"].max())
+    whole = int(((past["period_start"] == start) & (past["period_end"] == end)).sum())
+    assert f"dated between {start} and {end}; {whole} of them span the whole of it" in text
     assert "not opinion measured at the time" in text
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -55,6 +56,11 @@ STANCE_COLOURS = {
     "supportive": "#542788",
 }
 # Up to this many events the timeline gives each its own labelled line; beyond, a lane strip.
+NO_STANCE = "No stance"
+RETROSPECTIVE = "Statements about the past and present"
+FORECASTS = "Forecasts"
+# Event titles wrap at this many characters, so none is cut off in print.
+TITLE_WRAP = 44
 LABELLED_EVENTS = 60
 EVENT_LANES = 12
 OCCURRED_COLOURS = {"Happened": "#0072B2", "Did not happen": "#D55E00"}
@@ -178,137 +184,72 @@ def _stance_filter() -> alt.Parameter:
     return alt.selection_point(name="stance_pick", fields=["stance_label"], bind="legend")
 
 
-def stance_timeline(
-    dated: pd.DataFrame,
-    undated: pd.DataFrame,
-    yearly: pd.DataFrame,
-    labels: dict[str, str],
-    since: int,
-    until: int,
-) -> alt.TopLevelMixin:
-    """One mark per statement at the years the source dates it to, undated ones apart.
-
-    Left: each dated statement as a bar over its years at its stance, with the number of
-    statements dated to each year along the top and, where at least
-    :data:`russian_views.briefings.queries.MIN_YEARLY` statements are dated to a year, their average
-    as a black diamond (never a line: years without statements have nothing to join).
-    Right (when there are any): how many statements the source does not date more closely
-    than the whole record fall at each stance. Both panels share the stance axis.
+def statement_spans(claims: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
+    """Each statement once, as a bar over the years the source dates it to, coloured by its
+    stance (grey when it carries none): forecasts in one panel, statements about the past
+    and present in the other. No averages and no trend marks: one source's dating of its
+    statements is not a series of Moscow's opinion over time.
     """
-    data = dated.dropna(subset=["stance_score"]).copy()
-    data = data.assign(
-        start=data["period_start"].clip(lower=since).astype(int),
-        end=data["period_end"].clip(upper=until).astype(int) + 1,
-        score=data["stance_score"].astype(int),
-        stance_label=data["stance"].map(labels),
-        statement=data["paraphrase"],
-        years=_years(data["period_start"], data["period_end"]),
-        reference=data["reference"],
-    )
-    data = data[
-        ["claim_id", "start", "end", "score", "stance_label", "statement", "years", "reference"]
-    ]
-    # Spread the claims of each stance level across ±0.35 so overlapping spans stay visible.
-    rank = data.sort_values(["start", "end", "claim_id"]).groupby("score").cumcount()
-    size = data.groupby("score")["score"].transform("size")
-    data["y"] = data["score"] + ((rank + 0.5) / size - 0.5) * 0.7
-    y = alt.Y(
-        "y:Q",
-        title="Moscow's stance",
-        scale=alt.Scale(domain=[-2.4, 2.9]),
-        axis=alt.Axis(values=[-2, -1, 0, 1, 2], labelExpr=_stance_label_expr(labels)),
-    )
-    pick = _stance_filter()
-    colour = alt.Color("stance_label:N", title="Stance of a statement", scale=_stance_scale(labels))
-    bars = (
-        _base(data)
-        .mark_rule(strokeWidth=3)
-        .encode(
-            x=_year_axis("start", since, until),
-            x2="end:Q",
-            y=y,
-            color=colour,
-            opacity=alt.condition(pick, alt.value(0.8), alt.value(0.12)),
-            tooltip=[
-                alt.Tooltip("statement:N", title="Statement"),
-                alt.Tooltip("stance_label:N", title="Stance"),
-                alt.Tooltip("years:N", title="Dated to"),
-                alt.Tooltip("reference:N", title="Source"),
-            ],
-        )
-        .add_params(pick)
-    )
-    counts = yearly.assign(mid=yearly["year"] + 0.5, top=2.65)
-    count_text = (
-        _base(counts)
-        .mark_text(fontSize=9, color="#5f6368")
-        .encode(
-            x=alt.X("mid:Q"),
-            y=alt.Y("top:Q"),
-            text=alt.Text("claims:Q"),
-            tooltip=[
-                alt.Tooltip("year:Q", title="Year", format="d"),
-                alt.Tooltip("claims:Q", title="Statements dated to it"),
-            ],
-        )
-    )
-    averaged = counts[counts["mean_stance"].notna()]
-    means = (
-        _base(averaged)
-        .mark_point(shape="diamond", filled=True, size=70, color="#222222")
-        .encode(
-            x=alt.X("mid:Q"),
-            y=alt.Y("mean_stance:Q"),
-            tooltip=[
-                alt.Tooltip("year:Q", title="Year", format="d"),
-                alt.Tooltip("mean_stance:Q", title="Average stance", format="+.2f"),
-                alt.Tooltip("claims:Q", title="Statements"),
-            ],
-        )
-    )
-    if undated["stance_score"].isna().all():
-        layers = alt.layer(bars, count_text, means).properties(height=230)
-        return _configured(layers)
-    left = alt.layer(bars, count_text, means).properties(width=WIDTH - 150, height=230)
-    right = _undated_panel(undated, labels).properties(width=90, height=230)
-    return _configured(alt.hconcat(left, right, spacing=12).resolve_scale(color="shared"))
-
-
-def _undated_panel(undated: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
-    """How many undated statements fall at each stance, as bars with their counts."""
-    scored = undated.dropna(subset=["stance_score"])
-    counts = (
-        scored.assign(
-            score=scored["stance_score"].astype(int), stance_label=scored["stance"].map(labels)
-        )
-        .groupby(["score", "stance_label"])
-        .size()
-        .reset_index(name="claims")
-    )
-    y = alt.Y(
-        "score:Q",
-        title=None,
-        scale=alt.Scale(domain=[-2.4, 2.9]),
-        axis=alt.Axis(values=[-2, -1, 0, 1, 2], labels=False, ticks=False, domain=False),
-    )
-    x = alt.X(
-        "claims:Q",
-        title="Not dated",
-        scale=alt.Scale(
-            domain=[0, max(1, int(counts["claims"].max()) if len(counts) else 1) * 1.4]
+    data = claims.assign(
+        start=claims["period_start"].astype(int),
+        end=claims["period_end"].astype(int) + 1,
+        stance_label=claims["stance"].map(labels).fillna(NO_STANCE).replace("", NO_STANCE),
+        statement=claims["paraphrase"],
+        years=_years(claims["period_start"], claims["period_end"]),
+        panel=claims["claim_kind"].map(
+            lambda k: FORECASTS if k == "expectation" else RETROSPECTIVE
         ),
-        axis=alt.Axis(labels=False, ticks=False, grid=False, domain=False),
+    ).sort_values(["start", "end", "claim_id"])
+    data["row"] = data.groupby("panel").cumcount()
+    domain = [labels[k] for k in STANCE_COLOURS] + [NO_STANCE]
+    colours = [*STANCE_COLOURS.values(), "#B0B0B0"]
+    x = alt.X(
+        "start:Q",
+        title="Years the statement is about",
+        scale=alt.Scale(domain=[int(data["start"].min()), int(data["end"].max())]),
+        axis=alt.Axis(format="d", tickMinStep=1),
     )
-    tooltip = [
-        alt.Tooltip("stance_label:N", title="Stance"),
-        alt.Tooltip("claims:Q", title="Statements not dated more closely"),
-    ]
-    base = alt.Chart(counts).encode(x=x, y=y, tooltip=tooltip)
-    bars = base.mark_bar(height=10).encode(
-        color=alt.Color("stance_label:N", scale=_stance_scale(labels), legend=None)
-    )
-    text = base.mark_text(align="left", dx=3, fontSize=10).encode(text="claims:Q")
-    return alt.layer(bars, text)
+    panels = []
+    for panel in (RETROSPECTIVE, FORECASTS):
+        rows = data[data["panel"] == panel]
+        if rows.empty:
+            continue
+        chart = (
+            _base(
+                rows[
+                    [
+                        "claim_id",
+                        "start",
+                        "end",
+                        "stance_label",
+                        "statement",
+                        "years",
+                        "reference",
+                        "row",
+                    ]
+                ]
+            )
+            .mark_bar(height=4)
+            .encode(
+                x=x,
+                x2="end:Q",
+                y=alt.Y("row:O", title=None, axis=None),
+                color=alt.Color(
+                    "stance_label:N",
+                    title="Stance of a statement",
+                    scale=alt.Scale(domain=domain, range=colours),
+                ),
+                tooltip=[
+                    alt.Tooltip("statement:N", title="Statement"),
+                    alt.Tooltip("stance_label:N", title="Stance"),
+                    alt.Tooltip("years:N", title="About"),
+                    alt.Tooltip("reference:N", title="Source"),
+                ],
+            )
+            .properties(title=f"{panel} ({len(rows)})", height=max(40, 7 * len(rows)))
+        )
+        panels.append(chart)
+    return _configured(alt.vconcat(*panels, spacing=14).resolve_scale(x="shared"))
 
 
 def _stance_label_expr(labels: dict[str, str]) -> str:
@@ -411,10 +352,11 @@ def event_timeline(
         layers.append(
             _base(data)
             .transform_filter(alt.datum.side == side)
-            .mark_text(align=align, dx=dx, fontSize=10, limit=290, clip=True)
-            .encode(x="when:Q", y=y, text="event_title:N")
+            .mark_text(align=align, dx=dx, fontSize=10, lineHeight=11, clip=True)
+            .encode(x="when:Q", y=y, text="label:N")
         )
-    height = max(60, 18 * data["row"].nunique())
+    # A labelled row holds a title of up to two lines; a lane strip holds marks only.
+    height = max(60, (26 if labelled else 18) * data["row"].nunique())
     return _configured(alt.layer(*layers).properties(height=height))
 
 
@@ -434,6 +376,7 @@ def _event_rows(
         reference=events["reference"],
     )[_EVENT_FIELDS].reset_index(drop=True)
     rows["row"] = range(len(rows))
+    rows["label"] = [textwrap.wrap(t, TITLE_WRAP) for t in rows["event_title"]]
     return rows
 
 
@@ -493,6 +436,7 @@ def stance_heatmap(
         actor=matrix["actor_id"].map(actor_labels),
         theme_label=matrix["theme"].map(theme_labels),
         mean=matrix["mean_stance"].round(2),
+        n=[f"n = {int(c)}" for c in matrix["claims"]],
     )
     base = _base(data).encode(
         x=alt.X(
@@ -506,15 +450,62 @@ def stance_heatmap(
             alt.Tooltip("claims:Q", title="Statements"),
         ],
     )
+    # Five colour steps (a legend of swatches prints where a gradient does not), and a cell
+    # resting on few statements is paler, so one statement never looks like ten.
     cells = base.mark_rect().encode(
         color=alt.Color(
             "mean:Q",
             title="Mean stance (−2 hostile … +2 supportive)",
-            scale=alt.Scale(domain=[-2, 2], scheme="purpleorange", reverse=True),
+            scale=alt.Scale(type="quantize", domain=[-2, 2], range=list(STANCE_COLOURS.values())),
+            legend=alt.Legend(format="+.1f", direction="horizontal"),
+        ),
+        opacity=alt.Opacity(
+            "claims:Q",
+            title="Statements behind a cell",
+            scale=alt.Scale(domain=[1, max(5, int(data["claims"].max()))], range=[0.3, 1]),
+            legend=alt.Legend(format="d", tickMinStep=1),
         ),
     )
-    text = base.mark_text(fontSize=11).encode(
-        text=alt.Text("claims:Q"),
-        color=alt.condition("abs(datum.mean) > 1.2", alt.value("white"), alt.value("black")),
-    )
+    text = base.mark_text(fontSize=11).encode(text=alt.Text("n:N"), color=alt.value("black"))
     return _configured(alt.layer(cells, text).properties(height=28 * data["theme"].nunique()))
+
+
+def stance_by_source(
+    rows: pd.DataFrame, actor_labels: dict[str, str], source_labels: dict[str, str]
+) -> alt.TopLevelMixin:
+    """One mark per source and actor: where it sits, the source's date; its colour, the
+    mean stance of that source's statements about the actor; its size and label, their n."""
+    data = rows.assign(
+        actor=rows["actor_id"].map(actor_labels),
+        source=rows["source_id"].map(source_labels),
+        mean=rows["mean_stance"].round(2),
+        n=[f"n = {int(c)}" for c in rows["claims"]],
+    )
+    base = _base(data).encode(
+        x=alt.X(
+            "source:N",
+            title="Source, by date",
+            sort=list(source_labels.values()),
+            axis=alt.Axis(labelAngle=0, labelLimit=0),
+        ),
+        y=alt.Y("actor:N", title=None, sort=list(actor_labels.values())),
+        tooltip=[
+            alt.Tooltip("actor:N", title="Actor"),
+            alt.Tooltip("source:N", title="Source"),
+            alt.Tooltip("mean:Q", title="Mean stance", format="+.2f"),
+            alt.Tooltip("claims:Q", title="Statements"),
+        ],
+    )
+    marks = base.mark_circle(opacity=0.9).encode(
+        color=alt.Color(
+            "mean:Q",
+            title="Mean stance (−2 hostile … +2 supportive)",
+            scale=alt.Scale(type="quantize", domain=[-2, 2], range=list(STANCE_COLOURS.values())),
+            legend=alt.Legend(format="+.1f", direction="horizontal"),
+        ),
+        size=alt.Size(
+            "claims:Q", title="Statements", scale=alt.Scale(range=[60, 900]), legend=None
+        ),
+    )
+    text = base.mark_text(dy=-16, fontSize=10).encode(text="n:N")
+    return _configured(alt.layer(marks, text).properties(height=40 * data["actor"].nunique()))

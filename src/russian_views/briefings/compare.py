@@ -11,9 +11,11 @@ from functools import cached_property
 
 import pandas as pd
 
-from russian_views.briefings import charts, queries
+from russian_views.briefings import annex, charts, queries
 from russian_views.briefings import markup as m
-from russian_views.briefings.briefing import SIDE, ActorBriefing, Briefing, group_claims
+from russian_views.briefings.annex import SIDE, group_claims
+from russian_views.briefings.briefing import ActorBriefing, Briefing
+from russian_views.briefings.record import sources_phrase
 from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.params import Period, from_namespace, resolve
 from russian_views.spec import COMPARE
@@ -71,9 +73,31 @@ class CompareBriefing(Briefing):
         a, b = self.names
         dek = (
             f"How Moscow's views of {a} and of {b} differ, theme by theme and over "
-            f"{self.period}, as Russian authors' views are reported in {self.sources_phrase()}."
+            f"{self.period}, as Russian authors' views are reported in "
+            f"{sources_phrase(self.dataset)}."
         )
-        return self.meta_block(self.title, dek)
+        return m.join([self.meta_block(self.title), m.paragraph(dek, class_="dek")])
+
+    def dated(self, claims: pd.DataFrame) -> pd.DataFrame:
+        """The claims the source dates more closely than the whole record."""
+        return claims[~queries.undated(claims, self.record)]
+
+    def stance_count(self, side: ActorBriefing) -> str:
+        """A computed sentence that says exactly what it counted, and its n."""
+        about = side.name(side.actor_id)
+        claims = side.claims
+        if claims.empty:
+            return f"The record holds no coded statement of Moscow's view about {about} here."
+        scored = claims.dropna(subset=["stance_score"])
+        warm = int((scored["stance_score"] > 0).sum())
+        cool = int((scored["stance_score"] < 0).sum())
+        unscored = len(claims) - len(scored)
+        text = (
+            f"Of the {len(claims)} coded statements of Moscow's view about {about} in this "
+            f"record, {len(scored)} carry a stance: {warm} favourable or supportive, "
+            f"{len(scored) - warm - cool} mixed or neutral, {cool} critical or hostile"
+        )
+        return text + (f"; {unscored} carry none." if unscored else ".")
 
     @cached_property
     def matrix(self) -> pd.DataFrame:
@@ -82,9 +106,7 @@ class CompareBriefing(Briefing):
 
     def bottom_line(self) -> m.Html:
         """Each side's coded record, counted, then the theme where their means differ most."""
-        items: list[str | m.Html] = [
-            s.stance_count(s.claims, s.name(s.actor_id)) for s in self.sides
-        ]
+        items: list[str | m.Html] = [self.stance_count(s) for s in self.sides]
         gap = self._gap_sentence()
         if gap:
             items.append(gap)
@@ -224,7 +246,7 @@ class CompareBriefing(Briefing):
 
     def passages(self) -> m.Html:
         """Every passage this comparison cites, in full."""
-        return self.passages_for(*(s.claims for s in self.sides))
+        return annex.passages(self, *(s.claims for s in self.sides))
 
 
 def _score(value: float | None) -> str:

@@ -11,17 +11,9 @@ from functools import cached_property
 
 import pandas as pd
 
-from russian_views.briefings import charts, queries
+from russian_views.briefings import annex, body, charts, queries
 from russian_views.briefings import markup as m
-from russian_views.briefings.briefing import (
-    MOSCOW,
-    REVIEWER,
-    ActorBriefing,
-    Briefing,
-    expectations_table,
-    group_claims,
-    reviewer_groups,
-)
+from russian_views.briefings.briefing import MOSCOW, REVIEWER, ActorBriefing, Briefing
 from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.params import briefing_actors, from_namespace, resolve_period
 from russian_views.spec import OVERVIEW
@@ -40,6 +32,7 @@ class OverviewBriefing(Briefing):
         return cls(dataset=dataset, period=resolve_period(since, until, dataset))
 
     title = queries.OVERVIEW_TITLE
+    scope = "overview"
 
     @classmethod
     def from_namespace(cls, namespace: dict) -> OverviewBriefing:
@@ -80,50 +73,27 @@ class OverviewBriefing(Briefing):
         """Every event in the period."""
         return queries.events_involving(self.dataset, None, self.period)
 
-    @cached_property
-    def expectations(self) -> pd.DataFrame:
-        """Moscow's expectations about Russia's own role."""
-        return queries.expectations_about(self.dataset, "russia", self.period)
-
-    @cached_property
-    def signposts(self) -> pd.DataFrame:
-        """Signposts of those expectations."""
-        return queries.signposts_for(self.dataset, self.expectations["expectation_id"])
-
-    def title_block(self) -> m.Html:
-        """Title, standfirst, provenance and the record box."""
-        dek = (
-            f"How Moscow sees North Korea, South Korea, the United States and China, "
-            f"{self.period}, as Russian authors' views are reported in {self.sources_phrase()} "
-            "— and what Moscow wants the Biden administration to do."
-        )
-        return self.meta_block(self.title, dek)
-
-    def key_judgments(self) -> list[tuple[pd.Series, pd.DataFrame]]:
-        """The overview's written key judgments that this period's records still support."""
-        return self.judgments(
-            "overview",
+    def shown(self) -> list[pd.DataFrame]:
+        """The records this period shows."""
+        return [
             self.russia_claims,
             self.us_wants,
             self.reviewer_claims,
             self.events,
             self.expectations,
             *(b.claims for b in self.actor_briefings),
-        )
+        ]
+
+    def title_block(self) -> m.Html:
+        """Title, the record line and the voices."""
+        return self.meta_block(self.title)
 
     def bottom_line(self) -> m.Html:
-        """The overview's key judgments, then each actor's coded record, counted."""
+        """The overview's key judgments, up front."""
         judgments = self.key_judgments()
-        counts = m.bullets(
-            [b.stance_count(b.claims, b.name(b.actor_id)) for b in self.actor_briefings],
-            class_="counts",
-        )
-        lead = (
-            self.judgment_list(judgments)
-            if judgments
-            else m.empty(f"No key judgment of the overview rests on the records of {self.period}.")
-        )
-        return m.join([lead, m.note("Our count, by actor."), counts])
+        if not judgments:
+            return body.narrowed(self, "the peninsula as a whole")
+        return body.judgment_list(self, judgments)
 
     def stance_heatmap(self) -> charts.Figure | m.Html:
         """Mean stance by actor and theme."""
@@ -142,31 +112,25 @@ class OverviewBriefing(Briefing):
             f"({coldest['mean_stance']:+.1f}). Numbers in cells count statements."
         )
         caption = (
-            f"Moscow's mean stance by actor and theme, {self.period} (−2 hostile to +2 "
-            "supportive; numbers count the statements behind each cell; blank: none)."
+            f"Moscow's mean stance by actor and theme, {self.period}, over "
+            f"{int(matrix['claims'].sum())} statements that carry a stance (−2 hostile to +2 "
+            "supportive). Each cell gives its n and is paler the fewer statements it rests on; "
+            "a blank cell has none. A mean of few coded sentences, not a measure of opinion."
         )
         return self.figure(chart, caption, alt_text)
 
     def timeline_chart(self) -> charts.Figure | m.Html:
         """All events on one timeline."""
         return self.events_figure(
-            self.events,
-            "on and around the peninsula",
-            "No dated events fall in the period.",
-            "the briefing of each actor involved tells each one, with how Moscow framed it",
+            self.events, "on and around the peninsula", "No dated events fall in the period."
         )
 
     def aims_section(self) -> m.Html:
-        """Moscow's own aims and constraints, grouped by kind of statement."""
+        """Moscow's own aims and constraints, grouped by kind of statement (its prescriptions
+        for the United States are in the body)."""
         if self.russia_claims.empty:
-            return m.empty("The data hold no statements about Russia's own position.")
-        return group_claims(self, self.russia_claims, "claim_kind", self.labels("claim_kind"))
-
-    def outlook_section(self) -> m.Html:
-        """Moscow's expectations for its own role."""
-        if self.expectations.empty:
-            return m.empty("The data hold no expectations about Russia's own role.")
-        return expectations_table(self, self.expectations, self.signposts)
+            return m.empty("The record holds no statements about Russia's own position.")
+        return annex.group_claims(self, self.russia_claims, "claim_kind", self.labels("claim_kind"))
 
     def us_wants_section(self) -> m.Html:
         """What Moscow wants the United States to do."""
@@ -177,17 +141,94 @@ class OverviewBriefing(Briefing):
         )
 
     def reviewer_section(self) -> m.Html:
-        """The source author's own judgments: first where they differ from the book."""
-        return reviewer_groups(self, self.reviewer_claims)
+        """Where the source's author differs from the work it reports."""
+        return annex.reservations(self, self.reviewer_claims)
+
+    def observations_section(self) -> m.Html:
+        """The source author's other judgments and observations."""
+        return annex.observations(self, self.reviewer_claims)
+
+    def stance_over_sources(self) -> charts.Figure | m.Html:
+        """Moscow's stance toward each actor in each source, by the source's date: a real
+        time axis once the sources differ in date (one source's retrospective dating is not
+        one)."""
+        dates = self.dataset.sources["published"]
+        if dates.nunique() < 2:
+            return m.empty(
+                f"Every source in this record is of {dates.iloc[0]}: there is no time axis "
+                "until sources of other dates are added."
+            )
+        rows = queries.stance_by_source(self.dataset, self.actor_ids, self.period)
+        names = {a: self.name(a) for a in self.actor_ids}
+        sources = {
+            s.source_id: f"{s.source_id} ({s.published})"
+            for s in self.dataset.sources.sort_values("published").itertuples()
+        }
+        chart = charts.stance_by_source(rows, names, sources)
+        alt_text = (
+            f"Chart of Moscow's mean stance toward {', '.join(names.values())} in each of "
+            f"{len(sources)} sources, by the source's date; each mark gives its n."
+        )
+        caption = (
+            f"Moscow's mean stance toward each actor in each source, placed by the source's "
+            f"date ({len(rows)} marks over {int(rows['claims'].sum())} statements with a "
+            "stance; n on each). Sources differ in kind and in what they cover, so a change "
+            "between them is a lead to read, not a measured trend."
+        )
+        return self.figure(chart, caption, alt_text)
+
+    @cached_property
+    def opposed(self) -> pd.DataFrame:
+        """Statements about one actor and theme with opposing stances in different sources."""
+        return queries.opposed_across_sources(self.dataset, self.actor_ids, self.period)
+
+    def sources_differ(self) -> m.Html:
+        """Where the sources differ: statements about the same actor and theme with
+        opposing stances, each pair with both references."""
+        pairs = self.opposed
+        if pairs.empty:
+            n = len(self.dataset.sources)
+            return m.empty(
+                "No two sources hold opposing stances on the same actor and theme."
+                if n > 1
+                else "A record of one source cannot differ from itself."
+            )
+        items = []
+        for p in pairs.itertuples():
+            warm = {"source_id": p.source_id_warm, "paragraph": p.paragraph_warm,
+                    "sentence": p.sentence_warm}  # fmt: skip
+            cool = {"source_id": p.source_id_cool, "paragraph": p.paragraph_cool,
+                    "sentence": p.sentence_cool}  # fmt: skip
+            items.append(
+                m.join(
+                    [
+                        m.tag(
+                            "strong",
+                            f"{self.name(p.actor_id)}, {self.label('theme', p.theme).lower()}:",
+                        ),
+                        p.paraphrase_warm,
+                        self.cite(warm),
+                        "— against —",
+                        p.paraphrase_cool,
+                        self.cite(cool),
+                    ],
+                    " ",
+                )
+            )
+        return m.bullets(items, class_="differ")
 
     def passages(self) -> m.Html:
         """Every passage this overview cites, in full."""
         frames = [
-            *(evidence for _, evidence in self.key_judgments()),
+            *self.evidence(),
             self.russia_claims,
             self.us_wants,
             self.reviewer_claims,
             self.expectations,
             self.signposts,
+            *(
+                self.opposed.rename(columns=lambda c, e=end: c.removesuffix(e))
+                for end in ("_warm", "_cool")
+            ),
         ]
-        return self.passages_for(*frames)
+        return annex.passages(self, *frames)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from russian_views.dataset.load import Dataset
-from russian_views.params import Period
+from russian_views.params import Period, data_years
 
 CITATION_COLUMNS = ["source_id", "paragraph", "sentence"]
 
@@ -120,6 +120,43 @@ def expectations_about(dataset: Dataset, actor_id: str | None, period: Period) -
     return out.sort_values(["likelihood_score", "expectation_id"], ascending=[False, True])
 
 
+def actor_years(dataset: Dataset, actor_id: str) -> Period:
+    """The span of what is coded about the actor's family (claims about or relating to it,
+    events involving it) to the latest source: a briefing's default period, so one claim
+    about another actor far in the past never stretches this one."""
+    members = set(family(dataset, actor_id))
+    claims = dataset.claims
+    about = claims[claims["subject_id"].isin(members) | claims["counterpart_id"].isin(members)]
+    starts = [int(y) for y in about["period_start"]]
+    starts += [
+        int(d[:4])
+        for d, ids in zip(dataset.events["date"], dataset.events["actor_ids"], strict=True)
+        if members & set(ids.split("|"))
+    ]
+    whole = data_years(dataset)
+    return Period(min(starts), whole.until) if starts else whole
+
+
+def filed_expectations(dataset: Dataset, scope: str, period: Period) -> pd.DataFrame:
+    """Expectations filed in briefing ``scope`` whose horizon reaches into ``period`` or
+    beyond, the ones the source holds most likely first."""
+    ex = dataset.expectations
+    out = ex[(ex["briefing"] == scope) & (ex["horizon_end"] >= period.since)].copy()
+    out["likelihood_score"] = out["likelihood"].map(dataset.scores("likelihood"))
+    return out.sort_values(["likelihood_score", "expectation_id"], ascending=[False, True])
+
+
+def developments_for(dataset: Dataset, scope: str) -> pd.DataFrame:
+    """Developments since the sources that involve the briefed actor's family (every one,
+    for the overview), in date order."""
+    dev = dataset.developments
+    if scope != "overview":
+        members = set(family(dataset, scope))
+        involved = [bool(members & set(ids.split("|"))) for ids in dev["actor_ids"]]
+        dev = dev.loc[pd.Series(involved, index=dev.index, dtype=bool)]
+    return dev.sort_values(["date", "development_id"]).reset_index(drop=True)
+
+
 def signposts_for(dataset: Dataset, expectation_ids: Iterable[str]) -> pd.DataFrame:
     """Signposts bearing on the given expectations."""
     sp = dataset.signposts
@@ -174,3 +211,34 @@ def cited_sentences(*frames: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=CITATION_COLUMNS)
     cited = cited.astype({"paragraph": int, "sentence": int}).drop_duplicates()
     return cited.sort_values(CITATION_COLUMNS).reset_index(drop=True)
+
+
+def stance_by_source(dataset: Dataset, actor_ids: list[str], period: Period) -> pd.DataFrame:
+    """Mean Moscow stance and statement count for each briefed actor in each source, with
+    the source's date: one row per source and actor that has statements with a stance."""
+    dates = dict(zip(dataset.sources["source_id"], dataset.sources["published"], strict=True))
+    frames = []
+    for actor_id in actor_ids:
+        claims = claims_about(dataset, actor_id, period, views=["moscow"])
+        claims = claims.dropna(subset=["stance_score"])
+        grouped = claims.groupby("source_id")["stance_score"].agg(["mean", "count"])
+        frames.append(grouped.reset_index().assign(actor_id=actor_id))
+    out = pd.concat(frames, ignore_index=True).rename(
+        columns={"mean": "mean_stance", "count": "claims"}
+    )
+    out["published"] = out["source_id"].map(dates)
+    return out.sort_values(["published", "source_id", "actor_id"]).reset_index(drop=True)
+
+
+def opposed_across_sources(dataset: Dataset, actor_ids: list[str], period: Period) -> pd.DataFrame:
+    """Pairs of statements about the same actor and theme, from different sources, one
+    favourable or supportive and the other critical or hostile."""
+    pairs = []
+    for actor_id in actor_ids:
+        claims = claims_about(dataset, actor_id, period, views=["moscow"])
+        claims = claims.dropna(subset=["stance_score"]).assign(actor_id=actor_id)
+        warm = claims[claims["stance_score"] > 0]
+        cool = claims[claims["stance_score"] < 0]
+        joined = warm.merge(cool, on=["actor_id", "theme"], suffixes=("_warm", "_cool"))
+        pairs.append(joined[joined["source_id_warm"] != joined["source_id_cool"]])
+    return pd.concat(pairs, ignore_index=True)

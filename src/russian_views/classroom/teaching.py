@@ -14,14 +14,13 @@ import pandas as pd
 
 from russian_views.briefings import markup as m
 from russian_views.briefings import queries
-from russian_views.briefings.briefing import RESERVATION
+from russian_views.briefings.annex import RESERVATION
 from russian_views.params import SHOWN_WHEN
 
 if TYPE_CHECKING:
     from russian_views.briefings.briefing import ActorBriefing
 
 VIEWER = "russia"  # whose views the briefings report (actors.csv): never an answer itself
-TURN = 0.5  # a move of the yearly average (on the -2..2 stance scale) that counts as a turn
 
 QUESTIONS: dict[str, list[str]] = {
     "bottom-line": [
@@ -30,10 +29,10 @@ QUESTIONS: dict[str, list[str]] = {
         "Pick one judgment and open its cited passages: does the summary say more than they do?",
     ],
     "stance": [
-        "Which years does the source date enough statements to for an average, and does "
-        "Moscow's stance toward {name} turn between them?",
-        "Why does the chart keep statements about the whole record apart instead of spreading "
-        "them over every year, and why is this not a poll of Moscow's opinion over time?",
+        "Which statements about {name} are forecasts, and which look back? What span do the "
+        "backward-looking ones cover?",
+        "Why does the figure draw a statement about a whole span once, as one bar, instead of "
+        "counting it in every year, and why is it not a poll of Moscow's opinion over time?",
     ],
     "timeline": [
         "Which planned events did not happen, and why does the text treat an absence as "
@@ -106,56 +105,27 @@ def _count(n: int, word: str) -> str:
 
 
 def _stance(brief: ActorBriefing) -> m.Html:
-    """Which years carry an average, whether it turns between them, what each year rests on,
-    and why the undated statements stand apart."""
-    scored = brief.claims.dropna(subset=["stance_score"])
-    dated = brief.dated(scored)
-    yearly = queries.stance_by_year(dated, brief.period)
-    averaged = yearly.dropna(subset=["mean_stance"])
-    each = ", ".join(f"{int(r.year)} ({int(r.claims)})" for r in yearly.itertuples())
-    parts = [f"Statements dated to each year: {each or 'none'}. "]
-    if len(averaged) < 2:
+    """How many statements are forecasts and how many look back, the span each kind covers,
+    and why a span is drawn once."""
+    claims = brief.claims
+    forecast = claims[claims["claim_kind"] == "expectation"]
+    past = claims.drop(forecast.index)
+    parts = []
+    for rows, what in ((past, "look back or describe the present"), (forecast, "are forecasts")):
+        if rows.empty:
+            parts.append(f"No statement here {what}. ")
+            continue
+        start, end = int(rows["period_start"].min()), int(rows["period_end"].max())
+        whole = int(((rows["period_start"] == start) & (rows["period_end"] == end)).sum())
         parts.append(
-            f"Fewer than two years have the {queries.MIN_YEARLY} dated statements an average "
-            "needs, so the record cannot show a turn. "
+            f"{_count(len(rows), 'statement')} {what}, dated between {start} and {end}; "
+            f"{whole} of them span the whole of it. "
         )
-        turns = averaged.iloc[0:0]
-    else:
-        steps = averaged.assign(step=averaged["mean_stance"].diff())
-        turns = steps[steps["step"].abs() >= TURN]
-        means = ", ".join(
-            f"{int(r.year)} {r.mean_stance:+.1f} ({int(r.claims)})" for r in averaged.itertuples()
-        )
-        parts.append(f"Averages where there are enough: {means}. ")
-        if turns.empty:
-            parts.append(f"None moves by {TURN} or more from the one before: no sharp turn. ")
-        else:
-            moves = "; ".join(
-                f"{int(r.year)}, from {r.mean_stance - r.step:+.1f} to {r.mean_stance:+.1f}, "
-                f"resting on {_count(int(r.claims), 'statement')}"
-                for r in turns.itertuples()
-            )
-            parts.append(f"The turns (a move of {TURN} or more): {moves}. ")
-    thin = [str(int(r.year)) for r in yearly.itertuples() if r.claims == 1]
-    if thin:
-        parts.append(f"A year resting on one statement ({', '.join(thin)}) says little alone. ")
-    events = brief.events[brief.events["year"].isin(turns["year"].astype(int))]
-    if len(events):
-        listed = m.join(
-            (
-                m.join([e.date, e.event_title, brief.cite(e._asdict())], " ")
-                for e in events.itertuples()
-            ),
-            "; ",
-        )
-        parts += ["Events in the turn years: ", listed, ". "]
-    undated = len(scored) - len(dated)
     parts.append(
-        f"{_count(undated, 'statement')} with a stance the source does not date more closely "
-        f"than the whole record ({brief.record}); spread over every year they would weigh on "
-        "each alike and flatten any change, so the chart counts them apart. All of it is one "
-        f"source's retrospective dating, written in {brief.as_of}, not opinion measured at the "
-        "time."
+        "A statement about a span is one statement: counted in every year it covers, it would "
+        "be counted many times over and would make the record look like a series it is not. "
+        f"All of it is one record's dating, written by {brief.as_of}, not opinion measured at "
+        "the time."
     )
     return m.join(parts)
 

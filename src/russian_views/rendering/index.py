@@ -46,16 +46,12 @@ def index_html(dataset: Dataset, out_dir: Path) -> str:
         for job in all_jobs(dataset)
         if (out_dir / f"{job.stem}.html").exists()
     ]
-    from russian_views.briefings.briefing import Briefing
+    from russian_views.briefings import record
 
-    frame = Briefing(dataset=dataset, period=data_years(dataset))
     return env.get_template("index.html.j2").render(
         entries=entries,
-        period=str(frame.period),
-        as_of=frame.as_of,
-        sources=frame.sources_phrase(),
-        version=dataset.version,
-        record_box=Markup(frame.source_box("The record behind these briefings")),
+        record_line=record.record_line(dataset, str(data_years(dataset))),
+        record_box=Markup(record.record_box(dataset, "The record behind these briefings")),
     )
 
 

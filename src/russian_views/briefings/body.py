@@ -1,0 +1,103 @@
+"""The body of a briefing, the part a reader can stop after: key judgments, Moscow's view in
+brief, and the written pieces every briefing shares.
+
+Key judgments and the in-brief summary are written data (``key_judgments.csv``,
+``in_brief.csv``), each resting on records it names. A judgment whose every record this
+briefing's cut leaves out is dropped (the reader could not check it); one that survives is
+printed with *all* its evidence, never just the part the cut shows, and every sentence it
+rests on is printed among the cited passages.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from russian_views.briefings import markup as m
+from russian_views.briefings import queries
+
+if TYPE_CHECKING:
+    from russian_views.briefings.briefing import Briefing
+
+# The evidence columns of key_judgments.csv and in_brief.csv, and the frame each one's ids
+# point into.
+EVIDENCE = {"claim_ids": "claim_id", "event_ids": "event_id", "expectation_ids": "expectation_id"}
+_TABLES = {"claim_id": "claims", "event_id": "events", "expectation_id": "expectations"}
+
+
+def evidence_of(briefing: Briefing, row: pd.Series) -> pd.DataFrame:
+    """Every record a written judgment or summary sentence names, as citation rows."""
+    frames = []
+    for list_column, id_column in EVIDENCE.items():
+        ids = [i for i in row[list_column].split("|") if i]
+        table = getattr(briefing.dataset, _TABLES[id_column])
+        frames.append(table[table[id_column].isin(ids)][queries.CITATION_COLUMNS])
+    return pd.concat(frames, ignore_index=True)
+
+
+def supported(
+    briefing: Briefing, table: pd.DataFrame, scope: str, shown: list[pd.DataFrame]
+) -> list[tuple[pd.Series, pd.DataFrame]]:
+    """The rows of ``table`` filed in ``scope`` that at least one record of this cut
+    (``shown``) supports, in order, each with all of its evidence."""
+    ids = {
+        column: set().union(*(set(f[column]) for f in shown if column in f))
+        for column in EVIDENCE.values()
+    }
+    order = "rank" if "rank" in table else "position"
+    out = []
+    for _, row in table[table["briefing"] == scope].sort_values(order).iterrows():
+        named = {c: [i for i in row[lc].split("|") if i] for lc, c in EVIDENCE.items()}
+        if any(set(named[c]) & ids[c] for c in named):
+            out.append((row, evidence_of(briefing, row)))
+    return out
+
+
+def judgment_item(briefing: Briefing, kj: pd.Series, evidence: pd.DataFrame) -> m.Html:
+    """One key judgment: whose it is, the judgment, its likelihood (ours only) and confidence
+    with the basis, the evidence it cites, and what would weaken it."""
+    voice = kj["voice"]
+    level = []
+    if kj["probability"]:
+        level.append(briefing.label("probability", kj["probability"]))
+    level.append(briefing.label("confidence", kj["confidence"]).lower())
+    head = m.join(
+        [m.view_badge(voice, briefing.label("voice", voice)), m.tag("strong", kj["judgment"])],
+        " ",
+    )
+    basis = [
+        m.tag("span", m.sentence_case("; ".join(level)) + ".", class_="kj-level"),
+        kj["basis"],
+        briefing.cite_rows(evidence),
+    ]
+    if kj["watch"]:
+        basis.append(m.tag("span", f"Would weaken it: {kj['watch']}", class_="kj-watch"))
+    reason = briefing.to_review.get(kj["judgment_id"])
+    if reason and briefing.shows_review_marks:
+        basis.append(m.tag("span", f"To review: {reason}.", class_="to-review"))
+    return m.tag("p", head, class_="kj") + m.tag("p", m.join(basis, " "), class_="kj-basis")
+
+
+def judgment_list(briefing: Briefing, judgments: list[tuple[pd.Series, pd.DataFrame]]) -> m.Html:
+    """The key judgments as a numbered list (empty when none survives the cut)."""
+    if not judgments:
+        return m.Html()
+    entries = (judgment_item(briefing, kj, ev) for kj, ev in judgments)
+    return m.list_tag("ol", entries, class_="key-judgments")
+
+
+def in_brief(briefing: Briefing, sentences: list[tuple[pd.Series, pd.DataFrame]]) -> m.Html:
+    """The written summary of the source's argument: one paragraph, every sentence cited."""
+    if not sentences:
+        return m.empty("No sentence of the written summary rests on the records of this cut.")
+    parts = [m.join([row["text"], briefing.cite_rows(ev)], " ") for row, ev in sentences]
+    return m.paragraph(m.join(parts, " "), class_="in-brief")
+
+
+def narrowed(briefing: Briefing, what: str) -> m.Html:
+    """What a bottom line says when no key judgment survives the cut."""
+    return m.empty(
+        f"No key judgment on {what} rests on the records of this cut; the annex holds the "
+        "statements it does include."
+    )

@@ -1,0 +1,152 @@
+"""What the source expects, and what has happened since: the book's forecasts scored against
+the public record as of one stated date, and the developments since the source.
+
+The source's own odds are shown in its own scale's words (``likelihood`` labels: "expected",
+"ruled out"), never in the ICD 203 words that mark our judgments. Every status other than
+open, and every development, cites a public record from outside the coded record and says
+so; none is counted with the record's statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from russian_views.briefings import markup as m
+from russian_views.briefings.record import checked_to, voice_label
+
+if TYPE_CHECKING:
+    from russian_views.briefings.briefing import Briefing
+
+OPEN, TOO_EARLY = "open", "too-early"
+OUTSIDE = "from outside the record"
+
+
+def status(briefing: Briefing, row: Mapping[str, Any]) -> m.Html:
+    """A forecast's or signpost's status as of its date; a status resting on a public record
+    says what happened, cites the record (outlet, date, title, address) and is marked as from
+    outside the coded record."""
+    label = briefing.label("forecast_status", row["status"])
+    text = f"{label}, as of {_month(row['status_as_of'])}"
+    if "expectation_ref" not in row:
+        text = f"Status: {text}"
+    code = row["status"]
+    if not row["status_record"]:
+        note = f": {row['status_note']}" if row["status_note"] else "."
+        return m.tag("span", f"{text}{note}", class_=f"status status-{code}")
+    record = m.join(
+        [
+            m.tag("a", row["status_record"], href=row["status_url"]),
+            m.tag("span", row["status_url"], class_="url"),
+        ],
+        " ",
+    )
+    return m.tag(
+        "span",
+        m.join([f"{text} ({OUTSIDE}): {row['status_note']} ", record]),
+        class_=f"status status-{code} status-external",
+    )
+
+
+def _month(value: str) -> str:
+    """A YYYY, YYYY-MM or YYYY-MM-DD date as a reader writes it ("May 2022", "2021")."""
+    value = str(value)
+    if len(value) == 4:
+        return value
+    stamp = pd.Timestamp(value if len(value) == 10 else f"{value}-01")
+    return stamp.strftime("%-d %B %Y") if len(value) == 10 else stamp.strftime("%B %Y")
+
+
+def _odds(briefing: Briefing, x: Mapping[str, Any]) -> str:
+    """The source's odds in its own scale's words, said to be the source's."""
+    if x["view"] == "reviewer":
+        holder = "the reviewer"
+    else:
+        holder = x["source_id"] if briefing.multi_source else "the source"
+    return f"{briefing.label('likelihood', x['likelihood'])} ({holder})"
+
+
+def forecasts_table(
+    briefing: Briefing, expectations: pd.DataFrame, signposts: pd.DataFrame
+) -> m.Html:
+    """Each expectation with its horizon and the source's odds, what has become of it as of
+    the check date, and its signposts with theirs (a list, so a long status never squeezes
+    into a narrow column)."""
+    posts: dict[str, list[dict]] = {}
+    for s in signposts.to_dict("records"):
+        posts.setdefault(s["expectation_ref"], []).append(s)
+    items = []
+    for x in expectations.to_dict("records"):
+        outlook = m.join(
+            [
+                m.view_badge(x["view"], voice_label(briefing.dataset, x)),
+                m.with_quote(x["statement"], x["quote"]),
+                briefing.cite(x),
+                m.tag("span", f"Horizon: {x['horizon']}; {_odds(briefing, x)}.", class_="meta"),
+            ],
+            " ",
+        )
+        parts = [m.paragraph(outlook, class_="forecast"), m.paragraph(status(briefing, x))]
+        watch = [
+            m.join(
+                [
+                    f"{briefing.label('effect', s['effect'])}: {s['signpost']}",
+                    briefing.cite(s),
+                    status(briefing, s),
+                ],
+                " ",
+            )
+            for s in posts.get(x["expectation_id"], [])
+        ]
+        if watch:
+            parts.append(m.bullets(watch, class_="signposts"))
+        items.append(m.join(parts))
+    return m.list_tag("ol", items, class_="forecasts")
+
+
+def tally(briefing: Briefing, expectations: pd.DataFrame) -> str:
+    """One sentence that counts the statuses of the forecasts shown, and says it is a count."""
+    counts = expectations["status"].value_counts()
+    parts = [
+        f"{int(counts[code])} {briefing.label('forecast_status', code).lower()}"
+        for code in briefing.dataset.codes("forecast_status")
+        if code in counts
+    ]
+    n = len(expectations)
+    noun = "forecast" if n == 1 else "forecasts"
+    return (
+        f"Of the {n} {noun} filed here, as of {checked_to(briefing.dataset)}: "
+        + ", ".join(parts)
+        + "."
+    )
+
+
+def developments_box(briefing: Briefing, developments: pd.DataFrame) -> m.Html:
+    """Since the source: dated facts from the public record that bear on the source's
+    forecasts, each with its citation, marked as outside the coded record."""
+    if developments.empty:
+        return m.Html()
+    items = []
+    for d in developments.sort_values(["date", "development_id"]).to_dict("records"):
+        record = m.join(
+            [
+                m.tag("a", d["status_record"], href=d["status_url"]),
+                m.tag("span", d["status_url"], class_="url"),
+            ],
+            " ",
+        )
+        items.append(m.join([m.tag("strong", _month(d["date"])), d["fact"], record], " "))
+    since = f"Since {briefing.the_sources}"
+    title = m.tag("h3", f"{since} ({OUTSIDE}, to {checked_to(briefing.dataset)})")
+    lead = m.paragraph(
+        "Dated facts from the public record that bear on the forecasts above; they are not "
+        "Moscow's view and are not counted with the coded record.",
+        class_="note",
+    )
+    return m.tag(
+        "aside",
+        m.join([title, lead, m.bullets(items, class_="developments")]),
+        class_="since-box",
+    )
