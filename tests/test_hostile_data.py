@@ -153,7 +153,7 @@ def test_judgment_citing_another_actors_record_is_refused(data_copy):
     # c148 is about Russia and the US: it cannot carry a judgment of the China briefing.
     replace_cell(data_copy / "key_judgments.csv", "kj15", "claim_ids", "c076|c148")
     (line,) = problems(data_copy)
-    assert line.startswith("key_judgments.csv, row 16, field 'claim_ids'")
+    assert line.startswith("key_judgments.csv, row 15, field 'claim_ids'")
     assert "'c148'" in line and "does not concern china" in line
 
 

@@ -314,6 +314,15 @@ COMMANDS: tuple[Command, ...] = (
         _validate_arguments,
     ),
     Command(
+        "stamp-judgments",
+        "mark every key judgment and summary sentence as reviewed against the current record",
+        "russian_views.cli:cmd_stamp_judgments",
+        _validate_arguments,
+        description="Run after revising data/key_judgments.csv and data/in_brief.csv: each "
+        "row records the sources and the cited records it was written against, so adding, "
+        "amending or removing a source, or changing a cited record, flags it again.",
+    ),
+    Command(
         "datapackage",
         "write data/datapackage.json from schema.yml and the codebook",
         "russian_views.cli:cmd_datapackage",
@@ -437,6 +446,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     for path in unrecorded_texts(dataset, args.data):
         print(f"no sources.csv record: {path} (record it with add-source, or delete it)")
+    from russian_views.dataset.written import to_review
+
+    for item in to_review(dataset):
+        print(f"warning: {item.line()} (revise it, then run stamp-judgments)")
+    return EXIT_OK
+
+
+def cmd_stamp_judgments(args: argparse.Namespace) -> int:
+    """Record the current sources and evidence in every key judgment and summary sentence."""
+    from russian_views.dataset.load import load_dataset
+    from russian_views.dataset.written import stamp, to_review
+
+    data_dir = args.data or config.DATA_DIR
+    dataset = load_dataset(data_dir)
+    pending = to_review(dataset)
+    changed = stamp(dataset, data_dir)
+    print(f"stamped {len(pending)} written rows to review ({changed} cells changed)")
     return EXIT_OK
 
 
@@ -532,6 +558,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     from russian_views.rendering import batch, render
 
     dataset = load_dataset()
+    from russian_views.dataset.written import to_review
+
+    for item in to_review(dataset):
+        print(f"warning: {item.line()}", file=sys.stderr)
     period = {"since": given.pop("since", None), "until": given.pop("until", None)}
     if args.config:
         batches = load_batches(args.config, dataset, formats, paper, entries)

@@ -127,11 +127,15 @@ def _year(name: str, value: object, span: Period, default: int) -> int:
     return year
 
 
-def resolve_period(since: object, until: object, dataset: Dataset) -> Period:
-    """Validated years within the data's span; None means the whole span."""
+def resolve_period(
+    since: object, until: object, dataset: Dataset, default: Period | None = None
+) -> Period:
+    """Validated years within the data's span; None means ``default`` (an actor's own span),
+    else the whole span."""
     span = data_years(dataset)
+    default = default or span
     period = Period(
-        _year("since", since, span, span.since), _year("until", until, span, span.until)
+        _year("since", since, span, default.since), _year("until", until, span, default.until)
     )
     if period.since > period.until:
         raise ParameterError(f"since ({period.since}) is after until ({period.until})")

@@ -318,12 +318,13 @@ def row_rules(file: str, r: Record) -> list[Problem]:
 
 
 def _status_problems(file: str, r: Record) -> list[Problem]:
-    """A signpost's status other than ``open`` comes from outside the text, so it must say
-    what happened and cite the public record with its address; a record needs its address."""
+    """A forecast's or signpost's status that says what happened (occurred, did not occur,
+    overtaken) comes from outside the text, so it must say what happened and cite the public
+    record with its address; a record needs its address."""
     if "status" not in r or r["status"] is None:
         return []
     needed = []
-    if r["status"] != "open":
+    if r["status"] in RECORDED_STATUSES:
         needed += [
             (name, f"is required when status is {r['status']}")
             for name in ("status_note", "status_record")
@@ -339,11 +340,13 @@ def _status_problems(file: str, r: Record) -> list[Problem]:
     ]
 
 
+# Statuses that assert what happened after the source, so cite a public record.
+RECORDED_STATUSES = ("occurred", "not-occurred", "overtaken")
 # Evidence fields of a key judgment, the table each names, and the actors a record concerns.
 _EVIDENCE: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "claim_ids": ("claims", "claim_id", ("subject_id", "counterpart_id")),
     "event_ids": ("events", "event_id", ("actor_ids",)),
-    "expectation_ids": ("expectations", "expectation_id", ("subject_id",)),
+    "expectation_ids": ("expectations", "expectation_id", ("subject_id", "briefing")),
 }
 OVERVIEW = "overview"
 # Citation markers a judgment must not carry: the evidence lives in its id columns.
@@ -376,50 +379,99 @@ def _families(actors: list[Record]) -> dict[str, set[str]]:
     }
 
 
-def _wording_problems(file: str, r: Record) -> list[Problem]:
-    """A judgment is shown as plain prose: its evidence sits in the id columns, not in
+def _wording_problems(file: str, r: Record, field: str) -> list[Problem]:
+    """Written prose is shown as it is: its evidence sits in the id columns, not in
     citation markers, and every quote it opens it closes."""
-    text = str(r.get("judgment") or "")
+    text = str(r.get(field) or "")
     problems = []
     if _CITATION.search(text):
         problems.append(
-            Problem(
-                file, r["_row"], "judgment", text, "carries a citation marker (use the id columns)"
-            )
+            Problem(file, r["_row"], field, text, "carries a citation marker (use the id columns)")
         )
     if text.count("“") != text.count("”") or text.count('"') % 2:
-        problems.append(Problem(file, r["_row"], "judgment", text, "has unbalanced quote marks"))
+        problems.append(Problem(file, r["_row"], field, text, "has unbalanced quote marks"))
     return problems
 
 
+# Written tables filed in a briefing: (table, its prose field, its order field).
+WRITTEN = (("key_judgments", "judgment", "rank"), ("in_brief", "text", "position"))
+
+
 def judgment_problems(records: dict[str, list[Record]], unreadable: set[str]) -> list[Problem]:
-    """Each key judgment belongs to a briefing, holds a rank no other judgment of that
+    """Every written key judgment and summary sentence passes :func:`_written_problems`;
+    every expectation is filed in a briefing that exists."""
+    problems: list[Problem] = []
+    for table, field, order in WRITTEN:
+        problems += _written_problems(records, unreadable, table, field, order)
+    families = _families(records.get("actors", []))
+    for r in records.get("expectations", []):
+        problems += _briefing_problems("expectations.csv", r, families, unreadable)
+    return problems + _voice_problems(records)
+
+
+# Tables whose rows carry a voice (view) and the source they are coded from.
+_VOICED = ("claims", "expectations")
+
+
+def _voice_problems(records: dict[str, list[Record]]) -> list[Problem]:
+    """A reviewer's own judgment exists only in a report or review: in a Russian official's
+    or expert's own text, the author's view is the Russian view itself."""
+    kinds = {str(s["source_id"]): s.get("source_kind") for s in records.get("sources", [])}
+    problems = []
+    for table in _VOICED:
+        for r in records.get(table, []):
+            kind = kinds.get(str(r.get("source_id")))
+            if r.get("view") == "reviewer" and kind not in (None, "review"):
+                problems.append(
+                    Problem(
+                        f"{table}.csv",
+                        r["_row"],
+                        "view",
+                        "reviewer",
+                        f"is for reports and reviews; source {r['source_id']} is a {kind} "
+                        "source, whose author's view is coded as moscow",
+                    )
+                )
+    return problems
+
+
+def _briefing_problems(
+    file: str, r: Record, families: dict[str, set[str]], unreadable: set[str]
+) -> list[Problem]:
+    """The record is filed in a briefing that exists: a briefed actor or the overview."""
+    briefing = str(r.get("briefing") or "")
+    known = briefing == OVERVIEW or briefing in families or "actors" in unreadable
+    if briefing and not known:
+        choices = ", ".join([*sorted(families), OVERVIEW])
+        return [Problem(file, r["_row"], "briefing", briefing, f"is not a briefing ({choices})")]
+    return []
+
+
+def _written_problems(
+    records: dict[str, list[Record]], unreadable: set[str], table_name: str, prose: str, order: str
+) -> list[Problem]:
+    """Each written row belongs to a briefing, holds a place (``order``) no other row of that
     briefing holds, rests on at least one record, and every record it cites concerns the
     briefed actor or one of its family (the overview may cite any record). Checks that need
     a table that could not be read are skipped: its own problem is already reported."""
-    file = "key_judgments.csv"
+    file = f"{table_name}.csv"
     families = _families(records.get("actors", []))
     concerned = _concerned(records)
     problems: list[Problem] = []
     ranks: dict[tuple[str, object], int] = {}
-    for r in records.get("key_judgments", []):
+    for r in records.get(table_name, []):
         briefing = str(r.get("briefing") or "")
-        problems += _wording_problems(file, r)
-        known = briefing == OVERVIEW or briefing in families or "actors" in unreadable
-        if briefing and not known:
-            choices = ", ".join([*sorted(families), OVERVIEW])
-            problems.append(
-                Problem(file, r["_row"], "briefing", briefing, f"is not a briefing ({choices})")
-            )
-        key = (briefing, r.get("rank"))
-        if key in ranks and r.get("rank") is not None:
+        problems += _wording_problems(file, r, prose)
+        problems += _briefing_problems(file, r, families, unreadable)
+        key = (briefing, r.get(order))
+        if key in ranks and r.get(order) is not None:
             problems.append(
                 Problem(
                     file,
                     r["_row"],
-                    "rank",
-                    str(r.get("rank")),
-                    f"repeats the rank of row {ranks[key]} in briefing {briefing}",
+                    order,
+                    str(r.get(order)),
+                    f"repeats the {order} of row {ranks[key]} in briefing {briefing}",
                 )
             )
         ranks.setdefault(key, r["_row"])

@@ -1,0 +1,105 @@
+"""Written rows (key judgments, the view in brief) know the record they were written against.
+
+Each row records the sources it was written against (``written_against``: id and sha256
+prefix of each) and a digest of the records it cites (``evidence_digest``). When a source is
+added, amended or removed, or a cited record changes, the row is *to review*: ``validate``
+and ``render`` say so in one line per row, and the briefing marks it. ``stamp-judgments``
+records the current state once the analyst has reviewed them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from russian_views.atomic import write_atomic
+from russian_views.dataset.load import Dataset
+
+# Written tables, the column naming a row, and the record tables its evidence columns name.
+WRITTEN = {"key_judgments": "judgment_id", "in_brief": "brief_id"}
+EVIDENCE = {"claim_ids": "claims", "event_ids": "events", "expectation_ids": "expectations"}
+SHA_PREFIX = 8
+
+
+@dataclass(frozen=True)
+class ToReview:
+    """Why a written row no longer matches the record it was written against."""
+
+    table: str
+    row_id: str
+    reason: str
+
+    def line(self) -> str:
+        """The one-line warning ``validate`` and ``render`` print."""
+        return f"{self.table}.csv: {self.row_id} is to review: {self.reason}"
+
+
+def source_marks(dataset: Dataset) -> list[str]:
+    """Each current source as ``id@sha-prefix``, in table order."""
+    return [f"{s.source_id}@{s.sha256[:SHA_PREFIX]}" for s in dataset.sources.itertuples()]
+
+
+def evidence_digest(dataset: Dataset, row: pd.Series) -> str:
+    """A sha256 prefix over the cited records as they stand, field by field (the loader's
+    bookkeeping column aside), in id order."""
+    digest = hashlib.sha256()
+    for column, table in EVIDENCE.items():
+        frame = dataset.tables[table]
+        key = frame.columns[1]
+        ids = sorted(i for i in str(row[column]).split("|") if i)
+        for _, record in frame[frame[key].isin(ids)].sort_values(key).iterrows():
+            fields = [str(v) for k, v in record.items() if k != "_row"]
+            digest.update("\x1f".join(fields).encode("utf-8") + b"\x1e")
+    return digest.hexdigest()[:12]
+
+
+def to_review(dataset: Dataset) -> list[ToReview]:
+    """Every written row whose sources or cited records changed since it was written."""
+    current = dict(mark.split("@") for mark in source_marks(dataset))
+    out = []
+    for table, key in WRITTEN.items():
+        for _, row in dataset.tables[table].iterrows():
+            if not row["written_against"]:
+                out.append(ToReview(table, str(row[key]), "not yet stamped against the record"))
+                continue
+            written = dict(m.split("@") for m in str(row["written_against"]).split("|") if m)
+            reasons = [f"written before {s} was added" for s in current if s not in written] + [
+                f"written against {s}, since removed" for s in written if s not in current
+            ]
+            reasons += [
+                f"written before {s} was amended"
+                for s in current
+                if s in written and written[s] != current[s]
+            ]
+            if evidence_digest(dataset, row) != row["evidence_digest"]:
+                reasons.append("a record it cites has changed")
+            if reasons:
+                out.append(ToReview(table, str(row[key]), "; ".join(reasons)))
+    return out
+
+
+def stamp(dataset: Dataset, data_dir: Path) -> int:
+    """Record the current sources and evidence in every written row (after review); returns
+    how many rows changed. Each file is rewritten whole, byte for byte but those cells."""
+    changed = 0
+    marks = "|".join(source_marks(dataset))
+    for table in WRITTEN:
+        path = data_dir / f"{table}.csv"
+        rows = list(csv.reader(io.StringIO(path.read_text("utf-8"), newline="")))
+        header = rows[0]
+        frame = dataset.tables[table]
+        for row, (_, record) in zip(rows[1:], frame.iterrows(), strict=True):
+            new = {"written_against": marks, "evidence_digest": evidence_digest(dataset, record)}
+            for column, value in new.items():
+                if row[header.index(column)] != value:
+                    row[header.index(column)] = value
+                    changed += 1
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        write_atomic(path, out.getvalue().encode("utf-8"))
+    return changed
