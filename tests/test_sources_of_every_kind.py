@@ -24,6 +24,7 @@ from russian_views.briefings.overview import OverviewBriefing
 from russian_views.dataset.load import load_dataset
 from russian_views.dataset.written import to_review
 from russian_views.errors import DataError
+from russian_views.params import far_outside
 
 from .conftest import made_once
 
@@ -103,6 +104,15 @@ def test_an_old_claim_about_one_actor_stretches_no_other_briefing(expert_data: P
     us = ActorBriefing.from_parameters("united-states", dataset=dataset)
     assert str(china.period) == "2008–2023"
     assert us.period.since == 1945, "the claim is about the United States"
+
+
+def test_validate_names_a_claim_far_outside_the_record(expert_data: Path, dataset):
+    lines = far_outside(load_dataset(expert_data))
+    assert lines == [
+        "claims.csv, row 151 (c903): 1945–1999 lies far before the rest of the record "
+        "(from 2008); only the briefings of its actors show it"
+    ]
+    assert far_outside(dataset) == []
 
 
 def test_written_judgments_know_a_source_was_added(expert_data: Path):

@@ -447,9 +447,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in unrecorded_texts(dataset, args.data):
         print(f"no sources.csv record: {path} (record it with add-source, or delete it)")
     from russian_views.dataset.written import to_review
+    from russian_views.params import far_outside
 
     for item in to_review(dataset):
         print(f"warning: {item.line()} (revise it, then run stamp-judgments)")
+    for line in far_outside(dataset):
+        print(f"warning: {line}")
     return EXIT_OK
 
 

@@ -111,6 +111,29 @@ def data_years(dataset: Dataset) -> Period:
     return Period(min(first), last)
 
 
+# A claim that ends this many years or more before every other claim starts lies far
+# outside the record: it is reported, since it stretches the span of any page that shows it.
+FAR_YEARS = 5
+
+
+def far_outside(dataset: Dataset) -> list[str]:
+    """One line for each claim that ends at least :data:`FAR_YEARS` years before every other
+    claim begins, naming its row and span."""
+    claims = dataset.claims.sort_values("period_start")
+    if len(claims) < 2:
+        return []
+    lines = []
+    for _, c in claims.iterrows():
+        rest = int(claims.loc[claims.index != c.name, "period_start"].min())
+        if int(c["period_end"]) <= rest - FAR_YEARS:
+            lines.append(
+                f"claims.csv, row {c['_row']} ({c['claim_id']}): {c['period_start']}–"
+                f"{c['period_end']} lies far before the rest of the record (from {rest}); "
+                "only the briefings of its actors show it"
+            )
+    return lines
+
+
 def _year(name: str, value: object, span: Period, default: int) -> int:
     """A year within the data's span; None means ``default``."""
     if value is None:
