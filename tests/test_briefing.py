@@ -140,13 +140,16 @@ def test_the_record_box_names_each_source_its_date_and_the_voices(dataset):
 def test_a_second_source_changes_the_wording_everywhere(data_copy):
     with (data_copy / "sources.csv").open("a", encoding="utf-8") as f:
         f.write(
-            "lukin-2017,Notes on Korea,A. Lukin,Russia in Global Affairs,2017-05,"
+            "lukin-2017,expert,Notes on Korea,A. Lukin,Russia in Global Affairs,2017-05,"
             "https://example.org/lukin,asan-forum-2021.txt,"
             "53bda1327c93b0d819f076a2ffba63e9a5d9007799e8156631a8ebb06972a1e9,,\n"
         )
     brief = ActorBriefing.from_parameters("china", dataset=load_dataset(data_copy))
     title = str(brief.title_block())
-    assert "2 sources: The Asan Forum (2021); Russia in Global Affairs (2017-05)" in title
+    assert (
+        "2 sources: a report or review of Russian views (The Asan Forum, 2021); "
+        "a Russian expert’s own analysis (Russia in Global Affairs, 2017-05)"
+    ) in html.unescape(title)
     assert "[asan-forum-2021 ¶4 s3] is body paragraph 4, sentence 3 of source" in title
     box = str(brief.record_box())
     assert "The record is 2 sources" in box

@@ -226,7 +226,7 @@ def test_voices_are_kept_apart_and_our_assessments_carry_a_likelihood(dataset):
     assert set(judgments["voice"]) == {"moscow", "reviewer", "analyst"}
     reported = judgments[judgments["voice"] == "moscow"]
     # Each names who holds the view, as the source does; never "Moscow" doing a forecast.
-    holder = r"\b(book|authors?|review|reviewer|Russians?|Russian)\b"
+    holder = r"\b(?:book|authors?|review|reviewer|Russians?|Russian)\b"
     assert reported["judgment"].str.contains(holder).all()
     assert not reported["judgment"].str.match(r"Moscow\b").any()
     # Attribution varied: no opening of three words shared by more than two judgments.

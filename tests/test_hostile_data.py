@@ -188,15 +188,15 @@ def test_judgment_outside_the_probability_scale_is_refused(data_copy):
 
 def test_resolved_signpost_needs_a_public_record_with_an_address(data_copy):
     path = data_copy / "signposts.csv"
-    replace_cell(path, "s004", "status", "occurred")
-    replace_cell(path, "s005", "status_url", "https://example.org/record")
+    replace_cell(path, "s005", "status", "occurred")
+    replace_cell(path, "s006", "status_url", "https://example.org/record")
     replace_cell(path, "s017", "status_url", "http://insecure.example/record")
     found = problems(data_copy)
-    assert "signposts.csv, row 5, field 'status_note': is required when status is occurred" in found
-    assert "signposts.csv, row 5, field 'status_record': is required when status is occurred" in (
+    assert "signposts.csv, row 6, field 'status_note': is required when status is occurred" in found
+    assert "signposts.csv, row 6, field 'status_record': is required when status is occurred" in (
         found
     )
-    assert "signposts.csv, row 6, field 'status_record': is required with status_url" in found
+    assert "signposts.csv, row 7, field 'status_record': is required with status_url" in found
     assert any("row 18, field 'status_url'" in p and "does not match" in p for p in found)
 
 

@@ -352,11 +352,11 @@ def event_timeline(
         layers.append(
             _base(data)
             .transform_filter(alt.datum.side == side)
-            .mark_text(align=align, dx=dx, fontSize=10, lineHeight=11, clip=True)
+            .mark_text(align=align, dx=dx, fontSize=10, lineHeight=10, clip=True)
             .encode(x="when:Q", y=y, text="label:N")
         )
     # A labelled row holds a title of up to two lines; a lane strip holds marks only.
-    height = max(60, (26 if labelled else 18) * data["row"].nunique())
+    height = max(60, (22 if labelled else 18) * data["row"].nunique())
     return _configured(alt.layer(*layers).properties(height=height))
 
 
