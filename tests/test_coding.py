@@ -84,7 +84,8 @@ def text_file(tmp_path: Path) -> Path:
 def added(data_copy: Path, text_file: Path, capsys) -> Path:
     """The test text added to a copy of the data through the command; its worksheet."""
     assert run(
-        "add-source", str(text_file), "--title", TITLE, "--outlet", "Test Review",
+        "add-source", str(text_file), "--kind", "review", "--title", TITLE,
+        "--outlet", "Test Review",
         "--date", "2023-05", "--author", "A. Tester", "--data", str(data_copy),
     ) == 0  # fmt: skip
     assert f"added source '{SOURCE_ID}': 2 paragraphs" in capsys.readouterr().out
@@ -243,7 +244,8 @@ def test_the_merged_tables_are_validated_before_anything_is_replaced(data_copy: 
 
 
 def add(data_dir: Path, text_file: Path, *options: str) -> None:
-    argv = ["--title", TITLE, "--outlet", "Test Review", "--date", "2023", *options]
+    argv = ["--kind", "review", "--title", TITLE, "--outlet", "Test Review", "--date", "2023",
+            *options]  # fmt: skip
     run("add-source", str(text_file), *argv, "--data", str(data_dir))
 
 
@@ -307,10 +309,23 @@ def test_slugs_are_ascii_words_cut_at_a_word():
     assert coding.slugify("word " * 20, max_length=12) == "word-word"
 
 
+def test_add_source_takes_the_kind_in_any_case_and_names_the_choices(data_copy, text_file):
+    add(data_copy, text_file)  # --kind review
+    sources = load_dataset(data_copy).sources
+    assert sources["source_kind"].tolist() == ["review", "review"]
+    with pytest.raises(ParameterError) as caught:
+        coding.add_source(text_file, kind="blog", title=TITLE, outlet="X", published="2023",
+                          data_dir=data_copy, source_id="other")  # fmt: skip
+    assert str(caught.value) == (
+        "unknown --kind 'blog'; choose one of: official (Russian official statement); "
+        "expert (Russian expert’s own analysis); review (Report or review of Russian views)"
+    )
+
+
 def test_help_explains_each_command(capsys):
     for name, words in [
-        ("add-source", ["--title", "--outlet", "--date", "--url", "--id", "--out", "sha256",
-                        "--note", "--reviewed-work", "lukin-2017"]),
+        ("add-source", ["--kind", "--title", "--outlet", "--date", "--url", "--id", "--out",
+                        "sha256", "--note", "--reviewed-work", "lukin-2017"]),
         ("import-coding", ["WORKSHEET", "row numbers", "claim_id", "reason", "--replace"]),
         ("remove-source", ["ID", "--with-claims", "byte for byte"]),
     ]:  # fmt: skip

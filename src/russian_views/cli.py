@@ -235,6 +235,13 @@ def _data_option(parser: argparse.ArgumentParser) -> None:
 
 def _add_source_arguments(add: argparse.ArgumentParser) -> None:
     add.add_argument("file", type=Path, metavar="FILE", help="the source text (UTF-8 .txt)")
+    add.add_argument(
+        "--kind",
+        required=True,
+        help="what the source is: official (a Russian official statement), expert (a Russian "
+        "expert's or author's own analysis) or review (a report or review of Russian views "
+        "by someone else); it decides how the views coded from it are labelled",
+    )
     add.add_argument("--title", required=True, help="title of the source")
     add.add_argument("--outlet", required=True, help="publication that carried it")
     add.add_argument("--date", required=True, help="publication date: YYYY, YYYY-MM or YYYY-MM-DD")
@@ -637,6 +644,7 @@ def cmd_add_source(args: argparse.Namespace) -> int:
 
     added = add_source(
         args.file,
+        kind=args.kind,
         title=args.title,
         outlet=args.outlet,
         published=args.date,

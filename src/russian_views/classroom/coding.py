@@ -50,6 +50,7 @@ from russian_views.dataset.validate import (
 )
 from russian_views.errors import DataError, ParameterError, Problem
 from russian_views.params import resolve_actor_among
+from russian_views.spec import echo
 
 Key = tuple[str, int, int]
 
@@ -792,9 +793,21 @@ def _new_source_problems(
     return problems
 
 
+def kind_code(kind: str, dataset: Dataset) -> str:
+    """The source kind a user typed, in any case, as its code (one line naming the choices
+    when it is none of them): it decides how the views coded from the source are labelled."""
+    codes = dataset.codes("source_kind")
+    code = kind.strip().lower()
+    if code not in codes:
+        choices = "; ".join(f"{c} ({dataset.label('source_kind', c)})" for c in codes)
+        raise ParameterError(f"unknown --kind {echo(kind)}; choose one of: {choices}")
+    return code
+
+
 def add_source(
     text_file: Path,
     *,
+    kind: str,
     title: str,
     outlet: str,
     published: str,
@@ -824,6 +837,7 @@ def add_source(
     sid = source_id if source_id is not None else default_id(author, outlet, published, taken)
     row = dict.fromkeys(schema.tables["sources"].field_names, "")
     row |= {"source_id": sid, "title": title, "author": author, "outlet": outlet}
+    row["source_kind"] = kind_code(kind, dataset)
     row |= {"published": published, "url": url, "path": f"{sid}.txt"}
     row |= {"reviewed_work": reviewed_work, "note": note}
     row["sha256"] = hashlib.sha256(raw).hexdigest()
