@@ -167,9 +167,9 @@ def test_phone_width_has_no_sideways_scrolling_page(open_offline: Opener, pages:
 def test_tooltip_shows_the_statement_and_its_reference(open_offline: Opener, pages: dict):
     page, _ = open_offline(pages["north-korea"], viewport={"width": 1024, "height": 900})
     wait_for_charts(page)
-    stance = page.locator("figure.chart").first
-    stance.scroll_into_view_if_needed()
-    stance.locator(".chart-view .mark-rule.role-mark line").first.hover(force=True)
+    spans = page.locator("figure.chart").last  # what each statement is about in time
+    spans.scroll_into_view_if_needed()
+    spans.locator(".chart-view .mark-rect.role-mark path").first.hover(force=True)
     tooltip = page.locator("#vg-tooltip-element")
     tooltip.wait_for(state="visible", timeout=5_000)
     text = tooltip.inner_text()

@@ -133,7 +133,10 @@ class Briefing:
         return m.join(
             [
                 m.tag("h1", title),
-                m.paragraph(record.record_line(self.dataset, str(self.period)), class_="meta-line"),
+                m.paragraph(
+                    record.record_line(self.dataset, str(self.record), str(self.period)),
+                    class_="meta-line",
+                ),
                 record.voice_line(self.dataset),
             ]
         )

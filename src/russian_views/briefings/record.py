@@ -71,10 +71,12 @@ def voices_present(dataset: Dataset) -> list[tuple[str, str, str]]:
     return out
 
 
-def record_line(dataset: Dataset, span: str) -> str:
-    """The body's one line on the record: what it is, its span and when it was checked."""
+def record_line(dataset: Dataset, span: str, period: str | None = None) -> str:
+    """The body's one line on the record: the period shown, what the record is and spans,
+    and when it was checked against the public record."""
+    shown = f"Period {period} · " if period else ""
     return (
-        f"Record: {sources_phrase(dataset)}, coded sentence by sentence, {span}; "
+        f"{shown}Record: {sources_phrase(dataset)}, coded sentence by sentence, {span}; "
         f"checked against the public record to {checked_to(dataset)} · "
         f"data version {dataset.version}"
     )
