@@ -240,7 +240,7 @@ def test_voices_are_kept_apart_and_our_assessments_carry_a_likelihood(dataset):
     assert len(ahead) >= 3
     assert ahead["judgment"].str.contains(r"\b(?:through|before|by) 20\d\d\b").all()
     past = ours[ours["probability"] == ""]
-    assert not past["judgment"].str.contains(r"\bwill\b").any()
+    assert not past["judgment"].str.contains(r"\bwill (?!to\b)\w+").any()  # not "the will to"
     # One review of one book rarely supports more than moderate confidence.
     assert (judgments["confidence"] == "high").sum() <= len(judgments) // 3
 

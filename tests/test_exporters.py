@@ -23,9 +23,9 @@ def test_html_export_hides_code_and_builds_the_contents(rendered: Path):
     nb = nbformat.read(rendered / "north-korea.ipynb", as_version=4)
     html, resources = BriefingHTMLExporter().from_notebook_node(nb)
     assert resources["briefing_title"] == "Russian views of North Korea"
-    assert ("Bottom-line-up-front", "Bottom line up front") in resources["briefing_toc"]
-    assert 'class="toc"' in html and 'href="#Bottom-line-up-front"' in html
-    assert 'id="Bottom-line-up-front"' in html
+    assert ("Key-judgments", "Key judgments") in resources["briefing_toc"]
+    assert 'class="toc"' in html and 'href="#Key-judgments"' in html
+    assert 'id="Key-judgments"' in html
     assert "from russian_views" not in html and "In&nbsp;[" not in html
 
 
@@ -100,9 +100,7 @@ def body_and_annex(path: Path) -> tuple[int, int]:
     return start, len(pages) - start
 
 
-@pytest.mark.parametrize(
-    "stem", ["north-korea", "south-korea", "united-states", "china", "overview"]
-)
+@pytest.mark.parametrize("stem", ["north-korea", "overview"])  # the longest records
 def test_every_body_is_an_in_focus_product_of_at_most_four_pages(rendered: Path, stem: str):
     """A reader can stop after the body: at most four A4 pages, then the annex on a page of
     its own; North Korea, the longest record, in at most 12 pages in all."""
