@@ -188,7 +188,10 @@ def test_forecasts_and_signposts_carry_their_status_and_external_records(dataset
             assert f'<span class="url">{escape(s.status_url)}</span>' in section
     assert "(from outside the record)" in section
     assert "as of November 2026" in section
-    assert "Status, November 2026" not in section or "forecasts" in section
+    # A record the Since the source box holds is printed there once; a status points to it.
+    for d in brief.developments.itertuples():
+        assert section.count(f'<span class="url">{escape(d.status_url)}</span>') == 1
+    assert 'href="#dev-d010">see Since the source, 19 June 2024</a>' in section
 
 
 def test_the_sources_odds_are_never_in_the_words_of_our_estimates(dataset):

@@ -36,18 +36,28 @@ def status(briefing: Briefing, row: Mapping[str, Any]) -> m.Html:
     if not row["status_record"]:
         note = f": {row['status_note']}" if row["status_note"] else "."
         return m.tag("span", f"{text}{note}", class_=f"status status-{code}")
-    record = m.join(
-        [
-            m.tag("a", row["status_record"], href=row["status_url"]),
-            m.tag("span", row["status_url"], class_="url"),
-        ],
-        " ",
-    )
+    listed = briefing.developments[briefing.developments["status_url"] == row["status_url"]]
+    if len(listed):  # the box below prints the record in full: point there
+        d = listed.iloc[0]
+        record = m.tag("a", f"see Since the source, {_month(d['date'])}", href=f"#{dev_anchor(d)}")
+    else:
+        record = m.join(
+            [
+                m.tag("a", row["status_record"], href=row["status_url"]),
+                m.tag("span", row["status_url"], class_="url"),
+            ],
+            " ",
+        )
     return m.tag(
         "span",
         m.join([f"{text} ({OUTSIDE}): {row['status_note']} ", record]),
         class_=f"status status-{code} status-external",
     )
+
+
+def dev_anchor(development: Mapping[str, Any]) -> str:
+    """The id of a development's entry in the Since the source box."""
+    return f"dev-{development['development_id']}"
 
 
 def _month(value: str) -> str:
@@ -137,7 +147,8 @@ def developments_box(briefing: Briefing, developments: pd.DataFrame) -> m.Html:
             ],
             " ",
         )
-        items.append(m.join([m.tag("strong", _month(d["date"])), d["fact"], record], " "))
+        entry = m.join([m.tag("strong", _month(d["date"])), d["fact"], record], " ")
+        items.append(m.tag("li", entry, id=dev_anchor(d)))
     since = f"Since {briefing.the_sources}"
     title = m.tag("h3", f"{since} ({OUTSIDE}, to {checked_to(briefing.dataset)})")
     lead = m.paragraph(
@@ -147,6 +158,6 @@ def developments_box(briefing: Briefing, developments: pd.DataFrame) -> m.Html:
     )
     return m.tag(
         "aside",
-        m.join([title, lead, m.bullets(items, class_="developments")]),
+        m.join([title, lead, m.tag("ul", m.join(items), class_="developments")]),
         class_="since-box",
     )
