@@ -333,3 +333,30 @@ def test_signposts_are_open_as_of_the_latest_source_unless_a_public_record_says_
     posts = dataset.signposts
     conservative = posts[posts["expectation_ref"] == "x029"]
     assert conservative["status"].tolist() == ["occurred"]
+
+
+def test_a_forecast_or_a_wish_of_the_book_is_never_something_moscow_does(dataset):
+    """The paraphrase says who holds the view, as the source does: a book's forecast or
+    prescription never becomes "Moscow expects" or "Russia wants"."""
+    claims = dataset.claims
+    held = claims[
+        (claims["view"] == "moscow") & claims["claim_kind"].isin(["expectation", "prescription"])
+    ]
+    doer = held[held["paraphrase"].str.match(r"(Moscow|Russia)\b")]
+    assert doer.empty, doer[["claim_id", "paraphrase"]].to_string()
+    assessments = claims[(claims["view"] == "moscow") & (claims["claim_kind"] == "assessment")]
+    judges = assessments["paraphrase"].str.match(
+        r"Moscow (sees|regards|values|judges|dismisses|holds|treats|does not)\b"
+    )
+    assert not judges.any(), assessments.loc[judges, "claim_id"].tolist()
+
+
+def test_words_in_single_quotes_are_the_sources_own(dataset):
+    """A paraphrase marks the source's own words with single quotes: each such phrase is
+    verbatim (apostrophes aside) in the sentence the claim cites."""
+    quoted = re.compile(r"(?:^|[\s(])'([^']+?)'(?=$|[\s.,;:)?!])")
+    for row in dataset.claims.itertuples():
+        sentence = dataset.sentence_text(row.source_id, row.paragraph, row.sentence)
+        plain = sentence.replace("’", "'").replace("“", "").replace("”", "")
+        for phrase in quoted.findall(row.paraphrase):
+            assert phrase in plain, (row.claim_id, phrase)
