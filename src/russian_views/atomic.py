@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
+import stat
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -101,3 +103,44 @@ def _signals_held() -> Iterator[None]:
             signal.signal(signum, signal.SIG_DFL if handler is None else handler)
         if caught:
             signal.raise_signal(caught[0])
+
+
+# Never follow a symbolic link another user may have planted in a folder they can write,
+# and never block on a device or a pipe put in a file's place.
+_NO_FOLLOW = os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def open_lock(path: Path) -> int:
+    """A file descriptor on the lock file ``path``, created if missing (0600) but never
+    truncated, and never through a symbolic link: a link planted in its place is refused
+    with ELOOP, its target untouched."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | _NO_FOLLOW | os.O_NONBLOCK, 0o600)
+    except OSError as exc:
+        raise _named(exc, path) from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "is not a regular file", str(path))
+    return fd
+
+
+def read_capped(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, read without following a symbolic link and
+    refused past ``limit`` bytes (a link to /dev/zero or a huge file never fills memory)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NO_FOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        raise _named(exc, path) from exc
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "is not a regular file", str(path))
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"is larger than {limit} bytes", str(path))
+    return data
+
+
+def _named(exc: OSError, path: Path) -> OSError:
+    """``exc`` saying what it means for a file the user can name."""
+    reason = "is a symbolic link, which is never followed" if exc.errno == errno.ELOOP else None
+    return OSError(exc.errno, reason or exc.strerror or str(exc), str(path))

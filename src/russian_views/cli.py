@@ -17,6 +17,7 @@ import importlib
 import os
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -758,8 +759,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return getattr(exc, "exit_code", EXIT_INTERRUPTED)
     except Exception as exc:
-        if debug:
-            raise
+        if debug:  # the traceback, then the same line and exit code as without --debug
+            traceback.print_exc()
         code, message = _message(exc)
         print(f"{PROG}: {message}", file=sys.stderr)
         return code

@@ -25,12 +25,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from russian_views import config
-from russian_views.atomic import discard_staged
+from russian_views.atomic import discard_staged, open_lock
 from russian_views.dataset.load import Dataset
 from russian_views.errors import Interrupted
 from russian_views.rendering.cache import Manifest, job_key
 from russian_views.rendering.render import KERNEL_ARGUMENTS, Job, Result, render_job
-from russian_views.rendering.signals import on_first_stop_signal
+from russian_views.rendering.signals import die_with_parent, on_first_stop_signal
 
 if TYPE_CHECKING:
     import subprocess
@@ -200,6 +200,7 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_worker)
+    die_with_parent(signal.SIGTERM)  # a service killed outright takes its workers along
     Finalize(None, _kill_kernels, exitpriority=10)
     try:
         _kernel = start_warm_kernel(while_starting=_load_exporters)
@@ -319,12 +320,12 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
     (each file is written atomically anyway; the lock keeps the cache manifest whole)."""
     import fcntl
 
-    with (out_dir / LOCK).open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    fd = open_lock(out_dir / LOCK)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _render_locked(

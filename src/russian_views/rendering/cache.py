@@ -21,7 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from russian_views import config
-from russian_views.atomic import write_atomic
+from russian_views.atomic import read_capped, write_atomic
 
 MANIFEST = ".russian-views-cache.json"
 # Distributions whose version changes what a report looks like: execution (papermill,
@@ -80,8 +80,18 @@ def job_key(notebook: Path, parameters: dict, data_version: str, options: dict) 
     return digest.hexdigest()
 
 
+# The largest manifest and report read back: far above any real one (a report is a few MB).
+MAX_MANIFEST = 4 * 1024 * 1024
+MAX_REPORT = 256 * 1024 * 1024
+
+
 def _file_hash(path: Path) -> str | None:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+    """The sha256 of a report as it is now; None when it is missing, or is anything but a
+    regular file of sane size (a planted link is never followed: the report renders again)."""
+    try:
+        return hashlib.sha256(read_capped(path, MAX_REPORT)).hexdigest()
+    except OSError:
+        return None
 
 
 class Manifest:
@@ -91,7 +101,7 @@ class Manifest:
         self.path = out_dir / MANIFEST
         self.entries: dict = {}
         try:
-            entries = json.loads(self.path.read_text("utf-8"))
+            entries = json.loads(read_capped(self.path, MAX_MANIFEST).decode("utf-8"))
         except FileNotFoundError:
             return
         except (OSError, ValueError) as exc:

@@ -13,10 +13,14 @@ its output, errors and exit code passed back through a Unix socket.
 - Never stale: the socket's name is a hash of everything the cache key depends on
   (package code and templates, installed library versions, the chart bundle, every data
   file) plus the Python and the environment the package reads. Any change gives a new
-  name, so a new service; the old ones are told to stop when it starts.
+  name, so a new service; the old ones of the same checkout are told to stop when it
+  starts. Workers die with the service (``PR_SET_PDEATHSIG``), even a service killed
+  outright.
 - The socket lives in a per-user folder (``$XDG_RUNTIME_DIR/russian-views``, else
-  ``/tmp/russian-views-UID``; ``RUSSIAN_VIEWS_RUNTIME`` moves it) that only the user can
-  enter.
+  ``~/.cache/russian-views/run``; ``RUSSIAN_VIEWS_RUNTIME`` moves it) that only the user
+  can enter, checked without following links; the command checks that the process
+  answering is the user's own (``SO_PEERCRED``) before it sends anything. Each checkout
+  has its own services and never stops another's.
 - Ctrl-C, SIGTERM and SIGHUP on the command are passed to the service, which stops the
   render the way a lone render stops (workers and kernels killed, nothing half-written)
   before the command exits with the same code; a command that vanishes is treated as
@@ -31,9 +35,12 @@ import argparse
 import contextlib
 import hashlib
 import json
+import math
 import os
 import signal
 import socket
+import stat
+import struct
 import subprocess
 import sys
 import threading
@@ -42,7 +49,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from russian_views import config
-from russian_views.errors import RenderError
+from russian_views.atomic import open_lock
+from russian_views.errors import ParameterError, RenderError
 from russian_views.rendering.signals import STOP_SIGNALS, on_first_stop_signal
 
 SERVICE_ENV = "RUSSIAN_VIEWS_SERVICE"
@@ -54,20 +62,42 @@ START_TIMEOUT = 60.0
 # Environment variables the package reads at import: a service started with other values
 # would render other data or cache elsewhere, so they are part of its key.
 # (So is the number of warm workers: a service keeping another number is another service.)
-KEYED_ENV = ("RUSSIAN_VIEWS_DATA", "RUSSIAN_VIEWS_CACHE", "SOURCE_DATE_EPOCH", "PATH", WORKERS_ENV)
+# (PATH is not: a venv-activated shell and a plain one run the same Python, which is keyed.)
+KEYED_ENV = ("RUSSIAN_VIEWS_DATA", "RUSSIAN_VIEWS_CACHE", "SOURCE_DATE_EPOCH", WORKERS_ENV)
 LOG = "service.log"
 
 
+# The words RUSSIAN_VIEWS_SERVICE takes.
+_ON, _OFF = ("on", "1", "yes", "true"), ("off", "0", "no", "false")
+# The most warm workers a service keeps, and the seconds a connect or a stop may take.
+MAX_WORKERS = 64
+CONNECT_TIMEOUT = 5.0
+STOP_TIMEOUT = 30.0
+# The longest request line a service reads (the argv of a command, as JSON).
+MAX_REQUEST = 1024 * 1024
+
+
 def wanted() -> bool:
-    """Whether ``render`` should go through the service."""
-    return os.environ.get(SERVICE_ENV, "on").lower() not in ("off", "0", "no")
+    """Whether ``render`` should go through the service (a word it does not know is
+    refused, never taken for "on")."""
+    word = os.environ.get(SERVICE_ENV, "on").strip().lower()
+    if word not in _ON + _OFF:
+        from russian_views import spec
+
+        raise ParameterError(
+            f"{SERVICE_ENV} must be one of {', '.join(_ON + _OFF)}, not {spec.echo(word)}"
+        )
+    return word in _ON
 
 
 def runtime_dir() -> Path:
     """The per-user folder of sockets, made private (0700) if it does not exist.
 
-    A folder that exists but belongs to someone else, or that others may enter, is refused:
-    a socket there could be another user's.
+    ``$XDG_RUNTIME_DIR/russian-views`` where the session has one (a folder only this user
+    can enter), else a folder under the user's own cache folder, never in /tmp, where
+    anyone may create a name first. The folder itself is checked without following a
+    symbolic link: a link, a folder of someone else's or one others may enter is refused,
+    so no socket or lock is ever made where another user could reach it.
     """
     given = os.environ.get(RUNTIME_ENV)
     if given:
@@ -75,9 +105,13 @@ def runtime_dir() -> Path:
     elif os.environ.get("XDG_RUNTIME_DIR"):
         folder = Path(os.environ["XDG_RUNTIME_DIR"]) / "russian-views"
     else:
-        folder = Path("/tmp") / f"russian-views-{os.getuid()}"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    status = folder.stat()
+        folder = Path.home() / ".cache" / "russian-views" / "run"
+    folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700)
+    status = os.lstat(folder)
+    if stat.S_ISLNK(status.st_mode) or not stat.S_ISDIR(status.st_mode):
+        raise RenderError(f"{folder}: the service folder is a link or not a folder; refused")
     if status.st_uid != os.getuid() or status.st_mode & 0o077:
         raise RenderError(f"{folder}: the service folder must be yours alone (mode 0700)")
     return folder
@@ -107,9 +141,16 @@ def service_key() -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+def checkout_prefix() -> str:
+    """The start of the socket names of this checkout's services: a command stops and
+    lists only these, never another checkout's services."""
+    root = hashlib.sha256(str(config.PROJECT_ROOT).encode()).hexdigest()[:8]
+    return f"render-{root}-"
+
+
 def socket_path(key: str) -> Path:
-    """Where the service for ``key`` listens."""
-    return runtime_dir() / f"render-{key[:16]}.sock"  # short: a socket path has 108 bytes
+    """Where the service for ``key`` listens (short: a socket path has 108 bytes)."""
+    return runtime_dir() / f"{checkout_prefix()}{key[:12]}.sock"
 
 
 # ---------------------------------------------------------------- the command's side
@@ -122,7 +163,7 @@ def render(argv: list[str]) -> int:
     code. A stop signal received meanwhile is passed on, and this waits for the service to
     have stopped the render before returning its code.
     """
-    worker_count()  # a bad setting is refused here, before any service starts
+    worker_count(), idle_seconds()  # a bad setting is refused here, before a service starts
     path = socket_path(service_key())
     connection = _connect(path) or _start(path)
     with connection, _forward_signals(connection):
@@ -138,13 +179,28 @@ def render(argv: list[str]) -> int:
 
 
 def _connect(path: Path) -> socket.socket | None:
-    """A connection to a listening service, or None if none listens there."""
+    """A connection to a listening service of this user's, or None if none listens there.
+
+    A socket nothing answers within :data:`CONNECT_TIMEOUT` is removed (a service killed
+    outright leaves its file), and one answered by another user's process is refused
+    before anything is sent to it (``SO_PEERCRED``).
+    """
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    connection.settimeout(CONNECT_TIMEOUT)
     try:
         connection.connect(str(path))
-    except (FileNotFoundError, ConnectionRefusedError):
+    except (FileNotFoundError, ConnectionRefusedError, TimeoutError):
         connection.close()
+        with contextlib.suppress(OSError):
+            if path.is_socket():
+                path.unlink()
         return None
+    creds = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    _pid, uid, _gid = struct.unpack("3i", creds)
+    if uid != os.getuid():
+        connection.close()
+        raise RenderError(f"{path}: answered by another user's process (uid {uid}); refused")
+    connection.settimeout(None)
     return connection
 
 
@@ -155,14 +211,18 @@ def _start(path: Path) -> socket.socket:
     """
     import fcntl
 
-    with (path.parent / "start.lock").open("w") as lock:
+    lock = open_lock(path.parent / "start.lock")
+    with contextlib.closing(os.fdopen(lock, "rb")):
         fcntl.flock(lock, fcntl.LOCK_EX)
         connection = _connect(path)
         if connection:
             return connection
         stop_all(except_path=path)
         path.unlink(missing_ok=True)
-        with (path.parent / LOG).open("ab") as log:
+        log_fd = os.open(
+            path.parent / LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600
+        )
+        with os.fdopen(log_fd, "ab") as log:
             subprocess.Popen(
                 [sys.executable, "-m", "russian_views.rendering.service", str(path)],
                 stdin=subprocess.DEVNULL,
@@ -199,9 +259,9 @@ def _forward_signals(connection: socket.socket) -> contextlib.AbstractContextMan
 
 
 def stop_all(except_path: Path | None = None) -> int:
-    """Tell every service in the runtime folder (but ``except_path``) to stop; how many."""
+    """Tell every service of this checkout (but ``except_path``) to stop; how many."""
     stopped = 0
-    for path in sorted(runtime_dir().glob("render-*.sock")):
+    for path in sorted(runtime_dir().glob(f"{checkout_prefix()}*.sock")):
         if path == except_path:
             continue
         connection = _connect(path)
@@ -209,17 +269,21 @@ def stop_all(except_path: Path | None = None) -> int:
             path.unlink(missing_ok=True)  # left by a service that was killed
             continue
         with connection:
-            connection.sendall(b'{"stop": true}\n')
-            for _ in _messages(connection):  # it closes the connection once stopped
-                pass
+            connection.settimeout(STOP_TIMEOUT)
+            try:
+                connection.sendall(b'{"stop": true}\n')
+                for _ in _messages(connection):  # it closes the connection once stopped
+                    pass
+            except (TimeoutError, OSError, ValueError):
+                path.unlink(missing_ok=True)  # it does not answer: a new one replaces it
         stopped += 1
     return stopped
 
 
 def running() -> list[Path]:
-    """The sockets of the services that answer."""
+    """The sockets of this checkout's services that answer."""
     alive = []
-    for path in sorted(runtime_dir().glob("render-*.sock")):
+    for path in sorted(runtime_dir().glob(f"{checkout_prefix()}*.sock")):
         connection = _connect(path)
         if connection:
             connection.close()
@@ -303,9 +367,16 @@ def _serve_one(connection: socket.socket) -> bool:
     """Answer one connection; False when it asked the service to stop."""
     from russian_views import cli
 
-    with connection.makefile("rb") as lines:
-        line = lines.readline()
-    request = json.loads(line or b"{}")
+    try:
+        request = json.loads(_read_line(connection) or b"{}")
+    except ValueError:
+        request = None
+    if not isinstance(request, dict) or not _well_formed(request):
+        with contextlib.suppress(OSError):  # a junk line: refused, and the service lives on
+            message = {"stream": "err", "text": "russian-views: error: bad request\n"}
+            connection.sendall(json.dumps(message).encode() + b"\n")
+            connection.sendall(json.dumps({"exit": 2}).encode() + b"\n")
+        return True
     if "argv" not in request:
         return not request.get("stop")
     os.chdir(request["cwd"])
@@ -329,21 +400,55 @@ def _serve_one(connection: socket.socket) -> bool:
     return True
 
 
+def _read_line(connection: socket.socket) -> bytes:
+    """The request line, read a byte at a time: a buffered reader would also swallow the
+    stop-signal line that can follow it at once, and that signal would be lost."""
+    line = bytearray()
+    while len(line) <= MAX_REQUEST:
+        byte = connection.recv(1)
+        if not byte or byte == b"\n":
+            return bytes(line)
+        line += byte
+    raise ValueError("request too long")
+
+
+def _well_formed(request: dict) -> bool:
+    """A render request (argv: strings, cwd: a string) or a stop request."""
+    if "argv" not in request:
+        return set(request) <= {"stop"}
+    argv, cwd = request.get("argv"), request.get("cwd")
+    return isinstance(argv, list) and all(isinstance(a, str) for a in argv) and isinstance(cwd, str)
+
+
 def worker_count() -> int:
     """How many warm workers the service keeps: ``RUSSIAN_VIEWS_SERVICE_WORKERS``, else one
     per core (each holds a kernel, a few hundred MB: a shared machine may want fewer)."""
     from russian_views import spec
 
     given = os.environ.get(WORKERS_ENV, "")
-    return spec.count(WORKERS_ENV, given) if given.strip() else os.cpu_count() or 1
+    count = spec.count(WORKERS_ENV, given) if given.strip() else os.cpu_count() or 1
+    if count > MAX_WORKERS:
+        raise ParameterError(f"{WORKERS_ENV} must be from 1 to {MAX_WORKERS}, not {count}")
+    return count
 
 
 def idle_seconds() -> float:
-    """How long the service waits for a command before it stops itself."""
-    try:
-        return float(os.environ.get(IDLE_ENV, IDLE_SECONDS))
-    except ValueError:
+    """How long the service waits for a command before it stops itself: a number of
+    seconds above 0 (a bad value is refused in one line, never read as some default)."""
+    from russian_views import spec
+
+    given = os.environ.get(IDLE_ENV, "").strip()
+    if not given:
         return IDLE_SECONDS
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0 or seconds > 7 * 24 * 3600:
+        raise ParameterError(
+            f"{IDLE_ENV} must be a number of seconds from 1 to 604800, not {spec.echo(given)}"
+        )
+    return seconds
 
 
 def serve(path: Path) -> None:
