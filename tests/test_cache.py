@@ -191,3 +191,17 @@ def test_index_is_rewritten_only_when_something_changed(cached_folder: Path, dat
     assert batch.update_index(dataset, cached_folder) is False
     (cached_folder / "overview.pdf").unlink()
     assert batch.update_index(dataset, cached_folder) is True
+
+
+def test_a_report_edited_by_hand_is_not_fresh(tmp_path: Path):
+    """Fresh means the same bytes as written, not merely present: a report edited after
+    the render (same name, same size) renders again."""
+    page = tmp_path / "china.html"
+    page.write_text("<p>as rendered</p>", encoding="utf-8")
+    manifest = cache.Manifest(tmp_path)
+    manifest.record("china", "key", [page])
+    assert manifest.is_fresh("china", "key")
+    page.write_text("<p>as  altered</p>", encoding="utf-8")
+    assert page.stat().st_size == len("<p>as rendered</p>")
+    assert not manifest.is_fresh("china", "key")
+    assert not manifest.is_fresh("china", "another key")

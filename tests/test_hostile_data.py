@@ -89,6 +89,18 @@ def test_quote_not_in_cited_sentence(data_copy, dataset):
     assert any("claims.csv, row 2, field 'quote'" in p and "not verbatim" in p for p in found)
 
 
+def test_a_quote_that_differs_only_in_case_or_spacing_is_not_verbatim(data_copy, dataset):
+    """Verbatim means the same characters: a quote in another case, or with its spaces
+    doubled, is refused (a case-insensitive match would let a misquote through)."""
+    first = dataset.claims.iloc[0]
+    edit_csv(data_copy / "claims.csv", first["quote"], first["quote"].upper())
+    found = problems(data_copy)
+    assert any("claims.csv, row 2, field 'quote'" in p and "not verbatim" in p for p in found)
+    edit_csv(data_copy / "claims.csv", first["quote"].upper(), first["quote"].replace(" ", "  "))
+    found = problems(data_copy)
+    assert any("claims.csv, row 2, field 'quote'" in p and "not verbatim" in p for p in found)
+
+
 def test_changed_source_text_fails_the_sha256_check(data_copy):
     path = data_copy / "sources" / "asan-forum-2021.txt"
     path.write_bytes(path.read_bytes().replace(b"Moscow", b"Moskva", 1))
