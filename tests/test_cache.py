@@ -205,3 +205,40 @@ def test_a_report_edited_by_hand_is_not_fresh(tmp_path: Path):
     assert page.stat().st_size == len("<p>as rendered</p>")
     assert not manifest.is_fresh("china", "key")
     assert not manifest.is_fresh("china", "another key")
+
+
+def _executed_with(version: str):
+    """A stand-in execution whose title block says the kernel loaded data ``version``."""
+    import nbformat
+
+    def execute(job, kernel=None):
+        nb = nbformat.v4.new_notebook()
+        html = f'<p class="meta-line" data-version="{version}">…</p>'
+        nb.cells = [nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+            "display_data", data={"text/html": html})])]  # fmt: skip
+        return nb
+
+    return execute
+
+
+def test_a_render_whose_kernel_read_other_data_is_not_cached(dataset, tmp_path: Path, monkeypatch):
+    """The key holds the data version read when the batch began; a kernel that loaded
+    another version (the data changed meanwhile) leaves files that are not taken as fresh."""
+    job = render.actor_job(dataset, "china")
+    monkeypatch.setattr(render, "export", lambda nb, formats, paper: {"html": b"<html></html>"})
+    monkeypatch.setattr(render, "execute", _executed_with("0123456789ab"))
+    first = batch.render_batch([job], dataset, tmp_path, ("html",), "A4", workers=1)
+    assert not first[0].error and first[0].data_version == "0123456789ab"
+    again = batch.render_batch([job], dataset, tmp_path, ("html",), "A4", workers=1)
+    assert not again[0].cached, "rendered from other data: must render again"
+    monkeypatch.setattr(render, "execute", _executed_with(dataset.version))
+    batch.render_batch([job], dataset, tmp_path, ("html",), "A4", workers=1)
+    third = batch.render_batch([job], dataset, tmp_path, ("html",), "A4", workers=1)
+    assert third[0].cached
+
+
+def test_the_executed_notebook_names_the_data_version_its_kernel_loaded(rendered: Path, dataset):
+    import nbformat
+
+    nb = nbformat.read(rendered / "north-korea.ipynb", as_version=4)
+    assert render.loaded(nb) == dataset.version

@@ -133,9 +133,13 @@ class Briefing:
         return m.join(
             [
                 m.tag("h1", title),
-                m.paragraph(
+                m.tag(
+                    "p",
                     record.record_line(self.dataset, str(self.record), str(self.period)),
                     class_="meta-line",
+                    # The version this kernel loaded: a render whose data changed meanwhile
+                    # is not cached (rendering.render.loaded_version reads it back).
+                    data_version=self.dataset.version,
                 ),
                 record.voice_line(self.dataset),
             ]

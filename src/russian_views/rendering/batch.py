@@ -354,7 +354,9 @@ def _render_locked(
     try:
         for result in _execute_all(todo, out_dir, formats, paper, workers or default_jobs()):
             _report(report, result)
-            if result.error:
+            if result.error or result.data_version not in (None, dataset.version):
+                # Failed, or rendered from data that changed after the key was computed:
+                # the files stand, but the next run renders them again.
                 manifest.forget(result.job.stem)
             else:
                 manifest.record(

@@ -8,6 +8,7 @@ so that checking the cache stays fast. Running many jobs is :mod:`russian_views.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ class Result:
     files: list[Path] = field(default_factory=list)
     error: str | None = None
     cached: bool = False
+    # The data version the notebook's kernel loaded (None if it shows none).
+    data_version: str | None = None
 
 
 def make_job(notebook: str, given: dict, dataset: Dataset, paper: str | None = None) -> Job:
@@ -220,6 +223,19 @@ def export(nb: NotebookNode, formats: tuple[str, ...], paper: str) -> dict[str, 
     return out
 
 
+_DATA_VERSION = re.compile(r'data-version="([0-9a-f]+)"')
+
+
+def loaded(nb: NotebookNode) -> str | None:
+    """The data version the executed notebook's kernel loaded, from the title block."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            found = _DATA_VERSION.search(str(output.get("data", {}).get("text/html", "")))
+            if found:
+                return found.group(1)
+    return None
+
+
 def render_job(
     job: Job,
     out_dir: Path,
@@ -244,6 +260,6 @@ def render_job(
             out_dir / f"{job.stem}.{ext}": data for ext, data in export(nb, formats, paper).items()
         }
         write_all(files)  # the whole set or none of it
-        return Result(job, time.perf_counter() - start, list(files))
+        return Result(job, time.perf_counter() - start, list(files), data_version=loaded(nb))
     except (RenderError, OSError) as exc:
         return Result(job, time.perf_counter() - start, error=str(exc))
