@@ -476,3 +476,56 @@ def test_a_refused_amendment_keeps_the_old_coding(added: Path, data_copy: Path):
     with pytest.raises(DataError, match="is not a theme code"):
         coding.import_worksheet(added, data_copy, replace=True)
     assert snapshot(data_copy) == before
+
+
+# ---------------------------------------------------------------- spreadsheets and limits
+
+
+def test_a_sentence_that_would_run_as_a_formula_is_written_as_text_and_read_back(
+    data_copy: Path, tmp_path: Path
+):
+    """A source sentence starting "=HYPERLINK(" reaches the worksheet with a leading
+    apostrophe (a spreadsheet shows it as text) and reads back as the sentence itself."""
+    text = tmp_path / "formula.txt"
+    text.write_text(
+        "Fixture paragraph written for this test.\n\n"
+        '=HYPERLINK("https://example.org","click") is not a sentence a reader should run. '
+        "Moscow is named here.\n",
+        encoding="utf-8",
+    )
+    add(data_copy, text, "--id", "formula-fixture")
+    sheet = data_copy / coding.WORKSHEETS / "formula-fixture.csv"
+    raw = sheet.read_text("utf-8-sig")
+    assert "\"'=HYPERLINK(" in raw and ',"=HYPERLINK(' not in raw
+    rows = coding.read_worksheet(sheet, ["source_id"])
+    assert rows[1].get("sentence_text").startswith('=HYPERLINK("https://example.org"')
+
+
+def test_a_paraphrase_that_would_run_as_a_formula_is_refused(added: Path):
+    rows = list(csv.reader(added.open(encoding="utf-8-sig")))
+    header = rows[0]
+    first = rows[1]
+    values = {"view": "moscow", "subject_id": "south-korea", "theme": "diplomacy",
+              "claim_kind": "assessment", "period_start": "2023", "period_end": "2023",
+              "paraphrase": "=1+1", "quote": first[header.index("sentence_text")][:20]}  # fmt: skip
+    for name, value in values.items():
+        first[header.index(name)] = value
+    with added.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    with pytest.raises(DataError) as caught:
+        run("import-coding", str(added), "--data", str(added.parent.parent))
+    assert "row 2, field 'paraphrase': begins with '='" in str(caught.value)
+
+
+def test_add_source_refuses_a_text_with_nul_bytes_or_over_64_mib(data_copy: Path, tmp_path: Path):
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"A title\n\nSome words.\0 More words.\n")
+    with pytest.raises(DataError, match="has a NUL byte at offset 20: it is not a text file"):
+        add(data_copy, binary)
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as f:
+        f.truncate(64 * 2**20 + 1)  # sparse: costs no disk
+    before = snapshot(data_copy)
+    with pytest.raises(DataError, match="is larger than 64 MiB"):
+        add(data_copy, huge)
+    assert snapshot(data_copy) == before

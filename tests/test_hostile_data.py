@@ -227,3 +227,17 @@ def test_a_device_or_a_huge_file_is_refused_not_read_for_ever(data_copy, monkeyp
     monkeypatch.setattr(validate, "MAX_CSV_BYTES", 100)
     with pytest.raises(DataError, match=r"claims\.csv: is larger than"):
         load_dataset(data_copy)
+
+
+def test_a_data_file_linked_from_outside_the_folder_is_refused_unread(data_copy, tmp_path):
+    """A data file that is a link to a file elsewhere (another user's, /etc/shadow) is
+    refused without reading it, so no line of it is ever echoed."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:SECRET-HASH:19000:0:99999:7:::\n", encoding="utf-8")
+    (data_copy / "actors.csv").unlink()
+    (data_copy / "actors.csv").symlink_to(secret)
+    found = problems(data_copy)
+    assert any(p.startswith("actors.csv: is a link to a file outside its folder") for p in found), (
+        found
+    )
+    assert not any("SECRET" in p for p in found)

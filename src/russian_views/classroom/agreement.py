@@ -27,8 +27,6 @@ built with :mod:`russian_views.briefings.markup`, which escapes every value.
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 import textwrap
 from collections import Counter
@@ -379,13 +377,10 @@ class Agreement:
 
     def csv_bytes(self) -> bytes:
         """The disagreements as CSV (with a byte-order mark, for spreadsheets)."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([*LOCATION, "field", "student", "reference", "sentence_text"])
-        writer.writerows(
-            [*d.key, d.field, d.student, d.reference, d.text] for d in self.disagreements
+        return csv_bytes(
+            [*LOCATION, "field", "student", "reference", "sentence_text"],
+            ([*d.key, d.field, d.student, d.reference, d.text] for d in self.disagreements),
         )
-        return buffer.getvalue().encode("utf-8-sig")
 
 
 def _alpha_text(alpha: float | None, units: int) -> str:

@@ -24,6 +24,7 @@ import codecs
 import csv
 import dataclasses
 import difflib
+import errno
 import hashlib
 import io
 import re
@@ -36,11 +37,12 @@ from datetime import datetime
 from pathlib import Path
 
 from russian_views import config
-from russian_views.atomic import write_atomic
+from russian_views.atomic import read_capped, write_atomic
 from russian_views.dataset.load import Dataset, load_dataset, uncovered_sentences
 from russian_views.dataset.schema import Field, Schema, Table, load_schema
 from russian_views.dataset.sources import parse_text, ref_label
 from russian_views.dataset.validate import (
+    MAX_CSV_BYTES,
     Record,
     check_value,
     citation_problems,
@@ -153,7 +155,7 @@ def read_worksheet(
             message = f"has {len(row)} cells, header has {len(header)}"
             problems.append(Problem(path.name, number, None, None, message))
             continue
-        cells = [cell.strip() for cell in row] + [""] * (len(header) - len(row))
+        cells = [_unquoted(cell.strip()) for cell in row] + [""] * (len(header) - len(row))
         out.append(WorksheetRow(number, dict(zip(header, cells, strict=True))))
     if problems:
         raise DataError(problems)
@@ -215,6 +217,10 @@ class RowChecker:
         actor's error lists the choices with a likely match."""
         if not cell:
             return cell, None
+        if f.name in WRITTEN_BY_CODERS and cell.startswith(FORMULA_START):
+            return cell, (
+                f"begins with {cell[0]!r}, which a spreadsheet runs as a formula; begin with a word"
+            )
         if f.references == ("actors", "actor_id"):
             try:
                 return resolve_actor_among(cell, self.dataset.actors), None
@@ -633,13 +639,35 @@ def codes_path(worksheet: Path) -> Path:
     return worksheet.with_name(f"{worksheet.stem}-codes.csv")
 
 
+# Prose the coders write themselves (never copied from the text): refused when it would
+# start a spreadsheet formula.
+WRITTEN_BY_CODERS = ("paraphrase", "note")
+# A cell a spreadsheet would run as a formula begins with one of these.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A cell a spreadsheet shows as text: one that would start a formula (a source sentence
+    beginning "=HYPERLINK(...)") gets a leading apostrophe, which spreadsheets hide and
+    :func:`read_worksheet` removes again."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """CSV with a byte-order mark, so that spreadsheets open it as UTF-8."""
+    """CSV for spreadsheets: a byte-order mark, so they open it as UTF-8, and no cell
+    they would take for a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([safe_cell(c) for c in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _unquoted(cell: str) -> str:
+    """A cell as :func:`safe_cell` wrote it, back to its text."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
 
 
 def _column_help(f: Field) -> str:
@@ -743,8 +771,20 @@ def default_id(author: str, outlet: str, published: str, taken: set[str]) -> str
     return candidate
 
 
+def _too_big(exc: OSError) -> str:
+    """Why a source text could not be read, in the data files' own words."""
+    if exc.errno == errno.EFBIG:
+        return f"is larger than {MAX_CSV_BYTES // 2**20} MiB"
+    return exc.strerror or str(exc)
+
+
 def _decode_text(raw: bytes, name: str) -> str:
-    """The text of a source file; it is stored byte for byte, so it must be plain UTF-8."""
+    """The text of a source file; it is stored byte for byte, so it must be plain UTF-8
+    text (a NUL byte means it is not text at all)."""
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        message = f"has a NUL byte at offset {nul}: it is not a text file"
+        raise DataError([Problem(name, None, None, None, message)])
     if raw.startswith(codecs.BOM_UTF8):
         message = "starts with a byte-order mark: save it as UTF-8 without BOM"
         raise DataError([Problem(name, None, None, None, message)])
@@ -829,7 +869,10 @@ def add_source(
     schema = load_schema(data_dir / "schema.yml")
     if not text_file.is_file():
         raise ParameterError(f"no such file: {text_file}")
-    raw = text_file.read_bytes()
+    try:
+        raw = read_capped(text_file, MAX_CSV_BYTES)
+    except OSError as exc:
+        raise DataError([Problem(text_file.name, None, None, None, _too_big(exc))]) from None
     text = parse_text(_decode_text(raw, text_file.name))
     if not text.paragraphs:
         raise DataError([Problem(text_file.name, None, None, None, "has no body paragraphs")])

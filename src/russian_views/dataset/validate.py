@@ -48,6 +48,10 @@ def read_rows(path: Path) -> tuple[list[str], list[list[str]], list[Problem]]:
     file = path.name
     if not path.exists():
         return [], [], [Problem(file, None, None, None, "file is missing")]
+    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+        # Never read (and so never echo a line of) a file another user linked in.
+        message = "is a link to a file outside its folder; data files must be in the folder"
+        return [], [], [Problem(file, None, None, None, message)]
     if not path.is_file():
         return [], [], [Problem(file, None, None, None, "is not a regular file")]
     if path.stat().st_size > MAX_CSV_BYTES:
