@@ -8,7 +8,7 @@ import pytest
 
 from russian_views import config
 from russian_views.errors import ParameterError
-from russian_views.rendering.batch_file import load_plan
+from russian_views.rendering.batch_file import load_plan, read_entries
 
 
 def test_the_shipped_batch_file_gives_one_briefing_per_actor_and_period(dataset):
@@ -142,3 +142,10 @@ def test_entries_set_the_paper_and_formats_and_names_record_the_paper(tmp_path: 
         (("html",), "Letter", ["china_Letter"]),
         (("html", "pdf"), "A4", ["china", "compare_china_north-korea"]),
     ]
+
+
+def test_a_batch_file_nested_thousands_deep_is_refused_in_one_line(tmp_path: Path):
+    path = tmp_path / "deep.yml"
+    path.write_text("briefings: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="is nested too deep: a batch file is a list"):
+        read_entries(path)

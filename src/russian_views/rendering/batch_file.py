@@ -102,7 +102,11 @@ def read_entries(path: Path) -> list[dict]:
         raw = yaml.safe_load(_read(path))
     except yaml.YAMLError as exc:
         first = shorten(str(exc).splitlines()[0], 120)
-        raise ParameterError(f"{path} is not valid YAML: {first}") from None
+        raise ParameterError(f"{shorten(str(path))} is not valid YAML: {first}") from None
+    except RecursionError:  # lists or maps nested thousands deep
+        raise ParameterError(
+            f"{shorten(str(path))} is nested too deep: a batch file is a list of entries"
+        ) from None
     _check_size(path, raw)
     if isinstance(raw, dict):
         unknown = sorted(str(k) for k in raw if k not in TOP_KEYS)
