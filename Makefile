@@ -20,6 +20,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL)" >/dev/null
+	# No "Jupyter news?" pop-up in a class: JupyterLab's announcements plugin, off in .venv only.
+	$(BIN)/jupyter labextension disable --level=sys_prefix \
+		"@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install the package with everything it needs
@@ -27,11 +30,14 @@ install: $(STAMP) ## Create .venv and install the package with everything it nee
 briefings: $(STAMP) ## Render every briefing (HTML + PDF), the overview and the index into reports/ (CONFIG=briefings.yml for the batch file)
 	$(BIN)/russian-views render $(if $(CONFIG),--config $(CONFIG),--all)
 
-lab: $(STAMP) ## Open the notebooks in JupyterLab, on the project's kernel
-	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(STAMP) ## Open the notebooks in JupyterLab, on the project's kernel (PORT=8888 NO_BROWSER=1)
+	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root) \
+		$(if $(PORT),--port=$(PORT)) $(if $(NO_BROWSER),--no-browser) \
+		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
-explore: $(STAMP) ## Open the briefing explorer: controls for every parameter, no code (PORT=8866)
-	$(BIN)/russian-views explore $(if $(PORT),--port $(PORT))
+explore: $(STAMP) ## Open the briefing explorer: controls for every parameter, no code (PORT=8866 HOST=0.0.0.0 for a class NO_BROWSER=1)
+	$(BIN)/russian-views explore $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST)) \
+		$(if $(NO_BROWSER),--no-browser)
 
 # One pytest-xdist worker per core, plus one: the end-to-end tests spend much of their time
 # waiting on other processes (kernels, Chromium, the render service), and the extra worker

@@ -17,8 +17,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +68,16 @@ def test_makefile_installs_the_kernel_the_package_names():
     makefile = (config.PROJECT_ROOT / "Makefile").read_text("utf-8")
     assert f"KERNEL := {config.KERNEL_NAME}\n" in makefile
     assert "ipykernel install --sys-prefix --name $(KERNEL)" in makefile
+
+
+def test_jupyterlab_greets_nobody_with_a_news_pop_up():
+    """`make install` turns JupyterLab's announcements plugin off in .venv (page_config.json,
+    the file `jupyter labextension disable` writes), so a class is not asked about news."""
+    from jupyterlab.labapp import LabApp
+    from jupyterlab_server.config import get_page_config
+
+    page = get_page_config([str(Path(sys.prefix) / "etc" / "jupyter")], LabApp().app_settings_dir)
+    assert "@jupyterlab/apputils-extension:announcements" in page["disabledExtensions"]
 
 
 # ---------------------------------------------------------------- the explorer, in-process
@@ -151,8 +162,21 @@ def test_explore_refuses_a_bad_port_with_exit_2(capsys):
 def test_voila_serves_only_this_machine_with_the_offline_template():
     command = voila_command(8866, open_browser=False)
     assert "--Voila.ip=127.0.0.1" in command and "--template=russian-views" in command
+    assert "--token" in command and not any("token=" in part for part in command)
+    assert "--MappingKernelManager.cull_connected=False" in command
+    assert "--Voila.ip=0.0.0.0" in voila_command(8866, False, "0.0.0.0")
     template = NOTEBOOK.parent / "jupyter" / "voila" / "templates" / "russian-views"
     assert "://" not in (template / "index.html.j2").read_text("utf-8")
+
+
+def test_a_busy_port_is_refused_before_any_address_is_printed(capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["explore", "--port", str(port), "--no-browser"]) == cli.EXIT_FAILED
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "choose another --port" in err and "http" not in err
 
 
 # ---------------------------------------------------------------- in real Chromium
@@ -180,6 +204,18 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _kernels(pid: int) -> set[int]:
+    """The kernels (one per open page) the explorer server ``pid`` runs."""
+    found = set()
+    for child in _children(pid):
+        try:
+            if b"ipykernel_launcher" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.add(child)
+        except OSError:
+            continue
+    return {k for k in found if _alive(k)}
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -188,12 +224,12 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen]]:
+@contextmanager
+def serving(tmp_path: Path, *options: str) -> Iterator[tuple[str, Path, subprocess.Popen]]:
     """``russian-views explore`` on a free port, saving into tmp_path; killed if a test fails."""
     port, out = _free_port(), tmp_path / "reports"
     log = (tmp_path / "server.log").open("w")
-    command = [BIN / "russian-views", "explore", "--port", str(port), "--no-browser"]
+    command = [BIN / "russian-views", "explore", "--port", str(port), "--no-browser", *options]
     process = subprocess.Popen(
         [*command, "--out", str(out)], stdout=log, stderr=log, start_new_session=True
     )
@@ -203,12 +239,23 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen]]:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 break
         time.sleep(0.2)
+    # The address with its token, as the command printed it for the user.
+    (url,) = re.findall(
+        r"http://127\.0\.0\.1:\d+/\?token=[\w-]+", (tmp_path / "server.log").read_text()
+    )
     try:
-        yield f"http://127.0.0.1:{port}/", out, process
+        yield url, out, process
     finally:
         if process.poll() is None:
             os.killpg(process.pid, 9)
         log.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen]]:
+    """The explorer as ``russian-views explore`` serves it by default."""
+    with serving(tmp_path) as served:
+        yield served
 
 
 @dataclass
@@ -225,7 +272,7 @@ def drive_explorer(url: str) -> Visit:
     """Open the explorer, change the actor and the period, save HTML and PDF, screenshot."""
     from playwright.sync_api import sync_playwright
 
-    visit = Visit()
+    visit, base = Visit(), url.split("?")[0]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -239,7 +286,7 @@ def drive_explorer(url: str) -> Visit:
         page = browser.new_page(viewport={"width": 1400, "height": 950})
 
         def only_local(route) -> None:
-            if route.request.url.startswith((url, "data:", "blob:", "about:")):
+            if route.request.url.startswith((base, "data:", "blob:", "about:")):
                 route.continue_()
             else:
                 visit.outside.append(route.request.url)
@@ -277,6 +324,33 @@ def drive_explorer(url: str) -> Visit:
     return visit
 
 
+def _status(url: str) -> int:
+    """The HTTP status of a GET, redirects not followed."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+def assert_only_the_explorer_answers(base: str, token: str) -> None:
+    """Without the token nothing is served; with it, only the explorer: no Jupyter file,
+    contents, kernel or terminal API, and no path out of the notebook's folder."""
+    assert _status(f"{base}?{token}") == 200
+    assert _status(base) in (302, 403), "the explorer needs its token"
+    for path in ("api/contents", "api/kernels", "api/terminals", "tree", "files/etc/passwd",
+                 "voila/files/..%2f..%2f..%2fetc%2fpasswd", "lab", "api/sessions"):  # fmt: skip
+        for query in ("", f"?{token}"):
+            status = _status(f"{base}{path}{query}")
+            assert status in (302, 403, 404), (path, query, status)
+            if status == 302:  # only ever to the login page or to the refused files path
+                assert _status(f"{base}voila/files/{path}{query}") in (403, 404), path
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 def test_explorer_in_chromium_offline(server: tuple[str, Path, subprocess.Popen]):
@@ -289,9 +363,11 @@ def test_explorer_in_chromium_offline(server: tuple[str, Path, subprocess.Popen]
     assert (out / "china_2014-2018.html").read_text("utf-8").startswith("<!DOCTYPE html>")
     assert (out / "china_2014-2018.pdf").read_bytes().startswith(b"%PDF")
     assert visit.outside == [] and visit.errors == []
-    local = url.replace("http", "ws", 1)
+    base, token = url.split("?")
+    local = base.replace("http", "ws", 1)
     assert visit.sockets and all(s.startswith(local) for s in visit.sockets)
     print(f"redraw seen in the browser after {visit.redraw_seconds:.2f} s")
+    assert_only_the_explorer_answers(base, token)
 
     kernels = _children(process.pid)
     assert kernels, "the server should be running a kernel for the page"
@@ -301,3 +377,81 @@ def test_explorer_in_chromium_offline(server: tuple[str, Path, subprocess.Popen]
     while time.monotonic() < deadline and any(_alive(p) for p in kernels):
         time.sleep(0.2)
     assert not [p for p in kernels if _alive(p)], "the server left processes behind"
+
+
+def _browser(playwright):
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+    )
+
+
+def two_students(url: str, kernels: Callable[[], int]) -> dict[str, object]:
+    """Two browsers (two contexts, as two students' machines) on one explorer: each changes
+    its own actor; then a third page is refused while both are open, and accepted once the
+    first student has closed theirs."""
+    from playwright.sync_api import sync_playwright
+
+    seen: dict[str, object] = {}
+    with sync_playwright() as playwright:
+        browser = _browser(playwright)
+        anna, ben = (browser.new_context().new_page() for _ in range(2))
+        for page in (anna, ben):
+            page.goto(url)
+            page.wait_for_selector('iframe.rv-page[data-stem="north-korea"]', timeout=180_000)
+        anna.select_option(".rv-actor select", label="China")
+        anna.wait_for_selector('iframe.rv-page[data-stem="china"]', timeout=60_000)
+        ben.select_option(".rv-since select", label="2014")
+        ben.wait_for_selector('iframe.rv-page[data-stem="north-korea_2014-2021"]', timeout=60_000)
+        seen["anna"] = anna.locator("iframe.rv-page").get_attribute("data-stem")
+        seen["ben"] = ben.locator("iframe.rv-page").get_attribute("data-stem")
+        seen["ben's actor"] = ben.locator(".rv-actor select").input_value()
+        third = browser.new_context().new_page()
+        seen["third, full"] = third.goto(url).status
+        seen["third says"] = third.locator("body").inner_text()
+        anna.close(run_before_unload=True)  # as a tab is closed: Voilà shuts its kernel down
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and kernels() > 1:
+            time.sleep(0.5)
+        seen["kernels after anna left"] = kernels()
+        # The server forgets the kernel a moment after its process ends: reload as a student
+        # told "close a page and reload" would, for up to 30 s.
+        deadline = time.monotonic() + 30
+        while (status := third.goto(url).status) == 503 and time.monotonic() < deadline:
+            time.sleep(1)
+        seen["third, later"] = status
+        browser.close()
+    return seen
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_two_students_keep_their_own_pages_up_to_the_cap(tmp_path: Path):
+    with serving(tmp_path, "--max-pages", "2") as (url, _, process), ThreadPoolExecutor(1) as pool:
+        seen = pool.submit(two_students, url, lambda: len(_kernels(process.pid))).result()
+    assert seen["anna"] == "china" and seen["ben"] == "north-korea_2014-2021", seen
+    assert seen["ben's actor"] != "china", seen
+    assert seen["third, full"] == 503 and "as many pages open" in str(seen["third says"]), seen
+    assert seen["kernels after anna left"] == 1 and seen["third, later"] == 200, seen
+
+
+def test_a_page_past_the_cap_is_refused_in_a_sentence(monkeypatch):
+    from tornado.web import HTTPError
+
+    from russian_views.explorer.capacity import refuse_when_full
+
+    class Handler:  # what the hook reads of Voilà's request handler
+        def __init__(self, kernels: int) -> None:
+            self.kernel_manager = type("KM", (), {"list_kernel_ids": lambda _: ["k"] * kernels})()
+            self.xsrf_token = b"token"
+
+    monkeypatch.setenv("RUSSIAN_VIEWS_EXPLORER_PAGES", "3")
+    assert refuse_when_full(Handler(2), None, "") is None
+    with pytest.raises(HTTPError) as refused:
+        refuse_when_full(Handler(3), None, "")
+    assert refused.value.status_code == 503 and "--max-pages" in refused.value.log_message
+
+
+@pytest.mark.parametrize("pages", ["0", "501", "-3"])
+def test_a_page_cap_out_of_range_is_refused_with_exit_2(pages: str, capsys):
+    assert cli.main(["explore", "--max-pages", pages, "--no-browser"]) == cli.EXIT_BAD_INPUT
+    assert "--max-pages must be from 1 to 500" in capsys.readouterr().err

@@ -31,25 +31,17 @@ P2_REFERENCE = ANSWER_KEYS / "asan-forum-2021-p2-reference.csv"
 # An absolute path in text: a slash not inside a word, a URL or a closing tag, then at
 # least one folder (``/tmp/x``, ``/home/anna/class``); ``C:\`` for Windows.
 ABSOLUTE = re.compile(r"(?<![\w.:/<-])/(?:[\w.-]+/)+[\w.-]*|\b[A-Za-z]:\\")
-# The exercise handout names the folder its blank worksheet was written to
-# (classroom/agreement.py, Exercise.blank_worksheet); the fix is for the lead to apply.
-PRINTS_WORKSHEET_FOLDER = pytest.mark.xfail(
-    strict=True,
-    reason="Exercise.blank_worksheet prints the worksheet's folder (agreement.py lines 619, 625)",
-)
 HANDOUTS = [
     pytest.param("student_handout", {}, id="student_handout"),
     pytest.param(
         "code_a_passage",
         {"paragraph": 8},
         id="code_a_passage-student",
-        marks=PRINTS_WORKSHEET_FOLDER,
     ),
     pytest.param(
         "code_a_passage",
         {"paragraph": 2, "reference_file": str(P2_REFERENCE), "edition": "instructor"},
         id="code_a_passage-instructor-p2",
-        marks=PRINTS_WORKSHEET_FOLDER,
     ),
 ]
 

@@ -607,17 +607,18 @@ class Exercise:
         return self.folder / f"{self.source_id}-p{self.paragraph}.csv"
 
     def blank_worksheet(self) -> Html:
-        """Write the passage's blank worksheet (never over one that exists) and say where."""
+        """Write the passage's blank worksheet (never over one that exists) and name it; the
+        folder is the instructor's (a handout is printed for a class, so it names no path)."""
         path = self.worksheet_path()
         if path.exists():
             return note(
-                f"Your worksheet: {path.name}, in {path.parent} (it already existed, so it was "
-                "kept as is)."
+                f"Your worksheet: {path.name}, in the class folder (it already existed, so it "
+                "was kept as is)."
             )
         codes = write_worksheet(self.dataset, load_schema(), self.source_id, path, [self.paragraph])
         return note(
             f"Your worksheet: {path.name}, one row per sentence; every code it accepts is "
-            f"listed in {codes.name} (both written to {path.parent})."
+            f"listed in {codes.name} (both in the class folder)."
         )
 
     def reference_coding(self) -> Html:

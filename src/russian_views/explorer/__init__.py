@@ -1,4 +1,9 @@
-"""``russian-views explore``: the briefing explorer, served by Voilà on this machine only.
+"""``russian-views explore``: the briefing explorer, served by Voilà behind a token.
+
+It serves this machine only unless ``--host`` names another address (a class on the local
+network); every page needs the token the command prints in its address, and reaches the
+explorer app only (Voilà exposes no Jupyter file, contents, terminal or kernel API). Each
+open page has its own kernel, at most ``--max-pages`` of them (``capacity.py``).
 
 The CLI loads :func:`add_arguments` to build its parser, so this module imports nothing
 heavy; the explorer itself (:mod:`.app`, :mod:`.view`) runs in the kernel Voilà starts.
@@ -12,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -24,8 +30,15 @@ NOTEBOOK = HERE / "explorer.ipynb"
 TEMPLATE = "russian-views"
 TEMPLATE_ROOT = HERE / "jupyter"
 DEFAULT_PORT = 8866
+DEFAULT_HOST = "127.0.0.1"
+# A page's kernel left idle this long (a closed page's kernel too) is shut down.
+CULL_SECONDS = 600
 # Where "Save" writes, passed to the explorer's kernel (Voilà's kernels inherit its environment).
 OUT_ENV = "RUSSIAN_VIEWS_EXPLORER_OUT"
+# The most pages (one kernel each, about 270 MB) open at once, passed to capacity.py.
+PAGES_ENV = "RUSSIAN_VIEWS_EXPLORER_PAGES"
+DEFAULT_PAGES = 30
+MAX_PAGES = 500
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +52,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--port", type=int, default=DEFAULT_PORT, help=f"port to serve on (default {DEFAULT_PORT})"
     )
     parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        metavar="ADDRESS",
+        help=f"address to serve on (default {DEFAULT_HOST}, this machine only; 0.0.0.0 serves "
+        "a class on the local network: give the students the printed address with its token)",
+    )
+    parser.add_argument(
+        "--max-pages",
+        type=int,
+        default=DEFAULT_PAGES,
+        metavar="N",
+        help=f"most pages open at once, one kernel (about 270 MB) each (default {DEFAULT_PAGES}); "
+        "a page past it is told the explorer is full",
+    )
+    parser.add_argument(
         "--no-browser", action="store_true", help="do not open a browser; just print the address"
     )
     parser.add_argument(
@@ -50,8 +78,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def voila_command(port: int, open_browser: bool) -> list[str]:
-    """The Voilà command line that serves the explorer on ``port`` (localhost only)."""
+def voila_command(port: int, open_browser: bool, host: str = DEFAULT_HOST) -> list[str]:
+    """The Voilà command line that serves the explorer on ``host``:``port``, behind the
+    token Voilà's identity provider takes from ``JUPYTER_TOKEN`` (never on the command
+    line, where other users could read it), culling the kernels of pages left idle."""
     return [
         sys.executable,
         "-m",
@@ -59,18 +89,29 @@ def voila_command(port: int, open_browser: bool) -> list[str]:
         str(NOTEBOOK),
         f"--port={port}",
         "--Voila.port_retries=0",
-        "--Voila.ip=127.0.0.1",
+        f"--Voila.ip={host}",
+        f"--Voila.config_file_paths={TEMPLATE_ROOT}",  # voila.py: the page cap, nothing else
+        "--token",  # on, with the value of JUPYTER_TOKEN
         f"--Voila.open_browser={open_browser}",
         f"--template={TEMPLATE}",
         "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_SECONDS}",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=False",
+        # Kernels talk over Unix sockets in Voilà's private folder, not TCP ports on this
+        # machine that any local user can reach (and without the TCP warning in the log).
+        "--KernelManager.transport=ipc",
         "--Voila.log_level=WARN",
     ]
 
 
-def voila_environment(out_dir: Path) -> dict[str, str]:
-    """This environment, with our template on Voilà's path and the save folder named."""
+def voila_environment(out_dir: Path, token: str, pages: int = DEFAULT_PAGES) -> dict[str, str]:
+    """This environment, with our template on Voilà's path, the save folder named, the
+    access token and the page cap."""
     env = dict(os.environ)
+    env["JUPYTER_TOKEN"] = token
+    env[PAGES_ENV] = str(pages)
     paths = [str(TEMPLATE_ROOT), *filter(None, env.get("JUPYTER_PATH", "").split(os.pathsep))]
     env["JUPYTER_PATH"] = os.pathsep.join(paths)
     env[OUT_ENV] = str(out_dir.resolve())
@@ -83,15 +124,34 @@ def cmd_explore(args: argparse.Namespace) -> NoReturn:
 
     if not 0 < args.port < 65536:
         raise ParameterError(f"--port must be from 1 to 65535, not {args.port}")
+    if not 0 < args.max_pages <= MAX_PAGES:
+        raise ParameterError(f"--max-pages must be from 1 to {MAX_PAGES}, not {args.max_pages}")
     try:
         KernelSpecManager().get_kernel_spec(config.KERNEL_NAME)
     except NoSuchKernel:
         raise RussianViewsError(
             f"the {config.KERNEL_NAME!r} Jupyter kernel is not installed: run `make install`"
         ) from None
+    _port_free(args.host, args.port)
+    token = secrets.token_urlsafe(24)
+    shown = "127.0.0.1" if args.host == DEFAULT_HOST else args.host
     print(
-        f"russian-views: the explorer is at http://127.0.0.1:{args.port}/ (Ctrl-C stops it)",
+        f"russian-views: the explorer is at http://{shown}:{args.port}/?token={token} "
+        "(only with this token; Ctrl-C stops it)",
         file=sys.stderr,
     )
-    command = voila_command(args.port, not args.no_browser)
-    os.execve(command[0], command, voila_environment(args.out))
+    command = voila_command(args.port, not args.no_browser, args.host)
+    os.execve(command[0], command, voila_environment(args.out, token, args.max_pages))
+
+
+def _port_free(host: str, port: int) -> None:
+    """Refuse, in one line and before printing any address, a port already in use."""
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise RussianViewsError(
+                f"{host}:{port}: {exc.strerror or exc}; choose another --port"
+            ) from None
