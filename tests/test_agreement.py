@@ -141,8 +141,8 @@ def test_command_prints_the_report_and_writes_the_disagreements(tmp_path, capsys
             "paragraph": "8",
             "sentence": "2",
             "field": "subject_id",
-            "student": "kim-jong-il",
-            "reference": "lee-myung-bak",
+            "first_coding": "kim-jong-il",
+            "second_coding": "lee-myung-bak",
             "sentence_text": "Lee Myung-bak, not Kim Jong-il, was the villain in 2008-10.",
         }
     ]
@@ -188,7 +188,7 @@ def test_a_blank_row_is_an_uncoded_sentence_not_a_value(tmp_path, dataset):
         (5, "coding", "uncoded")
     ]
     assert "(empty)" not in result.text()
-    assert "Left uncoded by the student (s5)" in " ".join(result.notes())
+    assert "Left uncoded in anna.csv (s5)" in " ".join(result.notes())
 
 
 def test_later_fields_are_compared_only_where_the_subject_agrees(tmp_path, dataset):

@@ -217,6 +217,22 @@ examples:
   russian-views agreement anna.csv mine.csv --csv anna-disagreements.csv
 """
 
+CLASS_AGREEMENT_HELP = """\
+Measure a class's codings of one passage together: every CSV in FOLDER is one
+student's worksheet (named for the student: anna-petrova.csv). Prints, per field, the
+share of coder pairs that agree and Krippendorff's alpha over all coders at once; each
+coding's mean agreement with the others (and with the reference, if given); and the
+sentences the class disputes most, with the answers given. --csv writes the pairwise
+table: one row per pair of codings, agreement and alpha per field.
+
+Every file must code the same sentences; every problem in every file is reported at
+once (exit 2).
+
+examples:
+  russian-views class-agreement ~/class/inbox
+  russian-views class-agreement ~/class/inbox data/exercises/reference.csv --csv pairs.csv
+"""
+
 REFERENCE_HELP = """\
 Turn a filled worksheet into a reference coding for the exercise: one row per
 sentence, the first claim coded on it as the main claim (its note names the rows
@@ -281,6 +297,23 @@ def _remove_arguments(rem: argparse.ArgumentParser) -> None:
         "--with-claims", action="store_true", help="also remove every row that cites it"
     )
     _data_option(rem)
+
+
+def _class_agreement_arguments(agr: argparse.ArgumentParser) -> None:
+    agr.add_argument(
+        "folder", type=Path, metavar="FOLDER", help="the handed-in codings, one CSV per student"
+    )
+    agr.add_argument(
+        "reference",
+        type=Path,
+        nargs="?",
+        default=None,
+        metavar="REFERENCE",
+        help="also compare each coding with this reference coding",
+    )
+    agr.add_argument(
+        "--csv", type=Path, default=None, metavar="OUT", help="also write the pairwise table here"
+    )
 
 
 def _agreement_arguments(agr: argparse.ArgumentParser) -> None:
@@ -384,6 +417,13 @@ COMMANDS: tuple[Command, ...] = (
         "russian_views.cli:cmd_agreement",
         _agreement_arguments,
         description=AGREEMENT_HELP,
+    ),
+    Command(
+        "class-agreement",
+        "measure a class's codings of a passage together, and pair by pair",
+        "russian_views.cli:cmd_class_agreement",
+        _class_agreement_arguments,
+        description=CLASS_AGREEMENT_HELP,
     ),
     Command(
         "make-reference",
@@ -693,6 +733,21 @@ def cmd_remove_source(args: argparse.Namespace) -> int:
     print(f"removed source {removed.source_id!r}" + (f" and {rows}" if rows else ""))
     for path in removed.files:
         print(f"deleted {path}")
+    return EXIT_OK
+
+
+def cmd_class_agreement(args: argparse.Namespace) -> int:
+    """Print the class's agreement (and write the pairwise table when asked)."""
+    from russian_views.classroom.class_agreement import measure_class
+    from russian_views.classroom.coding import plural
+
+    result = measure_class(args.folder, args.reference)
+    print(result.text())
+    if args.csv:
+        from russian_views.atomic import write_atomic
+
+        write_atomic(args.csv, result.csv_bytes())
+        print(f"\npairwise table ({plural(len(result.pairs), 'pair')}) written to {args.csv}")
     return EXIT_OK
 
 

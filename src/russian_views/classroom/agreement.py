@@ -27,7 +27,6 @@ built with :mod:`russian_views.briefings.markup`, which escapes every value.
 
 from __future__ import annotations
 
-import tempfile
 import textwrap
 from collections import Counter
 from dataclasses import dataclass
@@ -67,7 +66,8 @@ SUBJECT = "subject_id"
 GATED = COMPARED[COMPARED.index(SUBJECT) + 1 :]
 ORDINAL = {"stance": "stance"}  # field → the code list whose codebook scores order it
 REFERENCE_PATH = config.DATA_DIR / "exercises" / "reference.csv"
-EXERCISE_DIR = Path(tempfile.gettempdir()) / "russian-views-exercise"
+# The user's own folder, never /tmp, where another user could create the name first.
+EXERCISE_DIR = Path.home() / ".cache" / "russian-views" / "exercise"
 # Krippendorff (2004), Content Analysis, 2nd ed., p. 241: rely on variables with
 # alpha >= .800; consider those with .667 <= alpha < .800 for tentative conclusions only.
 RELIABLE, TENTATIVE = 0.800, 0.667
@@ -94,6 +94,9 @@ def read_coding(path: Path, dataset: Dataset) -> dict[Key, Record]:
     """One record per sentence (compared fields, None when empty) keyed by location;
     :class:`DataError` names every bad code, unknown sentence or repeated sentence."""
     rows = read_worksheet(path, required=(*LOCATION, *COMPARED), allowed=IMPORT_COLUMNS)
+    if not rows:
+        message = "holds no sentence, only a header: one row per sentence of the passage"
+        raise DataError([Problem(path.name, None, None, None, message)])
     return _coding(rows, RowChecker.for_worksheet(path, dataset, load_schema()))
 
 
@@ -294,13 +297,12 @@ class Agreement:
     def notes(self) -> list[str]:
         """What the table cannot show: uncoded sentences, the subject rule, sample size."""
         out = []
-        for side in ("student", "reference"):
+        for side, name in (("student", self.student), ("reference", self.reference)):
             keys = self.uncoded[side]
             if keys:
                 where = ", ".join(f"s{k[2]}" for k in keys)
                 out.append(
-                    f"Left uncoded by the {side} ({where}): not scored on any field, "
-                    "and listed below."
+                    f"Left uncoded in {name} ({where}): not scored on any field, and listed below."
                 )
         coded = len(self.units) - len(set(self.uncoded["student"]) | set(self.uncoded["reference"]))
         out.append(
@@ -349,7 +351,8 @@ class Agreement:
         for d in self.disagreements:
             where = ref_label(*d.key)
             lines.append(
-                f"  {where:<8} {d.field:<14} student: {d.student:<22} reference: {d.reference}"
+                f"  {where:<8} {d.field:<14} {self.student}: {d.student:<22} "
+                f"{self.reference}: {d.reference}"
             )
             lines.append(f"           {d.text}")
         return "\n".join(lines)
@@ -368,7 +371,7 @@ class Agreement:
                 *(note(n) for n in self.notes()),
                 note(CONVENTION),
                 html_table(
-                    ["sentence", "field", "student", "reference", "text"],
+                    ["sentence", "field", self.student, self.reference, "text"],
                     differ,
                     caption=plural(len(self.disagreements), "disagreement"),
                 ),
@@ -376,9 +379,10 @@ class Agreement:
         )
 
     def csv_bytes(self) -> bytes:
-        """The disagreements as CSV (with a byte-order mark, for spreadsheets)."""
+        """The disagreements as CSV (with a byte-order mark, for spreadsheets); the codings
+        are "first" and "second", as the command was given them: two students are peers."""
         return csv_bytes(
-            [*LOCATION, "field", "student", "reference", "sentence_text"],
+            [*LOCATION, "field", "first_coding", "second_coding", "sentence_text"],
             ([*d.key, d.field, d.student, d.reference, d.text] for d in self.disagreements),
         )
 
@@ -430,6 +434,13 @@ def compare(
     problems = _same_sentences(ours, theirs, (student.name, reference.name))
     if problems:
         raise DataError(problems)
+    return measure(ours, theirs, (student.name, reference.name), dataset)
+
+
+def measure(
+    ours: dict[Key, Record], theirs: dict[Key, Record], names: tuple[str, str], dataset: Dataset
+) -> Agreement:
+    """The agreement of two codings of the same sentences, already read and checked."""
     units = sorted(theirs)
     uncoded = {
         "student": [u for u in units if _uncoded(ours[u])],
@@ -444,7 +455,7 @@ def compare(
         for f in COMPARED
     ]
     disagreements = _disagreements(units, ours, theirs, dataset)
-    return Agreement(student.name, reference.name, units, uncoded, len(same), fields, disagreements)
+    return Agreement(*names, units, uncoded, len(same), fields, disagreements)
 
 
 # ---------------------------------------------------------------- making a reference
