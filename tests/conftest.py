@@ -180,3 +180,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
             yellow=True,
             bold=True,
         )
+
+
+@pytest.fixture(autouse=True)
+def _copies_of_removed_worksheets_stay_in_the_test(tmp_path: Path, monkeypatch) -> None:
+    """remove-source keeps a copy of a filled worksheet in the user's cache: not a test's."""
+    monkeypatch.setattr(config, "REMOVED_WORKSHEETS_DIR", tmp_path / "removed-worksheets")

@@ -448,15 +448,52 @@ def test_reimport_with_replace_amends_a_coded_source(added: Path, data_copy: Pat
     rows[0] |= dict.fromkeys(coding.CLAIM_FIELDS, "") | {"reason": "covered"}
     write_sheet(added, rows)
     assert run("import-coding", str(added), "--replace", "--data", str(data_copy)) == 0
-    assert "replaced 2 claims with 1 claim (c152) and 1 uncoded sentence" in capsys.readouterr().out
+    # The amended claim is another claim (another theme): a new number, never the number of
+    # a replaced claim, which a key judgment may still cite.
+    assert "replaced 2 claims with 1 claim (c154) and 1 uncoded sentence" in capsys.readouterr().out
     data = load_dataset(data_copy)
     new = data.claims[data.claims["source_id"] == SOURCE_ID]
-    assert new[["claim_id", "sentence", "theme"]].values.tolist() == [["c152", 2, "economic"]]
+    assert new[["claim_id", "sentence", "theme"]].values.tolist() == [["c154", 2, "economic"]]
     assert data.uncoded.iloc[-1][["source_id", "sentence", "reason"]].tolist() == [
         SOURCE_ID, 1, "covered",
     ]  # fmt: skip
     old = (config.DATA_DIR / "claims.csv").read_bytes()
     assert (data_copy / "claims.csv").read_bytes().startswith(old)
+
+
+def test_an_amendment_keeps_the_ids_of_the_claims_it_keeps(added: Path, data_copy: Path):
+    rows = read_sheet(added)
+    rows[0] |= claim()
+    rows[1] |= claim(quote="a partner for trilateral projects")
+    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    rows.insert(1, rows[0] | claim(theme="economic"))  # a second claim on the first sentence
+    result = coding.import_worksheet(write_sheet(added, rows), data_copy, replace=True)
+    assert result.claim_ids == ("c152", "c154", "c153")
+    data = load_dataset(data_copy)
+    ids = data.claims.set_index("claim_id")
+    assert ids.at["c153", "quote"] == "a partner for trilateral projects"
+    assert ids.at["c154", "theme"] == "economic"
+
+
+def test_a_plain_reimport_points_to_replace(added: Path, data_copy: Path):
+    rows = read_sheet(added)
+    rows[0] |= claim()
+    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    (problem,) = refused(added, data_copy)
+    assert problem[2].endswith("(to amend a source already imported: import-coding --replace)")
+
+
+def test_removing_a_coded_source_keeps_a_copy_of_its_worksheet(
+    added: Path, data_copy: Path, tmp_path: Path, monkeypatch, capsys
+):
+    monkeypatch.setattr(config, "REMOVED_WORKSHEETS_DIR", tmp_path / "removed")
+    rows = read_sheet(added)
+    rows[0] |= claim()
+    coded = write_sheet(added, rows).read_bytes()
+    assert run("remove-source", SOURCE_ID, "--with-claims", "--data", str(data_copy)) == 0
+    (copy,) = (tmp_path / "removed").glob(f"{SOURCE_ID}-*.csv")
+    assert copy.read_bytes() == coded and not added.exists()
+    assert f"its filled worksheet was copied first to {copy}" in capsys.readouterr().out
 
 
 def test_validate_flags_a_text_with_no_record(data_copy: Path, capsys):

@@ -191,7 +191,8 @@ examples:
 REMOVE_HELP = """\
 Remove a source: its sources.csv row, its text under data/sources/ and its worksheet
 in data/worksheets/. Refused while claims (or other rows) cite it or its worksheet
-holds coding, unless --with-claims removes those too. Rows are cut byte for byte, so
+holds coding, unless --with-claims removes those too (a filled worksheet is copied to
+~/.cache/russian-views/removed-worksheets/ first). Rows are cut byte for byte, so
 add-source, import-coding and remove-source leave data/ exactly as it was.
 
 examples:
@@ -733,6 +734,8 @@ def cmd_remove_source(args: argparse.Namespace) -> int:
     print(f"removed source {removed.source_id!r}" + (f" and {rows}" if rows else ""))
     for path in removed.files:
         print(f"deleted {path}")
+    if removed.kept:
+        print(f"its filled worksheet was copied first to {removed.kept}")
     return EXIT_OK
 
 

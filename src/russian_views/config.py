@@ -38,3 +38,7 @@ CACHE_DIR = Path(
         Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "russian-views",
     )
 )
+# A filled worksheet remove-source deletes is kept here first (hours of coding).
+REMOVED_WORKSHEETS_DIR = CACHE_DIR / "removed-worksheets"
+# The exercise notebook's blank worksheets, unless the instructor names a folder.
+EXERCISE_DIR = CACHE_DIR / "exercise"

@@ -67,7 +67,7 @@ GATED = COMPARED[COMPARED.index(SUBJECT) + 1 :]
 ORDINAL = {"stance": "stance"}  # field → the code list whose codebook scores order it
 REFERENCE_PATH = config.DATA_DIR / "exercises" / "reference.csv"
 # The user's own folder, never /tmp, where another user could create the name first.
-EXERCISE_DIR = Path.home() / ".cache" / "russian-views" / "exercise"
+EXERCISE_DIR = config.EXERCISE_DIR
 # Krippendorff (2004), Content Analysis, 2nd ed., p. 241: rely on variables with
 # alpha >= .800; consider those with .667 <= alpha < .800 for tentative conclusions only.
 RELIABLE, TENTATIVE = 0.800, 0.667

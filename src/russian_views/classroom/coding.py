@@ -78,6 +78,7 @@ WORKSHEETS = "worksheets"
 SOURCES = config.SOURCES_DIR.relative_to(config.DATA_DIR).as_posix()
 # Two claims are the same claim when they say the same about the same subject and theme.
 DUPLICATE_KEY = ("source_id", "paragraph", "sentence", "subject_id", "theme", "quote")
+AMEND = "to amend a source already imported: import-coding --replace"
 CITING = ("claims", "events", "expectations", "signposts")
 _DATE_FORMATS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
 # The sources.csv fields add-source takes from its options, and the option of each.
@@ -313,7 +314,7 @@ def _duplicates(
         if None in value:
             continue
         if value in existing:
-            message = f"duplicates {existing[value]}: same {same}"
+            message = f"duplicates {existing[value]}: same {same} ({AMEND})"
         elif value in seen:
             message = f"repeats row {seen[value]}: same {same}"
         else:
@@ -425,15 +426,36 @@ def check_worksheet(
     return claims, uncoded, rows
 
 
-def _assign_ids(claims: list[Record], dataset: Dataset) -> tuple[str, ...]:
-    """Give each claim without an id the next free ``c###`` number, in worksheet order."""
-    taken = [*dataset.claims["claim_id"], *(r["claim_id"] for r in claims if r["claim_id"])]
+def _assign_ids(
+    claims: list[Record], dataset: Dataset, replaced: dict[tuple, str] | None = None
+) -> tuple[str, ...]:
+    """Give each claim without an id an id: in an amendment, the id of the replaced claim
+    with the same sentence, subject, theme and quote (so citations and key judgments keep
+    pointing at it); otherwise the next ``c###`` number after every id ever taken, in
+    worksheet order (a replaced claim's number is never given to another claim)."""
+    replaced = replaced or {}
+    pinned = {str(r["claim_id"]) for r in claims if r["claim_id"]}
+    for r in claims:
+        kept = replaced.get(tuple(r[k] for k in DUPLICATE_KEY))
+        if not r["claim_id"] and kept and kept not in pinned:
+            r["claim_id"] = kept
+            pinned.add(kept)
+    taken = [*dataset.claims["claim_id"], *replaced.values(), *pinned]
     number = max((int(str(i)[1:]) for i in taken), default=0)
     for r in claims:
         if not r["claim_id"]:
             number += 1
             r["claim_id"] = f"c{number:03d}"
     return tuple(str(r["claim_id"]) for r in claims)
+
+
+def _claims_of(dataset: Dataset, sources: set[str]) -> dict[tuple, str]:
+    """The claims of ``sources``, keyed as duplicates are: what an amendment replaces."""
+    rows = dataset.claims[dataset.claims["source_id"].isin(sources)].to_dict("records")
+    key = [(k, int) if k in ("paragraph", "sentence") else (k, None) for k in DUPLICATE_KEY]
+    return {
+        tuple(cast(r[k]) if cast else r[k] for k, cast in key): str(r["claim_id"]) for r in rows
+    }
 
 
 def _appended(existing: bytes, table: Table, records: list[Record]) -> bytes:
@@ -520,10 +542,11 @@ def import_worksheet(
     schema = load_schema(data_dir / "schema.yml")
     tables = {name: schema.tables[name] for name in ("claims", "uncoded")}
     base = {t.path: (data_dir / t.path).read_bytes() for t in tables.values()}
-    replaced = 0
+    replaced, old_ids = 0, {}
     with tempfile.TemporaryDirectory(prefix="russian-views-") as tmp:
         if replace:
             sources = _worksheet_sources(path)
+            old_ids = _claims_of(load_dataset(data_dir), sources)
             for t in tables.values():
                 base[t.path], cut = _without_source(base[t.path], sources)
                 replaced += cut if t.name == "claims" else 0
@@ -531,7 +554,7 @@ def import_worksheet(
         else:
             dataset = load_dataset(data_dir)
         claims, uncoded, rows = check_worksheet(path, dataset, schema)
-    claim_ids = _assign_ids(claims, dataset)
+    claim_ids = _assign_ids(claims, dataset, old_ids)
     changes = {}
     for name, records in (("claims", claims), ("uncoded", uncoded)):
         if records or replace:
@@ -547,11 +570,13 @@ def import_worksheet(
 
 @dataclass(frozen=True)
 class RemovedSource:
-    """A source just removed: the rows that cited it, by table, and the files deleted."""
+    """A source just removed: the rows that cited it, by table, the files deleted, and
+    where its filled worksheet was kept (None: it held no coding)."""
 
     source_id: str
     rows: dict[str, int]
     files: tuple[Path, ...]
+    kept: Path | None = None
 
 
 def _holds_coding(worksheet: Path) -> bool:
@@ -605,6 +630,7 @@ def remove_source(
     sources = schema.tables["sources"]
     changes[sources.path] = _without_source((data_dir / sources.path).read_bytes(), {source_id})[0]
     text = f"{SOURCES}/{dataset.sources.set_index('source_id').at[source_id, 'path']}"
+    kept = _keep_a_copy(sheet) if coded_sheet else None
     commit_validated(data_dir, changes, removed=[text])
     files = [data_dir / text]
     for path in (sheet, codes_path(sheet)):
@@ -613,7 +639,17 @@ def remove_source(
             files.append(path)
     if sheet.parent.is_dir() and not any(sheet.parent.iterdir()):
         sheet.parent.rmdir()
-    return RemovedSource(source_id, {k: v for k, v in citing.items() if v}, tuple(files))
+    return RemovedSource(source_id, {k: v for k, v in citing.items() if v}, tuple(files), kept)
+
+
+def _keep_a_copy(sheet: Path) -> Path:
+    """Copy a filled worksheet out of data/ before it is deleted (named with the time, so
+    no copy replaces another), where a coder who removed it by mistake finds it."""
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    copy = config.REMOVED_WORKSHEETS_DIR / f"{sheet.stem}-{stamp}.csv"
+    copy.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    write_atomic(copy, read_capped(sheet, MAX_CSV_BYTES))
+    return copy
 
 
 def unrecorded_texts(dataset: Dataset, data_dir: Path | None = None) -> list[Path]:
