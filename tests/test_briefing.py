@@ -40,6 +40,19 @@ def test_bottom_line_states_the_written_key_judgments_with_confidence(dataset, a
         assert CITE.search(item), "every judgment cites its evidence"
 
 
+def test_a_russian_view_on_one_review_is_labelled_as_the_legend_labels_it(dataset):
+    """One source, a review: the judgments wear the review's label, never "the sources"."""
+    for actor in ACTORS:
+        bottom = str(ActorBriefing.from_parameters(actor, dataset=dataset).bottom_line())
+        if "view-moscow" in bottom:
+            assert "Russian views as a review reports them" in bottom
+        assert "as the sources give it" not in bottom.lower()
+    assert (
+        "as the sources give it"
+        not in str(OverviewBriefing.from_parameters(dataset=dataset).bottom_line()).lower()
+    )
+
+
 def test_a_judgment_whose_evidence_is_cut_away_is_dropped(dataset):
     whole = ActorBriefing.from_parameters("south-korea", dataset=dataset)
     narrowed = ActorBriefing.from_parameters("south-korea", themes="economic", dataset=dataset)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from russian_views.briefings import markup as m
 from russian_views.briefings import queries
+from russian_views.briefings.record import MOSCOW
 
 if TYPE_CHECKING:
     from russian_views.briefings.briefing import Briefing
@@ -63,7 +64,10 @@ def judgment_item(briefing: Briefing, kj: pd.Series, evidence: pd.DataFrame) -> 
         level.append(briefing.label("probability", kj["probability"]))
     level.append(briefing.label("confidence", kj["confidence"]).lower())
     head = m.join(
-        [m.view_badge(voice, briefing.label("voice", voice)), m.tag("strong", kj["judgment"])],
+        [
+            m.view_badge(voice, judgment_voice(briefing, voice, evidence)),
+            m.tag("strong", kj["judgment"]),
+        ],
         " ",
     )
     basis = [
@@ -77,6 +81,20 @@ def judgment_item(briefing: Briefing, kj: pd.Series, evidence: pd.DataFrame) -> 
     if reason and briefing.shows_review_marks:
         basis.append(m.tag("span", f"To review: {reason}.", class_="to-review"))
     return m.tag("p", head, class_="kj") + m.tag("p", m.join(basis, " "), class_="kj-basis")
+
+
+def judgment_voice(briefing: Briefing, voice: str, evidence: pd.DataFrame) -> str:
+    """A judgment's badge. A Russian view resting on sources of one kind wears that kind's
+    label, as the voices legend gives it ("Russian views as a review reports them"), so a
+    one-source record never reads "as the sources give it"; on several kinds, the
+    codebook's label for a Russian view across sources."""
+    if voice == MOSCOW and "source_id" in evidence:
+        sources = briefing.dataset.sources
+        kind = dict(zip(sources["source_id"], sources["source_kind"], strict=True))
+        kinds = {kind[s] for s in evidence["source_id"].dropna()}
+        if len(kinds) == 1:
+            return briefing.label("moscow_voice", kinds.pop())
+    return briefing.label("voice", voice)
 
 
 def judgment_list(briefing: Briefing, judgments: list[tuple[pd.Series, pd.DataFrame]]) -> m.Html:

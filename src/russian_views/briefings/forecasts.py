@@ -39,7 +39,13 @@ def status(briefing: Briefing, row: Mapping[str, Any]) -> m.Html:
     listed = briefing.developments[briefing.developments["status_url"] == row["status_url"]]
     if len(listed):  # the box below prints the record in full: point there
         d = listed.iloc[0]
-        record = m.tag("a", f"see Since the source, {_month(d['date'])}", href=f"#{dev_anchor(d)}")
+        record = m.join(
+            [
+                "(",
+                m.tag("a", f"see Since the source, {_month(d['date'])}", href=f"#{dev_anchor(d)}"),
+                ")",
+            ]
+        )
     else:
         record = m.join(
             [
