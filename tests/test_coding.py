@@ -496,6 +496,28 @@ def test_removing_a_coded_source_keeps_a_copy_of_its_worksheet(
     assert f"its filled worksheet was copied first to {copy}" in capsys.readouterr().out
 
 
+def test_a_long_title_at_the_top_of_a_text_is_named_before_coding_starts(
+    data_copy: Path, tmp_path: Path, capsys
+):
+    """A 77-character title is too long to be a heading: it becomes ¶1, and add-source says
+    so (naming the rule and the way out) instead of shifting every reference silently."""
+    title = "Moscow and Seoul in the Moon Years: Restraint, Partnership and Its Limits Now"
+    titled = tmp_path / "titled.txt"
+    titled.write_text(f"{title}\n\n{TEXT}", encoding="utf-8")
+    add(data_copy, titled)
+    err = capsys.readouterr().err
+    assert err.count("warning:") == 1 and "¶1 (77 characters) does not end like a sentence" in err
+    assert "at most 60 characters" in err and "remove-source test-review-2023" in err
+    add(data_copy, text_file_of(tmp_path), "--id", "plain-2023")
+    assert "warning" not in capsys.readouterr().err
+
+
+def text_file_of(folder: Path) -> Path:
+    path = folder / "plain.txt"
+    path.write_text(TEXT.replace("Moscow", "Russia"), encoding="utf-8")
+    return path
+
+
 def test_validate_flags_a_text_with_no_record(data_copy: Path, capsys):
     (data_copy / "sources" / "stray.txt").write_text("Left behind.\n", encoding="utf-8")
     assert run("validate", "--data", str(data_copy)) == 0

@@ -704,6 +704,8 @@ def cmd_add_source(args: argparse.Namespace) -> int:
         f"worksheet: {added.worksheet}\ncodes:     {added.codes}\n"
         f"next: fill the worksheet, then `russian-views import-coding {added.worksheet}`"
     )
+    for warning in added.warnings:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
     return EXIT_OK
 
 

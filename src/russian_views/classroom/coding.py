@@ -40,7 +40,7 @@ from russian_views import config
 from russian_views.atomic import read_capped, write_atomic
 from russian_views.dataset.load import Dataset, load_dataset, uncovered_sentences
 from russian_views.dataset.schema import Field, Schema, Table, load_schema
-from russian_views.dataset.sources import parse_text, ref_label
+from russian_views.dataset.sources import HEADING_MAX_CHARS, parse_text, ref_label, title_like
 from russian_views.dataset.validate import (
     MAX_CSV_BYTES,
     Record,
@@ -779,6 +779,7 @@ class AddedSource:
     sha256: str
     worksheet: Path
     codes: Path
+    warnings: tuple[str, ...] = ()
 
 
 def slugify(title: str, max_length: int = 48) -> str:
@@ -933,4 +934,12 @@ def add_source(
     merged = commit_validated(data_dir, changes)
     codes = write_worksheet(merged, schema, sid, target)
     count = sum(len(p.sentences) for p in text.paragraphs)
-    return AddedSource(sid, len(text.paragraphs), count, row["sha256"], target, codes)
+    warnings = tuple(
+        f"¶{p.number} ({len(p.text)} characters) does not end like a sentence: if it is a title "
+        f"or heading, it is numbered as body text (headings are lines of at most "
+        f"{HEADING_MAX_CHARS} characters without final punctuation) and shifts every reference "
+        f"after it; remove it from the text (the title is --title), then "
+        f"`russian-views remove-source {sid}` and add the text again"
+        for p in title_like(text)
+    )
+    return AddedSource(sid, len(text.paragraphs), count, row["sha256"], target, codes, warnings)

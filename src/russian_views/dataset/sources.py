@@ -4,10 +4,12 @@ Paragraph and sentence numbers are *derived* from the text every time it is read
 never kept in a hand-edited table, so a citation such as ``¶5 s3`` always means the
 same words as long as the text's sha256 is unchanged (the loader checks it).
 
-Conventions (documented in ``data/codebook.md``):
+Conventions (documented in the README, under the data files):
 
-* A line is a *heading* when it is short and does not end in sentence punctuation;
-  headings name the section of the body paragraphs that follow them.
+* A line is a *heading* when it is short (at most 60 characters) and does not end in
+  sentence punctuation; headings name the section of the body paragraphs that follow them.
+  A longer line that does not end like a sentence is body text, but add-source warns: it
+  is most often a title the text starts with (:func:`title_like`).
 * Body paragraphs are numbered 1, 2, … in reading order, headings excluded.
 * A footnote marker is a bare number glued to the paragraph's final punctuation
   (``…Korean affairs.1``); it is removed from the sentence text and kept apart.
@@ -23,7 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-_HEADING_MAX_CHARS = 60
+HEADING_MAX_CHARS = 60
+_SENTENCE_CLOSE = r"[.!?:;”\"\d]$"  # how a line that is not a heading ends
 _FOOTNOTE = re.compile(r"(?<=[.!?”\"])(\d{1,3})$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’]?(?=\s+[A-Z0-9“\"‘(])")
 
@@ -81,7 +84,18 @@ def sha256_of(path: Path) -> str:
 def is_heading(line: str) -> bool:
     """A heading is a short line that does not end like a sentence."""
     stripped = line.strip()
-    return len(stripped) <= _HEADING_MAX_CHARS and not re.search(r"[.!?:;”\"\d]$", stripped)
+    return len(stripped) <= HEADING_MAX_CHARS and not re.search(_SENTENCE_CLOSE, stripped)
+
+
+def title_like(text: SourceText) -> list[Paragraph]:
+    """Body paragraphs that read like a title or heading too long to be one: a single
+    sentence that does not end like a sentence. Numbered as body text, they shift every
+    reference after them, so the user is told before coding starts."""
+    return [
+        p
+        for p in text.paragraphs
+        if len(p.sentences) <= 2 and not re.search(_SENTENCE_CLOSE, p.text.strip())
+    ]
 
 
 def split_sentences(text: str) -> list[str]:
