@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -510,6 +511,18 @@ def test_a_long_title_at_the_top_of_a_text_is_named_before_coding_starts(
     assert "at most 60 characters" in err and "remove-source test-review-2023" in err
     add(data_copy, text_file_of(tmp_path), "--id", "plain-2023")
     assert "warning" not in capsys.readouterr().err
+
+
+def test_import_warns_of_a_claim_dated_far_before_the_record(added: Path, data_copy: Path, capsys):
+    rows = read_sheet(added)
+    rows[0] |= claim(period_start="1945", period_end="1950")
+    assert run("import-coding", str(write_sheet(added, rows)), "--data", str(data_copy)) == 0
+    out = capsys.readouterr().out
+    assert "warning: claims.csv, row" in out and "(c152): 1945–1950 lies far before" in out
+    # The key judgments written before this source: one line, pointing to validate.
+    (stale,) = [line for line in out.splitlines() if "to review" in line]
+    wanted = r"warning: written rows to review \(\d+ in in_brief\.csv, \d+ in key_judgments\.csv\)"
+    assert re.fullmatch(wanted + ": `russian-views validate` names them", stale)
 
 
 def text_file_of(folder: Path) -> Path:

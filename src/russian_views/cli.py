@@ -21,9 +21,13 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from russian_views import config, spec
 from russian_views.errors import DataError, ParameterError, RussianViewsError
+
+if TYPE_CHECKING:
+    from russian_views.dataset.load import Dataset
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 PROG = "russian-views"
@@ -495,14 +499,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     for path in unrecorded_texts(dataset, args.data):
         print(f"no sources.csv record: {path} (record it with add-source, or delete it)")
+    _record_warnings(dataset)
+    return EXIT_OK
+
+
+def _record_warnings(dataset: Dataset, claims: Sequence[str] | None = None) -> None:
+    """Warn of what a change to the record leaves to the user: key judgments written
+    before it, each named (or, after an import of ``claims``, counted in one line that
+    points to validate), and claims dated far before the rest."""
+    from collections import Counter
+
     from russian_views.dataset.written import to_review
     from russian_views.params import far_outside
 
-    for item in to_review(dataset):
-        print(f"warning: {item.line()} (revise it, then run stamp-judgments)")
+    stale = to_review(dataset)
+    if claims is None:
+        for item in stale:
+            print(f"warning: {item.line()} (revise it, then run stamp-judgments)")
+    elif stale:
+        counts = Counter(item.table for item in stale)
+        rows = ", ".join(f"{n} in {table}.csv" for table, n in sorted(counts.items()))
+        print(f"warning: written rows to review ({rows}): `russian-views validate` names them")
     for line in far_outside(dataset):
-        print(f"warning: {line}")
-    return EXIT_OK
+        if claims is None or any(f"({c})" in line for c in claims):
+            print(f"warning: {line}")
 
 
 def cmd_stamp_judgments(args: argparse.Namespace) -> int:
@@ -724,6 +744,9 @@ def cmd_import_coding(args: argparse.Namespace) -> int:
     if result.blank:
         where = ", ".join(ref_label(sid, p, s, True) for sid, p, s in result.blank)
         print(f"still blank ({len(result.blank)}): {where}")
+    from russian_views.dataset.load import load_dataset
+
+    _record_warnings(load_dataset(args.data), ids)
     return EXIT_OK
 
 
