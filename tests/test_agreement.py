@@ -325,3 +325,17 @@ def test_the_handout_shows_no_code_and_the_reference_only_to_instructors(tmp_pat
     assert ("Reference: reference.csv" in text) == (edition == "instructor")
     assert ("Reference coding" in text) == (edition == "instructor")
     assert "instructor edition." not in text.replace("(instructor edition)", "")
+
+
+def test_two_students_are_called_by_their_names_never_reference(tmp_path: Path, capsys):
+    rows = rows_of(REFERENCE_PATH)
+    anna = student(tmp_path, rows, "anna.csv")
+    rows[1] |= {"subject_id": "kim-jong-il"}
+    ben = student(tmp_path, rows, "ben.csv")
+    assert command.main(["agreement", str(anna), str(ben), "--names", "Anna", "Ben"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Agreement of Anna with Ben:")
+    assert "Anna: lee-myung-bak" in out and "Ben: kim-jong-il" in out
+    assert "reference" not in out.replace("preference", "")
+    assert command.main(["agreement", str(anna), str(ben)]) == 0
+    assert "anna.csv: lee-myung-bak" in capsys.readouterr().out

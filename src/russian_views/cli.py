@@ -220,6 +220,7 @@ sentence or an unknown code is an error (exit 2).
 examples:
   russian-views agreement anna.csv                  against the exercise's reference (¶8)
   russian-views agreement anna.csv mine.csv --csv anna-disagreements.csv
+  russian-views agreement anna.csv ben.csv --names Anna Ben      two students
 """
 
 CLASS_AGREEMENT_HELP = """\
@@ -333,6 +334,13 @@ def _agreement_arguments(agr: argparse.ArgumentParser) -> None:
     )
     agr.add_argument(
         "--csv", type=Path, default=None, metavar="OUT", help="also write the disagreements here"
+    )
+    agr.add_argument(
+        "--names",
+        nargs=2,
+        default=None,
+        metavar=("FIRST", "SECOND"),
+        help="what to call the two codings in the report (default: their file names)",
     )
 
 
@@ -783,7 +791,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     """Print the agreement report (and write the disagreements when asked)."""
     from russian_views.classroom.agreement import compare
 
-    result = compare(args.student, args.reference)
+    result = compare(args.student, args.reference, names=args.names)
     print(result.text())
     if args.csv:
         from russian_views.atomic import write_atomic

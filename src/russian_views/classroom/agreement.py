@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import textwrap
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -420,9 +421,13 @@ def _disagreements(
 
 
 def compare(
-    student: Path, reference: Path | None = None, dataset: Dataset | None = None
+    student: Path,
+    reference: Path | None = None,
+    dataset: Dataset | None = None,
+    names: Sequence[str] | None = None,
 ) -> Agreement:
-    """Compare a student's worksheet with the reference coding of the same passage.
+    """Compare a student's worksheet with the reference coding of the same passage (or with
+    another student's), each called by ``names`` or else by its file name.
 
     Only the reference's sentences in the paragraphs the student coded are compared, so
     one reference file can hold several passages.
@@ -434,7 +439,8 @@ def compare(
     problems = _same_sentences(ours, theirs, (student.name, reference.name))
     if problems:
         raise DataError(problems)
-    return measure(ours, theirs, (student.name, reference.name), dataset)
+    first, second = names or (student.name, reference.name)
+    return measure(ours, theirs, (first, second), dataset)
 
 
 def measure(
