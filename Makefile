@@ -33,7 +33,8 @@ briefings: $(STAMP) ## Render every briefing (HTML + PDF), the overview and the 
 lab: $(STAMP) ## Open the notebooks in JupyterLab, on the project's kernel (PORT=8888 NO_BROWSER=1)
 	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root) \
 		$(if $(PORT),--port=$(PORT)) $(if $(NO_BROWSER),--no-browser) \
-		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+		--KernelManager.transport=ipc
 
 explore: $(STAMP) ## Open the briefing explorer: controls for every parameter, no code (PORT=8866 HOST=0.0.0.0 for a class NO_BROWSER=1)
 	$(BIN)/russian-views explore $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST)) \

@@ -68,6 +68,14 @@ def test_makefile_installs_the_kernel_the_package_names():
     makefile = (config.PROJECT_ROOT / "Makefile").read_text("utf-8")
     assert f"KERNEL := {config.KERNEL_NAME}\n" in makefile
     assert "ipykernel install --sys-prefix --name $(KERNEL)" in makefile
+    # Kernels of JupyterLab and the explorer talk over Unix sockets: no TCP port other users
+    # reach, and no "running over TCP without encryption" warning.
+    lab = subprocess.run(
+        ["make", "-n", "lab", "PORT=9", "NO_BROWSER=1"],
+        cwd=config.PROJECT_ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "--KernelManager.transport=ipc" in lab and "--port=9 --no-browser" in lab
+    assert "--KernelManager.transport=ipc" in voila_command(8866, open_browser=False)
 
 
 def test_jupyterlab_greets_nobody_with_a_news_pop_up():
