@@ -218,3 +218,50 @@ def test_a_yaml_alias_bomb_is_refused_in_bounded_memory(tmp_path: Path):
     assert result.returncode == EXIT_BAD_INPUT
     assert "expands to more than 10,000 values" in result.stderr
     assert len(result.stderr) < 300
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["remove-source", "s" * 300],
+        [
+            "add-source",
+            "/" + "deep/" * 1000 + "text.txt",
+            "--kind",
+            "expert",
+            "--title",
+            "T",
+            "--outlet",
+            "O",
+            "--date",
+            "2020",
+        ],
+        ["agreement", "/" + "deep/" * 1000 + "anna.csv"],
+        ["class-agreement", "/" + "deep/" * 1000],
+    ],
+    ids=["300-character id", "5 KB text path", "5 KB coding path", "5 KB folder"],
+)
+def test_a_long_value_or_path_is_echoed_cut(argv: list[str], capsys):
+    assert main(argv) in (EXIT_BAD_INPUT, EXIT_FAILED)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and max(len(word) for word in err.split()) <= 130, err[:300]
+
+
+def test_an_unwritable_folder_is_named_never_a_temporary_file(tmp_path: Path, monkeypatch, capsys):
+    """The folder or file the user gave is named, not the probe or staging file inside it
+    (simulated: this suite may run as root, whom a read-only folder does not stop)."""
+    import tempfile
+
+    from russian_views.atomic import write_atomic
+
+    def refused(*args, dir: str, **kwargs):  # dir: mkstemp's own keyword
+        raise PermissionError(13, "Permission denied", f"{dir}/.probe.x1y2z3.tmp")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    out = tmp_path / "reports"
+    assert main(["render", "--actor", "china", "--out", str(out)]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert err == f"russian-views: error: {out}: Permission denied\n"
+    with pytest.raises(PermissionError) as error:
+        write_atomic(out / "x.csv", b"x")
+    assert error.value.filename == str(out / "x.csv")

@@ -65,7 +65,10 @@ def discard_staged() -> None:
 def _stage(path: Path, data: bytes) -> Path:
     """``data`` written in full to a new temporary file beside ``path``; an OSError names
     ``path``, so the message says which file could not be written and why."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # name the file the user asked for, not the temporary one
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
     tmp = Path(name)
     _staged.add(tmp)
     try:

@@ -601,7 +601,10 @@ def _output_folder(out: Path) -> None:
     """Create the output folder and prove it can be written, before any work (an OSError
     names the folder and the reason; the CLI exits 1)."""
     out.mkdir(parents=True, exist_ok=True)
-    fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=out)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=out)
+    except OSError as exc:  # name the folder the user gave, not the probe
+        raise OSError(exc.errno, exc.strerror or str(exc), str(out)) from exc
     os.close(fd)
     os.unlink(probe)
 
@@ -826,7 +829,7 @@ def _message(exc: BaseException) -> tuple[int, str]:
     if isinstance(exc, RussianViewsError):
         return EXIT_FAILED, f"error: {exc}"
     if isinstance(exc, OSError):
-        where = f"{exc.filename}: " if exc.filename else ""
+        where = f"{spec.shorten_path(str(exc.filename))}: " if exc.filename else ""
         return EXIT_FAILED, f"error: {where}{exc.strerror or exc}"
     detail = spec.shorten(f"{type(exc).__name__}: {exc}", 200)
     return EXIT_FAILED, f"internal error: {detail} (run with --debug for the traceback)"

@@ -292,6 +292,11 @@ def shorten(text: str, limit: int = ECHO_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def shorten_path(path: str, limit: int = 2 * ECHO_LIMIT) -> str:
+    """A path cut from the left (``…/reports/china.html``): its end says which file."""
+    return path if len(path) <= limit else "…" + path[-(limit - 1) :]
+
+
 def echo(value: object, limit: int = ECHO_LIMIT) -> str:
     """A value quoted as Python shows it (``'narnia'``), cut to about ``limit`` characters,
     so a 10,000-character value is not echoed whole."""

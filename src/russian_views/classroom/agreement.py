@@ -59,7 +59,7 @@ from russian_views.dataset.sources import ref_label
 from russian_views.dataset.validate import Record
 from russian_views.errors import DataError, ParameterError, Problem
 from russian_views.params import from_namespace, resolve_choice
-from russian_views.spec import EXERCISE, parameter
+from russian_views.spec import EXERCISE, echo, parameter
 
 COMPARED = ("view", "subject_id", "counterpart_id", "theme", "stance", "claim_kind")
 SUBJECT = "subject_id"
@@ -525,14 +525,14 @@ def _resolve_source(value: object, dataset: Dataset) -> str:
     if value is None:
         return ids[0]
     if value not in ids:
-        raise ParameterError(f"unknown source {value!r}; choose one of: {', '.join(ids)}")
+        raise ParameterError(f"unknown source {echo(value)}; choose one of: {', '.join(ids)}")
     return str(value)
 
 
 def _resolve_paragraph(value: object, count: int) -> int:
     if isinstance(value, bool) or str(value).strip() not in {str(n) for n in range(1, count + 1)}:
         raise ParameterError(
-            f"paragraph must be a whole number from 1 to {count} (value {value!r})"
+            f"paragraph must be a whole number from 1 to {count} (value {echo(value)})"
         )
     return int(str(value).strip())
 

@@ -47,6 +47,7 @@ from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.dataset.sources import ref_label
 from russian_views.dataset.validate import Record
 from russian_views.errors import DataError, ParameterError, Problem
+from russian_views.spec import shorten_path
 
 MIN_CODINGS = 2
 DISPUTED_SHOWN = 5
@@ -164,12 +165,14 @@ def _overall(pair: Agreement) -> float:
 def codings_in(folder: Path) -> list[Path]:
     """The CSV files of a folder of handed-in codings (one per student, named for them)."""
     if not folder.is_dir():
-        raise ParameterError(f"{folder}: no such folder of codings (one CSV per student)")
+        raise ParameterError(
+            f"{shorten_path(str(folder))}: no such folder of codings (one CSV per student)"
+        )
     files = sorted(folder.glob("*.csv"))
     if len(files) < MIN_CODINGS:
         raise ParameterError(
-            f"{folder} holds {plural(len(files), 'coding')} (*.csv); class agreement needs at "
-            f"least {MIN_CODINGS}"
+            f"{shorten_path(str(folder))} holds {plural(len(files), 'coding')} (*.csv); "
+            f"class agreement needs at least {MIN_CODINGS}"
         )
     return files
 

@@ -52,7 +52,7 @@ from russian_views.dataset.validate import (
 )
 from russian_views.errors import DataError, ParameterError, Problem
 from russian_views.params import resolve_actor_among
-from russian_views.spec import echo
+from russian_views.spec import echo, shorten_path
 
 Key = tuple[str, int, int]
 
@@ -595,7 +595,7 @@ def _known_source(source_id: str, dataset: Dataset) -> str:
     hint = difflib.get_close_matches(source_id, ids, n=1)
     suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
     raise ParameterError(
-        f"unknown source {source_id!r}{suggestion}; choose one of: {', '.join(ids)}"
+        f"unknown source {echo(source_id)}{suggestion}; choose one of: {', '.join(ids)}"
     )
 
 
@@ -667,7 +667,9 @@ def _refuse_existing(*paths: Path) -> None:
     """A worksheet may hold hours of coding: never overwrite one."""
     for path in paths:
         if path.exists():
-            raise ParameterError(f"{path} already exists (it may hold coding work); name another")
+            raise ParameterError(
+                f"{shorten_path(str(path))} already exists (it may hold coding work); name another"
+            )
 
 
 def codes_path(worksheet: Path) -> Path:
@@ -840,7 +842,7 @@ def _date_problem(value: str) -> str | None:
     try:
         datetime.strptime(value, _DATE_FORMATS[len(value)])
     except (KeyError, ValueError):
-        return f"--date {value!r} is not a date as YYYY, YYYY-MM or YYYY-MM-DD"
+        return f"--date {echo(value)} is not a date as YYYY, YYYY-MM or YYYY-MM-DD"
     return None
 
 
@@ -905,7 +907,7 @@ def add_source(
     dataset = load_dataset(data_dir)
     schema = load_schema(data_dir / "schema.yml")
     if not text_file.is_file():
-        raise ParameterError(f"no such file: {text_file}")
+        raise ParameterError(f"no such file: {shorten_path(str(text_file))}")
     try:
         raw = read_capped(text_file, MAX_CSV_BYTES)
     except OSError as exc:
