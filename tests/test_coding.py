@@ -525,6 +525,29 @@ def test_import_warns_of_a_claim_dated_far_before_the_record(added: Path, data_c
     assert re.fullmatch(wanted + ": `russian-views validate` names them", stale)
 
 
+def test_two_reviewers_own_judgments_are_listed_per_author(added: Path, data_copy: Path):
+    """The shipped review and a second review each question a claim about Russia: the
+    reservations are listed under each author's name, not as one author's."""
+    from russian_views.briefings.annex import reservations
+    from russian_views.briefings.overview import OverviewBriefing
+
+    rows = read_sheet(added)
+    rows[0] |= claim(view="reviewer", subject_id="russia", counterpart_id="south-korea",
+                     claim_kind="reservation", stance="")  # fmt: skip
+    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    data = load_dataset(data_copy)
+    brief = OverviewBriefing.from_parameters(dataset=data)
+    mine = data.claims[
+        (data.claims["view"] == "reviewer") & (data.claims["subject_id"] == "russia")
+    ]
+    listed = str(reservations(brief, mine))
+    assert "A. Tester (Test Review, 2023-05; tester-2023)" in listed
+    assert "The Asan Forum (The Asan Forum, 2021; asan-forum-2021)" in listed
+    assert listed.index("The Asan Forum (") < listed.index("A. Tester (")
+    single = str(reservations(brief, mine[mine["source_id"] == SOURCE_ID]))
+    assert "A. Tester (" not in single and 'class="side"' not in single
+
+
 def text_file_of(folder: Path) -> Path:
     path = folder / "plain.txt"
     path.write_text(TEXT.replace("Moscow", "Russia"), encoding="utf-8")

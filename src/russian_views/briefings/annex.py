@@ -104,23 +104,36 @@ def _sides(rows: pd.DataFrame, sides: dict[str, str] | None) -> list[tuple[str, 
 def reservations(briefing: Briefing, claims: pd.DataFrame) -> m.Html:
     """Where the source's author differs from the work it reports (the body's section)."""
     rows = claims[claims["claim_kind"] == RESERVATION]
-    return claim_list(
-        briefing,
-        rows,
-        "The source's author voices no reservation on this in this cut.",
-        badge=False,
+    return by_author(
+        briefing, rows, "The source's author voices no reservation on this in this cut."
     )
 
 
 def observations(briefing: Briefing, claims: pd.DataFrame) -> m.Html:
     """The source author's other judgments and observations (the annex's section)."""
     rows = claims[claims["claim_kind"] != RESERVATION]
-    return claim_list(
-        briefing,
-        rows,
-        "The source's author adds no other judgment of their own in this cut.",
-        badge=False,
+    return by_author(
+        briefing, rows, "The source's author adds no other judgment of their own in this cut."
     )
+
+
+def by_author(briefing: Briefing, rows: pd.DataFrame, empty: str) -> m.Html:
+    """Authors' own judgments: one list, or, when they come from several sources (several
+    reviewers), a list per author under their name, so no author's judgment reads as
+    another's."""
+    if rows["source_id"].nunique() <= 1:
+        return claim_list(briefing, rows, empty, badge=False)
+    parts = []
+    for _, source in briefing.dataset.sources.iterrows():
+        own = rows[rows["source_id"] == source["source_id"]]
+        if len(own):
+            author = source["author"] or source["outlet"]
+            heading = f"{author} ({source['outlet']}, {source['published']}; {source['source_id']})"
+            parts += [
+                m.tag("p", heading, class_="side"),
+                claim_list(briefing, own, "", badge=False),
+            ]
+    return m.join(parts)
 
 
 def ordered_actors(actor_ids: pd.Series, briefing: Briefing) -> list[str]:
