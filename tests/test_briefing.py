@@ -58,8 +58,17 @@ def test_a_judgment_whose_evidence_is_cut_away_is_dropped(dataset):
     narrowed = ActorBriefing.from_parameters("south-korea", themes="economic", dataset=dataset)
     assert len(narrowed.key_judgments()) < len(whole.key_judgments())
     kept = {kj["judgment_id"] for kj, _ in narrowed.key_judgments()}
-    for judgment_id in kept:
-        assert judgment_id in set(whole.dataset.key_judgments["judgment_id"])
+    shown = {
+        i for frame in narrowed.shown() for column in ("claim_id", "event_id", "expectation_id")
+        if column in frame for i in frame[column]
+    }  # fmt: skip
+    filed = dataset.key_judgments[dataset.key_judgments["briefing"] == "south-korea"]
+    for kj in filed.itertuples():
+        cited = {
+            i for ids in (kj.claim_ids, kj.event_ids, kj.expectation_ids) for i in ids.split("|")
+        }
+        assert (kj.judgment_id in kept) == bool(cited & shown), kj.judgment_id
+    assert kept == {"kj08"}, "its expectation x029 is filed here; the others cite no economic claim"
 
 
 def test_with_no_judgment_left_the_bottom_line_says_so_and_points_to_the_annex(dataset):

@@ -63,17 +63,20 @@ def test_stance_by_year_counts_every_year_and_averages_only_three_or_more():
 
     claims = pd.DataFrame(
         {
-            "period_start": [2010, 2011, 2011, 2011],
-            "period_end": [2011, 2011, 2011, 2011],
-            "stance_score": pd.array([2, -2, -1, 0], dtype="Int64"),
+            "period_start": [2010, 2011, 2011, 2011, 2012, 2012],
+            "period_end": [2011, 2011, 2011, 2012, 2013, 2013],
+            "stance_score": pd.array([2, -2, -1, 0, 1, 1], dtype="Int64"),
         }
     )
-    yearly = queries.stance_by_year(claims, Period(2009, 2012))
+    yearly = queries.stance_by_year(claims, Period(2009, 2014))
     records = yearly.to_dict("records")
     assert records[0]["year"] == 2010 and records[0]["claims"] == 1
     assert pd.isna(records[0]["mean_stance"]), "one statement is no average"
     assert records[1] == {"year": 2011, "mean_stance": -0.25, "claims": 4}
-    assert len(records) == 2, "years no statement covers are left out"
+    # Exactly three statements (the minimum) give an average; two do not.
+    assert records[2] == {"year": 2012, "mean_stance": 2 / 3, "claims": 3}
+    assert records[3]["claims"] == 2 and pd.isna(records[3]["mean_stance"])
+    assert len(records) == 4, "years no statement covers are left out"
 
 
 def test_undated_means_the_whole_record(dataset):
