@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from russian_views.briefings import body, queries
 from russian_views.briefings import markup as m
-from russian_views.briefings import queries
 from russian_views.briefings.annex import RESERVATION
 from russian_views.params import SHOWN_WHEN
 
@@ -24,8 +24,8 @@ VIEWER = "russia"  # whose views the briefings report (actors.csv): never an ans
 
 QUESTIONS: dict[str, list[str]] = {
     "bottom-line": [
-        "Which of the key judgments rest on Moscow's statements, and which on the reviewer's? "
-        "How can you tell from the labels and the citations?",
+        "Whose is each key judgment: a Russian view as the source gives it, the reviewer's own, "
+        "or ours? How can you tell from the labels and the citations?",
         "Pick one judgment and open its cited passages: does the summary say more than they do?",
     ],
     "stance": [
@@ -89,14 +89,23 @@ def answers(brief: ActorBriefing, section: str) -> m.Html:
 
 
 def _voices(brief: ActorBriefing) -> m.Html:
-    evidence = [rows for _, rows in brief.key_judgments()]
-    cited = len(queries.cited_sentences(*evidence)) if evidence else 0
+    """Whose each key judgment is, as its label says, and where its words can be checked.
+    The judgments are written by analysts, not computed: the answer counts their labels."""
+    judgments = brief.key_judgments()
+    if not judgments:
+        return m.escape("No key judgment rests on the records of this cut.")
+    voices = pd.Series([body.judgment_voice(brief, kj["voice"], ev) for kj, ev in judgments])
+    counts = "; ".join(f"{n} “{label}”" for label, n in voices.value_counts(sort=False).items())
+    cited = len(queries.cited_sentences(*(ev for _, ev in judgments)))
+    reviewer = (voices == brief.label("view", "reviewer")).sum()
+    own = _count(len(brief.reviewer_claims), "judgment")
+    aside = "" if reviewer else f" None is the reviewer's own: the reviewer's {own} in this cut"
     return m.escape(
-        f"Every key judgment is computed from Moscow's statements (rows coded “Moscow’s view”) "
-        f"and together they cite {cited} passages; none rests on the reviewer, whose "
-        f"{len(brief.reviewer_claims)} judgments in this cut are listed in their own section. "
-        "The stance counts can be checked against the stance chart, the quotes against the "
-        "cited passages at the end."
+        f"Of the {_count(len(judgments), 'key judgment')} here: {counts}. The label before "
+        "each says whose it is; a judgment labelled as ours goes beyond any one statement and "
+        f"says so in its basis. Together they cite {_count(cited, 'passage')}, printed in full "
+        "under Cited passages, where every quoted word can be checked."
+        + (f"{aside} are listed in their own sections." if aside else "")
     )
 
 
@@ -108,10 +117,25 @@ def _stance(brief: ActorBriefing) -> m.Html:
     """How many statements are forecasts and how many look back, the span each kind covers,
     and why a span is drawn once."""
     claims = brief.claims
-    forecast = claims[claims["claim_kind"] == "expectation"]
-    past = claims.drop(forecast.index)
+    written = (
+        claims["source_id"]
+        .map(
+            dict(
+                zip(
+                    brief.dataset.sources["source_id"],
+                    brief.dataset.sources["published"],
+                    strict=True,
+                )
+            )
+        )
+        .str[:4]
+        .astype(int)
+    )
+    ahead = (claims["claim_kind"] == "expectation") | (claims["period_end"] > written)
+    forecast, past = claims[ahead], claims[~ahead]
     parts = []
-    for rows, what in ((past, "look back or describe the present"), (forecast, "are forecasts")):
+    what_ahead = "are forecasts or look ahead past their source's year"
+    for rows, what in ((past, "look back or describe the present"), (forecast, what_ahead)):
         if rows.empty:
             parts.append(f"No statement here {what}. ")
             continue
