@@ -494,7 +494,7 @@ def test_removing_a_coded_source_keeps_a_copy_of_its_worksheet(
     assert run("remove-source", SOURCE_ID, "--with-claims", "--data", str(data_copy)) == 0
     (copy,) = (tmp_path / "removed").glob(f"{SOURCE_ID}-*.csv")
     assert copy.read_bytes() == coded and not added.exists()
-    assert f"its filled worksheet was copied first to {copy}" in capsys.readouterr().out
+    assert f"a filled worksheet was copied first to {copy}" in capsys.readouterr().out
 
 
 def test_a_long_title_at_the_top_of_a_text_is_named_before_coding_starts(

@@ -733,7 +733,9 @@ def cmd_add_source(args: argparse.Namespace) -> int:
         f"added source {added.source_id!r}: {added.paragraphs} paragraphs, "
         f"{added.sentences} sentences, sha256 {added.sha256[:12]}…\n"
         f"worksheet: {added.worksheet}\ncodes:     {added.codes}\n"
-        f"next: fill the worksheet, then `russian-views import-coding {added.worksheet}`"
+        + "".join(f"records:   {path}\n" for path in added.records)
+        + f"next: fill the worksheet, then `russian-views import-coding {added.worksheet}`; "
+        "events, expectations and signposts go in their own worksheets, imported the same way"
     )
     for warning in added.warnings:
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
@@ -743,8 +745,18 @@ def cmd_add_source(args: argparse.Namespace) -> int:
 def cmd_import_coding(args: argparse.Namespace) -> int:
     """Merge a filled worksheet; say what was added (or replaced) and what is still blank."""
     from russian_views.classroom.coding import import_worksheet, plural
+    from russian_views.classroom.records import import_records, record_table
+    from russian_views.dataset.schema import load_schema
     from russian_views.dataset.sources import ref_label
 
+    table = record_table(args.worksheet, load_schema((args.data or config.DATA_DIR) / "schema.yml"))
+    if table:
+        imported = import_records(args.worksheet, table, args.data, replace=args.replace)
+        what = table if len(imported.ids) != 1 else table[:-1]
+        span = f"{imported.ids[0]}–{imported.ids[-1]}" if len(imported.ids) > 1 else imported.ids[0]
+        verb = f"replaced {imported.replaced} with" if args.replace else "imported"
+        print(f"{verb} {len(imported.ids)} {what} ({span}) from {args.worksheet}")
+        return EXIT_OK
     result = import_worksheet(args.worksheet, args.data, replace=args.replace)
     ids = result.claim_ids
     span = f" ({ids[0]}–{ids[-1]})" if len(ids) > 1 else f" ({ids[0]})" if ids else ""
@@ -770,8 +782,8 @@ def cmd_remove_source(args: argparse.Namespace) -> int:
     print(f"removed source {removed.source_id!r}" + (f" and {rows}" if rows else ""))
     for path in removed.files:
         print(f"deleted {path}")
-    if removed.kept:
-        print(f"its filled worksheet was copied first to {removed.kept}")
+    for copy in removed.kept:
+        print(f"a filled worksheet was copied first to {copy}")
     return EXIT_OK
 
 

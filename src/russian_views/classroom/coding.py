@@ -80,6 +80,9 @@ SOURCES = config.SOURCES_DIR.relative_to(config.DATA_DIR).as_posix()
 DUPLICATE_KEY = ("source_id", "paragraph", "sentence", "subject_id", "theme", "quote")
 AMEND = "to amend a source already imported: import-coding --replace"
 CITING = ("claims", "events", "expectations", "signposts")
+# The records other than claims a source holds, each with a worksheet of its own
+# (records.py imports them), and the column holding each one's id.
+RECORDS = {"events": "event_id", "expectations": "expectation_id", "signposts": "signpost_id"}
 _DATE_FORMATS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
 # The sources.csv fields add-source takes from its options, and the option of each.
 _OPTIONS = {
@@ -223,10 +226,12 @@ class RowChecker:
                 f"begins with {cell[0]!r}, which a spreadsheet runs as a formula; begin with a word"
             )
         if f.references == ("actors", "actor_id"):
+            parts = cell.split(f.list_sep) if f.list_sep else [cell]
             try:
-                return resolve_actor_among(cell, self.dataset.actors), None
+                ids = [resolve_actor_among(p.strip(), self.dataset.actors) for p in parts]
             except ParameterError as exc:
                 return cell, str(exc)
+            return (f.list_sep or "").join(ids), None
         if f.codes and not f.list_sep:
             lower = {c.casefold(): c for c in self.codes.get(f.codes, set())}
             return lower.get(cell.casefold(), cell), None
@@ -465,8 +470,17 @@ def _appended(existing: bytes, table: Table, records: list[Record]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for r in records:
-        writer.writerow("" if r.get(f.name) is None else str(r[f.name]) for f in table.fields)
+        writer.writerow(_cell(r.get(f.name)) for f in table.fields)
     return existing + buffer.getvalue().encode("utf-8")
+
+
+def _cell(value: object) -> str:
+    """A typed value as the data files spell it (booleans ``true``/``false``)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
 
 
 def _without_source(existing: bytes, source_ids: set[str]) -> tuple[bytes, int]:
@@ -571,12 +585,12 @@ def import_worksheet(
 @dataclass(frozen=True)
 class RemovedSource:
     """A source just removed: the rows that cited it, by table, the files deleted, and
-    where its filled worksheet was kept (None: it held no coding)."""
+    where its filled worksheets were copied first."""
 
     source_id: str
     rows: dict[str, int]
     files: tuple[Path, ...]
-    kept: Path | None = None
+    kept: tuple[Path, ...] = ()
 
 
 def _holds_coding(worksheet: Path) -> bool:
@@ -630,16 +644,26 @@ def remove_source(
     sources = schema.tables["sources"]
     changes[sources.path] = _without_source((data_dir / sources.path).read_bytes(), {source_id})[0]
     text = f"{SOURCES}/{dataset.sources.set_index('source_id').at[source_id, 'path']}"
-    kept = _keep_a_copy(sheet) if coded_sheet else None
+    kept = [_keep_a_copy(sheet)] if coded_sheet else []
+    record_sheets = [record_worksheet_path(sheet, t) for t in RECORDS]
+    kept += [_keep_a_copy(p) for p in record_sheets if p.exists() and _has_rows(p)]
     commit_validated(data_dir, changes, removed=[text])
     files = [data_dir / text]
-    for path in (sheet, codes_path(sheet)):
+    for path in (sheet, codes_path(sheet), *record_sheets):
         if path.exists():
             path.unlink()
             files.append(path)
     if sheet.parent.is_dir() and not any(sheet.parent.iterdir()):
         sheet.parent.rmdir()
-    return RemovedSource(source_id, {k: v for k, v in citing.items() if v}, tuple(files), kept)
+    return RemovedSource(
+        source_id, {k: v for k, v in citing.items() if v}, tuple(files), tuple(kept)
+    )
+
+
+def _has_rows(worksheet: Path) -> bool:
+    """Whether a records worksheet holds any filled row (unreadable: assume so)."""
+    _, rows, problems = read_rows(worksheet)
+    return bool(problems) or any(cell.strip() for row in rows for cell in row)
 
 
 def _keep_a_copy(sheet: Path) -> Path:
@@ -670,6 +694,21 @@ def _refuse_existing(*paths: Path) -> None:
             raise ParameterError(
                 f"{shorten_path(str(path))} already exists (it may hold coding work); name another"
             )
+
+
+def record_worksheet_path(claims_worksheet: Path, table: str) -> Path:
+    """The records worksheet of ``table`` beside a source's claims worksheet."""
+    return claims_worksheet.with_name(f"{claims_worksheet.stem}-{table}.csv")
+
+
+def write_record_worksheets(schema: Schema, claims_worksheet: Path) -> list[Path]:
+    """Write the empty events, expectations and signposts worksheets of a source (their
+    columns are their tables'); never over one that exists."""
+    paths = [record_worksheet_path(claims_worksheet, table) for table in RECORDS]
+    _refuse_existing(*paths)
+    for table, path in zip(RECORDS, paths, strict=True):
+        write_atomic(path, csv_bytes(schema.tables[table].field_names, []))
+    return paths
 
 
 def codes_path(worksheet: Path) -> Path:
@@ -781,6 +820,7 @@ class AddedSource:
     sha256: str
     worksheet: Path
     codes: Path
+    records: tuple[Path, ...] = ()  # the events, expectations and signposts worksheets
     warnings: tuple[str, ...] = ()
 
 
@@ -927,7 +967,9 @@ def add_source(
     if problems:
         raise ParameterError("; ".join(problems))
     target = worksheet or data_dir / WORKSHEETS / f"{sid}.csv"
-    _refuse_existing(target, codes_path(target))
+    _refuse_existing(
+        target, codes_path(target), *(record_worksheet_path(target, t) for t in RECORDS)
+    )
     sources = schema.tables["sources"]
     changes = {
         f"{SOURCES}/{row['path']}": raw,
@@ -935,6 +977,7 @@ def add_source(
     }
     merged = commit_validated(data_dir, changes)
     codes = write_worksheet(merged, schema, sid, target)
+    records = tuple(write_record_worksheets(schema, target))
     count = sum(len(p.sentences) for p in text.paragraphs)
     warnings = tuple(
         f"¶{p.number} ({len(p.text)} characters) does not end like a sentence: if it is a title "
@@ -944,4 +987,6 @@ def add_source(
         f"`russian-views remove-source {sid}` and add the text again"
         for p in title_like(text)
     )
-    return AddedSource(sid, len(text.paragraphs), count, row["sha256"], target, codes, warnings)
+    return AddedSource(
+        sid, len(text.paragraphs), count, row["sha256"], target, codes, records, warnings
+    )

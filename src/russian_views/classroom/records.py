@@ -1,0 +1,146 @@
+"""Events, expectations and signposts from a source: their worksheets and their import.
+
+A claims worksheet has a row per sentence; these records are fewer and longer (an event
+has a date and what happened, an expectation its horizon and its holder's odds, a signpost
+the expectation it bears on), so each kind has a worksheet of its own whose columns are
+its table's, written empty beside the claims worksheet by ``add-source``.
+``import-coding`` knows one by its columns and merges it as it merges claims: every row
+checked by the loader's own rules (:class:`~.coding.RowChecker`), every problem reported at
+once with its row number, ids given in worksheet order (an id may be pinned, as a signpost
+pins the expectation it bears on), and the merged tables validated in a scratch copy of
+``data/`` before anything is replaced. ``--replace`` swaps the source's rows of that kind
+for the worksheet's, keeping the id of a row that cites the same sentence and quote.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from russian_views import config
+from russian_views.classroom.coding import (
+    RECORDS,
+    RowChecker,
+    WorksheetRow,
+    _appended,
+    _duplicates,
+    _scratch_load,
+    _without_source,
+    commit_validated,
+    read_worksheet,
+)
+from russian_views.dataset.load import Dataset, load_dataset
+from russian_views.dataset.schema import Schema, load_schema
+from russian_views.dataset.validate import Record
+from russian_views.errors import DataError, Problem
+
+# A row of an amendment is the row it replaces when it cites the same words.
+SAME = ("source_id", "paragraph", "sentence", "quote")
+# A forecast just coded is open as of its source's date unless the coder says otherwise.
+STATUS_DEFAULTS = ("status", "status_as_of")
+
+
+@dataclass(frozen=True)
+class ImportedRecords:
+    """What an import of a records worksheet added (and, amending, how many it replaced)."""
+
+    table: str
+    ids: tuple[str, ...]
+    replaced: int = 0
+
+
+def record_table(path: Path, schema: Schema) -> str | None:
+    """The kind of record a worksheet holds, told by its columns (its id column may be
+    left out), or None for a claims worksheet."""
+    from russian_views.dataset.validate import read_rows
+
+    header, _, problems = read_rows(path)
+    if problems:
+        return None
+    columns = {h.strip() for h in header}
+    for table, key in RECORDS.items():
+        fields = set(schema.tables[table].field_names)
+        if fields - {key} <= columns <= fields:
+            return table
+    return None
+
+
+def _typed_rows(
+    table: str, rows: list[WorksheetRow], checker: RowChecker, dataset: Dataset, schema: Schema
+) -> tuple[list[Record], list[Problem]]:
+    key = RECORDS[table]
+    names = [f for f in schema.tables[table].field_names if f != key]
+    published = dict(zip(dataset.sources["source_id"], dataset.sources["published"], strict=True))
+    records, problems = [], []
+    for row in rows:
+        if table != "events" and not row.get("status"):
+            row.cells["status"] = "open"
+            row.cells.setdefault("status_as_of", "")
+            if not row.get("status_as_of"):
+                row.cells["status_as_of"] = str(published.get(row.get("source_id"), ""))
+        record, row_problems = checker.typed(row, names)
+        pinned, id_problems = checker.typed(row, [key], blank_ok=True)
+        record[key] = pinned[key]
+        records.append(record)
+        problems += row_problems + id_problems + checker.cross(row, record)
+    return records, problems
+
+
+def _assign(
+    table: str, records: list[Record], taken: list[str], kept: dict[tuple, str], prefix: str
+) -> None:
+    """Ids for the records without one: a replaced record's when it cites the same words,
+    else the next number after every id ever taken (``e015``)."""
+    key = RECORDS[table]
+    pinned = {str(r[key]) for r in records if r[key]}
+    for r in records:
+        same = kept.get(tuple(r[k] for k in SAME))
+        if not r[key] and same and same not in pinned:
+            r[key] = same
+            pinned.add(same)
+    number = max((int(str(i)[1:]) for i in [*taken, *kept.values(), *pinned]), default=0)
+    for r in records:
+        if not r[key]:
+            number += 1
+            r[key] = f"{prefix}{number:03d}"
+
+
+def import_records(
+    path: Path, table: str, data_dir: Path | None = None, replace: bool = False
+) -> ImportedRecords:
+    """Merge a records worksheet of ``table`` into the data, or nothing (every problem
+    reported at once, with the worksheet's row numbers)."""
+    data_dir = Path(data_dir or config.DATA_DIR)
+    schema = load_schema(data_dir / "schema.yml")
+    spec, key = schema.tables[table], RECORDS[table]
+    base = (data_dir / spec.path).read_bytes()
+    required = [f.name for f in spec.fields if f.required and f.name not in (key, *STATUS_DEFAULTS)]
+    rows = read_worksheet(path, required=required, allowed=spec.field_names)
+    if not rows:
+        message = f"has no row: one row per {table[:-1]} the source holds"
+        raise DataError([Problem(path.name, None, None, None, message)])
+    sources = {r.get("source_id") for r in rows}
+    original = load_dataset(data_dir)
+    kept: dict[tuple, str] = {}
+    replaced = 0
+    with tempfile.TemporaryDirectory(prefix="russian-views-") as tmp:
+        dataset = original
+        if replace:
+            frame = original.tables[table]
+            mine = frame[frame["source_id"].isin(sources)].to_dict("records")
+            kept = {tuple(r[k] for k in SAME): str(r[key]) for r in mine}
+            base, replaced = _without_source(base, sources)
+            dataset = _scratch_load(data_dir, {spec.path: base}, (), Path(tmp) / "data")
+        checker = RowChecker.for_worksheet(path, dataset, schema)
+        records, problems = _typed_rows(table, rows, checker, dataset, schema)
+    where = f"{key[:-3]} {{{key}}} ({spec.path} row {{_row}})"
+    existing = {(r[key],): where.format(**r) for r in dataset.tables[table].to_dict("records")}
+    problems += _duplicates(path.name, records, (key,), existing, key)
+    if problems:
+        raise DataError(sorted(problems, key=lambda p: p.row or 0))
+    # The id's letter, as the schema's pattern for it spells it (``^x\d{3,}$``).
+    prefix = next(f for f in spec.fields if f.name == key).pattern[1]
+    _assign(table, records, [*original.tables[table][key]], kept, prefix)
+    commit_validated(data_dir, {spec.path: _appended(base, spec, records)})
+    return ImportedRecords(table, tuple(str(r[key]) for r in records), replaced)
