@@ -520,7 +520,8 @@ def make_reference(worksheet: Path, out: Path, dataset: Dataset | None = None) -
 # ---------------------------------------------------------------- the exercise notebook
 
 
-def _resolve_source(value: object, dataset: Dataset) -> str:
+def resolve_source(value: object, dataset: Dataset) -> str:
+    """A source id the user gave (None: the first source), or the choices in one line."""
     ids = list(dataset.tables["sources"]["source_id"])
     if value is None:
         return ids[0]
@@ -529,7 +530,8 @@ def _resolve_source(value: object, dataset: Dataset) -> str:
     return str(value)
 
 
-def _resolve_paragraph(value: object, count: int) -> int:
+def resolve_paragraph(value: object, count: int) -> int:
+    """A paragraph number from 1 to ``count``, or the range in one line."""
     if isinstance(value, bool) or str(value).strip() not in {str(n) for n in range(1, count + 1)}:
         raise ParameterError(
             f"paragraph must be a whole number from 1 to {count} (value {echo(value)})"
@@ -570,8 +572,8 @@ class Exercise:
     ) -> Exercise:
         """Validate the notebook's parameters (one-line :class:`ParameterError` if bad)."""
         dataset = load_dataset()
-        source = _resolve_source(source_id, dataset)
-        number = _resolve_paragraph(paragraph, len(dataset.texts[source].paragraphs))
+        source = resolve_source(source_id, dataset)
+        number = resolve_paragraph(paragraph, len(dataset.texts[source].paragraphs))
         reference = Path(str(reference_file)) if reference_file else REFERENCE_PATH
         folder = _resolve_folder(worksheet_dir)
         chosen = resolve_choice("edition", edition, EDITIONS)

@@ -27,6 +27,7 @@ from russian_views.errors import ParameterError, RussianViewsError
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOK = HERE / "explorer.ipynb"
+CODING_NOTEBOOK = HERE / "coding.ipynb"  # the coding exercise's page (coding_page.py)
 TEMPLATE = "russian-views"
 TEMPLATE_ROOT = HERE / "jupyter"
 DEFAULT_PORT = 8866
@@ -38,6 +39,10 @@ OUT_ENV = "RUSSIAN_VIEWS_EXPLORER_OUT"
 # The most pages (one kernel each, about 270 MB) open at once, passed to capacity.py.
 PAGES_ENV = "RUSSIAN_VIEWS_EXPLORER_PAGES"
 DEFAULT_PAGES = 30
+# The passage the coding page shows and where Hand in writes, passed to coding_page.py.
+EXERCISE_ENV = "RUSSIAN_VIEWS_EXERCISE_PARAGRAPH"
+SOURCE_ENV = "RUSSIAN_VIEWS_EXERCISE_SOURCE"
+INBOX_ENV = "RUSSIAN_VIEWS_EXERCISE_INBOX"
 MAX_PAGES = 500
 
 
@@ -76,17 +81,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="where Save HTML / Save PDF write (default: reports/)",
     )
+    exercise = parser.add_argument_group(
+        "the coding exercise", "serve a page where students code a passage and hand it in"
+    )
+    exercise.add_argument(
+        "--exercise", type=int, default=None, metavar="PARAGRAPH", help="the paragraph to code"
+    )
+    exercise.add_argument(
+        "--source", default=None, metavar="ID", help="its source (default: the first source)"
+    )
+    exercise.add_argument(
+        "--inbox",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where handed-in codings go, one CSV per student (then: class-agreement DIR)",
+    )
 
 
-def voila_command(port: int, open_browser: bool, host: str = DEFAULT_HOST) -> list[str]:
-    """The Voilà command line that serves the explorer on ``host``:``port``, behind the
-    token Voilà's identity provider takes from ``JUPYTER_TOKEN`` (never on the command
-    line, where other users could read it), culling the kernels of pages left idle."""
+def voila_command(
+    port: int, open_browser: bool, host: str = DEFAULT_HOST, notebook: Path = NOTEBOOK
+) -> list[str]:
+    """The Voilà command line that serves ``notebook`` (the explorer, or the coding page)
+    on ``host``:``port``, behind the token Voilà's identity provider takes from
+    ``JUPYTER_TOKEN`` (never on the command line, where other users could read it),
+    culling the kernels of pages left idle."""
     return [
         sys.executable,
         "-m",
         "voila",
-        str(NOTEBOOK),
+        str(notebook),
         f"--port={port}",
         "--Voila.port_retries=0",
         f"--Voila.ip={host}",
@@ -132,16 +156,45 @@ def cmd_explore(args: argparse.Namespace) -> NoReturn:
         raise RussianViewsError(
             f"the {config.KERNEL_NAME!r} Jupyter kernel is not installed: run `make install`"
         ) from None
+    exercise = _exercise(args)
     _port_free(args.host, args.port)
     token = secrets.token_urlsafe(24)
     shown = "127.0.0.1" if args.host == DEFAULT_HOST else args.host
+    what = "the coding page" if exercise else "the explorer"
     print(
-        f"russian-views: the explorer is at http://{shown}:{args.port}/?token={token} "
+        f"russian-views: {what} is at http://{shown}:{args.port}/?token={token} "
         "(only with this token; Ctrl-C stops it)",
         file=sys.stderr,
     )
-    command = voila_command(args.port, not args.no_browser, args.host)
-    os.execve(command[0], command, voila_environment(args.out, token, args.max_pages))
+    notebook = CODING_NOTEBOOK if exercise else NOTEBOOK
+    command = voila_command(args.port, not args.no_browser, args.host, notebook)
+    env = voila_environment(args.out, token, args.max_pages) | exercise
+    os.execve(command[0], command, env)
+
+
+def _exercise(args: argparse.Namespace) -> dict[str, str]:
+    """The coding page's passage and inbox, checked against the data before anything is
+    served (empty without ``--exercise``)."""
+    if args.exercise is None:
+        for option in ("source", "inbox"):
+            if getattr(args, option) is not None:
+                raise ParameterError(f"--{option} goes with --exercise PARAGRAPH")
+        return {}
+    if args.inbox is None:
+        raise ParameterError("--exercise needs --inbox DIR, the folder handed-in codings go to")
+    from russian_views.classroom.agreement import resolve_paragraph, resolve_source
+    from russian_views.dataset.load import load_dataset
+
+    dataset = load_dataset()
+    source = resolve_source(args.source, dataset)
+    count = len(dataset.texts[source].paragraphs)
+    paragraph = resolve_paragraph(args.exercise, count)
+    args.inbox.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return {
+        EXERCISE_ENV: str(paragraph),
+        SOURCE_ENV: source,
+        INBOX_ENV: str(args.inbox.resolve()),
+    }
 
 
 def _port_free(host: str, port: int) -> None:
