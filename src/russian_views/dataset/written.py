@@ -59,7 +59,25 @@ def evidence_digest(dataset: Dataset, row: pd.Series) -> str:
 
 
 def to_review(dataset: Dataset) -> list[ToReview]:
-    """Every written row whose sources or cited records changed since it was written."""
+    """Every written row whose sources or cited records changed since it was written.
+
+    Computed once per data version (the hash of every data file), since every briefing and
+    every explorer redraw asks and the answer depends on nothing else.
+    """
+    return list(_to_review(dataset.version, dataset))
+
+
+_REVIEWED: dict[str, tuple[ToReview, ...]] = {}
+
+
+def _to_review(version: str, dataset: Dataset) -> tuple[ToReview, ...]:
+    if version not in _REVIEWED:
+        _REVIEWED.clear()  # one data version at a time: a kernel outlives many
+        _REVIEWED[version] = tuple(_check(dataset))
+    return _REVIEWED[version]
+
+
+def _check(dataset: Dataset) -> list[ToReview]:
     current = dict(mark.split("@") for mark in source_marks(dataset))
     out = []
     for table, key in WRITTEN.items():
