@@ -54,7 +54,8 @@ TARGETS = {
     "one briefing after a parameter change": ("<", 2.5),
     "load + validate at 100x": ("<", 2.0),
     "render at 100x / 1x": ("<=", 2.0),
-    "explorer redraw after a control change": ("<", 1.0),
+    "explorer redraw after a control change": ("<", 0.5),
+    "explorer redraw / one-briefing HTML render": ("<=", 1 / 3),
 }
 
 
@@ -283,6 +284,7 @@ def main() -> None:
         verdict("load + validate at 100x", scale[100][0]),
         verdict("render at 100x / 1x", scale[100][1] / scale[1][1]),
         verdict("explorer redraw after a control change", redraw),
+        verdict("explorer redraw / one-briefing HTML render", redraw / html["d"]),
     ]
     print("\n" + "\n".join(verdicts))
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -34,6 +37,10 @@ SPEC_CLASS = "chart-spec"
 # keep every data value inert however it is written.
 _JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 # An id defined in a Vega SVG (clip paths, gradients) or a reference to one.
+# Whether a figure carries its static SVG (for print, and for a page whose script does not
+# run). The explorer's on-screen page does without: the browser draws every chart from its
+# spec, so a redraw does not pay vl-convert (its Save buttons run a full render).
+_STATIC_SVG: ContextVar[bool] = ContextVar("static_svg", default=True)
 _SVG_ID = re.compile(r'(?<=\sid=")[^"]+|(?<=url\(#)[^)]+')
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with any colour vision.
@@ -116,10 +123,22 @@ class Figure:
         alt_text = tag("p", self.alt_text, class_="alt-text")
         # The spec is JSON made safe for <script> by spec_json, not text: it is kept as is.
         spec = tag("script", Html(self.spec_json()), type="application/json", class_=SPEC_CLASS)
+        view = tag("div", class_="chart-view")
+        if not _STATIC_SVG.get():
+            return tag("figure", join([view, spec, caption, alt_text]), class_="chart")
         # The SVG comes from vl-convert, drawn from the escaped spec: markup by construction.
         static = tag("div", Html(self.svg()), class_="chart-static")
-        view = tag("div", class_="chart-view")
         return tag("figure", join([view, static, spec, caption, alt_text]), class_="chart")
+
+
+@contextmanager
+def drawn_in_the_browser() -> Iterator[None]:
+    """Figures made inside this block carry no static SVG: the page's script draws them."""
+    token = _STATIC_SVG.set(False)
+    try:
+        yield
+    finally:
+        _STATIC_SVG.reset(token)
 
 
 def _scoped_ids(svg: str, prefix: str) -> str:

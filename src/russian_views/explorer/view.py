@@ -21,6 +21,7 @@ from IPython.core.formatters import DisplayFormatter
 from nbformat import NotebookNode
 
 from russian_views import config
+from russian_views.briefings.charts import drawn_in_the_browser
 from russian_views.rendering.cells import shown
 from russian_views.rendering.chart_bundle import chart_bundle
 from russian_views.rendering.exporters import BriefingHTMLExporter
@@ -66,8 +67,11 @@ class BriefingView:
         return normalise(nb)
 
     def html(self, job: Job) -> str:
-        """The briefing's page, as the HTML exporter writes it for a render."""
-        page, _ = self._exporter.from_notebook_node(self.notebook(job))
+        """The briefing's page, as the HTML exporter writes it for a render, but for the
+        figures' static SVG: on screen the browser draws each chart from its spec, so a
+        redraw costs the notebook's data work only (Save runs the full render)."""
+        with drawn_in_the_browser():
+            page, _ = self._exporter.from_notebook_node(self.notebook(job))
         return page
 
     def _source(self, job: Job) -> NotebookNode:
