@@ -201,3 +201,24 @@ def test_a_junk_request_and_debug_leave_the_service_up_and_a_kill_leaves_nothing
     again = cli("render", "--actor", "china", "--format", "html", "--out", str(out), env=env)
     assert again.returncode == 0 and "1 cached" in again.stderr, again.stderr
     subprocess.run([str(BIN), "service", "stop"], env=env, check=False, timeout=120)
+
+
+def test_a_render_kernel_talks_over_private_unix_sockets_and_leaves_nothing(monkeypatch):
+    """No kernel channel on a TCP port another local user could reach (IOPub is not
+    encrypted); the sockets sit in a folder only this user can enter, removed with the
+    kernel. A long temporary folder falls back to /tmp (a socket path has 107 bytes)."""
+    import tempfile
+
+    from russian_views.rendering import batch
+
+    monkeypatch.setattr(tempfile, "tempdir", "/tmp/" + "t" * 90)
+    kernel = batch.start_warm_kernel()
+    try:
+        info = kernel.manager.get_connection_info()
+        folder = Path(kernel.manager.connection_file).parent
+        assert info["transport"] == "ipc" and Path(info["ip"]).parent == folder
+        assert folder.parent == Path("/tmp")
+        assert folder.stat().st_mode & 0o777 == 0o700  # (jupyter adds the sticky bit)
+    finally:
+        batch.kill_kernel(kernel)
+    assert not folder.exists()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -104,11 +105,32 @@ def _started_kernel() -> WarmKernel:
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    km = AsyncKernelManager(kernel_name=config.KERNEL_NAME)
+    # Over Unix sockets in a folder of its own (0700), never TCP ports on 127.0.0.1, which
+    # every local user can reach (the IOPub channel, unencrypted, would show them each
+    # briefing as it is made); and no port for two kernels started at once to race for.
+    folder = _kernel_folder()
+    km = AsyncKernelManager(
+        kernel_name=config.KERNEL_NAME,
+        transport="ipc",
+        connection_file=str(folder / "kernel.json"),
+    )
     run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(config.PROJECT_ROOT))
     kernel = WarmKernel(km)
     _alive.append(kernel)
     return kernel
+
+
+# A Unix socket's path has at most 107 bytes; the kernel's are its folder + "/kernel-ipc-N".
+_SOCKET_PATH_MAX = 107 - len("/kernel-ipc-5")
+
+
+def _kernel_folder() -> Path:
+    """A new private folder (0700, made atomically by mkdtemp) for a kernel's sockets: in
+    the temporary folder, or in /tmp when that path is too long for a socket."""
+    base = tempfile.gettempdir()
+    if len(base) + len("/russian-views-kernel-12345678") > _SOCKET_PATH_MAX:
+        base = "/tmp"
+    return Path(tempfile.mkdtemp(prefix="russian-views-kernel-", dir=base))
 
 
 def _process(kernel: WarmKernel) -> subprocess.Popen | None:
@@ -156,8 +178,7 @@ def kill_kernel(kernel: WarmKernel) -> None:
     process = _send_kill(kernel)
     if process is not None:
         process.wait()
-    kernel.manager.cleanup_connection_file()
-    kernel.manager.cleanup_ipc_files()
+    _remove_files(kernel)
     with suppress(ValueError):
         _alive.remove(kernel)
 
@@ -228,8 +249,16 @@ def _exit_worker(signum: int, _frame: object) -> None:
     # waits: the process ends, and the killed kernels are reaped without it.
     for kernel in list(_alive):
         _send_kill(kernel)
-        kernel.manager.cleanup_connection_file()
+        _remove_files(kernel)
     os._exit(128 + signum)
+
+
+def _remove_files(kernel: WarmKernel) -> None:
+    """The kernel's connection file, its sockets and their folder: nothing stays behind."""
+    kernel.manager.cleanup_connection_file()
+    kernel.manager.cleanup_ipc_files()
+    with suppress(OSError):
+        Path(kernel.manager.connection_file).parent.rmdir()
 
 
 def _load_exporters() -> None:
@@ -515,6 +544,7 @@ def _render_one(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -
         raise
     kernel.close_client()
     run_sync(kernel.manager.shutdown_kernel)(now=True)
+    _remove_files(kernel)
     return result
 
 
