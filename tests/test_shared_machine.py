@@ -40,6 +40,20 @@ def test_a_lock_planted_as_a_link_is_refused_and_its_target_untouched(tmp_path: 
     assert target.read_text("utf-8") == "precious\n"
 
 
+@as_root
+def test_a_lock_file_of_another_user_is_refused_not_waited_on(tmp_path: Path):
+    """Another user's lock file in a shared folder: they could hold its lock for ever."""
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / batch.LOCK).touch()
+    os.chown(out / batch.LOCK, NOBODY, NOBODY)
+    with (
+        pytest.raises(OSError, match=f"belongs to another user \\(uid {NOBODY}\\)"),
+        batch.folder_lock(out),
+    ):
+        pass
+
+
 def test_a_manifest_linked_to_a_device_or_a_huge_file_is_read_no_further(tmp_path: Path, capsys):
     (tmp_path / cache.MANIFEST).symlink_to("/dev/zero")
     assert cache.Manifest(tmp_path).entries == {}

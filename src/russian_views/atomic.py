@@ -116,14 +116,20 @@ _NO_FOLLOW = os.O_NOFOLLOW | os.O_CLOEXEC
 def open_lock(path: Path) -> int:
     """A file descriptor on the lock file ``path``, created if missing (0600) but never
     truncated, and never through a symbolic link: a link planted in its place is refused
-    with ELOOP, its target untouched."""
+    with ELOOP, its target untouched. A lock file of another user's is refused too: in a
+    folder others may write, they could hold its lock for ever and stall every render."""
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | _NO_FOLLOW | os.O_NONBLOCK, 0o600)
     except OSError as exc:
         raise _named(exc, path) from exc
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    status = os.fstat(fd)
+    if not stat.S_ISREG(status.st_mode):
         os.close(fd)
         raise OSError(errno.EINVAL, "is not a regular file", str(path))
+    if status.st_uid != os.geteuid():
+        os.close(fd)
+        reason = f"belongs to another user (uid {status.st_uid}); use a folder of your own"
+        raise OSError(errno.EPERM, reason, str(path))
     return fd
 
 
