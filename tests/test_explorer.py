@@ -27,7 +27,7 @@ import papermill
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 
-from russian_views import cli, config
+from russian_views import cli, config, spec
 from russian_views.explorer import NOTEBOOK, voila_command
 from russian_views.params import briefing_actors, data_years
 from russian_views.rendering import batch, render
@@ -122,23 +122,71 @@ def test_a_control_for_every_briefing_parameter(explorer, dataset):
     assert explorer.job() == render.actor_job(dataset, "north-korea")
 
 
+def _stale(explorer) -> bool:
+    """Whether the page shows its briefing greyed out with Save off (and says so once)."""
+    greyed = "rv-stale" in explorer.frame._dom_classes
+    off = {button.disabled for button in explorer.saves}
+    assert off == {greyed}, "Save is off exactly while the briefing is greyed out"
+    return greyed
+
+
+def _notes(explorer) -> dict[str, str]:
+    """The problems shown beside the controls, by control (a hidden note says nothing)."""
+    shown = {n: note.value for n, note in explorer.notes.items() if note.layout.display != "none"}
+    hidden = [note.value for note in explorer.notes.values() if note.layout.display == "none"]
+    assert not any(hidden), "a hidden note says nothing"
+    return shown
+
+
 def test_changing_controls_redraws_and_bad_choices_are_explained(explorer):
     explorer.inputs["actor"].value = "china"
     explorer.inputs["since"].value = 2014
     explorer.inputs["until"].value = 2018
     assert 'data-stem="china_2014-2018"' in explorer.frame.value
     assert "Russian views of China" in explorer.frame.value
-    explorer.inputs["until"].value = 2010
-    assert "after until" in explorer.status.value and "rv-problem" in explorer.status.value
-    assert 'data-stem="china_2014-2018"' in explorer.frame.value  # the last good one stays
+    assert not _stale(explorer) and _notes(explorer) == {}
+
+    explorer.inputs["until"].value = 2010  # said beside To, the control just changed
+    (note,) = _notes(explorer).items()
+    assert note[0] == "until" and "From (2014) is after To (2010)" in note[1], note
+    assert "since" not in note[1] and 'role="alert"' in note[1]
+    assert "see <b>To</b>" in explorer.status.value
+    assert _stale(explorer) and 'data-stem="china_2014-2018"' in explorer.frame.value
+    explorer.inputs["since"].value = 2012  # still after: now said beside From
+    assert list(_notes(explorer)) == ["since"] and _stale(explorer)
+    explorer.inputs["until"].value = 2018  # valid again: redrawn, nothing flagged
+    assert 'data-stem="china_2012-2018"' in explorer.frame.value
+    assert not _stale(explorer) and _notes(explorer) == {}
+
     boxes = explorer.inputs["themes"].children
     for box in boxes:
         box.value = False
-    assert "Tick at least one theme" in explorer.status.value
+    assert "Tick at least one theme" in _notes(explorer)["themes"] and _stale(explorer)
     for box in boxes:
         box.value = True
-    explorer.inputs["until"].value = 2018
-    assert explorer.job().stem == "china_2014-2018"
+    assert not _stale(explorer) and _notes(explorer) == {}
+    assert explorer.job().stem == "china_2012-2018"
+
+
+# What a parameter's command-line help says and a reader choosing from a control never needs.
+COMMAND_LINE_WORDS = re.compile(r"None|comma|separated|\bid\b|alias|any case|e\.g\.")
+
+
+def test_hints_are_the_specs_plain_words_and_no_hint_says_null(explorer):
+    from ipywidgets import Box
+    from ipywidgets.widgets.widget_description import DescriptionWidget
+
+    for p in spec.parameters_of(spec.ACTOR):
+        assert p.hint and not COMMAND_LINE_WORDS.search(p.hint), p
+        assert explorer.controls[p.name].hint == p.hint
+    # ipywidgets writes a hint of None on the page as title="null": every widget has one set.
+    widgets, unset = [explorer.widget], []
+    while widgets:
+        widget = widgets.pop()
+        widgets += widget.children if isinstance(widget, Box) else []
+        if isinstance(widget, DescriptionWidget) and widget.tooltip is None:
+            unset.append(widget)
+    assert unset == []
 
 
 @pytest.mark.slow
@@ -311,7 +359,8 @@ def drive_explorer(url: str) -> Visit:
         page.goto(url)
         page.wait_for_selector('iframe.rv-page[data-stem="north-korea"]', timeout=180_000)
         assert page.locator("h1").first.inner_text() == "Russian views: briefing explorer"
-        assert page.locator(".rv-label").count() == 7
+        names = page.locator(".rv-controls label.widget-label:visible, .rv-group").all_inner_texts()
+        assert names == ["Actor", "From", "To", "Themes", "Voices", "Length", "Edition"]
 
         page.select_option(".rv-actor select", label="China")
         page.wait_for_selector('iframe.rv-page[data-stem="china"]', timeout=30_000)
@@ -395,6 +444,80 @@ def _browser(playwright):
     return playwright.chromium.launch(
         executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
     )
+
+
+# The explorer's own text that would be cut off: a button or a control's name whose text is
+# wider than its box (the Save buttons read "Save HT…" at 1280 px and below, once).
+CLIPPED = """() => [...document.querySelectorAll(
+    '.rv-toolbar button, .rv-controls button, .rv-controls label, .rv-controls select')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth)
+  .map(e => e.innerText || e.outerHTML.slice(0, 80))"""
+# How opaque the browser draws the briefing (a stale one is greyed out).
+OPACITY = "e => getComputedStyle(e).opacity"
+
+
+def read_as_a_reader(url: str) -> dict[str, object]:
+    """The explorer 1024 px wide, as a reader meets it: what axe-core finds, hints, text cut
+    off; then From after To (the problem beside the control, the briefing greyed out, Save
+    off, axe-core again, a screenshot), and back to a valid period."""
+    from axe_playwright_python.sync_playwright import Axe  # axe-core from its package's file
+    from playwright.sync_api import sync_playwright
+
+    def violations() -> list[str]:
+        found = Axe().run(page).response["violations"]
+        return [f"{v['id']} ({v['impact']}): {len(v['nodes'])} {v['help']}" for v in found]
+
+    seen: dict[str, object] = {}
+    with sync_playwright() as playwright:
+        browser = _browser(playwright)
+        page = browser.new_page(viewport={"width": 1024, "height": 768})
+        page.goto(url)
+        page.wait_for_selector('iframe.rv-page[data-stem="north-korea"]', timeout=180_000)
+        seen["violations"] = violations()
+        seen["hints"] = page.evaluate("[...document.querySelectorAll('[title]')].map(e => e.title)")
+        seen["clipped"] = page.evaluate(CLIPPED)
+        seen["save widths"] = page.evaluate(
+            "[...document.querySelectorAll('.rv-toolbar button')]"
+            ".map(e => [e.innerText, e.scrollWidth, e.clientWidth])"
+        )
+        # The drop-downs found by their names, as a screen reader finds them.
+        page.get_by_label("From", exact=True).select_option("2018")
+        page.wait_for_selector('iframe.rv-page[data-stem="north-korea_2018-2021"]', timeout=60_000)
+        page.get_by_label("To", exact=True).select_option("2015")
+        page.wait_for_selector(".rv-stale iframe.rv-page", timeout=60_000)
+        seen["note"] = page.locator(".rv-note-until [role=alert]").inner_text()
+        seen["notes"] = page.locator(".rv-note [role=alert]").count()
+        seen["opacity"] = float(page.locator("iframe.rv-page").evaluate(OPACITY))
+        seen["save off"] = [b.is_disabled() for b in page.locator(".rv-toolbar button").all()]
+        seen["violations, invalid"] = violations()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "explorer-1024-invalid.png")
+        page.get_by_label("From", exact=True).select_option("2014")
+        page.wait_for_selector('iframe.rv-page[data-stem="north-korea_2014-2015"]', timeout=60_000)
+        page.wait_for_selector(".rv-stale", state="detached", timeout=60_000)
+        seen["notes after"] = page.locator(".rv-note [role=alert]").count()
+        seen["opacity after"] = float(page.locator("iframe.rv-page").evaluate(OPACITY))
+        seen["save off after"] = [b.is_disabled() for b in page.locator(".rv-toolbar button").all()]
+        page.screenshot(path=ARTIFACTS / "explorer-1024.png")
+        browser.close()
+    return seen
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_explorer_reads_plainly_and_accessibly_from_1024_px(server):
+    url, _, _ = server
+    with ThreadPoolExecutor(1) as pool:
+        seen = pool.submit(read_as_a_reader, url).result()
+    assert seen["violations"] == [] and seen["violations, invalid"] == [], seen
+    assert "null" not in seen["hints"] and not any(map(COMMAND_LINE_WORDS.search, seen["hints"]))
+    assert seen["clipped"] == [], seen
+    assert [text for text, _, _ in seen["save widths"]] == ["Save HTML", "Save PDF"]
+    assert all(scroll <= client for _, scroll, client in seen["save widths"]), seen
+    assert seen["note"] == "From (2018) is after To (2015)" and seen["notes"] == 1, seen
+    assert seen["opacity"] < 0.5 and seen["save off"] == [True, True], seen
+    assert seen["notes after"] == 0 and seen["opacity after"] == 1, seen
+    assert seen["save off after"] == [False, False], seen
 
 
 def two_students(url: str, kernels: Callable[[], int]) -> dict[str, object]:

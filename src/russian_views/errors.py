@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -13,7 +15,21 @@ class ParameterError(RussianViewsError, ValueError):
     """A briefing parameter (actor, years, format, …) is not acceptable.
 
     The message is one line that names the bad value and the valid choices.
+    ``parameters`` are the parameters at fault, as the message spells them, so that a
+    caller whose users know them by other names (the explorer's From and To for ``since``
+    and ``until``) can say the same thing in those names: :meth:`worded`.
     """
+
+    def __init__(self, message: str, parameters: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.parameters = parameters
+
+    def worded(self, names: Mapping[str, str]) -> str:
+        """The message with each parameter at fault called by its name in ``names``."""
+        if not self.parameters:
+            return str(self)
+        named = re.compile(r"\b(" + "|".join(map(re.escape, self.parameters)) + r")\b")
+        return named.sub(lambda m: names.get(m[1], m[1]), str(self))
 
 
 @dataclass(frozen=True)

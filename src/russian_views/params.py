@@ -161,7 +161,9 @@ def resolve_period(
         _year("since", since, span, default.since), _year("until", until, span, default.until)
     )
     if period.since > period.until:
-        raise ParameterError(f"since ({period.since}) is after until ({period.until})")
+        raise ParameterError(
+            f"since ({period.since}) is after until ({period.until})", ("since", "until")
+        )
     return period
 
 

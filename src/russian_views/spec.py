@@ -41,6 +41,9 @@ class Parameter:
     ``codes_from`` takes the choices from the data instead ("actors", or a codebook list).
     ``all_word`` stands for every choice of a list. ``in_name``: a non-default value is
     recorded in output file names. ``flag`` is the ``render`` option, if any.
+    ``hint`` is the parameter in a reader's words, for the explorer's hover hint: ``help``
+    speaks to someone typing the value (None, comma-separated lists, ids), which a reader
+    choosing from a drop-down never does.
     """
 
     name: str
@@ -54,6 +57,7 @@ class Parameter:
     flag: str | None = None
     metavar: str | None = None
     in_name: bool = False
+    hint: str | None = None
 
     @property
     def type_name(self) -> str:
@@ -79,6 +83,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         codes_from="actors",
         flag="--actor",
         metavar="NAME",
+        hint="Whom the briefing is about: how Moscow sees this country or government.",
     ),
     Parameter(
         "actor_a",
@@ -104,6 +109,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         _YEARS,
         flag="--since",
         metavar="YEAR",
+        hint="The first year the briefing covers.",
     ),
     Parameter(
         "until",
@@ -113,6 +119,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         _YEARS,
         flag="--until",
         metavar="YEAR",
+        hint="The last year the briefing covers.",
     ),
     Parameter(
         "themes",
@@ -125,6 +132,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         flag="--themes",
         metavar="LIST",
         in_name=True,
+        hint="The topics the briefing covers: untick a topic to leave it out.",
     ),
     Parameter(
         "views",
@@ -137,6 +145,8 @@ PARAMETERS: tuple[Parameter, ...] = (
         flag="--views",
         metavar="WHO",
         in_name=True,
+        hint="Whose statements the briefing shows: Russian views as the sources report them, "
+        "the reviewer's own judgment, or both.",
     ),
     Parameter(
         "detail",
@@ -148,6 +158,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         flag="--detail",
         metavar="LEVEL",
         in_name=True,
+        hint="The full briefing, or a two-page summary of it.",
     ),
     Parameter(
         "edition",
@@ -159,6 +170,8 @@ PARAMETERS: tuple[Parameter, ...] = (
         flag="--edition",
         metavar="EDITION",
         in_name=True,
+        hint="Who the briefing is for: readers; students, with questions for discussion; or "
+        "instructors, with the answers too.",
     ),
     Parameter(
         "paragraph",

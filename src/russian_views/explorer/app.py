@@ -19,7 +19,7 @@ import ipywidgets as w
 
 from russian_views import config, params, spec
 from russian_views.dataset.load import Dataset, load_dataset
-from russian_views.errors import RussianViewsError
+from russian_views.errors import ParameterError, RussianViewsError
 from russian_views.explorer import OUT_ENV
 from russian_views.explorer.view import BriefingView
 from russian_views.params import briefing_actors, data_years
@@ -32,6 +32,7 @@ INSTRUCTIONS = (
     "<b>Save PDF</b> writes the briefing you see into the reports folder, under the same file "
     "name as <code>russian-views render</code> gives it."
 )
+NO_THEME = "Tick at least one theme"
 # How the explorer names each parameter, and the values of fixed-choice parameters
 # (the codebook's labels are used where it has them).
 _LABELS = {
@@ -92,7 +93,7 @@ def parameter_controls(dataset: Dataset) -> tuple[dict[str, Control], dict[str, 
             words = ((p.all_word,) if p.all_word else ()) + p.choices
             options = tuple((_word(dataset, p.name, word), word) for word in words)
         multiple = p.kind == "codes" and p.codes_from is not None
-        controls[p.name] = Control(_LABELS[p.name], p.help, options, multiple)
+        controls[p.name] = Control(_LABELS[p.name], p.hint or "", options, multiple)
     return controls, start
 
 
@@ -113,15 +114,17 @@ class Explorer:
         self.view.warm()
         self.controls, start = parameter_controls(self.dataset)
         self.inputs = {name: _input(name, c, start[name]) for name, c in self.controls.items()}
-        self.status = w.HTML()
-        self.status.add_class("rv-status")
-        self.frame = w.HTML()
-        self.frame.add_class("rv-frame")
+        # Beside each control, what is wrong with its value (hidden while nothing is).
+        self.notes = {name: _html("rv-note", f"rv-note-{name}") for name in self.controls}
+        for note in self.notes.values():
+            note.layout.display = "none"
+        self.status = _html("rv-status")
+        self.frame = _html("rv-frame")
         self.saves = [self._save_button(fmt) for fmt in spec.parameter(None, "format").choices]
         self.seconds = 0.0
-        for field in self.inputs.values():
+        for name, field in self.inputs.items():
             for widget in _value_widgets(field):
-                widget.observe(lambda _change: self.redraw(), names="value")
+                widget.observe(lambda _change, name=name: self.redraw(name), names="value")
         self.widget = self._layout()
         self.redraw()
 
@@ -133,7 +136,7 @@ class Explorer:
             return cls().widget
         except RussianViewsError as exc:
             message = html.escape(str(exc)).replace("\n", "<br>")
-            return w.HTML(f"<h1>{TITLE}</h1><p class='rv-problem'>{message}</p>")
+            return _html("rv-header", value=f"<h1>{TITLE}</h1><p class='rv-problem'>{message}</p>")
 
     def values(self) -> dict[str, object]:
         """The parameters as the controls stand, in the form ``render.actor_job`` takes."""
@@ -147,22 +150,34 @@ class Explorer:
                 values[name] = field.value
         return values
 
-    def job(self) -> render.Job | None:
-        """The briefing the controls ask for, or None (with the reason shown) if they can't."""
+    def job(self, changed: str | None = None) -> render.Job | None:
+        """The briefing the controls ask for, or None if they can't ask for one.
+
+        The reason is shown beside the control at fault, in the controls' names (From, not
+        ``since``): the one just ``changed`` if it is one of them (:meth:`_flag`).
+        """
         values = self.values()
         if values["themes"] == "":
-            self._say("Tick at least one theme.", problem=True)
+            self._flag(NO_THEME, "themes")
             return None
         try:
-            return render.actor_job(self.dataset, **values)
-        except RussianViewsError as exc:
-            self._say(str(exc), problem=True)
+            job = render.actor_job(self.dataset, **values)
+        except ParameterError as exc:
+            at_fault = [name for name in exc.parameters if name in self.controls]
+            where = changed if changed in at_fault else next(iter(at_fault), None)
+            labels = {name: control.label for name, control in self.controls.items()}
+            self._flag(exc.worded(labels), where)
             return None
+        except RussianViewsError as exc:
+            self._flag(str(exc))
+            return None
+        self._flag(None)
+        return job
 
-    def redraw(self) -> None:
+    def redraw(self, changed: str | None = None) -> None:
         """Draw the briefing for the controls' values in this kernel (``seconds`` it took)."""
         start = time.perf_counter()
-        job = self.job()
+        job = self.job(changed)
         if job is None:
             return
         page = self.view.html(job)
@@ -200,6 +215,32 @@ class Explorer:
         self._say(f"Saved <code>{html.escape(_shown(target))}</code>.", saved=True)
         return target
 
+    def _flag(self, message: str | None, where: str | None = None) -> None:
+        """Show what keeps the briefing from being drawn (None: nothing does), beside the
+        control ``where`` or else in the status line. Meanwhile the briefing on the page is
+        greyed out and Save is off, so nobody takes it for the briefing of the choice shown.
+        """
+        for name, note in self.notes.items():
+            here = message is not None and name == where
+            note.value = (
+                f'<p class="rv-problem" role="alert">{html.escape(message)}</p>' if here else ""
+            )
+            note.layout.display = None if here else "none"
+        stale = message is not None
+        if stale:
+            self.frame.add_class("rv-stale")
+        else:
+            self.frame.remove_class("rv-stale")
+        for button in self.saves:
+            button.disabled = stale
+        if message is not None and where is None:
+            self._say(html.escape(message), problem=True)
+        elif message is not None:
+            self._say(
+                f"Not redrawn: see <b>{self.controls[where].label}</b> on the left. The greyed "
+                "briefing below is the last one drawn; it cannot be saved."
+            )
+
     def _save_button(self, fmt: str) -> w.Button:
         button = w.Button(description=f"Save {fmt.upper()}", button_style="primary")
         button.add_class(f"rv-save-{fmt}")
@@ -211,14 +252,17 @@ class Explorer:
         self.status.value = f'<p class="rv-{kind}">{message}</p>'
 
     def _layout(self) -> w.Widget:
-        header = w.HTML(f"<h1>{TITLE}</h1><p class='rv-instructions'>{INSTRUCTIONS}</p>")
-        header.add_class("rv-header")
+        header = _html(
+            "rv-header", value=f"<h1>{TITLE}</h1><p class='rv-instructions'>{INSTRUCTIONS}</p>"
+        )
         fields = []
         for name, field in self.inputs.items():
             control = self.controls[name]
-            label = w.HTML(f"<label title='{html.escape(control.hint)}'>{control.label}</label>")
-            label.add_class("rv-label")
-            fields.append(w.VBox([label, field]))
+            if control.multiple:  # a list of tick boxes has no name of its own: a heading
+                heading = _html("rv-group", value=_named(control))
+                fields.append(w.VBox([heading, field, self.notes[name]]))
+            else:
+                fields.append(w.VBox([field, self.notes[name]]))
         panel = w.VBox(fields)
         panel.add_class("rv-controls")
         toolbar = w.HBox([self.status, *self.saves])
@@ -234,21 +278,45 @@ class _ThemeBox(w.Checkbox):
     """A theme's tick box, which knows the theme code it stands for."""
 
     def __init__(self, label: str, code: str, value: bool) -> None:
-        super().__init__(value=value, description=label, indent=False)
+        super().__init__(value=value, description=label, indent=False, tooltip="")
         self.description_value = code
 
 
 def _input(name: str, control: Control, value: object) -> w.Widget:
-    """The widget for one control, starting at ``value`` (a canonical parameter value)."""
+    """The widget for one control, starting at ``value`` (a canonical parameter value).
+
+    A drop-down or a row of buttons carries its name as its own description, the label
+    the browser ties to it (a screen reader reads "From, 2008"), with the hint on hover.
+    """
     if control.multiple:
         chosen = {c for _, c in control.choices} if value == "all" else set(str(value).split(","))
         boxes = [_ThemeBox(label, code, code in chosen) for label, code in control.choices]
         widget = w.VBox(boxes)
-    elif len(control.choices) <= TOGGLES_AT_MOST:
-        widget = w.ToggleButtons(options=control.choices, value=value, tooltips=[])
     else:
-        widget = w.Dropdown(options=control.choices, value=value)
+        kind = w.ToggleButtons if len(control.choices) <= TOGGLES_AT_MOST else w.Dropdown
+        widget = kind(
+            options=control.choices,
+            value=value,
+            description=_named(control),
+            description_allow_html=True,
+            tooltip="",
+            style={"description_width": "initial"},
+        )
     widget.add_class(f"rv-{name}")
+    return widget
+
+
+def _named(control: Control) -> str:
+    """A control's name with its hint on hover (a drop-down shows no hint of its own)."""
+    return f'<span title="{html.escape(control.hint)}">{html.escape(control.label)}</span>'
+
+
+def _html(*css_classes: str, value: str = "") -> w.HTML:
+    """An HTML widget with classes for the page's style sheet. Its hint is empty, not None,
+    which ipywidgets would write on the page as a hover hint saying "null"."""
+    widget = w.HTML(value, tooltip="")
+    for css_class in css_classes:
+        widget.add_class(css_class)
     return widget
 
 
