@@ -166,4 +166,5 @@ def developments_box(briefing: Briefing, developments: pd.DataFrame) -> m.Html:
         "aside",
         m.join([title, lead, m.tag("ul", m.join(items), class_="developments")]),
         class_="since-box",
+        aria_label=since,  # each landmark named apart (axe: landmark-unique)
     )

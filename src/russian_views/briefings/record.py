@@ -154,4 +154,4 @@ def record_box(dataset: Dataset, heading: str = "The record behind this briefing
             m.paragraph(how_to_read),
         ]
     )
-    return m.tag("aside", body, class_="record-box")
+    return m.tag("aside", body, class_="record-box", aria_label=heading)
