@@ -154,12 +154,17 @@ def test_the_record_box_names_each_source_its_date_and_the_voices(dataset):
     brief = ActorBriefing.from_parameters("china", dataset=dataset)
     box = str(brief.record_box())
     assert "The Asan Forum, 2021" in box
-    assert "the latest was published in 2021" in box
+    assert "it was published in 2021" in box and "Since the source," in box
     assert "public record to November 2026" in box
     for code in ("moscow", "reviewer", "analyst"):
         assert f"view-{code}" in box
     line = str(brief.title_block())
-    assert "2008–2021; checked against the public record to November 2026" in line
+    # The period is said once when it is the record's whole span, twice when it is not.
+    assert "Period 2008–2021, the whole record · Record: 1 source" in line
+    assert "coded sentence by sentence; checked against the public record to November" in line
+    narrowed = ActorBriefing.from_parameters("china", since=2014, until=2018, dataset=dataset)
+    assert "Period 2014–2018 · Record:" in str(narrowed.title_block())
+    assert "sentence by sentence, 2008–2021; checked" in str(narrowed.title_block())
     assert "record-box" not in line, "the body carries one record line, the annex the box"
 
 

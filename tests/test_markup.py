@@ -83,3 +83,10 @@ def test_table_escapes_headers_and_keeps_built_cells():
 
 def test_html_fragments_display_as_html_in_jupyter():
     assert m.Html("<p>x</p>")._repr_html_() == "<p>x</p>"
+
+
+def test_a_quotation_within_a_quotation_takes_single_marks():
+    """The source's own “…” inside a verbatim quote would close it twice in print."""
+    assert m.quoted("led to support for “maximum pressure,”") == (
+        '<q class="verbatim">led to support for ‘maximum pressure,’</q>'
+    )

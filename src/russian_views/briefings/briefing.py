@@ -391,19 +391,21 @@ class ActorBriefing(Briefing):
         if self.claims.empty:
             return m.empty("No coded statement in this cut.")
         claims = self.with_references(self.claims)
-        chart = charts.statement_spans(claims, self.labels("stance"))
+        ahead = queries.looks_ahead(claims, self.dataset)
+        chart = charts.statement_spans(claims, self.labels("stance"), ahead)
         name = self.name(self.actor_id)
-        forecast = int((claims["claim_kind"] == "expectation").sum())
-        n = len(claims)
+        forecast, n = int(ahead.sum()), len(claims)
         alt_text = (
             f"Chart of {n} coded statements of Moscow's view about {name}, each a bar over the "
-            f"years {self.the_sources} say it is about, coloured by stance; {forecast} are "
-            "forecasts, drawn apart from the others."
+            f"years it is about as dated in {self.the_sources}, coloured by stance; {forecast} "
+            "look ahead, drawn apart from the others."
         )
         caption = (
             f"The {n} statements of Moscow's view about {name} in this cut, each drawn once over "
-            f"the years {self.the_sources} say it is about ({forecast} forecasts below the "
-            "others). "
+            f"the years it is about as dated in {self.the_sources}; the {forecast} that look "
+            "ahead (forecasts, and statements dated past their source's year) are drawn below. "
+            "They are statements about the actor; the forecasts section lists the expectations "
+            "filed in this briefing, which it counts apart. "
             f"This is the dating of a record written in {self.as_of}, not a series of Moscow's "
             "opinion over time: a statement about a whole span is one statement, not one per year."
         )

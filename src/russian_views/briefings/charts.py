@@ -65,7 +65,7 @@ STANCE_COLOURS = {
 # Up to this many events the timeline gives each its own labelled line; beyond, a lane strip.
 NO_STANCE = "No stance"
 RETROSPECTIVE = "Statements about the past and present"
-FORECASTS = "Forecasts"
+FORECASTS = "Forecasts and statements about the future"
 # Event titles wrap at this many characters, so none is cut off in print.
 TITLE_WRAP = 44
 LABELLED_EVENTS = 60
@@ -203,10 +203,13 @@ def _stance_filter() -> alt.Parameter:
     return alt.selection_point(name="stance_pick", fields=["stance_label"], bind="legend")
 
 
-def statement_spans(claims: pd.DataFrame, labels: dict[str, str]) -> alt.TopLevelMixin:
+def statement_spans(
+    claims: pd.DataFrame, labels: dict[str, str], ahead: pd.Series
+) -> alt.TopLevelMixin:
     """Each statement once, as a bar over the years the source dates it to, coloured by its
-    stance (grey when it carries none): forecasts in one panel, statements about the past
-    and present in the other. No averages and no trend marks: one source's dating of its
+    stance (grey when it carries none): those that look ahead (``ahead``: forecasts, and
+    statements dated past their source's year) in one panel, those about the past and
+    present in the other. No averages and no trend marks: one source's dating of its
     statements is not a series of Moscow's opinion over time.
     """
     data = claims.assign(
@@ -215,9 +218,7 @@ def statement_spans(claims: pd.DataFrame, labels: dict[str, str]) -> alt.TopLeve
         stance_label=claims["stance"].map(labels).fillna(NO_STANCE).replace("", NO_STANCE),
         statement=claims["paraphrase"],
         years=_years(claims["period_start"], claims["period_end"]),
-        panel=claims["claim_kind"].map(
-            lambda k: FORECASTS if k == "expectation" else RETROSPECTIVE
-        ),
+        panel=ahead.map({True: FORECASTS, False: RETROSPECTIVE}),
     ).sort_values(["start", "end", "claim_id"])
     data["row"] = data.groupby("panel").cumcount()
     domain = [labels[k] for k in STANCE_COLOURS] + [NO_STANCE]
@@ -430,7 +431,7 @@ def theme_bars(
         .mark_bar()
         .encode(
             y=alt.Y("theme_label:N", title=None, sort="-x"),
-            x=alt.X("sum(claims):Q", title="Claims", axis=alt.Axis(tickMinStep=1, format="d")),
+            x=alt.X("sum(claims):Q", title="Statements", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color(
                 "stance_label:N", title="Stance", scale=alt.Scale(domain=domain, range=colours)
             ),
@@ -439,7 +440,7 @@ def theme_bars(
             tooltip=[
                 alt.Tooltip("theme_label:N", title="Theme"),
                 alt.Tooltip("stance_label:N", title="Stance"),
-                alt.Tooltip("sum(claims):Q", title="Claims"),
+                alt.Tooltip("sum(claims):Q", title="Statements"),
             ],
         )
         .add_params(pick)

@@ -128,9 +128,14 @@ def with_quote(text: str, quote: str, context: str = "") -> Html:
     return escape(text)
 
 
+# Inside a quotation the source's own double quotes become single ones, as a quotation
+# within a quotation is printed (else “…“maximum pressure,”” closes twice).
+_NESTED = str.maketrans({"“": "‘", "”": "’"})
+
+
 def quoted(text: str) -> Html:
-    """A verbatim quotation, marked as such."""
-    return tag("q", text, class_="verbatim")
+    """A verbatim quotation, marked as such (its inner quote marks made single)."""
+    return tag("q", text.translate(_NESTED), class_="verbatim")
 
 
 def view_badge(view: str, label: str) -> Html:

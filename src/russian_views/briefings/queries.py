@@ -167,6 +167,14 @@ def signposts_for(dataset: Dataset, expectation_ids: Iterable[str]) -> pd.DataFr
 MIN_YEARLY = 3
 
 
+def looks_ahead(claims: pd.DataFrame, dataset: Dataset) -> pd.Series:
+    """Which claims look ahead: forecasts, and any statement dated past the year its source
+    was published (the book's assessment of 2021-2036 is not a look back)."""
+    published = dict(zip(dataset.sources["source_id"], dataset.sources["published"], strict=True))
+    written = claims["source_id"].map(published).str[:4].astype(int)
+    return (claims["claim_kind"] == "expectation") | (claims["period_end"] > written)
+
+
 def undated(claims: pd.DataFrame, record: Period) -> pd.Series:
     """Which claims the source does not date more closely than the whole record."""
     return (claims["period_start"] <= record.since) & (claims["period_end"] >= record.until)

@@ -74,9 +74,12 @@ def voices_present(dataset: Dataset) -> list[tuple[str, str, str]]:
 def record_line(dataset: Dataset, span: str, period: str | None = None) -> str:
     """The body's one line on the record: the period shown, what the record is and spans,
     and when it was checked against the public record."""
-    shown = f"Period {period} · " if period else ""
+    if period == span:  # said once: the period shown is the record's whole span
+        shown, span = f"Period {period}, the whole record · ", ""
+    else:
+        shown, span = (f"Period {period} · " if period else ""), f", {span}"
     return (
-        f"{shown}Record: {sources_phrase(dataset)}, coded sentence by sentence, {span}; "
+        f"{shown}Record: {sources_phrase(dataset)}, coded sentence by sentence{span}; "
         f"checked against the public record to {checked_to(dataset)} · "
         f"data version {dataset.version}"
     )
@@ -129,13 +132,17 @@ def record_box(dataset: Dataset, heading: str = "The record behind this briefing
     items = [_source_item(dataset, s, multi) for _, s in dataset.sources.iterrows()]
     latest = str(dataset.sources["published"].max())
     n = len(dataset.sources)
+    published = (
+        f"it was published in {latest}" if n == 1 else f"the latest was published in {latest}"
+    )
+    since = "the source" if n == 1 else "the sources"
     record = (
         f"The record is {'one source' if n == 1 else f'{n} sources'}, coded by us sentence by "
-        f"sentence; the latest was published in {latest}, and nothing that happened later is "
-        f"in the coded record. We checked every expectation and signpost it holds against the "
-        f"public record to {checked_to(dataset)}: each status other than open, and each "
-        "development listed as since the sources, cites that record and is marked as from "
-        "outside the record; none is counted as a statement of Moscow's view."
+        f"sentence; {published}, and nothing that happened later is in the coded record. We "
+        f"checked every expectation and signpost it holds against the public record to "
+        f"{checked_to(dataset)}: each status other than open, and each development listed "
+        f"under Since {since}, cites that record and is marked as from outside the record; "
+        "none is counted as a statement of Moscow's view."
     )
     voices = voices_present(dataset)
     voice_items = [m.join([m.view_badge(c, label), text], " ") for c, label, text in voices]

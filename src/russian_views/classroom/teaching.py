@@ -117,21 +117,7 @@ def _stance(brief: ActorBriefing) -> m.Html:
     """How many statements are forecasts and how many look back, the span each kind covers,
     and why a span is drawn once."""
     claims = brief.claims
-    written = (
-        claims["source_id"]
-        .map(
-            dict(
-                zip(
-                    brief.dataset.sources["source_id"],
-                    brief.dataset.sources["published"],
-                    strict=True,
-                )
-            )
-        )
-        .str[:4]
-        .astype(int)
-    )
-    ahead = (claims["claim_kind"] == "expectation") | (claims["period_end"] > written)
+    ahead = queries.looks_ahead(claims, brief.dataset)
     forecast, past = claims[ahead], claims[~ahead]
     parts = []
     what_ahead = "are forecasts or look ahead past their source's year"
