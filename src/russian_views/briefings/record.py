@@ -148,8 +148,9 @@ def record_box(dataset: Dataset, heading: str = "The record behind this briefing
     voice_items = [m.join([m.view_badge(c, label), text], " ") for c, label, text in voices]
     how_to_read = (
         "Text in quotation marks is verbatim from the source; ¶ and s give the body paragraph "
-        "and sentence, each linked to the full passage under Cited passages. The source's own "
-        "odds (“expected”, “ruled out”) are its words; likelihood words such as “likely” and "
+        "and sentence, each linked to the full passage under Cited passages. The source's odds "
+        "are given in words kept apart from ours (“expected”, “held possible”, “ruled out” for "
+        "its “excluded”), each marked “(the source)”; likelihood words such as “likely” and "
         "“very unlikely” are ours, on the fixed ICD 203 scale, always with a confidence level."
     )
     body = m.join(
