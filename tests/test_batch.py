@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from russian_views.rendering import batch, render
+from russian_views.rendering import kernel as kernels
 from russian_views.rendering.render import Result
 
 
@@ -95,11 +96,11 @@ def test_a_kernel_that_dies_at_start_is_started_again_on_new_ports(monkeypatch, 
     at once one can die at start on a port the other took. Such a kernel is started again;
     one that keeps dying is given up, with no kernel left running. (Two starts allowed here:
     noticing each death takes jupyter_client about 2 s.)"""
-    monkeypatch.setattr(batch, "KERNEL_STARTS", 2)
-    started: list[batch.WarmKernel] = []
-    start = batch._started_kernel
+    monkeypatch.setattr(kernels, "KERNEL_STARTS", 2)
+    started: list[kernels.WarmKernel] = []
+    start = kernels._started_kernel
 
-    def dying_first(deaths: int = deaths) -> batch.WarmKernel:
+    def dying_first(deaths: int = deaths) -> kernels.WarmKernel:
         kernel = start()
         started.append(kernel)
         if len(started) <= deaths:
@@ -107,29 +108,29 @@ def test_a_kernel_that_dies_at_start_is_started_again_on_new_ports(monkeypatch, 
             kernel.manager.provisioner.process.wait()
         return kernel
 
-    monkeypatch.setattr(batch, "_started_kernel", dying_first)
-    monkeypatch.setattr(batch, "WARM_UP", "pass")
+    monkeypatch.setattr(kernels, "_started_kernel", dying_first)
+    monkeypatch.setattr(kernels, "WARM_UP", "pass")
     if deaths == 2:
         with pytest.raises(RuntimeError, match="died"):
-            batch.start_warm_kernel()
+            kernels.start_warm_kernel()
         assert len(started) == 2
     else:
-        kernel = batch.start_warm_kernel()
+        kernel = kernels.start_warm_kernel()
         try:
-            assert len(started) == 2 and kernel is started[1] and not batch._has_exited(kernel)
+            assert len(started) == 2 and kernel is started[1] and not kernels.has_exited(kernel)
         finally:
-            batch.kill_kernel(kernel)
-    assert all(batch._has_exited(k) for k in started[:deaths])
+            kernels.kill_kernel(kernel)
+    assert all(kernels.has_exited(k) for k in started[:deaths])
 
 
 def test_a_kernel_that_fails_its_set_up_is_not_started_again(monkeypatch):
-    started: list[batch.WarmKernel] = []
-    start = batch._started_kernel
-    monkeypatch.setattr(batch, "_started_kernel", lambda: started.append(start()) or started[-1])
-    monkeypatch.setattr(batch, "WARM_UP", "raise RuntimeError('warm-up refused')")
+    started: list[kernels.WarmKernel] = []
+    start = kernels._started_kernel
+    monkeypatch.setattr(kernels, "_started_kernel", lambda: started.append(start()) or started[-1])
+    monkeypatch.setattr(kernels, "WARM_UP", "raise RuntimeError('warm-up refused')")
     with pytest.raises(RuntimeError, match="warm-up refused"):
-        batch.start_warm_kernel()
-    assert len(started) == 1 and batch._has_exited(started[0])
+        kernels.start_warm_kernel()
+    assert len(started) == 1 and kernels.has_exited(started[0])
 
 
 class _SlowToCollect:
@@ -190,19 +191,19 @@ def test_a_forked_worker_kills_only_its_own_kernels(monkeypatch):
     forked from."""
     import multiprocessing
 
-    monkeypatch.setattr(batch, "WARM_UP", "pass")
-    kernel = batch.start_warm_kernel()
+    monkeypatch.setattr(kernels, "WARM_UP", "pass")
+    kernel = kernels.start_warm_kernel()
     try:
-        child = multiprocessing.get_context("fork").Process(target=batch._kill_kernels)
+        child = multiprocessing.get_context("fork").Process(target=kernels.kill_all)
         child.start()
         child.join(20)
-        assert child.exitcode == 0 and not batch._has_exited(kernel)
+        assert child.exitcode == 0 and not kernels.has_exited(kernel)
     finally:
-        batch.kill_kernel(kernel)
+        kernels.kill_kernel(kernel)
 
 
 def _stop_while_killing(pid_file: Path) -> None:
-    kernel = batch.start_warm_kernel()
+    kernel = kernels.start_warm_kernel()
     process = kernel.manager.provisioner.process
     pid_file.write_text(str(process.pid))
     with process._waitpid_lock:  # as when SIGTERM comes while kill_kernel waits for it
@@ -215,7 +216,7 @@ def test_a_worker_told_to_stop_while_killing_its_kernel_still_ends(tmp_path: Pat
     import multiprocessing
     import time
 
-    monkeypatch.setattr(batch, "WARM_UP", "pass")
+    monkeypatch.setattr(kernels, "WARM_UP", "pass")
     pid_file = tmp_path / "kernel.pid"
     worker = multiprocessing.get_context("fork").Process(
         target=_stop_while_killing, args=(pid_file,)

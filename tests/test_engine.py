@@ -13,7 +13,8 @@ from nbformat.v4 import new_code_cell, new_notebook
 from papermill.engines import papermill_engines
 
 from russian_views import config
-from russian_views.rendering import batch, render
+from russian_views.rendering import kernel as kernels
+from russian_views.rendering import render
 from russian_views.rendering.engine import KeptClientEngine
 
 pytestmark = pytest.mark.slow  # starts kernels
@@ -41,7 +42,7 @@ def test_papermill_finds_the_engine_by_its_entry_point():
 
 
 def test_notebooks_on_a_warm_kernel_share_one_client_and_miss_no_output(notebook: Path):
-    kernel = batch.start_warm_kernel()
+    kernel = kernels.start_warm_kernel()
     try:
         runs = []
         for _ in range(2):
@@ -58,14 +59,14 @@ def test_notebooks_on_a_warm_kernel_share_one_client_and_miss_no_output(notebook
             client = kernel.client
             # The batch's reset opens a client of its own meanwhile: the kept one must still
             # receive every output of the next notebook (a shared session would lose them).
-            batch._run_code(kernel.manager, batch.RESET)
+            kernels.run_code(kernel.manager, kernels.RESET)
         assert client is not None and kernel.client is client
         first, second = (_outputs(render.normalise(nb)) for nb in runs)
         assert first == second
         assert first[0][0]["text"] == "hello\n"
         assert first[1][0]["data"]["text/plain"] == "42"
     finally:
-        batch.kill_kernel(kernel)
+        kernels.kill_kernel(kernel)
     assert kernel.client is None
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from russian_views import config
 from russian_views.rendering import batch, render
+from russian_views.rendering import kernel as kernels
 
 
 def _notebook(tmp_path: Path, source: str) -> Path:
@@ -41,7 +42,7 @@ def bare_warm_up(monkeypatch: pytest.MonkeyPatch) -> None:
     """Kernels warmed with nothing: the small notebooks here import nothing, and the
     briefings' imports would cost each kernel about a second. (Workers are forked, so they
     see the change.)"""
-    monkeypatch.setattr(batch, "WARM_UP", "pass")
+    monkeypatch.setattr(kernels, "WARM_UP", "pass")
 
 
 @pytest.mark.slow
@@ -264,7 +265,7 @@ def test_a_worker_that_cannot_start_fails_its_jobs_once(tmp_path: Path, monkeypa
     kernel_files = tmp_path / "tmp"
     kernel_files.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(kernel_files))  # connection files go here
-    monkeypatch.setattr(batch, "WARM_UP", "raise RuntimeError('warm-up refused')")
+    monkeypatch.setattr(kernels, "WARM_UP", "raise RuntimeError('warm-up refused')")
     start = time.monotonic()
     code = main(["render", "--all", "--force", "--format", "html", "--out", str(tmp_path / "o")])
     assert code == 1 and time.monotonic() - start < 90

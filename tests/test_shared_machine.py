@@ -223,10 +223,10 @@ def test_a_render_kernel_talks_over_private_unix_sockets_and_leaves_nothing(monk
     kernel. A long temporary folder falls back to /tmp (a socket path has 107 bytes)."""
     import tempfile
 
-    from russian_views.rendering import batch
+    from russian_views.rendering.kernel import kill_kernel, start_warm_kernel
 
     monkeypatch.setattr(tempfile, "tempdir", "/tmp/" + "t" * 90)
-    kernel = batch.start_warm_kernel()
+    kernel = start_warm_kernel()
     try:
         info = kernel.manager.get_connection_info()
         folder = Path(kernel.manager.connection_file).parent
@@ -234,5 +234,5 @@ def test_a_render_kernel_talks_over_private_unix_sockets_and_leaves_nothing(monk
         assert folder.parent == Path("/tmp")
         assert folder.stat().st_mode & 0o777 == 0o700  # (jupyter adds the sticky bit)
     finally:
-        batch.kill_kernel(kernel)
+        kill_kernel(kernel)
     assert not folder.exists()

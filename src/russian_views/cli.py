@@ -14,23 +14,18 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from russian_views import config, spec
-from russian_views.errors import DataError, ParameterError, RussianViewsError
+from russian_views.errors import ParameterError
+from russian_views.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, PROG, reported
 
 if TYPE_CHECKING:
     from russian_views.dataset.load import Dataset
-
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
-PROG = "russian-views"
 
 DESCRIPTION = """\
 Sourced briefings on how Moscow sees the Korean Peninsula, coded from secondary sources
@@ -566,120 +561,15 @@ def cmd_datapackage(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# Which notebooks each way of choosing renders.
-_TARGETS = {
-    "actor": (spec.ACTOR,),
-    "all": (spec.ACTOR, spec.OVERVIEW),
-    "overview": (spec.OVERVIEW,),
-    "compare": (spec.COMPARE,),
-}
-
-
-def _notebook_options(args: argparse.Namespace) -> dict[str, object]:
-    """The notebook parameters given as options, refused where no chosen notebook takes one
-    (``--overview --themes nuclear``) rather than ignored."""
-    chosen = next((k for k in ("config", *_TARGETS) if getattr(args, k)), "actor")
-    given = {}
-    for p in spec.flagged():
-        value = getattr(args, p.dest)
-        if not p.notebooks or p.name == "actor" or value is None:
-            continue
-        if chosen == "config":
-            raise ParameterError(
-                f"{p.flag} cannot be combined with --config; set {p.name!r} in the batch "
-                "file's entries"
-            )
-        if not set(p.notebooks) & set(_TARGETS[chosen]):
-            raise ParameterError(
-                f"--{chosen} does not take {p.flag}; it applies to: {', '.join(p.notebooks)}"
-            )
-        given[p.name] = value
-    return given
-
-
-def _output_folder(out: Path) -> None:
-    """Create the output folder and prove it can be written, before any work (an OSError
-    names the folder and the reason; the CLI exits 1)."""
-    out.mkdir(parents=True, exist_ok=True)
-    try:
-        fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=out)
-    except OSError as exc:  # name the folder the user gave, not the probe
-        raise OSError(exc.errno, exc.strerror or str(exc), str(out)) from exc
-    os.close(fd)
-    os.unlink(probe)
-
-
 def cmd_render(args: argparse.Namespace) -> int:
-    """Validate everything first, then render what is out of date; exit 1 if any failed."""
-    from russian_views.params import resolve_codes, resolve_word
+    """Check everything first, then render what is out of date (in the render service when
+    it is wanted: warm workers kept between commands, same output, same codes)."""
+    from russian_views.rendering import request, service
 
-    given = _notebook_options(args)
-    format_option, paper_option = spec.parameter(None, "format"), spec.parameter(None, "paper")
-    formats = resolve_codes(format_option, args.format, format_option.choices)
-    paper = resolve_word(paper_option, args.paper)
-    workers = None if args.jobs is None else spec.count("--jobs", args.jobs)
-    out = Path(args.out) if args.out else config.REPORTS_DIR
-    if out.exists() and not out.is_dir():
-        raise ParameterError(f"--out {spec.shorten(str(out))} is a file, not a folder")
-
-    from russian_views.rendering.batch_file import Batch, load_batches, read_entries
-
-    entries = read_entries(args.config) if args.config else None  # refused before pandas loads
-    if args.actor is not None or args.compare:
-        from russian_views.params import check_actors_early
-
-        check_actors_early(
-            [args.actor] if args.actor is not None else args.compare, config.DATA_DIR
-        )
-
-    from russian_views.rendering import service
-
-    if service.wanted():  # warm workers kept between commands; same output, same codes
-        return service.render(args.argv)
-
-    from russian_views.dataset.load import load_dataset
-    from russian_views.rendering import batch, render
-
-    dataset = load_dataset()
-    from russian_views.dataset.written import to_review
-
-    for item in to_review(dataset):
-        print(f"warning: {item.line()}", file=sys.stderr)
-    period = {"since": given.pop("since", None), "until": given.pop("until", None)}
-    if args.config:
-        batches = load_batches(args.config, dataset, formats, paper, entries)
-    else:
-        if args.all:
-            jobs = render.all_jobs(dataset, **period, paper=paper, **given)
-        elif args.overview:
-            jobs = [render.overview_job(dataset, **period, paper=paper)]
-        elif args.compare:
-            jobs = [render.compare_job(dataset, *args.compare, **period, paper=paper)]
-        else:
-            jobs = [render.actor_job(dataset, args.actor, **period, paper=paper, **given)]
-        batches = [Batch(formats, paper, tuple(jobs))]
-    _output_folder(out)
-    tick, close = batch.progress_reporter(sum(len(b.jobs) for b in batches))
-    results = []
-    try:
-        for b in batches:
-            results += batch.render_batch(
-                list(b.jobs),
-                dataset,
-                out,
-                b.formats,
-                b.paper,
-                workers=workers,
-                force=args.force,
-                report=tick,
-            )
-    finally:
-        close()
-    html = any("html" in b.formats for b in batches)
-    if args.all or (html and (out / "index.html").exists()):
-        batch.update_index(dataset, out, force=args.force)
-    print(f"{batch.summary(results)} -> {out}", file=sys.stderr)
-    return EXIT_FAILED if any(r.error for r in results) else EXIT_OK
+    checked = request.check(args)  # bad input is refused before any service starts
+    if service.wanted():
+        return service.render(args)
+    return request.run(checked)
 
 
 def _how_to_set(p: spec.Parameter) -> str:
@@ -832,41 +722,17 @@ def cmd_make_reference(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _message(exc: BaseException) -> tuple[int, str]:
-    """The exit code and the one line (a data error lists every problem) for an error."""
-    if isinstance(exc, ParameterError):
-        return EXIT_BAD_INPUT, f"error: {exc}"
-    if isinstance(exc, DataError):
-        return EXIT_BAD_INPUT, str(exc)
-    if isinstance(exc, RussianViewsError):
-        return EXIT_FAILED, f"error: {exc}"
-    if isinstance(exc, OSError):
-        where = f"{spec.shorten_path(str(exc.filename))}: " if exc.filename else ""
-        return EXIT_FAILED, f"error: {where}{exc.strerror or exc}"
-    detail = spec.shorten(f"{type(exc).__name__}: {exc}", 200)
-    return EXIT_FAILED, f"internal error: {detail} (run with --debug for the traceback)"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; every error becomes a message and an exit code, not a traceback
     (unless ``--debug`` asks for it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]
-    try:
+
+    def run() -> int:
         args = build_parser().parse_args(argv)
-        args.argv = [*argv, "--debug"] if debug else argv  # as given, for the render service
+        args.debug = debug  # wherever it stood in the line (the render service needs it too)
         command = next(c for c in COMMANDS if c.name == args.command)
         return _load(command.handler)(args)
-    except KeyboardInterrupt as exc:
-        print(
-            f"{PROG}: interrupted; reports already finished were kept, none is half-written",
-            file=sys.stderr,
-        )
-        return getattr(exc, "exit_code", EXIT_INTERRUPTED)
-    except Exception as exc:
-        if debug:  # the traceback, then the same line and exit code as without --debug
-            traceback.print_exc()
-        code, message = _message(exc)
-        print(f"{PROG}: {message}", file=sys.stderr)
-        return code
+
+    return reported(run, debug)

@@ -4,7 +4,7 @@ papermill's own engine (nbclient) opens a new client on the kernel for every not
 waits until it is ready: a ``kernel_info`` round trip, then up to 0.2 s on the IOPub channel
 so that no output is missed (again while IOPub is still joining). On a warm kernel that is a
 fifth of a short briefing's time. Given ``warm`` (the batch renderer's
-:class:`~russian_views.rendering.batch.WarmKernel`: its kernel ``manager`` and ``client``),
+:class:`~russian_views.rendering.kernel.WarmKernel`: its kernel ``manager`` and ``client``),
 this engine runs the notebook on that kernel through the warm kernel's client, readying one
 the first time and keeping it there, so the wait is paid once per kernel. Everything else is
 papermill's nbclient engine: same cells, same outputs, same errors.

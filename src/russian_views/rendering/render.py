@@ -27,16 +27,12 @@ from russian_views.params import (
     papermill_parameters,
     resolve,
 )
+from russian_views.rendering.kernel import KERNEL_ARGUMENTS, WarmKernel
 from russian_views.spec import ACTOR, COMPARE, OVERVIEW
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-    from russian_views.rendering.batch import WarmKernel
-
-# The kernel's own log would print a transport notice on every start (errors still show),
-# and its history database would record every cell of every briefing in ~/.ipython.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 # Metadata that records when a notebook ran; dropped so the same inputs give the same bytes.
 _VOLATILE_CELL_KEYS = ("execution", "papermill")
 _VOLATILE_NB_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")

@@ -2,9 +2,10 @@
 
 A lone ``render`` pays a kernel start, the imports of pandas, Altair, vl-convert, nbconvert
 and WeasyPrint, and vl-convert's first chart before any work: most of a single briefing's
-time. ``render`` therefore hands its command line to a service process that keeps
-:mod:`russian_views.rendering.batch`'s warm workers (each a warm kernel plus the loaded exporters)
-between commands, and runs the command exactly as the command would (``cli.main``), with
+time. ``render`` therefore hands its parsed, checked arguments to a service process that
+keeps :mod:`russian_views.rendering.batch`'s warm workers (each a warm kernel plus the loaded
+exporters) between commands, and runs them exactly as the command would
+(:mod:`russian_views.rendering.request`, through :func:`russian_views.exits.reported`), with
 its output, errors and exit code passed back through a Unix socket.
 
 - Started on demand by ``render``, in a session of its own; it stops itself after
@@ -25,8 +26,8 @@ its output, errors and exit code passed back through a Unix socket.
   render the way a lone render stops (workers and kernels killed, nothing half-written)
   before the command exits with the same code; a command that vanishes is treated as
   SIGTERM.
-- ``RUSSIAN_VIEWS_SERVICE=off`` renders in the command's own process (the service itself
-  runs that way, and so does the test suite unless a test turns the service on).
+- ``RUSSIAN_VIEWS_SERVICE=off`` renders in the command's own process (so does the test
+  suite unless a test turns the service on).
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ from pathlib import Path
 from russian_views import config
 from russian_views.atomic import open_lock
 from russian_views.errors import ParameterError, RenderError
+from russian_views.exits import reported
+from russian_views.rendering.request import check, run, to_json
 from russian_views.rendering.signals import STOP_SIGNALS, on_first_stop_signal
 
 SERVICE_ENV = "RUSSIAN_VIEWS_SERVICE"
@@ -73,7 +76,7 @@ _ON, _OFF = ("on", "1", "yes", "true"), ("off", "0", "no", "false")
 MAX_WORKERS = 64
 CONNECT_TIMEOUT = 5.0
 STOP_TIMEOUT = 30.0
-# The longest request line a service reads (the argv of a command, as JSON).
+# The longest request line a service reads (the parsed arguments of a command, as JSON).
 MAX_REQUEST = 1024 * 1024
 
 
@@ -156,8 +159,9 @@ def socket_path(key: str) -> Path:
 # ---------------------------------------------------------------- the command's side
 
 
-def render(argv: list[str]) -> int:
-    """Run ``russian-views render`` (``argv``) in the service, starting it if needed.
+def render(args: argparse.Namespace) -> int:
+    """Run ``russian-views render`` (its parsed ``args``) in the service, starting it if
+    needed.
 
     The service's output is printed as it comes; the return value is the command's exit
     code. A stop signal received meanwhile is passed on, and this waits for the service to
@@ -167,7 +171,7 @@ def render(argv: list[str]) -> int:
     path = socket_path(service_key())
     connection = _connect(path) or _start(path)
     with connection, _forward_signals(connection):
-        request = {"argv": argv, "cwd": os.getcwd(), "tty": sys.stderr.isatty()}
+        request = {"args": to_json(args), "cwd": os.getcwd(), "tty": sys.stderr.isatty()}
         connection.sendall(json.dumps(request).encode() + b"\n")
         for message in _messages(connection):
             if "exit" in message:
@@ -365,8 +369,6 @@ def _interrupt(signum: int, _frame: object) -> None:
 
 def _serve_one(connection: socket.socket) -> bool:
     """Answer one connection; False when it asked the service to stop."""
-    from russian_views import cli
-
     try:
         request = json.loads(_read_line(connection) or b"{}")
     except ValueError:
@@ -377,8 +379,9 @@ def _serve_one(connection: socket.socket) -> bool:
             connection.sendall(json.dumps(message).encode() + b"\n")
             connection.sendall(json.dumps({"exit": 2}).encode() + b"\n")
         return True
-    if "argv" not in request:
+    if "args" not in request:
         return not request.get("stop")
+    args = argparse.Namespace(**request["args"])
     os.chdir(request["cwd"])
     watch = _Request(connection)
     out, err = sys.stdout, sys.stderr
@@ -388,7 +391,7 @@ def _serve_one(connection: socket.socket) -> bool:
         signal.signal(signum, _interrupt)
     watch.thread.start()
     try:
-        code = cli.main(request["argv"])
+        code = reported(lambda: run(check(args)), args.debug)
     finally:
         watch.finish()
         for signum in STOP_SIGNALS:
@@ -413,11 +416,12 @@ def _read_line(connection: socket.socket) -> bytes:
 
 
 def _well_formed(request: dict) -> bool:
-    """A render request (argv: strings, cwd: a string) or a stop request."""
-    if "argv" not in request:
+    """A render request (args: the parsed arguments, with ``debug`` true or false; cwd: a
+    string) or a stop request. Arguments of the wrong kind fail the render, not the service."""
+    if "args" not in request:
         return set(request) <= {"stop"}
-    argv, cwd = request.get("argv"), request.get("cwd")
-    return isinstance(argv, list) and all(isinstance(a, str) for a in argv) and isinstance(cwd, str)
+    args, cwd = request.get("args"), request.get("cwd")
+    return isinstance(args, dict) and isinstance(args.get("debug"), bool) and isinstance(cwd, str)
 
 
 def worker_count() -> int:
@@ -459,7 +463,6 @@ def serve(path: Path) -> None:
     """
     from russian_views.rendering import batch
 
-    os.environ[SERVICE_ENV] = "off"  # the commands it runs render here, in its workers
     for signum in STOP_SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda signum, _f: sys.exit(128 + signum))
