@@ -20,7 +20,6 @@ from russian_views.briefings.record import checked_to, voice_label
 if TYPE_CHECKING:
     from russian_views.briefings.briefing import Briefing
 
-OPEN, TOO_EARLY = "open", "too-early"
 OUTSIDE = "from outside the record"
 
 
