@@ -590,3 +590,12 @@ def test_a_page_past_the_cap_is_refused_in_a_sentence(monkeypatch):
 def test_a_page_cap_out_of_range_is_refused_with_exit_2(pages: str, capsys):
     assert cli.main(["explore", "--max-pages", pages, "--no-browser"]) == cli.EXIT_BAD_INPUT
     assert "--max-pages must be from 1 to 500" in capsys.readouterr().err
+
+
+def test_a_class_is_given_an_address_it_can_open_never_0_0_0_0():
+    from russian_views.explorer import address_to_give
+
+    given = address_to_give("0.0.0.0")
+    assert given != "0.0.0.0" and socket.inet_aton(given)
+    assert address_to_give("127.0.0.1") == "127.0.0.1"
+    assert address_to_give("192.168.1.20") == "192.168.1.20"

@@ -159,7 +159,7 @@ def cmd_explore(args: argparse.Namespace) -> NoReturn:
     exercise = _exercise(args)
     _port_free(args.host, args.port)
     token = secrets.token_urlsafe(24)
-    shown = "127.0.0.1" if args.host == DEFAULT_HOST else args.host
+    shown = address_to_give(args.host)
     what = "the coding page" if exercise else "the explorer"
     print(
         f"russian-views: {what} is at http://{shown}:{args.port}/?token={token} "
@@ -195,6 +195,23 @@ def _exercise(args: argparse.Namespace) -> dict[str, str]:
         SOURCE_ENV: source,
         INBOX_ENV: str(args.inbox.resolve()),
     }
+
+
+def address_to_give(host: str) -> str:
+    """The address to print for ``host``: for a server on every interface (0.0.0.0), this
+    computer's address on its network, which is what students type; 0.0.0.0 is not an
+    address a browser can open. (A UDP socket's connect sends nothing; it only picks the
+    interface a packet would leave by.)"""
+    import socket
+
+    if host not in ("0.0.0.0", "::", ""):
+        return host
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed, never reached
+            return probe.getsockname()[0]
+        except OSError:
+            return socket.gethostbyname(socket.gethostname())
 
 
 def _port_free(host: str, port: int) -> None:
