@@ -12,6 +12,7 @@ import pandas as pd
 from russian_views.briefings import charts, queries
 from russian_views.briefings import markup as m
 from russian_views.briefings.briefing import ActorBriefing
+from russian_views.briefings.figure import Figure
 from russian_views.params import Period, briefing_actors
 
 ALL = Period(2008, 2021)
@@ -104,7 +105,7 @@ def test_figure_has_static_svg_interactive_spec_and_text_alternative(dataset):
 def test_data_cannot_close_the_spec_script():
     hostile = "</script><script>alert(1)</script><!-- & </SCRIPT"
     chart = alt.Chart(pd.DataFrame({"x": [1], "t": [hostile]})).mark_point().encode(x="x:Q")
-    figure = charts.Figure(chart, 1, "caption", "alt")
+    figure = Figure(chart, 1, "caption", "alt")
     text = figure.spec_json()
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text)["datasets"].popitem()[1] == [{"x": 1, "t": hostile}]
@@ -173,7 +174,7 @@ def test_every_figure_of_every_briefing_is_a_valid_vega_lite_spec(dataset, monke
     from russian_views.briefings.compare import CompareBriefing
     from russian_views.briefings.overview import OverviewBriefing
 
-    made: list[charts.Figure] = []
+    made: list[Figure] = []
     figure = Briefing.figure
     monkeypatch.setattr(
         Briefing, "figure", lambda self, *a: made.append(figure(self, *a)) or made[-1]

@@ -1,7 +1,7 @@
 """The briefings' shared machinery and the actor briefing: what each notebook cell shows.
 
 A notebook makes one briefing object from its parameters and then calls one method per
-cell. Each method returns an HTML fragment or a :class:`~russian_views.briefings.charts.Figure`;
+cell. Each method returns an HTML fragment or a :class:`~russian_views.briefings.figure.Figure`;
 nothing here prints. The sections themselves live in modules named for the part of the
 product they make: :mod:`.record` (what the record is), :mod:`.body` (key judgments, the
 view in brief), :mod:`.forecasts` (what the source expects and what has happened since) and
@@ -19,6 +19,7 @@ import pandas as pd
 
 from russian_views.briefings import annex, body, charts, forecasts, queries, record
 from russian_views.briefings import markup as m
+from russian_views.briefings.figure import Figure
 from russian_views.briefings.record import ANALYST, MOSCOW, REVIEWER
 from russian_views.dataset import written
 from russian_views.dataset.load import Dataset, load_dataset
@@ -92,14 +93,12 @@ class Briefing:
         """The date of the latest source: nothing after it is in the coded record."""
         return str(self.dataset.sources["published"].max())
 
-    def figure(self, chart, caption: str, alt_text: str) -> charts.Figure:
+    def figure(self, chart, caption: str, alt_text: str) -> Figure:
         """Number the next figure of this briefing."""
         self._figures += 1
-        return charts.Figure(chart, self._figures, caption, alt_text)
+        return Figure(chart, self._figures, caption, alt_text)
 
-    def events_figure(
-        self, events: pd.DataFrame, subject: str, empty: str
-    ) -> charts.Figure | m.Html:
+    def events_figure(self, events: pd.DataFrame, subject: str, empty: str) -> Figure | m.Html:
         """The timeline of ``events`` (``subject`` says whose, as in "involving China")."""
         if events.empty:
             return m.empty(empty)
@@ -386,7 +385,7 @@ class ActorBriefing(Briefing):
 
     # ---------------------------------------------------------------- annex
 
-    def stance_chart(self) -> charts.Figure | m.Html:
+    def stance_chart(self) -> Figure | m.Html:
         """What each statement about the actor is about in time, as the source dates it."""
         if self.claims.empty:
             return m.empty("No coded statement in this cut.")
@@ -411,7 +410,7 @@ class ActorBriefing(Briefing):
         )
         return self.figure(chart, caption, alt_text)
 
-    def timeline_chart(self) -> charts.Figure | m.Html:
+    def timeline_chart(self) -> Figure | m.Html:
         """Events involving the actor, including the ones that did not happen."""
         return self.events_figure(
             self.events,
@@ -425,7 +424,7 @@ class ActorBriefing(Briefing):
             return m.empty("No dated events involving this actor fall in the period.")
         return annex.events_table(self, self.events)
 
-    def themes_chart(self) -> charts.Figure | m.Html:
+    def themes_chart(self) -> Figure | m.Html:
         """How many of Moscow's statements fall under each theme, by stance."""
         if self.claims.empty:
             return m.empty("No coded statements in this cut.")

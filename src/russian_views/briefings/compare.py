@@ -15,6 +15,7 @@ from russian_views.briefings import annex, charts, queries
 from russian_views.briefings import markup as m
 from russian_views.briefings.annex import SIDE, group_claims
 from russian_views.briefings.briefing import ActorBriefing, Briefing
+from russian_views.briefings.figure import Figure
 from russian_views.briefings.record import sources_phrase
 from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.params import Period, from_namespace, resolve
@@ -152,7 +153,7 @@ class CompareBriefing(Briefing):
             {"mean_a": float, "mean_b": float}
         )
 
-    def heatmap(self) -> charts.Figure | m.Html:
+    def heatmap(self) -> Figure | m.Html:
         """Mean stance by theme for the two actors."""
         if self.matrix.empty:
             return m.empty("No coded statement in this period carries a stance.")
@@ -191,7 +192,7 @@ class CompareBriefing(Briefing):
         ]
         return pd.concat(frames, ignore_index=True)
 
-    def over_time_chart(self) -> charts.Figure | m.Html:
+    def over_time_chart(self) -> Figure | m.Html:
         """Each side's yearly average stance, as points where enough statements are dated."""
         if self.yearly["mean_stance"].isna().all():
             return m.empty(

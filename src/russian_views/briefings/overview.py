@@ -14,6 +14,7 @@ import pandas as pd
 from russian_views.briefings import annex, body, charts, queries
 from russian_views.briefings import markup as m
 from russian_views.briefings.briefing import MOSCOW, REVIEWER, ActorBriefing, Briefing
+from russian_views.briefings.figure import Figure
 from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.params import briefing_actors, from_namespace, resolve_period
 from russian_views.spec import OVERVIEW
@@ -95,7 +96,7 @@ class OverviewBriefing(Briefing):
             return body.narrowed(self, "the peninsula as a whole")
         return body.judgment_list(self, judgments)
 
-    def stance_heatmap(self) -> charts.Figure | m.Html:
+    def stance_heatmap(self) -> Figure | m.Html:
         """Mean stance by actor and theme."""
         matrix = queries.stance_matrix(self.dataset, self.actor_ids, self.period)
         if matrix.empty:
@@ -119,7 +120,7 @@ class OverviewBriefing(Briefing):
         )
         return self.figure(chart, caption, alt_text)
 
-    def timeline_chart(self) -> charts.Figure | m.Html:
+    def timeline_chart(self) -> Figure | m.Html:
         """All events on one timeline."""
         return self.events_figure(
             self.events, "on and around the peninsula", "No dated events fall in the period."
@@ -148,7 +149,7 @@ class OverviewBriefing(Briefing):
         """The source author's other judgments and observations."""
         return annex.observations(self, self.reviewer_claims)
 
-    def stance_over_sources(self) -> charts.Figure | m.Html:
+    def stance_over_sources(self) -> Figure | m.Html:
         """Moscow's stance toward each actor in each source, by the source's date: a real
         time axis once the sources differ in date (one source's retrospective dating is not
         one)."""

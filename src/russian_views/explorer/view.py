@@ -21,7 +21,7 @@ from IPython.core.formatters import DisplayFormatter
 from nbformat import NotebookNode
 
 from russian_views import config
-from russian_views.briefings.charts import drawn_in_the_browser
+from russian_views.briefings.figure import drawn_in_the_browser
 from russian_views.rendering.cells import shown
 from russian_views.rendering.chart_bundle import chart_bundle
 from russian_views.rendering.exporters import BriefingHTMLExporter

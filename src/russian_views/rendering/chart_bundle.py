@@ -99,7 +99,7 @@ def _build() -> Bundle:
     """Ask vl-convert for the bundle of the Vega-Lite version the figures' SVG is drawn with."""
     import vl_convert
 
-    from russian_views.briefings.charts import VL_VERSION
+    from russian_views.briefings.figure import VL_VERSION
 
     try:
         text = vl_convert.javascript_bundle(vl_version=VL_VERSION)

@@ -30,7 +30,7 @@ from nbformat import NotebookNode
 from traitlets import Unicode, default
 
 from russian_views import config
-from russian_views.briefings.charts import SPEC_CLASS
+from russian_views.briefings.figure import SPEC_CLASS
 from russian_views.rendering.cells import CutPreprocessor
 from russian_views.rendering.chart_bundle import chart_bundle
 
