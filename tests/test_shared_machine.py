@@ -236,3 +236,40 @@ def test_a_render_kernel_talks_over_private_unix_sockets_and_leaves_nothing(monk
     finally:
         kill_kernel(kernel)
     assert not folder.exists()
+
+
+def test_a_render_gives_up_on_a_folder_another_render_holds_too_long(tmp_path: Path):
+    """Two renders take turns, but a stuck one never makes the other wait for ever."""
+    import fcntl
+
+    from russian_views.errors import RenderError
+
+    held = os.open(tmp_path / batch.LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        start = time.monotonic()
+        with (
+            pytest.raises(RenderError, match="another render has held this folder for over 1 s"),
+            batch.folder_lock(tmp_path, wait=1),
+        ):
+            pass
+        assert 1 <= time.monotonic() - start < 5
+    finally:
+        os.close(held)
+    with batch.folder_lock(tmp_path, wait=1):  # free again: taken at once
+        pass
+
+
+def test_a_command_under_other_resource_limits_gets_a_service_of_its_own(monkeypatch):
+    import resource
+
+    from russian_views.rendering import service
+
+    before = service.service_key()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    monkeypatch.setattr(
+        resource, "getrlimit",
+        lambda which, real=resource.getrlimit: (soft // 2, hard)
+        if which == resource.RLIMIT_NOFILE else real(which),
+    )  # fmt: skip
+    assert service.service_key() != before

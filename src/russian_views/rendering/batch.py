@@ -25,7 +25,7 @@ from pathlib import Path
 from russian_views import config
 from russian_views.atomic import discard_staged, open_lock
 from russian_views.dataset.load import Dataset
-from russian_views.errors import Interrupted
+from russian_views.errors import Interrupted, RenderError
 from russian_views.rendering.cache import Manifest, job_key
 from russian_views.rendering.kernel import (
     RESET,
@@ -42,6 +42,8 @@ from russian_views.rendering.signals import die_with_parent, on_first_stop_signa
 
 INDEX = "index"
 LOCK = ".russian-views.lock"
+# How long a render waits for another render into the same folder to finish.
+LOCK_WAIT = 600.0
 WORKER_DIED = "the render worker running it died (killed, or out of memory)"
 
 _kernel: WarmKernel | None = None  # this worker process's warm kernel
@@ -177,14 +179,28 @@ def stop_on_signals() -> AbstractContextManager[None]:
 
 
 @contextmanager
-def folder_lock(out_dir: Path) -> Iterator[None]:
+def folder_lock(out_dir: Path, wait: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock on the output folder: two renders into one folder take turns
-    (each file is written atomically anyway; the lock keeps the cache manifest whole)."""
+    (each file is written atomically anyway; the lock keeps the cache manifest whole), but
+    no render waits for ever on another that is stuck: after ``wait`` seconds (default
+    :data:`LOCK_WAIT`) it gives up in one line naming the folder."""
     import fcntl
 
     fd = open_lock(out_dir / LOCK)
+    deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise RenderError(
+                        f"{out_dir}: another render has held this folder for over "
+                        f"{LOCK_WAIT if wait is None else wait:.0f} s; wait for it to end, or "
+                        "render into another folder (--out)"
+                    ) from None
+                time.sleep(0.1)
         yield
     finally:
         os.close(fd)  # closing releases the lock

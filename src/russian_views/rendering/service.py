@@ -140,8 +140,19 @@ def service_key() -> str:
         "python": sys.executable,
         "root": str(config.PROJECT_ROOT),
         "env": {name: os.environ.get(name) for name in KEYED_ENV},
+        "limits": resource_limits(),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def resource_limits() -> dict[str, list[int]]:
+    """The resource limits a service's workers would inherit (``ulimit -v``, open files,
+    processes, CPU time): a command run under other limits gets a service of its own, so a
+    limit set for one command never cripples the service another command uses."""
+    import resource
+
+    names = ("RLIMIT_AS", "RLIMIT_DATA", "RLIMIT_NOFILE", "RLIMIT_NPROC", "RLIMIT_CPU")
+    return {n: list(resource.getrlimit(getattr(resource, n))) for n in names}
 
 
 def checkout_prefix() -> str:
