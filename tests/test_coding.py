@@ -11,7 +11,7 @@ import pytest
 
 from russian_views import cli as command
 from russian_views import config
-from russian_views.classroom import coding
+from russian_views.classroom import coding, data_changes
 from russian_views.dataset.load import load_dataset, uncovered_sentences
 from russian_views.dataset.schema import load_schema
 from russian_views.errors import DataError, ParameterError
@@ -237,7 +237,7 @@ def test_the_merged_tables_are_validated_before_anything_is_replaced(data_copy: 
     good = (data_copy / "uncoded.csv").read_bytes() + b"asan-forum-2021,8,1,framing,\n"
     broken = b"claim_id,view\n"
     with pytest.raises(DataError):
-        coding.commit_validated(data_copy, {"uncoded.csv": good, "claims.csv": broken})
+        data_changes.commit_validated(data_copy, {"uncoded.csv": good, "claims.csv": broken})
     assert snapshot(data_copy) == before
 
 

@@ -130,7 +130,7 @@ def _typed(checker: RowChecker, row: WorksheetRow) -> tuple[Record, list[Problem
     return record, problems + value_problems + checker.cross(row, record)
 
 
-def _same_sentences(
+def same_sentences(
     student: dict[Key, Record], reference: dict[Key, Record], names: tuple[str, str]
 ) -> list[Problem]:
     """The student must code exactly the reference's sentences of the paragraphs coded."""
@@ -253,11 +253,12 @@ def _alpha(data: list[list[float]], level: str, domain: list[int] | None = None)
     )
 
 
-def _shown(value: object) -> str:
+def shown_value(value: object) -> str:
+    """A coded value as the reports print it; an empty cell is a value of its own."""
     return EMPTY if value is None else str(value)
 
 
-def _uncoded(record: Record) -> bool:
+def is_uncoded(record: Record) -> bool:
     """A row with every compared field empty: a sentence left uncoded, not a coding."""
     return all(record[f] is None for f in COMPARED)
 
@@ -265,10 +266,10 @@ def _uncoded(record: Record) -> bool:
 def _field_agreement(
     field: str, pairs: list[tuple[object, object]], dataset: Dataset
 ) -> FieldAgreement:
-    answers = tuple(_shown(v) for pair in pairs for v in pair)
+    answers = tuple(shown_value(v) for pair in pairs for v in pair)
     values = sorted(set(answers))
     coders = list(zip(*pairs, strict=True)) or [(), ()]
-    nominal = [[float(values.index(_shown(v))) for v in coder] for coder in coders]
+    nominal = [[float(values.index(shown_value(v))) for v in coder] for coder in coders]
     ordinal = None
     if field in ORDINAL and pairs:
         scores = dataset.scores(ORDINAL[field])
@@ -324,14 +325,14 @@ class Agreement:
         (nominal, then on the ordinal scale, where near misses cost less)."""
         out = []
         for f in self.fields:
-            out.append((f.field, f.share(), _alpha_text(f.alpha, f.units), f.meaning()))
+            out.append((f.field, f.share(), alpha_text(f.alpha, f.units), f.meaning()))
             if f.field in ORDINAL and f.units:
                 meaning = (
                     "on the hostile-to-supportive scale, where a near miss costs less "
                     "(an empty stance has no place on it and is left out)"
                 )
                 out.append(
-                    (f"{f.field} (ordinal)", "", _alpha_text(f.ordinal_alpha, f.units), meaning)
+                    (f"{f.field} (ordinal)", "", alpha_text(f.ordinal_alpha, f.units), meaning)
                 )
         return out
 
@@ -388,7 +389,8 @@ class Agreement:
         )
 
 
-def _alpha_text(alpha: float | None, units: int) -> str:
+def alpha_text(alpha: float | None, units: int) -> str:
+    """An alpha with its reading (``0.726  no label: under 20 units``), or "-" for none."""
     if not units:
         return "-"
     label = verdict(alpha, units)
@@ -397,7 +399,7 @@ def _alpha_text(alpha: float | None, units: int) -> str:
 
 def _summary(record: Record) -> str:
     """A coded row in one cell, for a disagreement over whether to code the sentence."""
-    if _uncoded(record):
+    if is_uncoded(record):
         return UNCODED
     return " / ".join(str(record[f]) for f in COMPARED if record[f] is not None)
 
@@ -408,14 +410,14 @@ def _disagreements(
     out = []
     for u in units:
         text = dataset.sentence_text(*u)
-        if _uncoded(ours[u]) or _uncoded(theirs[u]):
-            if _uncoded(ours[u]) != _uncoded(theirs[u]):
+        if is_uncoded(ours[u]) or is_uncoded(theirs[u]):
+            if is_uncoded(ours[u]) != is_uncoded(theirs[u]):
                 out.append(Disagreement(u, "coding", _summary(ours[u]), _summary(theirs[u]), text))
             continue
         same = ours[u][SUBJECT] == theirs[u][SUBJECT]
         for f in COMPARED:
             if ours[u][f] != theirs[u][f] and (same or f not in GATED):
-                student, reference = _shown(ours[u][f]), _shown(theirs[u][f])
+                student, reference = shown_value(ours[u][f]), shown_value(theirs[u][f])
                 out.append(Disagreement(u, f, student, reference, text))
     return out
 
@@ -436,7 +438,7 @@ def compare(
     reference = reference or REFERENCE_PATH
     ours, theirs = read_coding(student, dataset), read_coding(reference, dataset)
     theirs = {k: v for k, v in theirs.items() if k[:2] in {u[:2] for u in ours}}
-    problems = _same_sentences(ours, theirs, (student.name, reference.name))
+    problems = same_sentences(ours, theirs, (student.name, reference.name))
     if problems:
         raise DataError(problems)
     first, second = names or (student.name, reference.name)
@@ -449,10 +451,10 @@ def measure(
     """The agreement of two codings of the same sentences, already read and checked."""
     units = sorted(theirs)
     uncoded = {
-        "student": [u for u in units if _uncoded(ours[u])],
-        "reference": [u for u in units if _uncoded(theirs[u])],
+        "student": [u for u in units if is_uncoded(ours[u])],
+        "reference": [u for u in units if is_uncoded(theirs[u])],
     }
-    coded = [u for u in units if not _uncoded(ours[u]) and not _uncoded(theirs[u])]
+    coded = [u for u in units if not is_uncoded(ours[u]) and not is_uncoded(theirs[u])]
     same = [u for u in coded if ours[u][SUBJECT] == theirs[u][SUBJECT]]
     fields = [
         _field_agreement(
@@ -512,7 +514,7 @@ def make_reference(worksheet: Path, out: Path, dataset: Dataset | None = None) -
         body.append([cells.get(c, "") for c in COLUMNS])
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, csv_bytes(COLUMNS, body))
-    coded = sum(not _uncoded(r) for r in coding.values())
+    coded = sum(not is_uncoded(r) for r in coding.values())
     extra = sum(len(v) for v in later.values())
     return MadeReference(out, len(body), coded, extra)
 
@@ -648,7 +650,7 @@ class Exercise:
         keys = sorted(k for k in coding if k[:2] == (self.source_id, self.paragraph))
         if not keys:
             return note(f"{self.reference.name} codes no sentence of ¶{self.paragraph}.")
-        rows = [[f"s{k[2]}", *(_shown(coding[k][f]) for f in COMPARED)] for k in keys]
+        rows = [[f"s{k[2]}", *(shown_value(coding[k][f]) for f in COMPARED)] for k in keys]
         return html_table(
             ["sentence", *COMPARED], rows, caption=f"Reference: {self.reference.name}"
         )

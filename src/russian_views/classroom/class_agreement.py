@@ -35,12 +35,12 @@ from russian_views.classroom.agreement import (
     GATED,
     SUBJECT,
     Agreement,
-    _alpha_text,
-    _same_sentences,
-    _shown,
-    _uncoded,
+    alpha_text,
+    is_uncoded,
     measure,
     read_coding,
+    same_sentences,
+    shown_value,
 )
 from russian_views.classroom.coding import Key, csv_bytes, plural
 from russian_views.dataset.load import Dataset, load_dataset
@@ -106,7 +106,7 @@ class ClassAgreement:
             f"{'field':<16} {'pairs agreeing':<24} alpha (all coders)",
         ]
         for f in self.fields:
-            lines.append(f"{f.field:<16} {f.share():<24} {_alpha_text(f.alpha, f.units)}")
+            lines.append(f"{f.field:<16} {f.share():<24} {alpha_text(f.alpha, f.units)}")
         lines += [
             "",
             textwrap.fill(
@@ -196,7 +196,7 @@ def measure_class(
             problems += error.problems
     read = [path for path in files if path.stem in codings]
     for path in read[1:]:
-        problems += _same_sentences(
+        problems += same_sentences(
             codings[path.stem], codings[read[0].stem], (path.name, read[0].name)
         )
     if problems:
@@ -207,7 +207,7 @@ def measure_class(
         theirs = read_coding(reference, dataset)
         theirs = {k: v for k, v in theirs.items() if k[:2] in {u[:2] for u in codings[first]}}
         for path in files:
-            found = _same_sentences(codings[path.stem], theirs, (path.name, reference.name))
+            found = same_sentences(codings[path.stem], theirs, (path.name, reference.name))
             problems += found
             if not found:
                 names = (path.stem, reference.stem)
@@ -232,11 +232,11 @@ def measure_class(
 def _values(field: str, unit: Key, codings: dict[str, dict[Key, Record]]) -> list[str | None]:
     """Each coder's answer on one sentence (None: not compared there): uncoded sentences
     are missing, and a claim field counts only for coders who chose the modal subject."""
-    coded = {n: c[unit] for n, c in codings.items() if not _uncoded(c[unit])}
+    coded = {n: c[unit] for n, c in codings.items() if not is_uncoded(c[unit])}
     if field in GATED and coded:
-        modal = Counter(_shown(r[SUBJECT]) for r in coded.values()).most_common(1)[0][0]
-        coded = {n: r for n, r in coded.items() if _shown(r[SUBJECT]) == modal}
-    return [_shown(coded[n][field]) if n in coded else None for n in sorted(codings)]
+        modal = Counter(shown_value(r[SUBJECT]) for r in coded.values()).most_common(1)[0][0]
+        coded = {n: r for n, r in coded.items() if shown_value(r[SUBJECT]) == modal}
+    return [shown_value(coded[n][field]) if n in coded else None for n in sorted(codings)]
 
 
 def _class_field(field: str, units: list[Key], codings: dict[str, dict[Key, Record]]) -> ClassField:

@@ -28,7 +28,6 @@ import errno
 import hashlib
 import io
 import re
-import shutil
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -38,6 +37,13 @@ from pathlib import Path
 
 from russian_views import config
 from russian_views.atomic import read_capped, write_atomic
+from russian_views.classroom.data_changes import (
+    WORKSHEETS,
+    appended,
+    commit_validated,
+    scratch_load,
+    without_source,
+)
 from russian_views.dataset.load import Dataset, load_dataset, uncovered_sentences
 from russian_views.dataset.schema import Field, Schema, Table, load_schema
 from russian_views.dataset.sources import HEADING_MAX_CHARS, parse_text, ref_label, title_like
@@ -74,7 +80,6 @@ UNCODED_FIELDS = ("reason", "note")
 COLUMNS = (*LOCATION, *CONTEXT, *CLAIM_FIELDS, *UNCODED_FIELDS)
 # Accepted on import though never written: a coder may pin a claim's id.
 IMPORT_COLUMNS = (*COLUMNS, "claim_id")
-WORKSHEETS = "worksheets"
 SOURCES = config.SOURCES_DIR.relative_to(config.DATA_DIR).as_posix()
 # Two claims are the same claim when they say the same about the same subject and theme.
 DUPLICATE_KEY = ("source_id", "paragraph", "sentence", "subject_id", "theme", "quote")
@@ -308,7 +313,7 @@ def _existing(dataset: Dataset, table: str, key: Sequence[str], where: str) -> d
     return out
 
 
-def _duplicates(
+def duplicates(
     file: str, records: list[Record], key: Sequence[str], existing: dict[tuple, str], same: str
 ) -> list[Problem]:
     """Records whose ``key`` is already in the data (``existing`` says where) or repeats
@@ -338,11 +343,11 @@ def _duplicate_problems(
     where = "claim {claim_id} (claims.csv row {_row})"
     same = "sentence, subject, theme and quote"
     existing = _existing(dataset, "claims", DUPLICATE_KEY, where)
-    problems = _duplicates(file, claims, DUPLICATE_KEY, existing, same)
+    problems = duplicates(file, claims, DUPLICATE_KEY, existing, same)
     existing = _existing(dataset, "claims", ("claim_id",), where)
-    problems += _duplicates(file, claims, ("claim_id",), existing, "claim_id")
+    problems += duplicates(file, claims, ("claim_id",), existing, "claim_id")
     listed = _existing(dataset, "uncoded", LOCATION, "uncoded.csv row {_row}")
-    return problems + _duplicates(file, uncoded, LOCATION, listed, "sentence")
+    return problems + duplicates(file, uncoded, LOCATION, listed, "sentence")
 
 
 def _coded_or_not(
@@ -463,78 +468,6 @@ def _claims_of(dataset: Dataset, sources: set[str]) -> dict[tuple, str]:
     }
 
 
-def _appended(existing: bytes, table: Table, records: list[Record]) -> bytes:
-    """A table file's bytes, unchanged, with the records added as rows in the table's order."""
-    if existing and not existing.endswith(b"\n"):
-        existing += b"\n"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for r in records:
-        writer.writerow(_cell(r.get(f.name)) for f in table.fields)
-    return existing + buffer.getvalue().encode("utf-8")
-
-
-def _cell(value: object) -> str:
-    """A typed value as the data files spell it (booleans ``true``/``false``)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value)
-
-
-def _without_source(existing: bytes, source_ids: set[str]) -> tuple[bytes, int]:
-    """A table file's bytes with the rows citing ``source_ids`` cut out and every other
-    byte kept (BOM, line ends, quoting), so that removing what was appended restores the
-    file exactly; and how many rows were cut."""
-    bom = codecs.BOM_UTF8 if existing.startswith(codecs.BOM_UTF8) else b""
-    lines = re.findall(r"[^\n]*\n|[^\n]+$", existing[len(bom) :].decode("utf-8"))
-    reader = csv.reader(iter(lines))
-    header = next(reader)
-    column = header.index("source_id")
-    kept, cut, consumed = lines[: reader.line_num], 0, reader.line_num
-    for row in reader:
-        chunk, consumed = lines[consumed : reader.line_num], reader.line_num
-        if len(row) > column and row[column] in source_ids:
-            cut += 1
-        else:
-            kept += chunk
-    return bom + "".join(kept).encode("utf-8"), cut
-
-
-def _scratch_load(
-    data_dir: Path, changes: dict[str, bytes], removed: Sequence[str], scratch: Path
-) -> Dataset:
-    """The data as they would load with ``changes`` written and ``removed`` deleted,
-    from a copy in ``scratch`` (the loader checks the tables as a whole: keys,
-    references, quotes against the texts, sha256)."""
-    shutil.copytree(data_dir, scratch, ignore=shutil.ignore_patterns(WORKSHEETS))
-    for name, content in changes.items():
-        (scratch / name).write_bytes(content)
-    for name in removed:
-        (scratch / name).unlink()
-    return load_dataset(scratch)
-
-
-def commit_validated(
-    data_dir: Path, changes: dict[str, bytes], removed: Sequence[str] = ()
-) -> Dataset:
-    """Write ``changes`` (path under ``data_dir`` → bytes) and delete ``removed`` only if
-    the data then load.
-
-    Why a scratch copy: the candidate is checked exactly as the real data will be. The
-    real files are then replaced one by one, each atomically, in the given order, and
-    the removed ones deleted last (a text goes only once no row records it).
-    """
-    with tempfile.TemporaryDirectory(prefix="russian-views-") as tmp:
-        merged = _scratch_load(data_dir, changes, removed, Path(tmp) / "data")
-    for name, content in changes.items():
-        write_atomic(data_dir / name, content)
-    for name in removed:
-        (data_dir / name).unlink()
-    return merged
-
-
 def _worksheet_sources(path: Path) -> set[str]:
     """The source ids a worksheet's rows name."""
     return {r.get("source_id") for r in read_worksheet(path, required=LOCATION)}
@@ -562,9 +495,9 @@ def import_worksheet(
             sources = _worksheet_sources(path)
             old_ids = _claims_of(load_dataset(data_dir), sources)
             for t in tables.values():
-                base[t.path], cut = _without_source(base[t.path], sources)
+                base[t.path], cut = without_source(base[t.path], sources)
                 replaced += cut if t.name == "claims" else 0
-            dataset = _scratch_load(data_dir, base, (), Path(tmp) / "data")
+            dataset = scratch_load(data_dir, base, (), Path(tmp) / "data")
         else:
             dataset = load_dataset(data_dir)
         claims, uncoded, rows = check_worksheet(path, dataset, schema)
@@ -572,7 +505,7 @@ def import_worksheet(
     changes = {}
     for name, records in (("claims", claims), ("uncoded", uncoded)):
         if records or replace:
-            changes[tables[name].path] = _appended(base[tables[name].path], tables[name], records)
+            changes[tables[name].path] = appended(base[tables[name].path], tables[name], records)
     merged = commit_validated(data_dir, changes)
     listed = {tuple(r.get(k) for k in LOCATION) for r in rows}
     blank = [k for k in uncovered_sentences(merged) if (k[0], str(k[1]), str(k[2])) in listed]
@@ -640,9 +573,9 @@ def remove_source(
     changes = {}
     for t in tables:
         if citing[t.path]:
-            changes[t.path] = _without_source((data_dir / t.path).read_bytes(), {source_id})[0]
+            changes[t.path] = without_source((data_dir / t.path).read_bytes(), {source_id})[0]
     sources = schema.tables["sources"]
-    changes[sources.path] = _without_source((data_dir / sources.path).read_bytes(), {source_id})[0]
+    changes[sources.path] = without_source((data_dir / sources.path).read_bytes(), {source_id})[0]
     text = f"{SOURCES}/{dataset.sources.set_index('source_id').at[source_id, 'path']}"
     kept = [_keep_a_copy(sheet)] if coded_sheet else []
     record_sheets = [record_worksheet_path(sheet, t) for t in RECORDS]
@@ -973,7 +906,7 @@ def add_source(
     sources = schema.tables["sources"]
     changes = {
         f"{SOURCES}/{row['path']}": raw,
-        sources.path: _appended((data_dir / sources.path).read_bytes(), sources, [row]),
+        sources.path: appended((data_dir / sources.path).read_bytes(), sources, [row]),
     }
     merged = commit_validated(data_dir, changes)
     codes = write_worksheet(merged, schema, sid, target)

@@ -23,12 +23,14 @@ from russian_views.classroom.coding import (
     RECORDS,
     RowChecker,
     WorksheetRow,
-    _appended,
-    _duplicates,
-    _scratch_load,
-    _without_source,
-    commit_validated,
+    duplicates,
     read_worksheet,
+)
+from russian_views.classroom.data_changes import (
+    appended,
+    commit_validated,
+    scratch_load,
+    without_source,
 )
 from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.dataset.schema import Schema, load_schema
@@ -130,17 +132,17 @@ def import_records(
             frame = original.tables[table]
             mine = frame[frame["source_id"].isin(sources)].to_dict("records")
             kept = {tuple(r[k] for k in SAME): str(r[key]) for r in mine}
-            base, replaced = _without_source(base, sources)
-            dataset = _scratch_load(data_dir, {spec.path: base}, (), Path(tmp) / "data")
+            base, replaced = without_source(base, sources)
+            dataset = scratch_load(data_dir, {spec.path: base}, (), Path(tmp) / "data")
         checker = RowChecker.for_worksheet(path, dataset, schema)
         records, problems = _typed_rows(table, rows, checker, dataset, schema)
     where = f"{key[:-3]} {{{key}}} ({spec.path} row {{_row}})"
     existing = {(r[key],): where.format(**r) for r in dataset.tables[table].to_dict("records")}
-    problems += _duplicates(path.name, records, (key,), existing, key)
+    problems += duplicates(path.name, records, (key,), existing, key)
     if problems:
         raise DataError(sorted(problems, key=lambda p: p.row or 0))
     # The id's letter, as the schema's pattern for it spells it (``^x\d{3,}$``).
     prefix = next(f for f in spec.fields if f.name == key).pattern[1]
     _assign(table, records, [*original.tables[table][key]], kept, prefix)
-    commit_validated(data_dir, {spec.path: _appended(base, spec, records)})
+    commit_validated(data_dir, {spec.path: appended(base, spec, records)})
     return ImportedRecords(table, tuple(str(r[key]) for r in records), replaced)
