@@ -300,35 +300,31 @@ def _remove_arguments(rem: argparse.ArgumentParser) -> None:
     _data_option(rem)
 
 
+def _reference_and_csv(agr: argparse.ArgumentParser, reference: str, csv: str) -> None:
+    """The optional reference coding and the --csv output both agreement commands take."""
+    agr.add_argument(
+        "reference", type=Path, nargs="?", default=None, metavar="REFERENCE", help=reference
+    )
+    agr.add_argument("--csv", type=Path, default=None, metavar="OUT", help=csv)
+
+
 def _class_agreement_arguments(agr: argparse.ArgumentParser) -> None:
     agr.add_argument(
         "folder", type=Path, metavar="FOLDER", help="the handed-in codings, one CSV per student"
     )
-    agr.add_argument(
-        "reference",
-        type=Path,
-        nargs="?",
-        default=None,
-        metavar="REFERENCE",
-        help="also compare each coding with this reference coding",
-    )
-    agr.add_argument(
-        "--csv", type=Path, default=None, metavar="OUT", help="also write the pairwise table here"
+    _reference_and_csv(
+        agr,
+        "also compare each coding with this reference coding",
+        "also write the pairwise table here",
     )
 
 
 def _agreement_arguments(agr: argparse.ArgumentParser) -> None:
     agr.add_argument("student", type=Path, metavar="STUDENT", help="the student's worksheet")
-    agr.add_argument(
-        "reference",
-        type=Path,
-        nargs="?",
-        default=None,
-        metavar="REFERENCE",
-        help="the reference coding (default: data/exercises/reference.csv)",
-    )
-    agr.add_argument(
-        "--csv", type=Path, default=None, metavar="OUT", help="also write the disagreements here"
+    _reference_and_csv(
+        agr,
+        "the reference coding (default: data/exercises/reference.csv)",
+        "also write the disagreements here",
     )
     agr.add_argument(
         "--names",
@@ -523,9 +519,8 @@ def _record_warnings(dataset: Dataset, claims: Sequence[str] | None = None) -> N
         counts = Counter(item.table for item in stale)
         rows = ", ".join(f"{n} in {table}.csv" for table, n in sorted(counts.items()))
         print(f"warning: written rows to review ({rows}): `russian-views validate` names them")
-    for line in far_outside(dataset):
-        if claims is None or any(f"({c})" in line for c in claims):
-            print(f"warning: {line}")
+    for line in far_outside(dataset, claims):
+        print(f"warning: {line}")
 
 
 def cmd_stamp_judgments(args: argparse.Namespace) -> int:
@@ -642,15 +637,13 @@ def cmd_import_coding(args: argparse.Namespace) -> int:
     table = record_table(args.worksheet, load_schema((args.data or config.DATA_DIR) / "schema.yml"))
     if table:
         imported = import_records(args.worksheet, table, args.data, replace=args.replace)
-        what = table if len(imported.ids) != 1 else table[:-1]
-        span = f"{imported.ids[0]}–{imported.ids[-1]}" if len(imported.ids) > 1 else imported.ids[0]
+        added = plural(len(imported.ids), table[:-1]) + _id_span(imported.ids)
         verb = f"replaced {imported.replaced} with" if args.replace else "imported"
-        print(f"{verb} {len(imported.ids)} {what} ({span}) from {args.worksheet}")
+        print(f"{verb} {added} from {args.worksheet}")
         return EXIT_OK
     result = import_worksheet(args.worksheet, args.data, replace=args.replace)
     ids = result.claim_ids
-    span = f" ({ids[0]}–{ids[-1]})" if len(ids) > 1 else f" ({ids[0]})" if ids else ""
-    added = plural(len(ids), "claim") + span
+    added = plural(len(ids), "claim") + _id_span(ids)
     verb = f"replaced {plural(result.replaced, 'claim')} with" if args.replace else "imported"
     uncoded = plural(len(result.uncoded), "uncoded sentence")
     print(f"{verb} {added} and {uncoded} from {args.worksheet}")
@@ -661,6 +654,13 @@ def cmd_import_coding(args: argparse.Namespace) -> int:
 
     _record_warnings(load_dataset(args.data), ids)
     return EXIT_OK
+
+
+def _id_span(ids: Sequence[str]) -> str:
+    """`` (c152–c154)``, `` (c152)`` or nothing: the ids an import gave, as a range."""
+    if not ids:
+        return ""
+    return f" ({ids[0]}–{ids[-1]})" if len(ids) > 1 else f" ({ids[0]})"
 
 
 def cmd_remove_source(args: argparse.Namespace) -> int:

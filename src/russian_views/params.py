@@ -10,7 +10,7 @@ error is a one-line :class:`ParameterError` naming the value and the choices.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -116,14 +116,17 @@ def data_years(dataset: Dataset) -> Period:
 FAR_YEARS = 5
 
 
-def far_outside(dataset: Dataset) -> list[str]:
-    """One line for each claim that ends at least :data:`FAR_YEARS` years before every other
-    claim begins, naming its row and span."""
+def far_outside(dataset: Dataset, claim_ids: Collection[str] | None = None) -> list[str]:
+    """One line for each claim (of ``claim_ids``, if given: those just imported) that ends
+    at least :data:`FAR_YEARS` years before every other claim begins, naming its row and
+    span."""
     claims = dataset.claims.sort_values("period_start")
     if len(claims) < 2:
         return []
     lines = []
     for _, c in claims.iterrows():
+        if claim_ids is not None and c["claim_id"] not in claim_ids:
+            continue
         rest = int(claims.loc[claims.index != c.name, "period_start"].min())
         if int(c["period_end"]) <= rest - FAR_YEARS:
             lines.append(

@@ -86,8 +86,8 @@ DUPLICATE_KEY = ("source_id", "paragraph", "sentence", "subject_id", "theme", "q
 AMEND = "to amend a source already imported: import-coding --replace"
 CITING = ("claims", "events", "expectations", "signposts")
 # The records other than claims a source holds, each with a worksheet of its own
-# (records.py imports them), and the column holding each one's id.
-RECORDS = {"events": "event_id", "expectations": "expectation_id", "signposts": "signpost_id"}
+# (imported by records.py).
+RECORDS = ("events", "expectations", "signposts")
 _DATE_FORMATS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
 # The sources.csv fields add-source takes from its options, and the option of each.
 _OPTIONS = {
@@ -304,10 +304,15 @@ def _location(record: Record) -> Key | None:
     return (str(record["source_id"]), int(record["paragraph"]), int(record["sentence"]))
 
 
-def _existing(dataset: Dataset, table: str, key: Sequence[str], where: str) -> dict[tuple, str]:
-    """Key of each record of ``table`` → where it is (``where`` formats the record)."""
+def existing_keys(
+    dataset: Dataset, table: str, key: Sequence[str], where: str, sources: set[str] | None = None
+) -> dict[tuple, str]:
+    """Key of each record of ``table`` (of ``sources`` only, if given) → ``where`` formatted
+    with the record: where it is, for a duplicate's message, or its id, for an amendment."""
     out = {}
     for r in dataset.tables[table].to_dict("records"):
+        if sources is not None and r["source_id"] not in sources:
+            continue
         value = tuple(int(r[k]) if k in ("paragraph", "sentence") else r[k] for k in key)
         out[value] = where.format(**r)
     return out
@@ -342,11 +347,11 @@ def _duplicate_problems(
     and sentences already in uncoded.csv, or repeated within the worksheet."""
     where = "claim {claim_id} (claims.csv row {_row})"
     same = "sentence, subject, theme and quote"
-    existing = _existing(dataset, "claims", DUPLICATE_KEY, where)
+    existing = existing_keys(dataset, "claims", DUPLICATE_KEY, where)
     problems = duplicates(file, claims, DUPLICATE_KEY, existing, same)
-    existing = _existing(dataset, "claims", ("claim_id",), where)
+    existing = existing_keys(dataset, "claims", ("claim_id",), where)
     problems += duplicates(file, claims, ("claim_id",), existing, "claim_id")
-    listed = _existing(dataset, "uncoded", LOCATION, "uncoded.csv row {_row}")
+    listed = existing_keys(dataset, "uncoded", LOCATION, "uncoded.csv row {_row}")
     return problems + duplicates(file, uncoded, LOCATION, listed, "sentence")
 
 
@@ -356,7 +361,7 @@ def _coded_or_not(
     """A sentence is either cited or listed as uncoded, never both (the data's rule)."""
     cited = {_location(r) for name in CITING for r in dataset.tables[name].to_dict("records")}
     cited |= {_location(r) for r in claims}
-    listed = _existing(dataset, "uncoded", LOCATION, "uncoded.csv row {_row}")
+    listed = existing_keys(dataset, "uncoded", LOCATION, "uncoded.csv row {_row}")
     problems = []
     for r in uncoded:
         if _location(r) is not None and _location(r) in cited:
@@ -436,36 +441,32 @@ def check_worksheet(
     return claims, uncoded, rows
 
 
-def _assign_ids(
-    claims: list[Record], dataset: Dataset, replaced: dict[tuple, str] | None = None
+def assign_ids(
+    records: list[Record],
+    table: Table,
+    same: Sequence[str],
+    taken: Iterable[str],
+    kept: dict[tuple, str],
 ) -> tuple[str, ...]:
-    """Give each claim without an id an id: in an amendment, the id of the replaced claim
-    with the same sentence, subject, theme and quote (so citations and key judgments keep
-    pointing at it); otherwise the next ``c###`` number after every id ever taken, in
-    worksheet order (a replaced claim's number is never given to another claim)."""
-    replaced = replaced or {}
-    pinned = {str(r["claim_id"]) for r in claims if r["claim_id"]}
-    for r in claims:
-        kept = replaced.get(tuple(r[k] for k in DUPLICATE_KEY))
-        if not r["claim_id"] and kept and kept not in pinned:
-            r["claim_id"] = kept
-            pinned.add(kept)
-    taken = [*dataset.claims["claim_id"], *replaced.values(), *pinned]
-    number = max((int(str(i)[1:]) for i in taken), default=0)
-    for r in claims:
-        if not r["claim_id"]:
+    """Give each record without an id one: in an amendment, the id of the replaced record
+    with the same ``same`` fields (``kept``: their key → id), so citations and key judgments
+    keep pointing at it; otherwise the next number after every id ever taken, in worksheet
+    order (a replaced record's number is never given to another). The id's letter is the
+    schema's (its pattern ``^c\\d{3,}$``)."""
+    (key,) = table.primary_key
+    letter = str(next(f for f in table.fields if f.name == key).pattern)[1]
+    pinned = {str(r[key]) for r in records if r[key]}
+    for r in records:
+        old = kept.get(tuple(r[k] for k in same))
+        if not r[key] and old and old not in pinned:
+            r[key] = old
+            pinned.add(old)
+    number = max((int(str(i)[1:]) for i in [*taken, *kept.values(), *pinned]), default=0)
+    for r in records:
+        if not r[key]:
             number += 1
-            r["claim_id"] = f"c{number:03d}"
-    return tuple(str(r["claim_id"]) for r in claims)
-
-
-def _claims_of(dataset: Dataset, sources: set[str]) -> dict[tuple, str]:
-    """The claims of ``sources``, keyed as duplicates are: what an amendment replaces."""
-    rows = dataset.claims[dataset.claims["source_id"].isin(sources)].to_dict("records")
-    key = [(k, int) if k in ("paragraph", "sentence") else (k, None) for k in DUPLICATE_KEY]
-    return {
-        tuple(cast(r[k]) if cast else r[k] for k, cast in key): str(r["claim_id"]) for r in rows
-    }
+            r[key] = f"{letter}{number:03d}"
+    return tuple(str(r[key]) for r in records)
 
 
 def _worksheet_sources(path: Path) -> set[str]:
@@ -493,7 +494,9 @@ def import_worksheet(
     with tempfile.TemporaryDirectory(prefix="russian-views-") as tmp:
         if replace:
             sources = _worksheet_sources(path)
-            old_ids = _claims_of(load_dataset(data_dir), sources)
+            old_ids = existing_keys(
+                load_dataset(data_dir), "claims", DUPLICATE_KEY, "{claim_id}", sources
+            )
             for t in tables.values():
                 base[t.path], cut = without_source(base[t.path], sources)
                 replaced += cut if t.name == "claims" else 0
@@ -501,7 +504,9 @@ def import_worksheet(
         else:
             dataset = load_dataset(data_dir)
         claims, uncoded, rows = check_worksheet(path, dataset, schema)
-    claim_ids = _assign_ids(claims, dataset, old_ids)
+    claim_ids = assign_ids(
+        claims, tables["claims"], DUPLICATE_KEY, dataset.claims["claim_id"], old_ids
+    )
     changes = {}
     for name, records in (("claims", claims), ("uncoded", uncoded)):
         if records or replace:

@@ -23,7 +23,9 @@ from russian_views.classroom.coding import (
     RECORDS,
     RowChecker,
     WorksheetRow,
+    assign_ids,
     duplicates,
+    existing_keys,
     read_worksheet,
 )
 from russian_views.classroom.data_changes import (
@@ -33,8 +35,8 @@ from russian_views.classroom.data_changes import (
     without_source,
 )
 from russian_views.dataset.load import Dataset, load_dataset
-from russian_views.dataset.schema import Schema, load_schema
-from russian_views.dataset.validate import Record
+from russian_views.dataset.schema import Schema, Table, load_schema
+from russian_views.dataset.validate import Record, read_rows
 from russian_views.errors import DataError, Problem
 
 # A row of an amendment is the row it replaces when it cites the same words.
@@ -55,30 +57,27 @@ class ImportedRecords:
 def record_table(path: Path, schema: Schema) -> str | None:
     """The kind of record a worksheet holds, told by its columns (its id column may be
     left out), or None for a claims worksheet."""
-    from russian_views.dataset.validate import read_rows
-
     header, _, problems = read_rows(path)
     if problems:
         return None
     columns = {h.strip() for h in header}
-    for table, key in RECORDS.items():
+    for table in RECORDS:
         fields = set(schema.tables[table].field_names)
-        if fields - {key} <= columns <= fields:
+        if fields - set(schema.tables[table].primary_key) <= columns <= fields:
             return table
     return None
 
 
 def _typed_rows(
-    table: str, rows: list[WorksheetRow], checker: RowChecker, dataset: Dataset, schema: Schema
+    table: Table, rows: list[WorksheetRow], checker: RowChecker, dataset: Dataset
 ) -> tuple[list[Record], list[Problem]]:
-    key = RECORDS[table]
-    names = [f for f in schema.tables[table].field_names if f != key]
+    (key,) = table.primary_key
+    names = [f for f in table.field_names if f != key]
     published = dict(zip(dataset.sources["source_id"], dataset.sources["published"], strict=True))
     records, problems = [], []
     for row in rows:
-        if table != "events" and not row.get("status"):
+        if "status" in names and not row.get("status"):
             row.cells["status"] = "open"
-            row.cells.setdefault("status_as_of", "")
             if not row.get("status_as_of"):
                 row.cells["status_as_of"] = str(published.get(row.get("source_id"), ""))
         record, row_problems = checker.typed(row, names)
@@ -89,25 +88,6 @@ def _typed_rows(
     return records, problems
 
 
-def _assign(
-    table: str, records: list[Record], taken: list[str], kept: dict[tuple, str], prefix: str
-) -> None:
-    """Ids for the records without one: a replaced record's when it cites the same words,
-    else the next number after every id ever taken (``e015``)."""
-    key = RECORDS[table]
-    pinned = {str(r[key]) for r in records if r[key]}
-    for r in records:
-        same = kept.get(tuple(r[k] for k in SAME))
-        if not r[key] and same and same not in pinned:
-            r[key] = same
-            pinned.add(same)
-    number = max((int(str(i)[1:]) for i in [*taken, *kept.values(), *pinned]), default=0)
-    for r in records:
-        if not r[key]:
-            number += 1
-            r[key] = f"{prefix}{number:03d}"
-
-
 def import_records(
     path: Path, table: str, data_dir: Path | None = None, replace: bool = False
 ) -> ImportedRecords:
@@ -115,7 +95,8 @@ def import_records(
     reported at once, with the worksheet's row numbers)."""
     data_dir = Path(data_dir or config.DATA_DIR)
     schema = load_schema(data_dir / "schema.yml")
-    spec, key = schema.tables[table], RECORDS[table]
+    spec = schema.tables[table]
+    (key,) = spec.primary_key
     base = (data_dir / spec.path).read_bytes()
     required = [f.name for f in spec.fields if f.required and f.name not in (key, *STATUS_DEFAULTS)]
     rows = read_worksheet(path, required=required, allowed=spec.field_names)
@@ -129,20 +110,17 @@ def import_records(
     with tempfile.TemporaryDirectory(prefix="russian-views-") as tmp:
         dataset = original
         if replace:
-            frame = original.tables[table]
-            mine = frame[frame["source_id"].isin(sources)].to_dict("records")
-            kept = {tuple(r[k] for k in SAME): str(r[key]) for r in mine}
+            kept = existing_keys(original, table, SAME, f"{{{key}}}", sources)
             base, replaced = without_source(base, sources)
             dataset = scratch_load(data_dir, {spec.path: base}, (), Path(tmp) / "data")
         checker = RowChecker.for_worksheet(path, dataset, schema)
-        records, problems = _typed_rows(table, rows, checker, dataset, schema)
+        records, problems = _typed_rows(spec, rows, checker, dataset)
     where = f"{key[:-3]} {{{key}}} ({spec.path} row {{_row}})"
-    existing = {(r[key],): where.format(**r) for r in dataset.tables[table].to_dict("records")}
-    problems += duplicates(path.name, records, (key,), existing, key)
+    problems += duplicates(
+        path.name, records, (key,), existing_keys(dataset, table, (key,), where), key
+    )
     if problems:
         raise DataError(sorted(problems, key=lambda p: p.row or 0))
-    # The id's letter, as the schema's pattern for it spells it (``^x\d{3,}$``).
-    prefix = next(f for f in spec.fields if f.name == key).pattern[1]
-    _assign(table, records, [*original.tables[table][key]], kept, prefix)
+    ids = assign_ids(records, spec, SAME, original.tables[table][key], kept)
     commit_validated(data_dir, {spec.path: appended(base, spec, records)})
-    return ImportedRecords(table, tuple(str(r[key]) for r in records), replaced)
+    return ImportedRecords(table, ids, replaced)
