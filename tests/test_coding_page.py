@@ -11,7 +11,7 @@ import pytest
 from russian_views import cli
 from russian_views.classroom.agreement import COMPARED, REFERENCE_PATH, compare
 from russian_views.classroom.class_agreement import measure_class
-from russian_views.explorer.coding_page import CODE_LISTS, CodingPage
+from russian_views.explorer.coding_page import LABELS, CodingPage, code_list
 
 from .test_explorer import ARTIFACTS, CHROMIUM, serving
 
@@ -34,9 +34,10 @@ def choose(page: CodingPage, rows: list[dict[str, str]]) -> None:
 
 def test_each_sentence_offers_the_codebooks_choices_and_a_blank(page: CodingPage, dataset):
     assert len(page.rows) == len(dataset.texts["asan-forum-2021"].paragraphs[7].sentences)
-    for field, code_list in CODE_LISTS.items():
+    assert list(LABELS) == list(COMPARED)
+    for field in (f for f in COMPARED if code_list(f)):
         offered = [value for _, value in page.rows[0][field].options]
-        assert offered == ["", *dataset.codes(code_list)]
+        assert offered == ["", *dataset.codes(code_list(field))]
     actors = [value for _, value in page.rows[0]["subject_id"].options]
     assert sorted(actors[1:]) == sorted(dataset.actors["actor_id"]) and actors[0] == ""
     assert "Hostile" in str(page.widget.children)  # the definitions are on the page

@@ -64,7 +64,8 @@ class ClassField:
     units: int
 
     def share(self) -> str:
-        """``412/435 95%`` of coder pairs (summed over sentences) giving the same value."""
+        """``95% of 435``: the share of coder pairs (summed over sentences) giving the same
+        value, and how many pairs there were."""
         if not self.pairs:
             return "not compared"
         return f"{100 * self.agreeing_pairs / self.pairs:.0f}% of {self.pairs}"
@@ -249,14 +250,16 @@ def _class_field(field: str, units: list[Key], codings: dict[str, dict[Key, Reco
         ]
         for i in range(len(codings))
     ]
-    agreeing = total = 0
-    for column in columns:
-        given = Counter(v for v in column if v is not None)
-        n = sum(given.values())
-        total += n * (n - 1) // 2
-        agreeing += sum(c * (c - 1) // 2 for c in given.values())
+    counts = [_pairs(Counter(v for v in column if v is not None)) for column in columns]
+    agreeing, total = sum(a for a, _ in counts), sum(t for _, t in counts)
     compared = sum(1 for column in columns if sum(v is not None for v in column) >= 2)
     return ClassField(field, agreeing, total, _class_alpha(matrix), compared)
+
+
+def _pairs(answers: Counter) -> tuple[int, int]:
+    """Of every two answers given on a sentence: how many pairs agree, and how many pairs."""
+    n = sum(answers.values())
+    return sum(c * (c - 1) // 2 for c in answers.values()), n * (n - 1) // 2
 
 
 def _class_alpha(matrix: list[list[float]]) -> float | None:
@@ -278,9 +281,8 @@ def _most_disputed(
         answers = Counter(
             "uncoded" if value is None else value for value in _values(SUBJECT, unit, codings)
         )
-        n = sum(answers.values())
-        pairs = n * (n - 1) // 2
-        agreeing = sum(c * (c - 1) // 2 for c in answers.values()) / pairs if pairs else 1.0
+        same, pairs = _pairs(answers)
+        agreeing = same / pairs if pairs else 1.0
         if agreeing < 1:
             out.append(Disputed(unit, agreeing, answers, dataset.sentence_text(*unit)))
     return sorted(out, key=lambda d: (d.agreeing, d.key))[:DISPUTED_SHOWN]

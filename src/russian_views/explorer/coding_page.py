@@ -16,14 +16,16 @@ from __future__ import annotations
 import html
 import os
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import ipywidgets as w
 
 from russian_views.atomic import write_atomic
-from russian_views.classroom.agreement import COMPARED, read_coding
+from russian_views.classroom.agreement import COMPARED, is_uncoded, read_coding
 from russian_views.classroom.coding import CONTEXT, LOCATION, csv_bytes, plural, slugify
 from russian_views.dataset.load import Dataset, load_dataset
+from russian_views.dataset.schema import load_schema
 from russian_views.errors import DataError, RussianViewsError
 from russian_views.explorer import EXERCISE_ENV, INBOX_ENV, SOURCE_ENV
 
@@ -44,41 +46,49 @@ LABELS = {
     "stance": "Stance",
     "claim_kind": "Kind",
 }
-# The codebook list of each coded field (the actor fields choose among the actors).
-CODE_LISTS = {"view": "view", "theme": "theme", "stance": "stance", "claim_kind": "claim_kind"}
 BLANK = ("—", "")
+
+
+@cache
+def code_list(field: str) -> str | None:
+    """The codebook list a claim field draws its codes from (None: it names an actor), as
+    the schema defines it."""
+    return next(f for f in load_schema().tables["claims"].fields if f.name == field).codes
+
+
+def _actors(dataset: Dataset) -> list[tuple[str, str, str]]:
+    """Every actor as (name, id, kind), by name."""
+    actors = dataset.actors.sort_values("name")
+    kinds = [dataset.label("actor_kind", k) for k in actors["actor_kind"]]
+    return list(zip(actors["name"], actors["actor_id"], kinds, strict=True))
 
 
 def _choices(dataset: Dataset, field: str) -> list[tuple[str, str]]:
     """The drop-down's options: blank first, then the codebook's labels (or the actors)."""
-    if field in CODE_LISTS:
-        codes = dataset.codes(CODE_LISTS[field])
-        return [BLANK, *((dataset.label(CODE_LISTS[field], c), c) for c in codes)]
-    actors = dataset.actors.sort_values("name")
-    return [BLANK, *zip(actors["name"], actors["actor_id"], strict=True)]
+    codes = code_list(field)
+    if codes:
+        return [BLANK, *((dataset.label(codes, c), c) for c in dataset.codes(codes))]
+    return [BLANK, *((name, actor_id) for name, actor_id, _ in _actors(dataset))]
 
 
 def _definitions(dataset: Dataset) -> w.Widget:
     """What every choice means, a pane per field, from the codebook (actors: their kind)."""
-    panes, titles = [], []
-    for field, label in LABELS.items():
-        if field in CODE_LISTS:
-            code_list = CODE_LISTS[field]
+    panes = []
+    for field in LABELS:
+        codes = code_list(field)
+        if codes:
             rows = [
-                (dataset.label(code_list, c), dataset.definition(code_list, c))
-                for c in dataset.codes(code_list)
+                (dataset.label(codes, c), dataset.definition(codes, c))
+                for c in dataset.codes(codes)
             ]
         else:
-            actors = dataset.actors.sort_values("name")
-            kinds = [dataset.label("actor_kind", k) for k in actors["actor_kind"]]
-            rows = list(zip(actors["name"], kinds, strict=True))
+            rows = [(name, kind) for name, _, kind in _actors(dataset)]
         cells = "".join(
             f"<tr><th scope='row'>{html.escape(a)}</th><td>{html.escape(b)}</td></tr>"
             for a, b in rows
         )
         panes.append(w.HTML(f"<table class='rv-codes'>{cells}</table>"))
-        titles.append(label)
-    return w.Accordion(children=panes, titles=tuple(titles))
+    return w.Accordion(children=panes, titles=tuple(LABELS.values()))
 
 
 class CodingPage:
@@ -179,9 +189,7 @@ class CodingPage:
                 return self._say(f"Not handed in: {exc}")
         self.inbox.mkdir(parents=True, exist_ok=True)
         write_atomic(target, data)
-        coded = sum(
-            any(v is not None for k, v in r.items() if k in COMPARED) for r in coding.values()
-        )
+        coded = sum(not is_uncoded(r) for r in coding.values())
         self._say(
             f"Handed in as {target.name}: {plural(len(coding), 'sentence')}, "
             f"{coded} coded. Thank you."
