@@ -16,7 +16,7 @@ import pandas as pd
 
 from russian_views.briefings import markup as m
 from russian_views.briefings import queries
-from russian_views.briefings.record import MOSCOW
+from russian_views.briefings.record import MOSCOW, voice_label
 
 if TYPE_CHECKING:
     from russian_views.briefings.briefing import Briefing
@@ -84,16 +84,15 @@ def judgment_item(briefing: Briefing, kj: pd.Series, evidence: pd.DataFrame) -> 
 
 
 def judgment_voice(briefing: Briefing, voice: str, evidence: pd.DataFrame) -> str:
-    """A judgment's badge. A Russian view resting on sources of one kind wears that kind's
-    label, as the voices legend gives it ("Russian views as a review reports them"), so a
-    one-source record never reads "as the sources give it"; on several kinds, the
-    codebook's label for a Russian view across sources."""
+    """A judgment's badge. A Russian view whose evidence all comes from sources of one kind
+    wears that kind's label, as each statement and the voices legend do ("Russian views as
+    a review reports them"), so a one-source record never reads "as the sources give it";
+    across kinds, the codebook's label for a Russian view across sources."""
     if voice == MOSCOW and "source_id" in evidence:
-        sources = briefing.dataset.sources
-        kind = dict(zip(sources["source_id"], sources["source_kind"], strict=True))
-        kinds = {kind[s] for s in evidence["source_id"].dropna()}
-        if len(kinds) == 1:
-            return briefing.label("moscow_voice", kinds.pop())
+        rows = ({"view": MOSCOW, "source_id": s} for s in evidence["source_id"].dropna())
+        labels = {voice_label(briefing.dataset, row) for row in rows}
+        if len(labels) == 1:
+            return labels.pop()
     return briefing.label("voice", voice)
 
 

@@ -86,7 +86,7 @@ class Briefing:
     @property
     def the_sources(self) -> str:
         """ "the source" or "the sources", as many as the record holds."""
-        return "the sources" if self.multi_source else "the source"
+        return record.the_sources(self.dataset)
 
     @property
     def as_of(self) -> str:

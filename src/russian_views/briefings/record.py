@@ -85,6 +85,11 @@ def record_line(dataset: Dataset, span: str, period: str | None = None) -> str:
     )
 
 
+def the_sources(dataset: Dataset) -> str:
+    """ "the source" or "the sources", as many as the record holds."""
+    return "the sources" if len(dataset.sources) > 1 else "the source"
+
+
 def voice_line(dataset: Dataset) -> m.Html:
     """The three voices in one line, for the body (the annex defines them in full)."""
     labels = [m.view_badge(code, label) for code, label, _ in voices_present(dataset)]
@@ -92,7 +97,7 @@ def voice_line(dataset: Dataset) -> m.Html:
     multi = len(dataset.sources) > 1
     example = m.ref_label(first, 4, 3, multi)
     whose = f"of source {first}" if multi else "of the source"
-    after = "the sources" if multi else "the source"
+    after = the_sources(dataset)
     return m.paragraph(
         m.join(
             [
@@ -135,14 +140,13 @@ def record_box(dataset: Dataset, heading: str = "The record behind this briefing
     published = (
         f"it was published in {latest}" if n == 1 else f"the latest was published in {latest}"
     )
-    since = "the source" if n == 1 else "the sources"
     record = (
         f"The record is {'one source' if n == 1 else f'{n} sources'}, coded by us sentence by "
         f"sentence; {published}, and nothing that happened later is in the coded record. We "
         f"checked every expectation and signpost it holds against the public record to "
         f"{checked_to(dataset)}: each status other than open, and each development listed "
-        f"under Since {since}, cites that record and is marked as from outside the record; "
-        "none is counted as a statement of Moscow's view."
+        f"under Since {the_sources(dataset)}, cites that record and is marked as from outside "
+        "the record; none is counted as a statement of Moscow's view."
     )
     voices = voices_present(dataset)
     voice_items = [m.join([m.view_badge(c, label), text], " ") for c, label, text in voices]
