@@ -22,7 +22,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from russian_views.atomic import write_atomic
-from russian_views.classroom.agreement import COMPARED, is_uncoded, read_coding
+from russian_views.classroom.agreement import COMPARED, is_uncoded, read_coding, resolve_source
 from russian_views.classroom.coding import CONTEXT, LOCATION, csv_bytes, plural, slugify
 from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.dataset.schema import load_schema
@@ -126,7 +126,7 @@ class CodingPage:
         try:
             dataset = load_dataset()
             page = cls(
-                os.environ.get(SOURCE_ENV) or str(dataset.sources["source_id"].iloc[0]),
+                resolve_source(os.environ.get(SOURCE_ENV), dataset),
                 int(os.environ[EXERCISE_ENV]),
                 Path(os.environ[INBOX_ENV]),
                 dataset,
