@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from russian_views import config
-from russian_views.errors import RenderError
+from russian_views.private import UnsafeFolder
 from russian_views.rendering import batch, cache, service
 
 BIN = Path(sys.executable).parent / "russian-views"
@@ -149,12 +149,14 @@ def test_the_key_changes_with_code_libraries_data_and_environment(
     assert service.service_key() != changed_environment
 
 
-def test_a_runtime_folder_others_can_enter_is_refused(tmp_path: Path, monkeypatch):
+@pytest.mark.parametrize("mode", [0o755, 0o750, 0o710, 0o705, 0o701])
+def test_a_runtime_folder_others_can_enter_is_refused(tmp_path: Path, monkeypatch, mode: int):
+    """Open to the group alone is as refused as open to everyone."""
     folder = tmp_path / "shared"
-    folder.mkdir(mode=0o755)
-    folder.chmod(0o755)
+    folder.mkdir()
+    folder.chmod(mode)
     monkeypatch.setenv(service.RUNTIME_ENV, str(folder))
-    with pytest.raises(RenderError, match="yours alone"):
+    with pytest.raises(UnsafeFolder, match=f"mode {mode:04o}.*yours alone"):
         service.runtime_dir()
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from russian_views.errors import ParameterError, RenderError
+from russian_views.private import UnsafeFolder
 from russian_views.rendering import batch, cache, service
 
 from .test_service import BIN, cli, descendants, env_on, gone, runtime, service_pids  # noqa: F401
@@ -88,7 +89,7 @@ def test_the_runtime_folder_is_never_in_tmp_and_a_link_in_its_place_is_refused(
     elsewhere.mkdir(mode=0o700)
     folder.rmdir()
     folder.symlink_to(elsewhere)
-    with pytest.raises(RenderError, match="is a link or not a folder"):
+    with pytest.raises(UnsafeFolder, match="is a link or not a folder"):
         service.runtime_dir()
 
 
@@ -98,7 +99,7 @@ def test_a_runtime_folder_of_another_user_is_refused(tmp_path: Path, monkeypatch
     folder.mkdir(mode=0o700)
     os.chown(folder, NOBODY, NOBODY)
     monkeypatch.setenv(service.RUNTIME_ENV, str(folder))
-    with pytest.raises(RenderError, match="yours alone"):
+    with pytest.raises(UnsafeFolder, match="belongs to another user"):
         service.runtime_dir()
 
 

@@ -28,7 +28,6 @@ import errno
 import hashlib
 import io
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -58,6 +57,7 @@ from russian_views.dataset.validate import (
 )
 from russian_views.errors import DataError, ParameterError, Problem
 from russian_views.params import resolve_actor_among
+from russian_views.private import scratch_folder
 from russian_views.spec import echo, shorten_path
 
 Key = tuple[str, int, int]
@@ -491,7 +491,7 @@ def import_worksheet(
     tables = {name: schema.tables[name] for name in ("claims", "uncoded")}
     base = {t.path: (data_dir / t.path).read_bytes() for t in tables.values()}
     replaced, old_ids = 0, {}
-    with tempfile.TemporaryDirectory(prefix="russian-views-") as tmp:
+    with scratch_folder() as tmp:
         if replace:
             sources = _worksheet_sources(path)
             old_ids = existing_keys(
@@ -500,7 +500,7 @@ def import_worksheet(
             for t in tables.values():
                 base[t.path], cut = without_source(base[t.path], sources)
                 replaced += cut if t.name == "claims" else 0
-            dataset = scratch_load(data_dir, base, (), Path(tmp) / "data")
+            dataset = scratch_load(data_dir, base, (), tmp / "data")
         else:
             dataset = load_dataset(data_dir)
         claims, uncoded, rows = check_worksheet(path, dataset, schema)

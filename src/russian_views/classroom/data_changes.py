@@ -13,7 +13,6 @@ import csv
 import io
 import re
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from russian_views.atomic import write_atomic
 from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.dataset.schema import Table
 from russian_views.dataset.validate import Record
+from russian_views.private import scratch_folder
 
 # The folder of coding worksheets under the data folder (never part of the loaded data).
 WORKSHEETS = "worksheets"
@@ -89,8 +89,8 @@ def commit_validated(
     real files are then replaced one by one, each atomically, in the given order, and
     the removed ones deleted last (a text goes only once no row records it).
     """
-    with tempfile.TemporaryDirectory(prefix="russian-views-") as tmp:
-        merged = scratch_load(data_dir, changes, removed, Path(tmp) / "data")
+    with scratch_folder() as tmp:
+        merged = scratch_load(data_dir, changes, removed, tmp / "data")
     for name, content in changes.items():
         write_atomic(data_dir / name, content)
     for name in removed:

@@ -14,7 +14,6 @@ for the worksheet's, keeping the id of a row that cites the same sentence and qu
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.dataset.schema import Schema, Table, load_schema
 from russian_views.dataset.validate import Record, read_rows
 from russian_views.errors import DataError, Problem
+from russian_views.private import scratch_folder
 
 # A row of an amendment is the row it replaces when it cites the same words.
 SAME = ("source_id", "paragraph", "sentence", "quote")
@@ -107,12 +107,12 @@ def import_records(
     original = load_dataset(data_dir)
     kept: dict[tuple, str] = {}
     replaced = 0
-    with tempfile.TemporaryDirectory(prefix="russian-views-") as tmp:
+    with scratch_folder() as tmp:
         dataset = original
         if replace:
             kept = existing_keys(original, table, SAME, f"{{{key}}}", sources)
             base, replaced = without_source(base, sources)
-            dataset = scratch_load(data_dir, {spec.path: base}, (), Path(tmp) / "data")
+            dataset = scratch_load(data_dir, {spec.path: base}, (), tmp / "data")
         checker = RowChecker.for_worksheet(path, dataset, schema)
         records, problems = _typed_rows(spec, rows, checker, dataset)
     where = f"{key[:-3]} {{{key}}} ({spec.path} row {{_row}})"

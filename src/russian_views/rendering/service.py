@@ -40,7 +40,6 @@ import math
 import os
 import signal
 import socket
-import stat
 import struct
 import subprocess
 import sys
@@ -53,6 +52,7 @@ from russian_views import config
 from russian_views.atomic import open_lock
 from russian_views.errors import ParameterError, RenderError
 from russian_views.exits import reported
+from russian_views.private import private_folder
 from russian_views.rendering.request import check, run, to_json
 from russian_views.rendering.signals import STOP_SIGNALS, on_first_stop_signal
 
@@ -100,6 +100,7 @@ def runtime_dir() -> Path:
     can enter), else a folder under the user's own cache folder, never in /tmp, where
     anyone may create a name first. The folder itself is checked without following a
     symbolic link: a link, a folder of someone else's or one others may enter is refused,
+    and so is one under a folder another user could change (:mod:`russian_views.private`),
     so no socket or lock is ever made where another user could reach it.
     """
     given = os.environ.get(RUNTIME_ENV)
@@ -109,15 +110,7 @@ def runtime_dir() -> Path:
         folder = Path(os.environ["XDG_RUNTIME_DIR"]) / "russian-views"
     else:
         folder = Path.home() / ".cache" / "russian-views" / "run"
-    folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with contextlib.suppress(FileExistsError):
-        folder.mkdir(mode=0o700)
-    status = os.lstat(folder)
-    if stat.S_ISLNK(status.st_mode) or not stat.S_ISDIR(status.st_mode):
-        raise RenderError(f"{folder}: the service folder is a link or not a folder; refused")
-    if status.st_uid != os.getuid() or status.st_mode & 0o077:
-        raise RenderError(f"{folder}: the service folder must be yours alone (mode 0700)")
-    return folder
+    return private_folder(folder, RUNTIME_ENV if given else "XDG_RUNTIME_DIR or HOME")
 
 
 def service_key() -> str:
