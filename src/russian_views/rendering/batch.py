@@ -24,6 +24,7 @@ from pathlib import Path
 
 from russian_views import config
 from russian_views.atomic import discard_staged, open_lock
+from russian_views.private import check_trusted
 from russian_views.dataset.load import Dataset
 from russian_views.errors import Interrupted, RenderError
 from russian_views.rendering.cache import Manifest, job_key
@@ -186,6 +187,7 @@ def folder_lock(out_dir: Path, wait: float | None = None) -> Iterator[None]:
     :data:`LOCK_WAIT`) it gives up in one line naming the folder."""
     import fcntl
 
+    check_trusted(out_dir, "--out")  # whoever could rename the folder could swap its lock
     fd = open_lock(out_dir / LOCK)
     deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
     try:
