@@ -74,7 +74,7 @@ def _stage(path: Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o666 & ~current_umask())  # as open() would make it
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         _staged.discard(tmp)
@@ -82,6 +82,13 @@ def _stage(path: Path, data: bytes) -> Path:
             raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise
     return tmp
+
+
+def current_umask() -> int:
+    """This process's umask (read by setting it and back: the only way to read it)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 @contextmanager

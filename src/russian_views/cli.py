@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from russian_views import config, spec
 from russian_views.errors import ParameterError
-from russian_views.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, PROG, reported
+from russian_views.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, PROG, run_command
 
 if TYPE_CHECKING:
     from russian_views.dataset.load import Dataset
@@ -735,4 +735,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = next(c for c in COMMANDS if c.name == args.command)
         return _load(command.handler)(args)
 
-    return reported(run, debug)
+    return run_command(run, debug)

@@ -23,10 +23,10 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from russian_views import config
-from russian_views.atomic import discard_staged, open_lock
-from russian_views.private import check_trusted
+from russian_views.atomic import current_umask, discard_staged, open_lock
 from russian_views.dataset.load import Dataset
 from russian_views.errors import Interrupted, RenderError
+from russian_views.private import check_trusted
 from russian_views.rendering.cache import Manifest, job_key
 from russian_views.rendering.kernel import (
     RESET,
@@ -105,7 +105,7 @@ def _load_exporters() -> None:
     chart_bundle()
 
 
-def _work(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Result:
+def _work(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str, umask: int) -> Result:
     """Render one job on this worker's kernel, then leave the kernel clean (or replace it).
 
     The reset runs in a thread while the job's files are exported, since both wait on
@@ -114,6 +114,7 @@ def _work(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Resu
     kernel is used again.
     """
     global _kernel
+    os.umask(umask)  # the files get the modes the command's user asked for, not the service's
     while _resetting:
         _resetting.pop().join()
     if _start_failure:
@@ -332,7 +333,8 @@ def _run_pool(
     global _kept
     kept = _kept if _kept and _kept.size == size else None
     pool = kept.pool if kept else ProcessPoolExecutor(size, initializer=_start_worker)
-    futures = {pool.submit(_work, job, out_dir, formats, paper): job for job in jobs}
+    mask = current_umask()
+    futures = {pool.submit(_work, job, out_dir, formats, paper, mask): job for job in jobs}
     workers = kept.workers if kept else list(pool._processes.values())  # stopped below
     lost: list[Job] = []
     finished = False

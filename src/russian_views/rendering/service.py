@@ -38,6 +38,7 @@ import hashlib
 import json
 import math
 import os
+import queue
 import signal
 import socket
 import struct
@@ -49,9 +50,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from russian_views import config
-from russian_views.atomic import open_lock
+from russian_views.atomic import current_umask, open_lock
 from russian_views.errors import ParameterError, RenderError
-from russian_views.exits import reported
+from russian_views.exits import EXIT_FAILED, interrupted, reported
 from russian_views.private import private_folder
 from russian_views.rendering.request import check, run, to_json
 from russian_views.rendering.signals import STOP_SIGNALS, on_first_stop_signal
@@ -76,8 +77,11 @@ _ON, _OFF = ("on", "1", "yes", "true"), ("off", "0", "no", "false")
 MAX_WORKERS = 64
 CONNECT_TIMEOUT = 5.0
 STOP_TIMEOUT = 30.0
-# The longest request line a service reads (the parsed arguments of a command, as JSON).
+# The longest request line a service reads (the parsed arguments of a command, as JSON),
+# how long a client may take to send it, and how many clients may be sending at once.
 MAX_REQUEST = 1024 * 1024
+REQUEST_TIMEOUT = 10.0
+MAX_WAITING = 32
 
 
 def wanted() -> bool:
@@ -174,15 +178,22 @@ def render(args: argparse.Namespace) -> int:
     worker_count(), idle_seconds()  # a bad setting is refused here, before a service starts
     path = socket_path(service_key())
     connection = _connect(path) or _start(path)
-    with connection, _forward_signals(connection):
-        request = {"args": to_json(args), "cwd": os.getcwd(), "tty": sys.stderr.isatty()}
+    request = {
+        "args": to_json(args),
+        "cwd": os.getcwd(),
+        "tty": sys.stderr.isatty(),
+        "umask": current_umask(),
+    }
+    with connection:
+        # The request goes first: a signal line the service read as the request would be junk.
         connection.sendall(json.dumps(request).encode() + b"\n")
-        for message in _messages(connection):
-            if "exit" in message:
-                return int(message["exit"])
-            stream = sys.stdout if message.get("stream") == "out" else sys.stderr
-            stream.write(message.get("text", ""))
-            stream.flush()
+        with _forward_signals(connection):
+            for message in _messages(connection):
+                if "exit" in message:
+                    return int(message["exit"])
+                stream = sys.stdout if message.get("stream") == "out" else sys.stderr
+                stream.write(message.get("text", ""))
+                stream.flush()
     raise RenderError(f"the render service stopped during the render (see {path.parent / LOG})")
 
 
@@ -365,42 +376,60 @@ class _Request:
             self.active = False
 
 
+# Whether a stop signal should stop the render being served: only between the moment the
+# request's handlers are set and the moment its answer is known (never outside a request,
+# where raising would end the service itself).
+_armed = False
+
+
 def _interrupt(signum: int, _frame: object) -> None:
     from russian_views.errors import Interrupted
 
-    raise Interrupted(signum)
+    if _armed:
+        raise Interrupted(signum)
 
 
-def _serve_one(connection: socket.socket) -> bool:
-    """Answer one connection; False when it asked the service to stop."""
-    try:
-        request = json.loads(_read_line(connection) or b"{}")
-    except ValueError:
-        request = None
-    if not isinstance(request, dict) or not _well_formed(request):
-        with contextlib.suppress(OSError):  # a junk line: refused, and the service lives on
-            message = {"stream": "err", "text": "russian-views: error: bad request\n"}
-            connection.sendall(json.dumps(message).encode() + b"\n")
-            connection.sendall(json.dumps({"exit": 2}).encode() + b"\n")
-        return True
+def _serve_one(connection: socket.socket, request: dict) -> bool:
+    """Answer one well-formed request; False when it asked the service to stop.
+
+    The render runs with the command's umask, so its folders and files get the modes the
+    command's user would have got without the service. A stop signal at any moment of the
+    request (before the render starts, as it ends) answers that request with its code and
+    never ends the service.
+    """
+    global _armed
+    from russian_views.errors import Interrupted
+
     if "args" not in request:
         return not request.get("stop")
     args = argparse.Namespace(**request["args"])
-    os.chdir(request["cwd"])
     watch = _Request(connection)
     out, err = sys.stdout, sys.stderr
-    sys.stdout = _Forward(connection, "out", False, out)
-    sys.stderr = _Forward(connection, "err", bool(request.get("tty")), err)
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, _interrupt)
-    watch.thread.start()
+    umask = os.umask(request.get("umask", 0o022))
+    code = EXIT_FAILED
     try:
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, _interrupt)
+        _armed = True
+        os.chdir(request["cwd"])
+        sys.stdout = _Forward(connection, "out", False, out)
+        sys.stderr = _Forward(connection, "err", bool(request.get("tty")), err)
+        watch.thread.start()
         code = reported(lambda: run(check(args)), args.debug)
+    except Interrupted as exc:  # came before the render began, or as its answer was known
+        code = interrupted(exc)
+    except OSError as exc:  # a working folder gone: the command's fault, not the service's
+        code = EXIT_FAILED
+        with contextlib.suppress(OSError):
+            line = f"russian-views: error: {exc.filename}: {exc.strerror or exc}\n"
+            connection.sendall(json.dumps({"stream": "err", "text": line}).encode() + b"\n")
     finally:
+        _armed = False
         watch.finish()
         for signum in STOP_SIGNALS:
             signal.signal(signum, signal.SIG_IGN)
         sys.stdout, sys.stderr = out, err
+        os.umask(umask)
         os.chdir(config.PROJECT_ROOT)
     with contextlib.suppress(OSError):
         connection.sendall(json.dumps({"exit": code}).encode() + b"\n")
@@ -419,13 +448,63 @@ def _read_line(connection: socket.socket) -> bytes:
     raise ValueError("request too long")
 
 
-def _well_formed(request: dict) -> bool:
+def _well_formed(request: object) -> bool:
     """A render request (args: the parsed arguments, with ``debug`` true or false; cwd: a
-    string) or a stop request. Arguments of the wrong kind fail the render, not the service."""
+    string; umask: the command's, if given) or a stop request. Arguments of the wrong kind
+    fail the render, not the service."""
+    if not isinstance(request, dict):
+        return False
     if "args" not in request:
         return set(request) <= {"stop"}
-    args, cwd = request.get("args"), request.get("cwd")
-    return isinstance(args, dict) and isinstance(args.get("debug"), bool) and isinstance(cwd, str)
+    args, cwd, umask = request.get("args"), request.get("cwd"), request.get("umask", 0)
+    return (
+        isinstance(args, dict)
+        and isinstance(args.get("debug"), bool)
+        and isinstance(cwd, str)
+        and type(umask) is int
+        and 0 <= umask <= 0o777
+    )
+
+
+def _receive(connection: socket.socket, requests: queue.Queue) -> None:
+    """Read one connection's request (in a thread of its own, within
+    :data:`REQUEST_TIMEOUT`) and queue it for the main thread; a silent, slow or junk
+    client is answered or dropped here and delays no other command."""
+    try:
+        creds = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        if struct.unpack("3i", creds)[1] != os.getuid():
+            raise PermissionError("another user's process")
+        connection.settimeout(REQUEST_TIMEOUT)
+        request = json.loads(_read_line(connection) or b"{}")
+        connection.settimeout(None)
+    except (OSError, ValueError):
+        request = None
+    if _well_formed(request):
+        requests.put((connection, request))
+        return
+    with contextlib.suppress(OSError):  # a junk line: refused, and the service lives on
+        message = {"stream": "err", "text": "russian-views: error: bad request\n"}
+        connection.sendall(json.dumps(message).encode() + b"\n")
+        connection.sendall(json.dumps({"exit": 2}).encode() + b"\n")
+    connection.close()
+
+
+def _accept(server: socket.socket, requests: queue.Queue) -> None:
+    """Accept connections until the server closes, each read in a thread of its own (at
+    most :data:`MAX_WAITING` at once: more are closed unanswered)."""
+    readers: list[threading.Thread] = []
+    while True:
+        try:
+            connection, _ = server.accept()
+        except OSError:
+            return  # the service is stopping
+        readers = [t for t in readers if t.is_alive()]
+        if len(readers) >= MAX_WAITING:
+            connection.close()
+            continue
+        reader = threading.Thread(target=_receive, args=(connection, requests), daemon=True)
+        reader.start()
+        readers.append(reader)
 
 
 def worker_count() -> int:
@@ -478,14 +557,15 @@ def serve(path: Path) -> None:
         return  # another service took this name first: the command connects to it
     try:
         server.listen()
-        server.settimeout(idle_seconds())
+        requests: queue.Queue = queue.Queue()
+        threading.Thread(target=_accept, args=(server, requests), daemon=True).start()
         with batch.kept_workers(worker_count()):
             while True:
                 try:
-                    connection, _ = server.accept()
-                except TimeoutError:
+                    connection, request = requests.get(timeout=idle_seconds())
+                except queue.Empty:
                     return
-                if not _serve_one(connection):
+                if not _serve_one(connection, request):
                     stopper = connection  # answered (closed) once the workers are gone
                     return
                 connection.close()
