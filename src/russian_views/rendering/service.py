@@ -121,19 +121,15 @@ def service_key() -> str:
     """A hash of everything a warm worker could hold stale: what every cache key hashes
     (code, templates, library versions, chart bundle, data files), the Python running it and
     the environment the package reads."""
+    from russian_views.dataset.files import folder_digest
     from russian_views.rendering.cache import code_version, library_versions
     from russian_views.rendering.chart_bundle import chart_bundle
 
-    data = hashlib.sha256()
-    for path in sorted(config.DATA_DIR.rglob("*")):
-        if path.is_file():
-            data.update(path.relative_to(config.DATA_DIR).as_posix().encode() + b"\0")
-            data.update(path.read_bytes())
     payload = {
         "code": code_version(),
         "libraries": library_versions(),
         "bundle": chart_bundle().sha256,
-        "data": data.hexdigest(),
+        "data": folder_digest(config.DATA_DIR),
         "python": sys.executable,
         "root": str(config.PROJECT_ROOT),
         "env": {name: os.environ.get(name) for name in KEYED_ENV},
