@@ -125,11 +125,12 @@ def service_key() -> str:
     from russian_views.rendering.cache import code_version, library_versions
     from russian_views.rendering.chart_bundle import chart_bundle
 
+    data = folder_digest(config.DATA_DIR)  # first: a file refused costs nothing else
     payload = {
         "code": code_version(),
         "libraries": library_versions(),
         "bundle": chart_bundle().sha256,
-        "data": folder_digest(config.DATA_DIR),
+        "data": data,
         "python": sys.executable,
         "root": str(config.PROJECT_ROOT),
         "env": {name: os.environ.get(name) for name in KEYED_ENV},
