@@ -11,7 +11,7 @@ import pytest
 
 from russian_views import cli as command
 from russian_views import config
-from russian_views.classroom import coding, data_changes
+from russian_views.classroom import add_source, coding, data_changes, import_coding, remove_source
 from russian_views.dataset.load import load_dataset, uncovered_sentences
 from russian_views.dataset.schema import load_schema
 from russian_views.errors import DataError, ParameterError
@@ -90,7 +90,7 @@ def added(data_copy: Path, text_file: Path, capsys) -> Path:
         "--date", "2023-05", "--author", "A. Tester", "--data", str(data_copy),
     ) == 0  # fmt: skip
     assert f"added source '{SOURCE_ID}': 2 paragraphs" in capsys.readouterr().out
-    return data_copy / coding.WORKSHEETS / f"{SOURCE_ID}.csv"
+    return data_copy / data_changes.WORKSHEETS / f"{SOURCE_ID}.csv"
 
 
 def test_worksheet_columns_are_the_schema_fields():
@@ -162,7 +162,7 @@ def refused(worksheet: Path, data_dir: Path) -> list[tuple[int | None, str | Non
     after checking that no file of the data folder changed."""
     before = snapshot(data_dir)
     with pytest.raises(DataError) as info:
-        coding.import_worksheet(worksheet, data_dir)
+        import_coding.import_worksheet(worksheet, data_dir)
     assert snapshot(data_dir) == before
     return [(p.row, p.field, p.message) for p in info.value.problems]
 
@@ -315,7 +315,7 @@ def test_add_source_takes_the_kind_in_any_case_and_names_the_choices(data_copy, 
     sources = load_dataset(data_copy).sources
     assert sources["source_kind"].tolist() == ["review", "review"]
     with pytest.raises(ParameterError) as caught:
-        coding.add_source(text_file, kind="blog", title=TITLE, outlet="X", published="2023",
+        add_source.add_source(text_file, kind="blog", title=TITLE, outlet="X", published="2023",
                           data_dir=data_copy, source_id="other")  # fmt: skip
     assert str(caught.value) == (
         "unknown --kind 'blog'; choose one of: official (Russian official statement); "
@@ -341,7 +341,7 @@ def test_briefings_cite_both_sources_each_reference_naming_its_source(added: Pat
 
     rows = read_sheet(added)
     rows[0] |= claim()
-    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    import_coding.import_worksheet(write_sheet(added, rows), data_copy)
     brief = ActorBriefing.from_parameters("south-korea", dataset=load_dataset(data_copy))
     html = str(brief.views_by_theme()) + str(brief.passages())
     assert f">{SOURCE_ID} ¶1 s1</a>" in html
@@ -355,7 +355,7 @@ def test_briefings_cite_both_sources_each_reference_naming_its_source(added: Pat
 def test_actors_by_name_or_alias_in_any_case_and_codes_in_any_case(added: Path, data_copy: Path):
     rows = read_sheet(added)
     rows[0] |= claim(subject_id="Seoul", counterpart_id="MOSCOW", view="Moscow", theme="Diplomacy")
-    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    import_coding.import_worksheet(write_sheet(added, rows), data_copy)
     new = load_dataset(data_copy).claims.iloc[-1]
     assert [new[f] for f in ("subject_id", "counterpart_id", "view", "theme")] == [
         "south-korea", "russia", "moscow", "diplomacy",
@@ -393,13 +393,13 @@ def test_add_source_takes_a_note_and_the_reviewed_work(data_copy: Path, text_fil
 
 def test_default_ids_are_short_author_year_else_outlet_year():
     taken = {"lukin-2017"}
-    assert coding.default_id("A. Lukin", "Russia in Global Affairs", "2017-05", set()) == (
+    assert add_source.default_id("A. Lukin", "Russia in Global Affairs", "2017-05", set()) == (
         "lukin-2017"
     )
-    assert coding.default_id("Alexander Lukin and Someone Else", "X", "2017", taken) == (
+    assert add_source.default_id("Alexander Lukin and Someone Else", "X", "2017", taken) == (
         "lukin-2017-2"
     )
-    assert coding.default_id("", "The Asan Forum", "2021", set()) == "the-asan-forum-2021"
+    assert add_source.default_id("", "The Asan Forum", "2021", set()) == "the-asan-forum-2021"
 
 
 # ---------------------------------------------------------------- amending and removing
@@ -408,11 +408,11 @@ def test_default_ids_are_short_author_year_else_outlet_year():
 def test_add_import_remove_leaves_the_data_byte_identical(data_copy: Path, text_file: Path, capsys):
     before = snapshot(data_copy)
     add(data_copy, text_file, "--author", "A. Tester")
-    sheet = data_copy / coding.WORKSHEETS / f"{SOURCE_ID}.csv"
+    sheet = data_copy / data_changes.WORKSHEETS / f"{SOURCE_ID}.csv"
     rows = read_sheet(sheet)
     rows[0] |= claim()
     rows[2] |= {"reason": "framing"}
-    coding.import_worksheet(write_sheet(sheet, rows), data_copy)
+    import_coding.import_worksheet(write_sheet(sheet, rows), data_copy)
     with pytest.raises(ParameterError, match="pass --with-claims to remove them too"):
         run("remove-source", SOURCE_ID, "--data", str(data_copy))
     assert run("remove-source", SOURCE_ID, "--with-claims", "--data", str(data_copy)) == 0
@@ -426,16 +426,16 @@ def test_a_source_whose_worksheet_holds_coding_is_kept_unless_told(added: Path, 
     rows[0] |= claim()
     write_sheet(added, rows)
     with pytest.raises(ParameterError, match=f"the coding in {added}"):
-        coding.remove_source(SOURCE_ID, data_dir=data_copy)
+        remove_source.remove_source(SOURCE_ID, data_dir=data_copy)
     assert added.exists()
 
 
 def test_remove_source_refuses_an_unknown_or_the_only_source(data_copy: Path):
     before = snapshot(data_copy)
     with pytest.raises(ParameterError, match="unknown source 'asan-forum' \\(did you mean"):
-        coding.remove_source("asan-forum", data_dir=data_copy)
+        remove_source.remove_source("asan-forum", data_dir=data_copy)
     with pytest.raises(ParameterError, match="is the only source"):
-        coding.remove_source("asan-forum-2021", with_claims=True, data_dir=data_copy)
+        remove_source.remove_source("asan-forum-2021", with_claims=True, data_dir=data_copy)
     assert snapshot(data_copy) == before
 
 
@@ -443,7 +443,7 @@ def test_reimport_with_replace_amends_a_coded_source(added: Path, data_copy: Pat
     rows = read_sheet(added)
     rows[0] |= claim()
     rows[1] |= claim(quote="a partner for trilateral projects")
-    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    import_coding.import_worksheet(write_sheet(added, rows), data_copy)
     assert refused(added, data_copy)[0][2].startswith("duplicates claim c152")
     rows[1] |= claim(theme="economic", quote="a partner for trilateral projects")
     rows[0] |= dict.fromkeys(coding.CLAIM_FIELDS, "") | {"reason": "covered"}
@@ -466,9 +466,9 @@ def test_an_amendment_keeps_the_ids_of_the_claims_it_keeps(added: Path, data_cop
     rows = read_sheet(added)
     rows[0] |= claim()
     rows[1] |= claim(quote="a partner for trilateral projects")
-    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    import_coding.import_worksheet(write_sheet(added, rows), data_copy)
     rows.insert(1, rows[0] | claim(theme="economic"))  # a second claim on the first sentence
-    result = coding.import_worksheet(write_sheet(added, rows), data_copy, replace=True)
+    result = import_coding.import_worksheet(write_sheet(added, rows), data_copy, replace=True)
     assert result.claim_ids == ("c152", "c154", "c153")
     data = load_dataset(data_copy)
     ids = data.claims.set_index("claim_id")
@@ -479,7 +479,7 @@ def test_an_amendment_keeps_the_ids_of_the_claims_it_keeps(added: Path, data_cop
 def test_a_plain_reimport_points_to_replace(added: Path, data_copy: Path):
     rows = read_sheet(added)
     rows[0] |= claim()
-    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    import_coding.import_worksheet(write_sheet(added, rows), data_copy)
     (problem,) = refused(added, data_copy)
     assert problem[2].endswith("(to amend a source already imported: import-coding --replace)")
 
@@ -534,7 +534,7 @@ def test_two_reviewers_own_judgments_are_listed_per_author(added: Path, data_cop
     rows = read_sheet(added)
     rows[0] |= claim(view="reviewer", subject_id="russia", counterpart_id="south-korea",
                      claim_kind="reservation", stance="")  # fmt: skip
-    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    import_coding.import_worksheet(write_sheet(added, rows), data_copy)
     data = load_dataset(data_copy)
     brief = OverviewBriefing.from_parameters(dataset=data)
     mine = data.claims[
@@ -564,12 +564,12 @@ def test_validate_flags_a_text_with_no_record(data_copy: Path, capsys):
 def test_a_refused_amendment_keeps_the_old_coding(added: Path, data_copy: Path):
     rows = read_sheet(added)
     rows[0] |= claim()
-    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    import_coding.import_worksheet(write_sheet(added, rows), data_copy)
     rows[0] |= claim(theme="diplomcy")
     write_sheet(added, rows)
     before = snapshot(data_copy)
     with pytest.raises(DataError, match="is not a theme code"):
-        coding.import_worksheet(added, data_copy, replace=True)
+        import_coding.import_worksheet(added, data_copy, replace=True)
     assert snapshot(data_copy) == before
 
 
@@ -589,7 +589,7 @@ def test_a_sentence_that_would_run_as_a_formula_is_written_as_text_and_read_back
         encoding="utf-8",
     )
     add(data_copy, text, "--id", "formula-fixture")
-    sheet = data_copy / coding.WORKSHEETS / "formula-fixture.csv"
+    sheet = data_copy / data_changes.WORKSHEETS / "formula-fixture.csv"
     raw = sheet.read_text("utf-8-sig")
     assert "\"'=HYPERLINK(" in raw and ',"=HYPERLINK(' not in raw
     rows = coding.read_worksheet(sheet, ["source_id"])

@@ -136,6 +136,8 @@ def test_a_socket_answered_by_another_user_gets_nothing(runtime: Path):  # noqa:
     [
         (service.IDLE_ENV, "-1", "must be a number of seconds from 1 to 604800, not '-1'"),
         (service.IDLE_ENV, "nan", "not 'nan'"),
+        (service.IDLE_ENV, "0.001", "from 1 to 604800, not '0.001'"),
+        (service.IDLE_ENV, "604801", "from 1 to 604800, not '604801'"),
         (service.IDLE_ENV, "inf", "not 'inf'"),
         (service.IDLE_ENV, "1e309", "not '1e309'"),
         (service.WORKERS_ENV, "99999999999999999999", "must be from 1 to 64"),

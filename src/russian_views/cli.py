@@ -494,7 +494,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     gaps = uncovered_sentences(dataset)
     for source_id, paragraph, sentence in gaps:
         print(f"not yet coded: {ref_label(source_id, paragraph, sentence, True)}")
-    from russian_views.classroom.coding import unrecorded_texts
+    from russian_views.classroom.remove_source import unrecorded_texts
 
     for path in unrecorded_texts(dataset, args.data):
         print(f"no sources.csv record: {path} (record it with add-source, or delete it)")
@@ -598,7 +598,7 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 def cmd_add_source(args: argparse.Namespace) -> int:
     """Store the text, record it, write its worksheet; say what to do next."""
-    from russian_views.classroom.coding import add_source
+    from russian_views.classroom.add_source import add_source
 
     added = add_source(
         args.file,
@@ -629,7 +629,8 @@ def cmd_add_source(args: argparse.Namespace) -> int:
 
 def cmd_import_coding(args: argparse.Namespace) -> int:
     """Merge a filled worksheet; say what was added (or replaced) and what is still blank."""
-    from russian_views.classroom.coding import import_worksheet, plural
+    from russian_views.classroom.coding import plural
+    from russian_views.classroom.import_coding import import_worksheet
     from russian_views.classroom.records import import_records, record_table
     from russian_views.dataset.schema import load_schema
     from russian_views.dataset.sources import ref_label
@@ -665,7 +666,8 @@ def _id_span(ids: Sequence[str]) -> str:
 
 def cmd_remove_source(args: argparse.Namespace) -> int:
     """Remove a source (and, when told, what cites it); list what went."""
-    from russian_views.classroom.coding import plural, remove_source
+    from russian_views.classroom.coding import plural
+    from russian_views.classroom.remove_source import remove_source
 
     removed = remove_source(args.source_id, with_claims=args.with_claims, data_dir=args.data)
     rows = ", ".join(f"{plural(n, 'row')} of {name}" for name, n in removed.rows.items())

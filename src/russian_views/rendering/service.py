@@ -62,6 +62,7 @@ IDLE_ENV = "RUSSIAN_VIEWS_SERVICE_IDLE"
 WORKERS_ENV = "RUSSIAN_VIEWS_SERVICE_WORKERS"
 RUNTIME_ENV = "RUSSIAN_VIEWS_RUNTIME"
 IDLE_SECONDS = 600.0
+MAX_IDLE = 7 * 24 * 3600  # a week
 START_TIMEOUT = 60.0
 # Environment variables the package reads at import: a service started with other values
 # would render other data or cache elsewhere, so they are part of its key.
@@ -518,7 +519,7 @@ def worker_count() -> int:
 
 def idle_seconds() -> float:
     """How long the service waits for a command before it stops itself: a number of
-    seconds above 0 (a bad value is refused in one line, never read as some default)."""
+    seconds from 1 to a week (a bad value is refused in one line, never read as some default)."""
     from russian_views import spec
 
     given = os.environ.get(IDLE_ENV, "").strip()
@@ -528,9 +529,9 @@ def idle_seconds() -> float:
         seconds = float(given)
     except ValueError:
         seconds = math.nan
-    if not math.isfinite(seconds) or seconds <= 0 or seconds > 7 * 24 * 3600:
+    if not math.isfinite(seconds) or seconds < 1 or seconds > MAX_IDLE:
         raise ParameterError(
-            f"{IDLE_ENV} must be a number of seconds from 1 to 604800, not {spec.echo(given)}"
+            f"{IDLE_ENV} must be a number of seconds from 1 to {MAX_IDLE}, not {spec.echo(given)}"
         )
     return seconds
 
