@@ -153,16 +153,17 @@ def assign_ids(
     with the same ``same`` fields (``kept``: their key → id), so citations and key judgments
     keep pointing at it; otherwise the next number after every id ever taken, in worksheet
     order (a replaced record's number is never given to another). The id's letter is the
-    schema's (its pattern ``^c\\d{3,}$``)."""
+    schema's (its ``id_prefix``)."""
     (key,) = table.primary_key
-    letter = str(next(f for f in table.fields if f.name == key).pattern)[1]
+    letter = next(f for f in table.fields if f.name == key).id_prefix
     pinned = {str(r[key]) for r in records if r[key]}
     for r in records:
         old = kept.get(tuple(r[k] for k in same))
         if not r[key] and old and old not in pinned:
             r[key] = old
             pinned.add(old)
-    number = max((int(str(i)[1:]) for i in [*taken, *kept.values(), *pinned]), default=0)
+    numbers = (int(str(i)[len(letter) :]) for i in [*taken, *kept.values(), *pinned])
+    number = max(numbers, default=0)
     for r in records:
         if not r[key]:
             number += 1
