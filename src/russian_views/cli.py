@@ -494,12 +494,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     gaps = uncovered_sentences(dataset)
     for source_id, paragraph, sentence in gaps:
         print(f"not yet coded: {ref_label(source_id, paragraph, sentence, True)}")
+    from russian_views.classroom.add_source import unfinished
     from russian_views.classroom.remove_source import unrecorded_texts
 
     for path in unrecorded_texts(dataset, args.data):
         print(f"no sources.csv record: {path} (record it with add-source, or delete it)")
     _record_warnings(dataset)
-    return EXIT_OK
+    incomplete = unfinished(dataset, args.data)
+    for line in incomplete:
+        print(f"{PROG}: incomplete: {line}", file=sys.stderr)
+    return EXIT_BAD_INPUT if incomplete else EXIT_OK
 
 
 def _record_warnings(dataset: Dataset, claims: Sequence[str] | None = None) -> None:

@@ -145,7 +145,8 @@ def _scratch_base() -> Path:
         return private_folder(temp_base() / f"russian-views-scratch-{os.geteuid()}", "TMPDIR")
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (another user's counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -160,7 +161,7 @@ def remove_stale(base: Path) -> None:
     a stop signal unwinds and removes its own, but nothing runs after kill -9."""
     for entry in base.iterdir():
         pid, _, _ = entry.name.partition("-")
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
             shutil.rmtree(entry, ignore_errors=True)
 
 

@@ -11,35 +11,37 @@ run leaves is listed by :func:`unfinished` (``validate`` reports it).
 from __future__ import annotations
 
 import codecs
-import errno
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from russian_views import config
-from russian_views.atomic import read_capped
+from russian_views.atomic import remove_stale_staged, write_all
 from russian_views.classroom.coding import (
     RECORDS,
     SOURCES,
     codes_path,
+    record_worksheet_files,
     record_worksheet_path,
     refuse_existing,
     slugify,
-    write_record_worksheets,
-    write_worksheet,
+    worksheet_files,
 )
 from russian_views.classroom.data_changes import (
     WORKSHEETS,
     appended,
-    commit_validated,
+    scratch_load,
 )
+from russian_views.dataset.files import read_file
 from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.dataset.schema import Schema, load_schema
 from russian_views.dataset.sources import HEADING_MAX_CHARS, parse_text, title_like
-from russian_views.dataset.validate import MAX_CSV_BYTES, check_value
+from russian_views.dataset.validate import check_value
 from russian_views.errors import DataError, ParameterError, Problem
+from russian_views.private import scratch_folder
 from russian_views.spec import echo, shorten_path
 
 _DATE_FORMATS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
@@ -84,13 +86,6 @@ def default_id(author: str, outlet: str, published: str, taken: set[str]) -> str
         number += 1
         candidate = f"{base}-{number}"
     return candidate
-
-
-def _too_big(exc: OSError) -> str:
-    """Why a source text could not be read, in the data files' own words."""
-    if exc.errno == errno.EFBIG:
-        return f"is larger than {MAX_CSV_BYTES // 2**20} MiB"
-    return exc.strerror or str(exc)
 
 
 def _decode_text(raw: bytes, name: str) -> str:
@@ -143,9 +138,19 @@ def _new_source_problems(
     same = sources.loc[sources["sha256"] == row["sha256"], "source_id"].tolist()
     if same:
         problems.append(f"this text is already source {same[0]!r} (same sha256)")
-    if (data_dir / SOURCES / row["path"]).exists():
-        problems.append(f"{data_dir / SOURCES / row['path']} already exists")
+    text = data_dir / SOURCES / row["path"]
+    if (text.exists() or text.is_symlink()) and not _left_over(text, row["sha256"]):
+        problems.append(f"{text} already exists")
     return problems
+
+
+def _left_over(path: Path, sha256: str) -> bool:
+    """Whether ``path`` holds exactly what this addition would write there (left by a run
+    killed before it recorded the source): then it is taken over, not refused."""
+    try:
+        return hashlib.sha256(read_file(path)).hexdigest() == sha256
+    except OSError:
+        return False
 
 
 def kind_code(kind: str, dataset: Dataset) -> str:
@@ -176,18 +181,14 @@ def add_source(
 ) -> AddedSource:
     """Store a new source text, record it in sources.csv and write its blank worksheet.
 
-    Everything is checked before anything is written; the text and the sources row are
-    then committed together through :func:`commit_validated`.
+    Everything is built and checked (in a scratch copy of the data) before anything is
+    written; the worksheets, the text and the sources row are then written as one set,
+    the row last (see the module's docstring).
     """
     data_dir = Path(data_dir or config.DATA_DIR)
     dataset = load_dataset(data_dir)
     schema = load_schema(data_dir / "schema.yml")
-    if not text_file.is_file():
-        raise ParameterError(f"no such file: {shorten_path(str(text_file))}")
-    try:
-        raw = read_capped(text_file, MAX_CSV_BYTES)
-    except OSError as exc:
-        raise DataError([Problem(text_file.name, None, None, None, _too_big(exc))]) from None
+    raw = _read_text(text_file)
     text = parse_text(_decode_text(raw, text_file.name))
     if not text.paragraphs:
         raise DataError([Problem(text_file.name, None, None, None, "has no body paragraphs")])
@@ -203,17 +204,21 @@ def add_source(
     if problems:
         raise ParameterError("; ".join(problems))
     target = worksheet or data_dir / WORKSHEETS / f"{sid}.csv"
-    refuse_existing(
-        target, codes_path(target), *(record_worksheet_path(target, t) for t in RECORDS)
-    )
     sources = schema.tables["sources"]
     changes = {
         f"{SOURCES}/{row['path']}": raw,
-        sources.path: appended((data_dir / sources.path).read_bytes(), sources, [row]),
+        sources.path: appended(read_file(data_dir / sources.path), sources, [row]),
     }
-    merged = commit_validated(data_dir, changes)
-    codes = write_worksheet(merged, schema, sid, target)
-    records = tuple(write_record_worksheets(schema, target))
+    with scratch_folder() as tmp:
+        merged = scratch_load(data_dir, changes, (), tmp / "data")
+    sheets = worksheet_files(merged, schema, sid, target) | record_worksheet_files(schema, target)
+    refuse_existing(*(p for p, data in sheets.items() if not _same_bytes(p, data)))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for folder in {data_dir, data_dir / SOURCES, target.parent}:
+        remove_stale_staged(folder)  # a killed run's debris
+    # One set, the sources.csv row renamed in last: until then no source exists.
+    write_all(sheets | {data_dir / name: data for name, data in changes.items()})
+    codes, *records = list(sheets)[1:]
     count = sum(len(p.sentences) for p in text.paragraphs)
     warnings = tuple(
         f"¶{p.number} ({len(p.text)} characters) does not end like a sentence: if it is a title "
@@ -224,5 +229,59 @@ def add_source(
         for p in title_like(text)
     )
     return AddedSource(
-        sid, len(text.paragraphs), count, row["sha256"], target, codes, records, warnings
+        sid, len(text.paragraphs), count, row["sha256"], target, codes, tuple(records), warnings
     )
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    """Whether ``path`` already holds exactly ``data`` (a blank worksheet left by a run
+    killed before it recorded its source); a link is never read."""
+    try:
+        return read_file(path) == data
+    except OSError:
+        return False
+
+
+def _read_text(text_file: Path) -> bytes:
+    """The bytes of the text to add, or one line saying what it is instead of a text file
+    (a FIFO or /dev/zero is named as such, never read)."""
+    real = Path(os.path.realpath(text_file))  # the user's own link is followed, once
+    if not (real.exists() or text_file.is_symlink()):
+        raise ParameterError(f"no such file: {shorten_path(str(text_file))}")
+    try:
+        return read_file(real)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if real != Path(text_file).absolute():
+            reason += f" ({shorten_path(str(real))})"
+        raise DataError([Problem(text_file.name, None, None, None, reason)]) from None
+
+
+def unfinished(dataset: Dataset, data_dir: Path | None = None) -> list[str]:
+    """What additions left incomplete in ``data/worksheets/``, one line each: a worksheet of
+    a source sources.csv does not record (left by an add-source stopped before it recorded
+    the source: running it again takes the files over), and a recorded source whose
+    worksheet lacks a companion file (its codes or a records worksheet)."""
+    folder = Path(data_dir or config.DATA_DIR) / WORKSHEETS
+    if not folder.is_dir():
+        return []
+    recorded = set(dataset.sources["source_id"])
+    suffixes = ("-codes", *(f"-{table}" for table in RECORDS))
+    lines = []
+    for sheet in sorted(folder.glob("*.csv")):
+        owner = sheet.stem
+        if owner not in recorded:
+            owner = next((owner[: -len(s)] for s in suffixes if owner.endswith(s)), owner)
+        if owner not in recorded:
+            lines.append(
+                f"{sheet}: a worksheet of no recorded source (left by an add-source that was "
+                "stopped: run it again, or delete the file)"
+            )
+    for source_id in sorted(recorded):
+        sheet = folder / f"{source_id}.csv"
+        if sheet.exists():
+            companions = [codes_path(sheet), *(record_worksheet_path(sheet, t) for t in RECORDS)]
+            missing = [p.name for p in companions if not p.exists()]
+            if missing:
+                lines.append(f"source {source_id!r}: its worksheets lack {', '.join(missing)}")
+    return lines

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from russian_views import config
-from russian_views.atomic import write_atomic
+from russian_views.atomic import write_all
 from russian_views.dataset.load import Dataset
 from russian_views.dataset.schema import Field, Schema, Table, load_schema
 from russian_views.dataset.sources import ref_label
@@ -318,14 +318,15 @@ def record_worksheet_path(claims_worksheet: Path, table: str) -> Path:
     return claims_worksheet.with_name(f"{claims_worksheet.stem}-{table}.csv")
 
 
-def write_record_worksheets(schema: Schema, claims_worksheet: Path) -> list[Path]:
-    """Write the empty events, expectations and signposts worksheets of a source (their
-    columns are their tables'); never over one that exists."""
-    paths = [record_worksheet_path(claims_worksheet, table) for table in RECORDS]
-    refuse_existing(*paths)
-    for table, path in zip(RECORDS, paths, strict=True):
-        write_atomic(path, csv_bytes(schema.tables[table].field_names, []))
-    return paths
+def record_worksheet_files(schema: Schema, claims_worksheet: Path) -> dict[Path, bytes]:
+    """The empty events, expectations and signposts worksheets of a source (their columns
+    are their tables'), by path."""
+    return {
+        record_worksheet_path(claims_worksheet, table): csv_bytes(
+            schema.tables[table].field_names, []
+        )
+        for table in RECORDS
+    }
 
 
 def codes_path(worksheet: Path) -> Path:
@@ -397,17 +398,15 @@ def codes_rows(dataset: Dataset, schema: Schema) -> list[list[str]]:
     return rows
 
 
-def write_worksheet(
+def worksheet_files(
     dataset: Dataset,
     schema: Schema,
     source_id: str,
     out: Path,
     paragraphs: Iterable[int] | None = None,
-) -> Path:
-    """Write a blank worksheet for a source's sentences (or some paragraphs' only) and its
-    companion codes file; return the codes file. Refuses to overwrite either."""
-    codes = codes_path(out)
-    refuse_existing(out, codes)
+) -> dict[Path, bytes]:
+    """A blank worksheet at ``out`` for a source's sentences (or some paragraphs' only) and
+    its companion codes file, by path."""
     wanted = set(paragraphs) if paragraphs is not None else None
     blank = [""] * (len(CLAIM_FIELDS) + len(UNCODED_FIELDS))
     rows = [
@@ -416,12 +415,28 @@ def write_worksheet(
         if wanted is None or p.number in wanted
         for s in p.sentences
     ]
+    header = ["field", "code", "label", "definition"]
+    return {
+        out: csv_bytes(COLUMNS, rows),
+        codes_path(out): csv_bytes(header, codes_rows(dataset, schema)),
+    }
+
+
+def write_worksheet(
+    dataset: Dataset,
+    schema: Schema,
+    source_id: str,
+    out: Path,
+    paragraphs: Iterable[int] | None = None,
+) -> Path:
+    """Write a blank worksheet for a source's sentences (or some paragraphs' only) and its
+    companion codes file, both or neither; return the codes file. Refuses to overwrite
+    either."""
+    files = worksheet_files(dataset, schema, source_id, out, paragraphs)
+    refuse_existing(*files)
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(out, csv_bytes(COLUMNS, rows))
-    write_atomic(
-        codes, csv_bytes(["field", "code", "label", "definition"], codes_rows(dataset, schema))
-    )
-    return codes
+    write_all(files)
+    return codes_path(out)
 
 
 def slugify(title: str, max_length: int = 48) -> str:
