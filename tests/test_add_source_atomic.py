@@ -133,3 +133,22 @@ def test_add_source_says_no_such_file_only_when_there_is_none(data_copy: Path, t
     with pytest.raises(ParameterError, match="no such file"):
         add_source.add_source(tmp_path / "absent.txt", kind="review", title=TITLE, outlet="X",
                               published="2023", data_dir=data_copy)  # fmt: skip
+
+
+def test_a_full_disk_under_the_scratch_copy_names_the_data_not_the_scratch(
+    data_copy: Path, text_file: Path, monkeypatch
+):
+    """B13: the user is told which folder could not be changed, not a temporary path."""
+    import errno
+    import shutil
+
+    def full(_src, dst, **_kw):
+        raise OSError(errno.ENOSPC, "No space left on device", f"{dst}/claims.csv")
+
+    monkeypatch.setattr(shutil, "copytree", full)
+    before = snapshot(data_copy)
+    with pytest.raises(OSError, match="No space left on device") as caught:
+        add_source.add_source(text_file, kind="review", title=TITLE, outlet="X",
+                              published="2023", data_dir=data_copy)  # fmt: skip
+    assert caught.value.filename == str(data_copy)
+    assert snapshot(data_copy) == before

@@ -71,11 +71,16 @@ def scratch_load(
     """The data as they would load with ``changes`` written and ``removed`` deleted,
     from a copy in ``scratch`` (the loader checks the tables as a whole: keys,
     references, quotes against the texts, sha256)."""
-    shutil.copytree(data_dir, scratch, ignore=shutil.ignore_patterns(WORKSHEETS))
-    for name, content in changes.items():
-        (scratch / name).write_bytes(content)
-    for name in removed:
-        (scratch / name).unlink()
+    try:
+        shutil.copytree(data_dir, scratch, ignore=shutil.ignore_patterns(WORKSHEETS))
+        for name, content in changes.items():
+            (scratch / name).write_bytes(content)
+        for name in removed:
+            (scratch / name).unlink()
+    except OSError as exc:  # a full disk: name what was being changed, not the scratch copy
+        first = exc.args[0][0][2] if isinstance(exc, shutil.Error) and exc.args[0] else None
+        reason = f"{first or exc.strerror or exc} (while checking the change in a scratch copy)"
+        raise OSError(exc.errno, reason, str(data_dir)) from exc
     return load_dataset(scratch)
 
 
