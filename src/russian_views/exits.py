@@ -7,7 +7,6 @@ code, the traceback only with ``--debug``), so both run their work through
 
 from __future__ import annotations
 
-import os
 import select
 import signal
 import sys
@@ -94,15 +93,10 @@ def run_command(command: Callable[[], int], debug: bool) -> int:
     previous = {signum: signal.signal(signum, _interrupted) for signum in _STOP_SIGNALS}
     try:
         code = reported(command, debug)
-        try:
+        try:  # what is still buffered, now: at exit a failure would print "Exception ignored"
             sys.stdout.flush()
         except BrokenPipeError:
             code = EXIT_CLOSED_PIPE
-        if code == EXIT_CLOSED_PIPE:
-            # Python flushes stdout again at exit and would print "Exception ignored".
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.__stdout__.fileno())
-            os.close(devnull)
         return code
     except KeyboardInterrupt as exc:  # a signal after the command's own handling ended
         return interrupted(exc)
