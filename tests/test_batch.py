@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from russian_views.rendering import batch, render
+from russian_views.rendering import batch, progress, render
 from russian_views.rendering import kernel as kernels
 from russian_views.rendering.render import Result
 
@@ -34,12 +34,12 @@ def test_a_failed_briefing_does_not_stop_the_others(dataset, tmp_path: Path):
     assert "ParameterError: unknown actor 'narnia'" in results[0].error
     assert results[1].error is None and (tmp_path / "china.html").exists()
     assert not (tmp_path / "bad.html").exists()
-    assert "1 rendered, 0 cached, 1 failed" in batch.summary(results)
-    assert "failed: bad: bad: cell 3 raised ParameterError" in batch.summary(results)
+    assert "1 rendered, 0 cached, 1 failed" in progress.summary(results)
+    assert "failed: bad: bad: cell 3 raised ParameterError" in progress.summary(results)
 
 
 def test_progress_lines_when_not_a_terminal(capsys):
-    tick, close = batch.progress_reporter(2)
+    tick, close = progress.progress_reporter(2)
     job = render.Job("china", Path("x.ipynb"), {}, "t")
     tick(Result(job, 1.25))
     tick(Result(job, 0.0, cached=True))

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from russian_views import private
-from russian_views.rendering import batch, chart_bundle, kernel
+from russian_views.rendering import chart_bundle, folder_lock, kernel
 
 NOBODY = 65534
 as_root = pytest.mark.skipif(os.getuid() != 0, reason="simulating another user needs root")
@@ -126,9 +126,9 @@ def test_a_private_folder_replaced_by_a_link_is_refused(tmp_path: Path):
 def test_an_output_folder_others_can_write_holds_no_lock(group_scratch: Path):
     out = group_scratch / "reports"
     out.mkdir()
-    with pytest.raises(private.UnsafeFolder, match="--out"), batch.folder_lock(out):
+    with pytest.raises(private.UnsafeFolder, match="--out"), folder_lock.folder_lock(out):
         pass
-    assert not (out / batch.LOCK).exists()
+    assert not (out / folder_lock.LOCK).exists()
 
 
 def test_scratch_copies_are_private_and_removed_and_a_killed_runs_are_cleared(

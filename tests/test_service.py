@@ -16,7 +16,7 @@ import pytest
 
 from russian_views import config
 from russian_views.private import UnsafeFolder
-from russian_views.rendering import batch, cache, service
+from russian_views.rendering import cache, folder_lock, service
 
 BIN = Path(sys.executable).parent / "russian-views"
 
@@ -56,7 +56,7 @@ def service_pids(runtime: Path) -> list[int]:
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
             command = _command_line(int(proc.name)).split(b"\0")
-            if b"russian_views.rendering.service" in command and any(
+            if service.SERVER_MODULE.encode() in command and any(
                 str(runtime).encode() in part for part in command
             ):
                 pids.append(int(proc.name))
@@ -105,10 +105,10 @@ def gone(pids: set[int], within: float = 30.0) -> bool:
 
 
 def batch_running(out: Path) -> bool:
-    """Whether a batch holds ``out``'s folder lock (batch.folder_lock): its render is under way."""
+    """Whether a batch holds the folder lock of ``out``: its render is under way."""
     import fcntl
 
-    with (out / batch.LOCK).open("a") as handle:
+    with (out / folder_lock.LOCK).open("a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

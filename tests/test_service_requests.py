@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from russian_views import atomic
-from russian_views.rendering import service
+from russian_views.rendering import service_server as server
 
 
 def _request(**extra: object) -> dict:
@@ -50,20 +50,20 @@ def test_a_signal_as_a_render_ends_is_answered_and_the_service_lives_on(
     pair, monkeypatch, signum: int
 ):
     """B1: the signal lands after the render's answer is known (or before it starts): the
-    request gets the signal's code and one line, and nothing is raised into the service."""
+    request gets the signal's code and one line, and nothing is raised into the server."""
     service_end, command_end = pair
 
     def render_then_signal(_command, _debug) -> int:
         os.kill(os.getpid(), signum)
         return 0
 
-    monkeypatch.setattr(service, "reported", render_then_signal)
-    previous = {s: signal.getsignal(s) for s in service.STOP_SIGNALS}
+    monkeypatch.setattr(server, "reported", render_then_signal)
+    previous = {s: signal.getsignal(s) for s in server.STOP_SIGNALS}
     try:
-        assert service._serve_one(service_end, _request()) is True
+        assert server._serve_one(service_end, _request()) is True
         answers = _answers(command_end)
         # After the request, the service ignores stop signals (only its own SIGTERM ends it).
-        assert all(signal.getsignal(s) == signal.SIG_IGN for s in service.STOP_SIGNALS)
+        assert all(signal.getsignal(s) == signal.SIG_IGN for s in server.STOP_SIGNALS)
         os.kill(os.getpid(), signum)  # ignored: raises nothing here
     finally:
         for s, handler in previous.items():
@@ -84,10 +84,10 @@ def test_a_render_runs_with_the_commands_umask(pair, monkeypatch):
         seen.append(atomic.current_umask())
         return 0
 
-    monkeypatch.setattr(service, "reported", render)
+    monkeypatch.setattr(server, "reported", render)
     before = os.umask(0o022)
     try:
-        service._serve_one(service_end, _request(umask=0o077))
+        server._serve_one(service_end, _request(umask=0o077))
         assert atomic.current_umask() == 0o022  # the service's own, back after the request
     finally:
         os.umask(before)
@@ -97,8 +97,8 @@ def test_a_render_runs_with_the_commands_umask(pair, monkeypatch):
 
 @pytest.mark.parametrize("umask", [-1, 0o1000, "077", 7.0, True])
 def test_a_bad_umask_makes_a_request_junk(umask: object):
-    assert not service._well_formed(_request(umask=umask))
-    assert service._well_formed(_request(umask=0o027))
+    assert not server._well_formed(_request(umask=umask))
+    assert server._well_formed(_request(umask=0o027))
 
 
 def test_files_written_follow_the_umask(tmp_path: Path):
@@ -119,15 +119,15 @@ def test_files_written_follow_the_umask(tmp_path: Path):
 @pytest.fixture
 def listening(tmp_path: Path, monkeypatch):
     """A server socket with the service's accepting thread on it, and its request queue."""
-    monkeypatch.setattr(service, "REQUEST_TIMEOUT", 1.0)
+    monkeypatch.setattr(server, "REQUEST_TIMEOUT", 1.0)
     path = Path(os.path.relpath(tmp_path / "s.sock"))
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(str(path))
-    server.listen()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(path))
+    listener.listen()
     requests: queue.Queue = queue.Queue()
-    threading.Thread(target=service._accept, args=(server, requests), daemon=True).start()
+    threading.Thread(target=server._accept, args=(listener, requests), daemon=True).start()
     yield path, requests
-    server.close()
+    listener.close()
 
 
 def test_a_silent_client_blocks_no_other_and_is_dropped(listening):

@@ -19,7 +19,7 @@ import pytest
 
 from russian_views.errors import ParameterError, RenderError
 from russian_views.private import UnsafeFolder
-from russian_views.rendering import batch, cache, service
+from russian_views.rendering import cache, folder_lock, service
 
 from .test_service import BIN, cli, descendants, env_on, gone, runtime, service_pids  # noqa: F401
 
@@ -32,10 +32,10 @@ def test_a_lock_planted_as_a_link_is_refused_and_its_target_untouched(tmp_path: 
     target.write_text("precious\n", encoding="utf-8")
     out = tmp_path / "reports"
     out.mkdir()
-    (out / batch.LOCK).symlink_to(target)
+    (out / folder_lock.LOCK).symlink_to(target)
     with (
         pytest.raises(OSError, match="is a symbolic link, which is never followed"),
-        batch.folder_lock(out),
+        folder_lock.folder_lock(out),
     ):
         pass
     assert target.read_text("utf-8") == "precious\n"
@@ -46,11 +46,11 @@ def test_a_lock_file_of_another_user_is_refused_not_waited_on(tmp_path: Path):
     """Another user's lock file in a shared folder: they could hold its lock for ever."""
     out = tmp_path / "reports"
     out.mkdir()
-    (out / batch.LOCK).touch()
-    os.chown(out / batch.LOCK, NOBODY, NOBODY)
+    (out / folder_lock.LOCK).touch()
+    os.chown(out / folder_lock.LOCK, NOBODY, NOBODY)
     with (
         pytest.raises(OSError, match=f"belongs to another user \\(uid {NOBODY}\\)"),
-        batch.folder_lock(out),
+        folder_lock.folder_lock(out),
     ):
         pass
 
@@ -247,19 +247,19 @@ def test_a_render_gives_up_on_a_folder_another_render_holds_too_long(tmp_path: P
 
     from russian_views.errors import RenderError
 
-    held = os.open(tmp_path / batch.LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    held = os.open(tmp_path / folder_lock.LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(held, fcntl.LOCK_EX)
     try:
         start = time.monotonic()
         with (
             pytest.raises(RenderError, match="another render has held this folder for over 1 s"),
-            batch.folder_lock(tmp_path, wait=1),
+            folder_lock.folder_lock(tmp_path, wait=1),
         ):
             pass
         assert 1 <= time.monotonic() - start < 5
     finally:
         os.close(held)
-    with batch.folder_lock(tmp_path, wait=1):  # free again: taken at once
+    with folder_lock.folder_lock(tmp_path, wait=1):  # free again: taken at once
         pass
 
 

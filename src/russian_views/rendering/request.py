@@ -76,6 +76,7 @@ def run(checked: Checked) -> int:
     from russian_views.dataset.written import to_review
     from russian_views.rendering import batch, render
     from russian_views.rendering.batch_file import Batch, load_batches
+    from russian_views.rendering.progress import progress_reporter, summary
 
     args, given, formats, paper = checked.args, dict(checked.given), checked.formats, checked.paper
     out = checked.out
@@ -96,7 +97,7 @@ def run(checked: Checked) -> int:
             jobs = [render.actor_job(dataset, args.actor, **period, paper=paper, **given)]
         batches = [Batch(formats, paper, tuple(jobs))]
     _output_folder(out)
-    tick, close = batch.progress_reporter(sum(len(b.jobs) for b in batches))
+    tick, close = progress_reporter(sum(len(b.jobs) for b in batches))
     results = []
     try:
         for b in batches:
@@ -115,7 +116,7 @@ def run(checked: Checked) -> int:
     html = any("html" in b.formats for b in batches)
     if args.all or (html and (out / "index.html").exists()):
         batch.update_index(dataset, out, force=args.force)
-    print(f"{batch.summary(results)} -> {out}", file=sys.stderr)
+    print(f"{summary(results)} -> {out}", file=sys.stderr)
     return EXIT_FAILED if any(r.error for r in results) else EXIT_OK
 
 

@@ -6,7 +6,9 @@ time. ``render`` therefore hands its parsed, checked arguments to a service proc
 keeps :mod:`russian_views.rendering.batch`'s warm workers (each a warm kernel plus the loaded
 exporters) between commands, and runs them exactly as the command would
 (:mod:`russian_views.rendering.request`, through :func:`russian_views.exits.reported`), with
-its output, errors and exit code passed back through a Unix socket.
+its output, errors and exit code passed back through a Unix socket. This module is the
+command's side and the settings both sides share; the service's own process is
+:mod:`russian_views.rendering.service_server`.
 
 - Started on demand by ``render``, in a session of its own; it stops itself after
   :data:`IDLE_SECONDS` without a command (``RUSSIAN_VIEWS_SERVICE_IDLE``), and on
@@ -38,13 +40,10 @@ import hashlib
 import json
 import math
 import os
-import queue
-import signal
 import socket
 import struct
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,10 +51,9 @@ from pathlib import Path
 from russian_views import config
 from russian_views.atomic import current_umask, open_lock
 from russian_views.errors import ParameterError, RenderError
-from russian_views.exits import EXIT_FAILED, interrupted, reported
 from russian_views.private import private_folder
-from russian_views.rendering.request import check, run, to_json
-from russian_views.rendering.signals import STOP_SIGNALS, on_first_stop_signal
+from russian_views.rendering.request import to_json
+from russian_views.rendering.signals import on_first_stop_signal
 
 SERVICE_ENV = "RUSSIAN_VIEWS_SERVICE"
 IDLE_ENV = "RUSSIAN_VIEWS_SERVICE_IDLE"
@@ -70,6 +68,8 @@ START_TIMEOUT = 60.0
 # (PATH is not: a venv-activated shell and a plain one run the same Python, which is keyed.)
 KEYED_ENV = ("RUSSIAN_VIEWS_DATA", "RUSSIAN_VIEWS_CACHE", "SOURCE_DATE_EPOCH", WORKERS_ENV)
 LOG = "service.log"
+# The service's own process runs this module (service_server.py).
+SERVER_MODULE = "russian_views.rendering.service_server"
 
 
 # The words RUSSIAN_VIEWS_SERVICE takes.
@@ -78,11 +78,6 @@ _ON, _OFF = ("on", "1", "yes", "true"), ("off", "0", "no", "false")
 MAX_WORKERS = 64
 CONNECT_TIMEOUT = 5.0
 STOP_TIMEOUT = 30.0
-# The longest request line a service reads (the parsed arguments of a command, as JSON),
-# how long a client may take to send it, and how many clients may be sending at once.
-MAX_REQUEST = 1024 * 1024
-REQUEST_TIMEOUT = 10.0
-MAX_WAITING = 32
 
 
 def wanted() -> bool:
@@ -186,7 +181,7 @@ def render(args: argparse.Namespace) -> int:
         # The request goes first: a signal line the service read as the request would be junk.
         connection.sendall(json.dumps(request).encode() + b"\n")
         with _forward_signals(connection):
-            for message in _messages(connection):
+            for message in messages(connection):
                 if "exit" in message:
                     return int(message["exit"])
                 stream = sys.stdout if message.get("stream") == "out" else sys.stderr
@@ -241,7 +236,7 @@ def _start(path: Path) -> socket.socket:
         )
         with os.fdopen(log_fd, "ab") as log:
             subprocess.Popen(
-                [sys.executable, "-m", "russian_views.rendering.service", str(path)],
+                [sys.executable, "-m", SERVER_MODULE, str(path)],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
@@ -257,7 +252,7 @@ def _start(path: Path) -> socket.socket:
     raise RenderError(f"the render service did not start (see {path.parent / LOG})")
 
 
-def _messages(connection: socket.socket) -> Iterator[dict]:
+def messages(connection: socket.socket) -> Iterator[dict]:
     """The JSON lines read from a connection until it closes."""
     with connection.makefile("rb") as lines:
         for line in lines:
@@ -289,7 +284,7 @@ def stop_all(except_path: Path | None = None) -> int:
             connection.settimeout(STOP_TIMEOUT)
             try:
                 connection.sendall(b'{"stop": true}\n')
-                for _ in _messages(connection):  # it closes the connection once stopped
+                for _ in messages(connection):  # it closes the connection once stopped
                     pass
             except (TimeoutError, OSError, ValueError):
                 path.unlink(missing_ok=True)  # it does not answer: a new one replaces it
@@ -317,192 +312,6 @@ def cmd_service(args: argparse.Namespace) -> int:
         alive = running()
         print("\n".join(str(p) for p in alive) or "no render service is running")
     return 0
-
-
-# ---------------------------------------------------------------- the service's side
-
-
-class _Forward:
-    """A text stream whose writes go to the command as JSON lines (``out`` or ``err``).
-
-    Only this process writes there: a worker process forked meanwhile writes to the
-    service's own log instead of into the command's connection.
-    """
-
-    def __init__(self, connection: socket.socket, name: str, tty: bool, fallback) -> None:
-        self.connection, self.name, self.tty, self.fallback = connection, name, tty, fallback
-        self.pid = os.getpid()
-
-    def write(self, text: str) -> int:
-        if os.getpid() != self.pid:
-            return self.fallback.write(text)
-        with contextlib.suppress(OSError):  # the command is gone: nothing to show it to
-            message = {"stream": self.name, "text": text}
-            self.connection.sendall(json.dumps(message).encode() + b"\n")
-        return len(text)
-
-    def flush(self) -> None:
-        """Every write is sent at once."""
-
-    def isatty(self) -> bool:
-        return self.tty
-
-
-class _Request:
-    """One command being served: passes its stop signal (or its vanishing) to this
-    process's main thread while the command runs, and never after."""
-
-    def __init__(self, connection: socket.socket) -> None:
-        self.connection = connection
-        self.active = True
-        self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self._watch, daemon=True)
-
-    def _watch(self) -> None:
-        signum = signal.SIGTERM  # the command vanished (killed): stop its render
-        with contextlib.suppress(OSError, ValueError):
-            for message in _messages(self.connection):
-                if "signal" in message:
-                    signum = int(message["signal"])
-                    break
-        with self.lock:
-            if self.active:
-                os.kill(os.getpid(), signum)
-
-    def finish(self) -> None:
-        with self.lock:
-            self.active = False
-
-
-# Whether a stop signal should stop the render being served: only between the moment the
-# request's handlers are set and the moment its answer is known (never outside a request,
-# where raising would end the service itself).
-_armed = False
-
-
-def _interrupt(signum: int, _frame: object) -> None:
-    from russian_views.errors import Interrupted
-
-    if _armed:
-        raise Interrupted(signum)
-
-
-def _serve_one(connection: socket.socket, request: dict) -> bool:
-    """Answer one well-formed request; False when it asked the service to stop.
-
-    The render runs with the command's umask, so its folders and files get the modes the
-    command's user would have got without the service. A stop signal at any moment of the
-    request (before the render starts, as it ends) answers that request with its code and
-    never ends the service.
-    """
-    global _armed
-    from russian_views.errors import Interrupted
-
-    if "args" not in request:
-        return not request.get("stop")
-    args = argparse.Namespace(**request["args"])
-    watch = _Request(connection)
-    out, err = sys.stdout, sys.stderr
-    umask = os.umask(request.get("umask", 0o022))
-    code = EXIT_FAILED
-    try:
-        for signum in STOP_SIGNALS:
-            signal.signal(signum, _interrupt)
-        _armed = True
-        os.chdir(request["cwd"])
-        sys.stdout = _Forward(connection, "out", False, out)
-        sys.stderr = _Forward(connection, "err", bool(request.get("tty")), err)
-        watch.thread.start()
-        code = reported(lambda: run(check(args)), args.debug)
-    except Interrupted as exc:  # came before the render began, or as its answer was known
-        code = interrupted(exc)
-    except OSError as exc:  # a working folder gone: the command's fault, not the service's
-        code = EXIT_FAILED
-        with contextlib.suppress(OSError):
-            line = f"russian-views: error: {exc.filename}: {exc.strerror or exc}\n"
-            connection.sendall(json.dumps({"stream": "err", "text": line}).encode() + b"\n")
-    finally:
-        _armed = False
-        watch.finish()
-        for signum in STOP_SIGNALS:
-            signal.signal(signum, signal.SIG_IGN)
-        sys.stdout, sys.stderr = out, err
-        os.umask(umask)
-        os.chdir(config.PROJECT_ROOT)
-    with contextlib.suppress(OSError):
-        connection.sendall(json.dumps({"exit": code}).encode() + b"\n")
-    return True
-
-
-def _read_line(connection: socket.socket) -> bytes:
-    """The request line, read a byte at a time: a buffered reader would also swallow the
-    stop-signal line that can follow it at once, and that signal would be lost."""
-    line = bytearray()
-    while len(line) <= MAX_REQUEST:
-        byte = connection.recv(1)
-        if not byte or byte == b"\n":
-            return bytes(line)
-        line += byte
-    raise ValueError("request too long")
-
-
-def _well_formed(request: object) -> bool:
-    """A render request (args: the parsed arguments, with ``debug`` true or false; cwd: a
-    string; umask: the command's, if given) or a stop request. Arguments of the wrong kind
-    fail the render, not the service."""
-    if not isinstance(request, dict):
-        return False
-    if "args" not in request:
-        return set(request) <= {"stop"}
-    args, cwd, umask = request.get("args"), request.get("cwd"), request.get("umask", 0)
-    return (
-        isinstance(args, dict)
-        and isinstance(args.get("debug"), bool)
-        and isinstance(cwd, str)
-        and type(umask) is int
-        and 0 <= umask <= 0o777
-    )
-
-
-def _receive(connection: socket.socket, requests: queue.Queue) -> None:
-    """Read one connection's request (in a thread of its own, within
-    :data:`REQUEST_TIMEOUT`) and queue it for the main thread; a silent, slow or junk
-    client is answered or dropped here and delays no other command."""
-    try:
-        creds = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-        if struct.unpack("3i", creds)[1] != os.getuid():
-            raise PermissionError("another user's process")
-        connection.settimeout(REQUEST_TIMEOUT)
-        request = json.loads(_read_line(connection) or b"{}")
-        connection.settimeout(None)
-    except (OSError, ValueError):
-        request = None
-    if _well_formed(request):
-        requests.put((connection, request))
-        return
-    with contextlib.suppress(OSError):  # a junk line: refused, and the service lives on
-        message = {"stream": "err", "text": "russian-views: error: bad request\n"}
-        connection.sendall(json.dumps(message).encode() + b"\n")
-        connection.sendall(json.dumps({"exit": 2}).encode() + b"\n")
-    connection.close()
-
-
-def _accept(server: socket.socket, requests: queue.Queue) -> None:
-    """Accept connections until the server closes, each read in a thread of its own (at
-    most :data:`MAX_WAITING` at once: more are closed unanswered)."""
-    readers: list[threading.Thread] = []
-    while True:
-        try:
-            connection, _ = server.accept()
-        except OSError:
-            return  # the service is stopping
-        readers = [t for t in readers if t.is_alive()]
-        if len(readers) >= MAX_WAITING:
-            connection.close()
-            continue
-        reader = threading.Thread(target=_receive, args=(connection, requests), daemon=True)
-        reader.start()
-        readers.append(reader)
 
 
 def worker_count() -> int:
@@ -534,49 +343,3 @@ def idle_seconds() -> float:
             f"{IDLE_ENV} must be a number of seconds from 1 to {MAX_IDLE}, not {spec.echo(given)}"
         )
     return seconds
-
-
-def serve(path: Path) -> None:
-    """Listen on ``path`` until idle for :func:`idle_seconds` or told to stop.
-
-    The warm workers start before the first command is accepted (a command that connects
-    meanwhile waits), and are stopped, with their kernels, when the service ends.
-    """
-    from russian_views.rendering import batch
-
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda signum, _f: sys.exit(128 + signum))
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    stopper: socket.socket | None = None
-    try:
-        server.bind(str(path))
-    except OSError:
-        return  # another service took this name first: the command connects to it
-    try:
-        server.listen()
-        requests: queue.Queue = queue.Queue()
-        threading.Thread(target=_accept, args=(server, requests), daemon=True).start()
-        with batch.kept_workers(worker_count()):
-            while True:
-                try:
-                    connection, request = requests.get(timeout=idle_seconds())
-                except queue.Empty:
-                    return
-                if not _serve_one(connection, request):
-                    stopper = connection  # answered (closed) once the workers are gone
-                    return
-                connection.close()
-                batch.keep_warm()  # after an interrupted render, before the next command
-                signal.signal(signal.SIGTERM, lambda signum, _f: sys.exit(128 + signum))
-    finally:
-        if stopper:
-            stopper.close()
-        with contextlib.suppress(FileNotFoundError):
-            if path.exists() and path.is_socket():
-                path.unlink()
-        server.close()
-
-
-if __name__ == "__main__":
-    serve(Path(sys.argv[1]))
