@@ -303,6 +303,17 @@ def running() -> list[Path]:
     return alive
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    """Check everything first, then render what is out of date (in the render service when
+    it is wanted: warm workers kept between commands, same output, same codes)."""
+    from russian_views.rendering import request
+
+    checked = request.check(args)  # bad input is refused before any service starts
+    if wanted():
+        return render(args)
+    return request.run(checked)
+
+
 def cmd_service(args: argparse.Namespace) -> int:
     """``russian-views service stop|status``."""
     if args.action == "stop":
