@@ -56,7 +56,6 @@ COLUMNS = (*LOCATION, *CONTEXT, *CLAIM_FIELDS, *UNCODED_FIELDS)
 # Accepted on import though never written: a coder may pin a claim's id.
 IMPORT_COLUMNS = (*COLUMNS, "claim_id")
 SOURCES = config.SOURCES_DIR.relative_to(config.DATA_DIR).as_posix()
-AMEND = "to amend a source already imported: import-coding --replace"
 CITING = ("claims", "events", "expectations", "signposts")
 # The records other than claims a source holds, each with a worksheet of its own
 # (imported by records.py).
@@ -256,49 +255,6 @@ _QUOTE_MARKS = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "'":
 def _straight(text: str) -> str:
     """``text`` with every quote mark straight, to tell a mark mismatch from other edits."""
     return text.translate(str.maketrans(_QUOTE_MARKS))
-
-
-def location(record: Record) -> Key | None:
-    """Where a record points, or None when a part of it is missing or invalid."""
-    if any(record.get(k) is None for k in LOCATION):
-        return None
-    return (str(record["source_id"]), int(record["paragraph"]), int(record["sentence"]))
-
-
-def existing_keys(
-    dataset: Dataset, table: str, key: Sequence[str], where: str, sources: set[str] | None = None
-) -> dict[tuple, str]:
-    """Key of each record of ``table`` (of ``sources`` only, if given) → ``where`` formatted
-    with the record: where it is, for a duplicate's message, or its id, for an amendment."""
-    out = {}
-    for r in dataset.tables[table].to_dict("records"):
-        if sources is not None and r["source_id"] not in sources:
-            continue
-        value = tuple(int(r[k]) if k in ("paragraph", "sentence") else r[k] for k in key)
-        out[value] = where.format(**r)
-    return out
-
-
-def duplicates(
-    file: str, records: list[Record], key: Sequence[str], existing: dict[tuple, str], same: str
-) -> list[Problem]:
-    """Records whose ``key`` is already in the data (``existing`` says where) or repeats
-    an earlier worksheet row. A record missing part of its key is reported elsewhere."""
-    problems, seen = [], {}
-    for r in records:
-        value = tuple(r[k] for k in key)
-        if None in value:
-            continue
-        if value in existing:
-            message = f"duplicates {existing[value]}: same {same} ({AMEND})"
-        elif value in seen:
-            message = f"repeats row {seen[value]}: same {same}"
-        else:
-            seen[value] = r["_row"]
-            continue
-        field = key[0] if len(key) == 1 else None
-        problems.append(Problem(file, int(r["_row"]), field, None, message))
-    return problems
 
 
 # ---------------------------------------------------------------- writing worksheets

@@ -23,9 +23,6 @@ from russian_views.classroom.coding import (
     Key,
     RowChecker,
     WorksheetRow,
-    duplicates,
-    existing_keys,
-    location,
     read_worksheet,
 )
 from russian_views.classroom.data_changes import (
@@ -39,6 +36,52 @@ from russian_views.dataset.schema import Schema, Table, load_schema
 from russian_views.dataset.validate import Record, row_rules
 from russian_views.errors import DataError, Problem
 from russian_views.private import scratch_folder
+
+AMEND = "to amend a source already imported: import-coding --replace"
+
+
+def location(record: Record) -> Key | None:
+    """Where a record points, or None when a part of it is missing or invalid."""
+    if any(record.get(k) is None for k in LOCATION):
+        return None
+    return (str(record["source_id"]), int(record["paragraph"]), int(record["sentence"]))
+
+
+def existing_keys(
+    dataset: Dataset, table: str, key: Sequence[str], where: str, sources: set[str] | None = None
+) -> dict[tuple, str]:
+    """Key of each record of ``table`` (of ``sources`` only, if given) → ``where`` formatted
+    with the record: where it is, for a duplicate's message, or its id, for an amendment."""
+    out = {}
+    for r in dataset.tables[table].to_dict("records"):
+        if sources is not None and r["source_id"] not in sources:
+            continue
+        value = tuple(int(r[k]) if k in ("paragraph", "sentence") else r[k] for k in key)
+        out[value] = where.format(**r)
+    return out
+
+
+def duplicates(
+    file: str, records: list[Record], key: Sequence[str], existing: dict[tuple, str], same: str
+) -> list[Problem]:
+    """Records whose ``key`` is already in the data (``existing`` says where) or repeats
+    an earlier worksheet row. A record missing part of its key is reported elsewhere."""
+    problems, seen = [], {}
+    for r in records:
+        value = tuple(r[k] for k in key)
+        if None in value:
+            continue
+        if value in existing:
+            message = f"duplicates {existing[value]}: same {same} ({AMEND})"
+        elif value in seen:
+            message = f"repeats row {seen[value]}: same {same}"
+        else:
+            seen[value] = r["_row"]
+            continue
+        field = key[0] if len(key) == 1 else None
+        problems.append(Problem(file, int(r["_row"]), field, None, message))
+    return problems
+
 
 # Two claims are the same claim when they say the same about the same subject and theme.
 DUPLICATE_KEY = ("source_id", "paragraph", "sentence", "subject_id", "theme", "quote")

@@ -22,8 +22,6 @@ from russian_views.classroom.coding import (
     RECORDS,
     RowChecker,
     WorksheetRow,
-    duplicates,
-    existing_keys,
     read_worksheet,
 )
 from russian_views.classroom.data_changes import (
@@ -32,7 +30,7 @@ from russian_views.classroom.data_changes import (
     scratch_load,
     without_source,
 )
-from russian_views.classroom.import_coding import assign_ids
+from russian_views.classroom.import_coding import assign_ids, duplicates, existing_keys
 from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.dataset.schema import Schema, Table, load_schema
 from russian_views.dataset.validate import Record, read_rows
