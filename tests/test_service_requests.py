@@ -151,3 +151,25 @@ def test_a_silent_client_blocks_no_other_and_is_dropped(listening):
     assert requests.empty()
     silent.close()
     talker.close()
+
+
+def test_a_warm_worker_renders_with_the_umask_it_is_given(tmp_path: Path, monkeypatch):
+    """S4: the service's workers were forked with its umask; each job carries the
+    command's."""
+    from russian_views.rendering import batch
+    from russian_views.rendering.render import Result
+
+    seen = []
+    monkeypatch.setattr(batch, "_start_failure", None)
+    monkeypatch.setattr(batch, "_resetting", [])
+    monkeypatch.setattr(
+        batch,
+        "render_job",
+        lambda job, *_a, **_k: seen.append(atomic.current_umask()) or Result(job, 0.0),
+    )
+    before = os.umask(0o022)
+    try:
+        batch._work("china", tmp_path, ("html",), "A4", 0o077)
+    finally:
+        os.umask(before)
+    assert seen == [0o077]
