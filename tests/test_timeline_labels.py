@@ -77,7 +77,7 @@ def _assert_no_overprint(spec: dict, advance) -> None:
     for a, b in combinations(labels, 2):
         assert not _overlap(a, b), f"titles overprint: {a} {b}"
     for label in labels:
-        assert 0 <= label[0] and label[2] <= WIDTH, f"a title runs off the chart: {label}"
+        assert label[0] >= 0 and label[2] <= WIDTH, f"a title runs off the chart: {label}"
         hit = [dot for dot in dots if _overlap(label, dot)]
         assert len(hit) <= 1, f"a title covers another event's dot: {label} {hit}"
 
