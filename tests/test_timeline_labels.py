@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 import vl_convert
 from fontTools.ttLib import TTFont
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from russian_views.briefings import event_timeline as timeline
 from russian_views.briefings.briefing import ActorBriefing
@@ -137,4 +139,23 @@ def test_events_far_apart_share_a_lane(font_advance):
     spec = timeline.event_timeline(_events(rows), 2008, 2021, {}).to_dict()
     labels, _ = _label_boxes(spec, font_advance)
     assert labels[0][1] == labels[1][1], "two short titles far apart sit on one line"
+    _assert_no_overprint(spec, font_advance)
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(2008, 2021),
+            st.integers(1, 12),
+            st.text(alphabet="abcdefghijklmnopqrstuvwxyz WMIl'-", min_size=1, max_size=90),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_any_events_lay_out_without_overprinting(font_advance, rows):
+    """Whatever the dates and titles (invented here), no title touches another."""
+    events = _events([(f"{y}-{m:02d}", f"Fixture {t.strip() or 'x'}") for y, m, t in rows])
+    spec = timeline.event_timeline(events, 2008, 2021, {}).to_dict()
     _assert_no_overprint(spec, font_advance)
