@@ -26,7 +26,11 @@ from typing import TYPE_CHECKING
 
 from russian_views import spec
 from russian_views.classroom import arguments
-from russian_views.exits import EXIT_BAD_INPUT, PROG, run_command
+from russian_views.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, PROG, run_command
+
+# The command line's interface: its entry point, its parser and the exit codes it answers
+# with (defined in exits.py, shared with the render service).
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "PROG", "build_parser", "main"]
 
 if TYPE_CHECKING:
     pass
