@@ -150,3 +150,16 @@ def test_scratch_copies_are_private_and_removed_and_a_killed_runs_are_cleared(
         assert folder.stat().st_mode & 0o777 == 0o700
         assert not stale.exists()
     assert list(base.iterdir()) == []
+
+
+def test_render_refuses_a_tmpdir_others_can_write_in_one_line_before_any_work(
+    group_scratch: Path, tmp_path: Path, monkeypatch, capsys
+):
+    from russian_views import cli
+
+    monkeypatch.setattr(tempfile, "tempdir", str(group_scratch))
+    out = tmp_path / "reports"
+    assert cli.main(["render", "--actor", "china", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{group_scratch}: can be written by other users" in err
+    assert not out.exists()

@@ -76,6 +76,8 @@ def _start_worker() -> None:
 
 def start_failure(exc: BaseException) -> str:
     """The one-line reason a render worker could not start."""
+    if isinstance(exc, OSError) and exc.filename:  # an environment fault: its path and why
+        return f"the render worker could not start: {exc.filename}: {exc.strerror}"
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"the render worker could not start: {type(exc).__name__}: {reason}".rstrip(": ")
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from russian_views import config, spec
 from russian_views.errors import ParameterError
 from russian_views.exits import EXIT_FAILED, EXIT_OK
+from russian_views.private import temp_base
 
 # Which notebooks each way of choosing renders.
 _TARGETS = {
@@ -56,6 +57,7 @@ def check(args: argparse.Namespace) -> Checked:
     out = Path(args.out) if args.out else config.REPORTS_DIR
     if out.exists() and not out.is_dir():
         raise ParameterError(f"--out {spec.shorten(str(out))} is a file, not a folder")
+    temp_base()  # kernels keep their connection files there: refused if others can change it
 
     from russian_views.rendering.batch_file import read_entries
 
