@@ -296,13 +296,24 @@ def resolve(
         elif p.kind == "choice":
             values[p.name] = resolve_word(p, value)
     if only is None and any(p.kind == "year" for p in parameters_of(notebook)):
-        period = resolve_period(given.get("since"), given.get("until"), dataset)
+        default = default_period(notebook, values, dataset)
+        period = resolve_period(given.get("since"), given.get("until"), dataset, default)
         values["since"], values["until"] = period.since, period.until
     if notebook == COMPARE and values["actor_a"] == values["actor_b"]:
         raise ParameterError(
             f"actor_a and actor_b are both {values['actor_a']!r}; choose two different actors"
         )
     return values
+
+
+def default_period(notebook: str, values: dict[str, object], dataset: Dataset) -> Period:
+    """The period a notebook shows when none is given: an actor briefing's own record's
+    span (what is coded about the actor), every other notebook's the whole record's."""
+    if notebook == ACTOR and values.get("actor"):
+        from russian_views.briefings.queries import actor_years  # queries builds on params
+
+        return actor_years(dataset, str(values["actor"]))
+    return data_years(dataset)
 
 
 def papermill_parameters(notebook: str, values: dict[str, object], dataset: Dataset) -> dict:
@@ -326,7 +337,7 @@ def name_suffix(
     every other non-default choice in canonical form (``_2014-2021_nuclear+sanctions_student``),
     so renders with different choices never overwrite each other."""
     parts = []
-    span = data_years(dataset)
+    span = default_period(notebook, values, dataset)
     if (values.get("since"), values.get("until")) not in ((span.since, span.until), (None, None)):
         parts.append(f"{values['since']}-{values['until']}")
     for p in parameters_of(notebook):
