@@ -17,7 +17,7 @@ from russian_views.briefings import queries, sections
 from russian_views.briefings.record import voice_label
 
 if TYPE_CHECKING:
-    from russian_views.briefings.briefing import Briefing
+    from russian_views.briefings.base import Briefing
 
 RESERVATION = "reservation"
 # The column saying which side of a comparison a claim is on (see group_claims).

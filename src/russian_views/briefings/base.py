@@ -16,7 +16,17 @@ from functools import cached_property
 
 import pandas as pd
 
-from russian_views.briefings import annex, body, charts, forecasts, notes, queries, record, voices
+from russian_views.briefings import (
+    annex,
+    body,
+    charts,
+    forecasts,
+    notes,
+    queries,
+    record,
+    scorecard,
+    voices,
+)
 from russian_views.briefings import markup as m
 from russian_views.briefings.figure import Figure
 from russian_views.dataset import written
@@ -270,10 +280,9 @@ class Briefing:
 
     def scorecard(self) -> m.Html:
         """The forecasts filed here counted by status, one row per voice."""
-        from russian_views.briefings.scorecard import scorecard
-
         shown = self.shown_expectations()
-        return scorecard(self, forecasts.groups(self, shown), "the forecasts filed here")
+        groups = forecasts.groups(self, shown)
+        return scorecard.scorecard(self, groups, "the forecasts filed here")
 
     def forecasts_section(self) -> m.Html:
         """The forecasts by whose they are, scored by the rule, and what has happened and what

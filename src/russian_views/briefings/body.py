@@ -19,7 +19,7 @@ from russian_views.briefings import queries
 from russian_views.briefings.record import MOSCOW, voice_label
 
 if TYPE_CHECKING:
-    from russian_views.briefings.briefing import Briefing
+    from russian_views.briefings.base import Briefing
 
 # The evidence columns of key_judgments.csv and in_brief.csv, and the frame each one's ids
 # point into.

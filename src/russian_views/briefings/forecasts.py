@@ -23,7 +23,7 @@ from russian_views.dataset.forecast_rules import UNCHECKED, basis_ids
 from russian_views.dataset.forecast_rules import as_of as rule_as_of
 
 if TYPE_CHECKING:
-    from russian_views.briefings.briefing import Briefing
+    from russian_views.briefings.base import Briefing
 
 OUTSIDE = "from outside the record"
 # How an unscored forecast reads: it carries no date, since nobody has checked it yet.

@@ -11,7 +11,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from russian_views.briefings import annex, body, charts, queries
+from russian_views.briefings import annex, body, charts, queries, scorecard
 from russian_views.briefings import markup as m
 from russian_views.briefings.briefing import MOSCOW, REVIEWER, ActorBriefing, Briefing
 from russian_views.briefings.figure import Figure
@@ -88,8 +88,6 @@ class OverviewBriefing(Briefing):
     def scorecard(self) -> m.Html:
         """Every forecast in the record, expectations and asks of every briefing, by the
         briefing it is filed in and its status."""
-        from russian_views.briefings.scorecard import scorecard
-
         ex = self.dataset.expectations
         rows = [(self.name(a), ex[ex["briefing"] == a]) for a in self.actor_ids]
         rows.append(("Overview", ex[ex["briefing"] == self.scope]))

@@ -13,7 +13,10 @@ from collections.abc import Iterable
 import pandas as pd
 
 from russian_views.dataset.load import Dataset
-from russian_views.params import Period, data_years
+
+# actor_years (an actor's own span) is defined with the other spans, in params.
+from russian_views.params import Period
+from russian_views.params import actor_years as actor_years
 
 CITATION_COLUMNS = ["source_id", "paragraph", "sentence"]
 
@@ -107,25 +110,6 @@ def events_involving(dataset: Dataset, actor_id: str | None, period: Period) -> 
         members = set(family(dataset, actor_id))
         keep &= events["actor_ids"].map(lambda ids: bool(members & set(ids.split("|"))))
     return events[keep].sort_values(["date", "event_id"]).reset_index(drop=True)
-
-
-def actor_years(dataset: Dataset, actor_id: str) -> Period:
-    """The span of what is coded about the actor's family (claims about or relating to it,
-    events involving it), to the latest of the sources those records come from: a
-    briefing's default period, so a source or a claim about another actor never stretches
-    this one."""
-    members = set(family(dataset, actor_id))
-    claims = dataset.claims
-    about = claims[claims["subject_id"].isin(members) | claims["counterpart_id"].isin(members)]
-    events = dataset.events
-    involved = events[[bool(members & set(ids.split("|"))) for ids in events["actor_ids"]]]
-    starts = [int(y) for y in about["period_start"]] + [int(d[:4]) for d in involved["date"]]
-    if not starts:
-        return data_years(dataset)
-    cited = set(about["source_id"]) | set(involved["source_id"])
-    sources = dataset.sources
-    until = sources.loc[sources["source_id"].isin(cited), "published"].str[:4].astype(int).max()
-    return Period(min(starts), int(until))
 
 
 def filed_expectations(dataset: Dataset, scope: str, period: Period) -> pd.DataFrame:

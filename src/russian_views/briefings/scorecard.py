@@ -14,7 +14,7 @@ from russian_views.briefings import markup as m
 from russian_views.briefings.record import checked_to
 
 if TYPE_CHECKING:
-    from russian_views.briefings.briefing import Briefing
+    from russian_views.briefings.base import Briefing
 
 
 def counts(

@@ -1,0 +1,91 @@
+"""A briefing shows its own record: a source that says nothing about an actor changes nothing
+in that actor's briefing, and the record line, voices and notes derive from what it prints."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from russian_views.briefings.briefing import ActorBriefing
+from russian_views.briefings.overview import OverviewBriefing
+from russian_views.dataset.load import load_dataset
+from russian_views.params import resolve
+from russian_views.spec import ACTOR
+
+from .conftest import all_sections
+
+FIXTURE = Path(__file__).parent / "fixtures" / "north-korea-fixture.txt"
+SOURCE = "north-korea-fixture"
+
+
+def add_north_korea_source(data: Path) -> None:
+    """Store the fixture text as a source (an expert's own analysis, of 2023) coded with one
+    statement about North Korea alone."""
+    shutil.copyfile(FIXTURE, data / "sources" / f"{SOURCE}.txt")
+    sha = hashlib.sha256(FIXTURE.read_bytes()).hexdigest()
+    with (data / "sources.csv").open("a", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerow(
+            [SOURCE, "expert", "[Invented fixture about North Korea]", "Fixture Author",
+             "Test fixtures", "2023-05", "", f"{SOURCE}.txt", sha, "", "", "", "", "", "",
+             "Invented for the test suite; not a real Russian statement."]
+        )  # fmt: skip
+    with (data / "claims.csv").open("a", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerow(
+            ["c990", "moscow", "north-korea", "", "economic", "supportive", "assessment",
+             1955, 2023, "The invented author calls Pyongyang a dependable neighbour of Moscow.",
+             "Pyongyang is a dependable neighbour of Moscow", SOURCE, 1, 2]
+        )  # fmt: skip
+
+
+def printed(brief: ActorBriefing) -> str:
+    """Everything the briefing prints but its charts, the data version blanked."""
+    text = all_sections(brief) + str(brief.passages()) + str(brief.notes_section())
+    return text.replace(brief.dataset.version, "<version>")
+
+
+@pytest.mark.parametrize("actor", ["china", "united-states"])
+def test_a_source_about_north_korea_alone_changes_nothing_in_another_briefing(
+    data_copy: Path, dataset, actor: str
+):
+    before = ActorBriefing.from_parameters(actor, dataset=load_dataset(data_copy))
+    add_north_korea_source(data_copy)
+    added = load_dataset(data_copy)
+    after = ActorBriefing.from_parameters(actor, dataset=added)
+    assert after.period == before.period and after.record == before.record
+    assert printed(after) == printed(before)
+    # What a render passes the notebook is the same period too.
+    assert resolve(ACTOR, {"actor": actor}, added) == resolve(ACTOR, {"actor": actor}, dataset)
+    # The source does change the briefing it speaks about, and the overview.
+    north = ActorBriefing.from_parameters("north-korea", dataset=added)
+    assert "Fixture Author" in str(north.title_block())
+    assert north.record.since == 1955
+    overview = OverviewBriefing.from_parameters(dataset=added)
+    assert "Test fixtures" in str(overview.title_block())
+
+
+def test_running_text_names_a_source_by_its_short_title(dataset):
+    brief = ActorBriefing.from_parameters("north-korea", dataset=dataset)
+    line = html.unescape(str(brief.title_block()))
+    assert "the Asan Forum review (2021)" in line
+    prose = re.sub(r"<[^>]+>", " ", html.unescape(printed(brief)))
+    prose = re.sub(r"\[[^\]]*\]", " ", prose)  # citation labels name sources by id
+    assert "asan-forum-2021" not in prose
+
+
+def test_no_address_in_the_body_every_one_a_numbered_note(dataset):
+    for actor in ("north-korea", "united-states"):
+        brief = ActorBriefing.from_parameters(actor, dataset=dataset)
+        body = str(brief.title_block()) + str(brief.expectations_section())
+        assert "https://" not in re.sub(r'href="[^"]*"', "", body)
+        notes = str(brief.notes_section())
+        for d in brief.cited_developments.itertuples():
+            assert d.url in notes
+        assert body.count('class="note-ref"') >= len(brief.developments)
+        # One mark that the material is from outside the record, in the section's lead.
+        assert str(brief.expectations_section()).count("from outside the record") == 1
