@@ -91,7 +91,7 @@ class OverviewBriefing(Briefing):
         ex = self.dataset.expectations
         rows = [(self.name(a), ex[ex["briefing"] == a]) for a in self.actor_ids]
         rows.append(("Overview", ex[ex["briefing"] == self.scope]))
-        return scorecard(
+        return scorecard.scorecard(
             self, rows, f"all {len(ex)} forecasts of the record (expectations and asks)"
         )
 

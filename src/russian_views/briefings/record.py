@@ -93,14 +93,14 @@ def voices_present(
     return out
 
 
-def source_named(source: Mapping[str, Any], ref: object = "") -> m.Html:
-    """A source as running text names it in full: its short title, then author, title,
-    outlet and date where we have them, and the note that gives its address."""
-    parts = [short_title(source)]
-    details = [f"by {source['author']}" if source["author"] else "", f"“{source['title']}”"]
-    details += [f"{source['outlet']}, {source['published']}"]
-    text = f"{parts[0]}: " + ", ".join(d for d in details if d)
-    return m.join([text, ref]) if ref else m.escape(text)
+def source_named(dataset: Dataset, source: Mapping[str, Any], ref: object = "") -> m.Html:
+    """A source as the record line names it: its kind, outlet and date, then its author and
+    title where we have them, and the note that gives its address."""
+    head = (
+        f"{kind_phrase(dataset, source['source_kind'])} ({source['outlet']}, {source['published']})"
+    )
+    author = f", by {source['author']}" if source["author"] else ""
+    return m.join([f"{head}{author}, “{source['title']}”", ref])
 
 
 def newest_development(dataset: Dataset) -> str:
@@ -126,13 +126,18 @@ def record_line(
     else:
         shown, span = (f"Period {period} · " if period else ""), f", {span}"
     named = m.join(
-        [source_named(s, refs.get(s["source_id"], "")) for s in sources.to_dict("records")], "; "
+        [
+            source_named(dataset, s, refs.get(s["source_id"], ""))
+            for s in sources.to_dict("records")
+        ],
+        "; ",
     )
+    count = f"{len(sources)} source{'' if len(sources) == 1 else 's'}: "
     newest = newest_development(dataset)
     newest_text = f" (newest development: {month_words(newest)})" if newest else ""
     return m.join(
         [
-            f"{shown}Record: ",
+            f"{shown}Record: {count}",
             named,
             f", coded sentence by sentence{span}; public record checked to "
             f"{checked_to(dataset)}{newest_text} · data version {dataset.version}",
