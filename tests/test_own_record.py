@@ -87,3 +87,23 @@ def test_no_address_in_the_body_every_one_a_numbered_note(dataset):
         assert body.count('class="note-ref"') >= len(brief.developments)
         # One mark that the material is from outside the record, in the section's lead.
         assert str(brief.expectations_section()).count("from outside the record") == 1
+
+
+def test_a_sentence_in_brief_to_review_is_marked_like_a_key_judgment(data_copy: Path):
+    from russian_views.dataset import written
+
+    written.stamp(load_dataset(data_copy), data_copy)  # start from a reviewed record
+    data = load_dataset(data_copy)
+    row = data.in_brief[data.in_brief["briefing"] == "china"].iloc[0]
+    claim = row["claim_ids"].split("|")[0]
+    claims = data_copy / "claims.csv"
+    paraphrase = data.claims.set_index("claim_id").at[claim, "paraphrase"]
+    claims.write_text(
+        claims.read_text("utf-8").replace(paraphrase, paraphrase + " (amended)", 1), "utf-8"
+    )
+    changed = load_dataset(data_copy)
+    reader = str(ActorBriefing.from_parameters("china", dataset=changed).in_brief())
+    mark = '<span class="to-review">To review: a record it cites has changed.</span>'
+    assert reader.count(mark) >= 1
+    student = ActorBriefing.from_parameters("china", edition="student", dataset=changed)
+    assert "To review" not in str(student.in_brief())
