@@ -97,8 +97,11 @@ def test_every_break_of_the_status_rule_is_reported_at_once(data_copy):
     _set(data_copy, x, "x006", status="unchecked", horizon_end=str(year + 5), status_basis="",
          status_reason="")  # fmt: skip
     _set(data_copy, x, "x007", status="occurred", status_basis="d999", status_reason="Done.")
+    _set(data_copy, x, "x008", status="unsettled", horizon_start=str(year - 4),
+         horizon_end=str(year - 2), status_basis="", status_reason="We searched.")  # fmt: skip
     found = problems(data_copy)
-    row = {k: _row_of(data_copy, x, k) for k in ("x001", "x002", "x003", "x004", "x005", "x007")}
+    keys = ("x001", "x002", "x003", "x004", "x005", "x007", "x008")
+    row = {k: _row_of(data_copy, x, k) for k in keys}
     expected = [
         f"expectations.csv, row {row['x001']}, field 'status_basis': is required when status "
         "is occurred",
@@ -109,6 +112,8 @@ def test_every_break_of_the_status_rule_is_reported_at_once(data_copy):
         "is open",
         f"expectations.csv, row {row['x007']}, field 'status_basis': refers to no "
         "developments.development_id",
+        f"expectations.csv, row {row['x008']}, field 'status_basis': is required when status "
+        "is unsettled",
     ]
     for line in expected:
         assert any(p.startswith(line) for p in found), (line, found)
