@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from russian_views.briefings import markup as m
 from russian_views.briefings import voices
 from russian_views.briefings.briefing import ActorBriefing
 from russian_views.briefings.overview import OverviewBriefing
@@ -97,7 +98,7 @@ def test_the_overview_scorecard_counts_every_forecast_by_briefing_and_status(dat
     rows = [r for r in rows if r]
     ex = dataset.expectations
     labels = {dataset.label("forecast_status", c): c for c in dataset.codes("forecast_status")}
-    names = {brief.name(a): a for a in brief.actor_ids} | {"Overview": "overview"}
+    names = {m.sentence_case(brief.name(a)): a for a in brief.actor_ids} | {"Overview": "overview"}
     assert [r[0] for r in rows] == [*names, "<strong>All</strong>"]
     for r in rows:
         scope = names.get(r[0])

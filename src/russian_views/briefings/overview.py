@@ -89,7 +89,7 @@ class OverviewBriefing(Briefing):
         """Every forecast in the record, expectations and asks of every briefing, by the
         briefing it is filed in and its status."""
         ex = self.dataset.expectations
-        rows = [(self.name(a), ex[ex["briefing"] == a]) for a in self.actor_ids]
+        rows = [(m.sentence_case(self.name(a)), ex[ex["briefing"] == a]) for a in self.actor_ids]
         rows.append(("Overview", ex[ex["briefing"] == self.scope]))
         return scorecard.scorecard(
             self, rows, f"all {len(ex)} forecasts of the record (expectations and asks)"
