@@ -124,11 +124,11 @@ def by_author(briefing: Briefing, rows: pd.DataFrame, empty: str) -> m.Html:
     if rows["source_id"].nunique() <= 1:
         return claim_list(briefing, rows, empty, badge=False)
     parts = []
-    for _, source in briefing.dataset.sources.iterrows():
+    for _, source in briefing.sources.iterrows():
         own = rows[rows["source_id"] == source["source_id"]]
         if len(own):
             author = source["author"] or source["outlet"]
-            heading = f"{author} ({source['outlet']}, {source['published']}; {source['source_id']})"
+            heading = f"{author}, in {briefing.source_title(source['source_id'])}"
             parts += [
                 m.tag("p", heading, class_="side"),
                 claim_list(briefing, own, "", badge=False),
