@@ -15,10 +15,12 @@ import pytest
 from russian_views.briefings.briefing import ActorBriefing
 from russian_views.briefings.overview import OverviewBriefing
 from russian_views.dataset.load import load_dataset
+from russian_views.errors import DataError
 from russian_views.params import resolve
 from russian_views.spec import ACTOR
 
 from .conftest import all_sections
+from .test_hostile_data import replace_cell
 
 FIXTURE = Path(__file__).parent / "fixtures" / "north-korea-fixture.txt"
 SOURCE = "north-korea-fixture"
@@ -107,3 +109,29 @@ def test_a_sentence_in_brief_to_review_is_marked_like_a_key_judgment(data_copy: 
     assert reader.count(mark) >= 1
     student = ActorBriefing.from_parameters("china", edition="student", dataset=changed)
     assert "To review" not in str(student.in_brief())
+
+
+def test_the_record_line_says_why_the_book_stands_for_official_thinking(data_copy: Path):
+    path = data_copy / "sources.csv"
+    cells = {
+        "standing": "Its first author heads the Foreign Ministry's own university (fixture).",
+        "standing_outlet": "Fixture Outlet",
+        "standing_date": "2020-01-02",
+        "standing_title": "A fixture record",
+        "standing_url": "https://example.org/standing-fixture",
+    }
+    for field, value in cells.items():
+        replace_cell(path, "asan-forum-2021", field, value)
+    brief = ActorBriefing.from_parameters("china", dataset=load_dataset(data_copy))
+    block = html.unescape(str(brief.title_block()))
+    assert (
+        "Why we read the book reviewed in the Asan Forum review (2021) as close to official "
+        f"thinking: {cells['standing']}"
+    ) in block
+    number = brief.notes.index(next(n for n in brief.notes if n.url == cells["standing_url"]))
+    assert f'href="#note-{number + 1}"' in block
+    notes = html.unescape(str(brief.notes_section()))
+    assert "Fixture Outlet, 2 January 2020, “A fixture record”" in notes
+    replace_cell(path, "asan-forum-2021", "standing_url", "")
+    with pytest.raises(DataError, match=r"standing_url'.*is required with standing"):
+        load_dataset(data_copy)

@@ -146,18 +146,17 @@ def record_line(
 
 
 def standing_line(sources: pd.DataFrame, refs: Mapping[str, object]) -> m.Html:
-    """Why each source's Russian views are taken as close to official thinking, in our words,
-    with the note citing the record it rests on (nothing when the data claim no standing)."""
-    lines = [
-        m.join(
-            [
-                f"Why {short_title(s)} stands for Moscow's thinking: {s['standing']}",
-                refs.get(s["source_id"], ""),
-            ]
-        )
-        for s in sources.to_dict("records")
-        if s.get("standing")
-    ]
+    """Why a source's Russian views are taken as close to official thinking, in our words,
+    with the note citing the record it rests on; for a review, the standing is the reviewed
+    book's (nothing when the data claim no standing)."""
+    lines = []
+    for s in sources.to_dict("records"):
+        if not s.get("standing"):
+            continue
+        book = s["source_kind"] == REVIEW and s["reviewed_work"]
+        whose = f"the book reviewed in {short_title(s)}" if book else short_title(s)
+        text = f"Why we read {whose} as close to official thinking: {s['standing']}"
+        lines.append(m.join([text, refs.get(s["source_id"], "")]))
     return m.paragraph(m.join(lines, " "), class_="standing-line") if lines else m.Html()
 
 

@@ -34,7 +34,7 @@ from russian_views.classroom.data_changes import (
     scratch_load,
     without_source,
 )
-from russian_views.dataset.load import Dataset, load_dataset
+from russian_views.dataset.load import load_dataset
 from russian_views.dataset.schema import Schema, Table, load_schema
 from russian_views.dataset.validate import Record, read_rows
 from russian_views.errors import DataError, Problem
@@ -70,7 +70,7 @@ def record_table(path: Path, schema: Schema) -> str | None:
 
 
 def _typed_rows(
-    table: Table, rows: list[WorksheetRow], checker: RowChecker, dataset: Dataset
+    table: Table, rows: list[WorksheetRow], checker: RowChecker
 ) -> tuple[list[Record], list[Problem]]:
     (key,) = table.primary_key
     names = [f for f in table.field_names if f != key]
@@ -113,7 +113,7 @@ def import_records(
             base, replaced = without_source(base, sources)
             dataset = scratch_load(data_dir, {spec.path: base}, (), Path(tmp) / "data")
         checker = RowChecker.for_worksheet(path, dataset, schema)
-        records, problems = _typed_rows(spec, rows, checker, dataset)
+        records, problems = _typed_rows(spec, rows, checker)
     where = f"{key[:-3]} {{{key}}} ({spec.path} row {{_row}})"
     problems += duplicates(
         path.name, records, (key,), existing_keys(dataset, table, (key,), where), key
