@@ -127,8 +127,10 @@ def by_author(briefing: Briefing, rows: pd.DataFrame, empty: str) -> m.Html:
     for _, source in briefing.sources.iterrows():
         own = rows[rows["source_id"] == source["source_id"]]
         if len(own):
-            author = source["author"] or source["outlet"]
-            heading = f"{author}, in {briefing.source_title(source['source_id'])}"
+            title = briefing.source_title(source["source_id"])
+            heading = (
+                f"{source['author']}, in {title}" if source["author"] else m.sentence_case(title)
+            )
             parts += [
                 m.tag("p", heading, class_="side"),
                 claim_list(briefing, own, "", badge=False),
