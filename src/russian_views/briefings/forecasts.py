@@ -158,9 +158,10 @@ def forecast_groups(
 def lead(briefing: Briefing) -> m.Html:
     """The section's one mark that what follows the forecasts is from outside the record."""
     return m.paragraph(
-        f"Statuses, and what is listed since {briefing.the_sources}, are {OUTSIDE}: each rests "
-        f"on a public record we found (numbered in the Notes), scored by the codebook's rule "
-        f"as of {checked_to(briefing.dataset)}; none is counted with the coded record.",
+        f"What a status says happened, and what is listed since {briefing.the_sources}, is "
+        f"{OUTSIDE}: public records we found, numbered in the Notes. Each status follows the "
+        f"codebook's rule as of {checked_to(briefing.dataset)}; none is counted with the coded "
+        "record.",
         class_="note outside-lead",
     )
 

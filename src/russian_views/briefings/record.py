@@ -237,9 +237,10 @@ def record_box(
         f"sentence; {published}, and nothing that happened later is in the coded record. We "
         f"searched the public record to {checked_to(dataset)}"
         + (f" (the newest development found is dated {month_words(newest)})" if newest else "")
-        + f" and scored every forecast by the codebook's rule against it; each status, and each "
-        f"development listed since {the_sources(dataset, sources)}, rests on a record we found, "
-        "numbered in the Notes; none is counted as a statement of the coded record."
+        + " and scored every forecast by the codebook's rule against it; what a status says "
+        f"happened, and each development listed since {the_sources(dataset, sources)}, rests on a "
+        "record we found, numbered in the Notes; none is counted as a statement of the coded "
+        "record."
     )
     voices = voices_present(dataset, sources)
     voice_items = [m.join([m.view_badge(c, label), text], " ") for c, label, text in voices]
