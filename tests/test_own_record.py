@@ -135,3 +135,14 @@ def test_the_record_line_says_why_the_book_stands_for_official_thinking(data_cop
     replace_cell(path, "asan-forum-2021", "standing_url", "")
     with pytest.raises(DataError, match=r"standing_url'.*is required with standing"):
         load_dataset(data_copy)
+
+
+@pytest.mark.parametrize("actor", ["north-korea", "south-korea", "united-states", "china"])
+def test_every_note_number_in_the_body_leads_to_its_note(dataset, actor: str):
+    brief = ActorBriefing.from_parameters(actor, dataset=dataset)
+    body = all_sections(brief)
+    notes = str(brief.notes_section())
+    cited = set(re.findall(r'href="#note-(\d+)"', body))
+    listed = set(re.findall(r'id="note-(\d+)"', notes))
+    assert cited and cited <= listed
+    assert listed == {str(i) for i in range(1, len(brief.notes) + 1)}
