@@ -144,5 +144,5 @@ def test_every_note_number_in_the_body_leads_to_its_note(dataset, actor: str):
     notes = str(brief.notes_section())
     cited = set(re.findall(r'href="#note-(\d+)"', body))
     listed = set(re.findall(r'id="note-(\d+)"', notes))
-    assert cited and cited <= listed
+    assert cited and cited == listed, "every note is cited, every citation has its note"
     assert listed == {str(i) for i in range(1, len(brief.notes) + 1)}

@@ -30,7 +30,7 @@ from russian_views.briefings import (
 from russian_views.briefings import markup as m
 from russian_views.briefings.figure import Figure
 from russian_views.dataset import written
-from russian_views.dataset.forecast_rules import basis_ids
+from russian_views.dataset.forecast_rules import UNCHECKED, basis_ids
 from russian_views.dataset.load import Dataset
 from russian_views.params import Period, data_years
 
@@ -168,12 +168,13 @@ class Briefing:
     @cached_property
     def cited_developments(self) -> pd.DataFrame:
         """The developments this briefing cites: those it lists since the source and those
-        the statuses it prints rest on."""
+        the scored statuses it prints rest on."""
         shown = self.shown_expectations()
         posts = self.signposts[self.signposts["expectation_ref"].isin(shown["expectation_id"])]
         ids = set(self.developments["development_id"])
         for frame in (shown, posts):
-            ids |= {i for cell in frame["status_basis"] for i in basis_ids(cell)}
+            scored = frame[frame["status"] != UNCHECKED]  # an unscored status cites nothing
+            ids |= {i for cell in scored["status_basis"] for i in basis_ids(cell)}
         dev = self.dataset.developments
         return dev[dev["development_id"].isin(ids)]
 
