@@ -326,31 +326,6 @@ def test_audited_rows_carry_their_corrections(dataset):
     assert "even-handed" not in events.loc["e027", "framing"]
 
 
-# ---------------------------------------------------------------- signpost status
-
-
-def test_signposts_are_open_as_of_the_latest_source_unless_a_public_record_says_otherwise(
-    dataset,
-):
-    """Every expectation and signpost has a status as of the one date the record was checked
-    to; a status that says what happened cites a public record dated after the source."""
-    latest = dataset.sources["published"].max()
-    checked = dataset.record_check["checked_to"].iloc[0]
-    for posts in (dataset.signposts, dataset.expectations):
-        unresolved = posts[posts["status"].isin(["open", "too-early", "unsettled"])]
-        assert (unresolved["status_as_of"] == checked).all()
-        assert (unresolved["status_record"] == "").all()
-        resolved = posts[~posts.index.isin(unresolved.index)]
-        assert len(resolved) >= 2
-        assert resolved["status_url"].str.startswith("https://").all()
-        assert (resolved["status_record"].str.len() > 10).all()
-        assert (resolved["status_as_of"] > latest).all()
-        assert (resolved["status_as_of"].str[:7] <= checked).all()
-    posts = dataset.signposts
-    conservative = posts[posts["expectation_ref"] == "x029"]
-    assert conservative["status"].tolist() == ["occurred"]
-
-
 def test_a_forecast_or_a_wish_of_the_book_is_never_something_moscow_does(dataset):
     """The paraphrase says who holds the view, as the source does: a book's forecast or
     prescription never becomes "Moscow expects" or "Russia wants"."""

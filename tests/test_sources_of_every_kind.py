@@ -58,7 +58,7 @@ def add_expert_source(data: Path) -> None:
     with (data / "sources.csv").open("a", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerow(
             [SOURCE, "expert", "[Invented fixture analysis]", "Fixture Author", "Test fixtures",
-             "2023-05", "", f"{SOURCE}.txt", sha, "",
+             "2023-05", "", f"{SOURCE}.txt", sha, "", "", "", "", "", "",
              "Invented for the test suite; not a real Russian statement."]
         )  # fmt: skip
     with (data / "claims.csv").open("a", encoding="utf-8", newline="") as f:

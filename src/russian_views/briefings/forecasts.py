@@ -16,6 +16,8 @@ import pandas as pd
 
 from russian_views.briefings import markup as m
 from russian_views.briefings.record import checked_to, voice_label
+from russian_views.dataset.forecast_rules import as_of as rule_as_of
+from russian_views.dataset.forecast_rules import basis_ids
 
 if TYPE_CHECKING:
     from russian_views.briefings.briefing import Briefing
@@ -23,39 +25,50 @@ if TYPE_CHECKING:
 OUTSIDE = "from outside the record"
 
 
+def record_citation(d: Mapping[str, Any]) -> m.Html:
+    """The public record a development rests on: outlet, date, “title”, linked to its address."""
+    text = f"{d['outlet']}, {_month(d['record_date'])}, “{d['title']}”"
+    return m.join([m.tag("a", text, href=d["url"]), m.tag("span", d["url"], class_="url")], " ")
+
+
+def as_of(briefing: Briefing, row: Mapping[str, Any]) -> str:
+    """The date a status holds at, derived by the rule (never written in the data)."""
+    dates = dict(
+        zip(
+            briefing.dataset.developments["development_id"],
+            briefing.dataset.developments["date"],
+            strict=True,
+        )
+    )
+    basis = [dates.get(i, "") for i in basis_ids(row["status_basis"])]
+    return rule_as_of(row["status"], basis, checked_to(briefing.dataset))
+
+
 def status(briefing: Briefing, row: Mapping[str, Any]) -> m.Html:
-    """A forecast's or signpost's status as of its date; a status resting on a public record
-    says what happened, cites the record (outlet, date, title, address) and is marked as from
-    outside the coded record."""
+    """A forecast's or signpost's status as of its date, with its reason; a status resting on
+    developments points at each in the Since the source box (or cites its record in full when
+    the box does not list it), marked as from outside the coded record."""
     label = briefing.label("forecast_status", row["status"])
-    text = f"{label}, as of {_month(row['status_as_of'])}"
+    text = f"{label}, as of {_month(as_of(briefing, row))}"
     if "expectation_ref" not in row:
         text = f"Status: {text}"
     code = row["status"]
-    if not row["status_record"]:
-        note = f": {row['status_note']}" if row["status_note"] else "."
-        return m.tag("span", f"{text}{note}", class_=f"status status-{code}")
-    listed = briefing.developments[briefing.developments["status_url"] == row["status_url"]]
-    if len(listed):  # the box below prints the record in full: point there
-        d = listed.iloc[0]
-        record = m.join(
-            [
-                "(",
-                m.tag("a", f"see Since the source, {_month(d['date'])}", href=f"#{dev_anchor(d)}"),
-                ")",
-            ]
-        )
-    else:
-        record = m.join(
-            [
-                m.tag("a", row["status_record"], href=row["status_url"]),
-                m.tag("span", row["status_url"], class_="url"),
-            ],
-            " ",
-        )
+    reason = f": {row['status_reason']}" if row["status_reason"] else "."
+    ids = basis_ids(row["status_basis"])
+    if not ids:
+        return m.tag("span", f"{text}{reason}", class_=f"status status-{code}")
+    dev = briefing.dataset.developments
+    listed = set(briefing.developments["development_id"])
+    records = []
+    for d in dev[dev["development_id"].isin(ids)].sort_values("date").to_dict("records"):
+        if d["development_id"] in listed:
+            link = f"see Since the source, {_month(d['date'])}"
+            records.append(m.join(["(", m.tag("a", link, href=f"#{dev_anchor(d)}"), ")"]))
+        else:
+            records.append(record_citation(d))
     return m.tag(
         "span",
-        m.join([f"{text} ({OUTSIDE}): {row['status_note']} ", record]),
+        m.join([f"{text} ({OUTSIDE}){reason} ", m.join(records, " ")]),
         class_=f"status status-{code} status-external",
     )
 
@@ -145,14 +158,7 @@ def developments_box(briefing: Briefing, developments: pd.DataFrame) -> m.Html:
         return m.Html()
     items = []
     for d in developments.sort_values(["date", "development_id"]).to_dict("records"):
-        record = m.join(
-            [
-                m.tag("a", d["status_record"], href=d["status_url"]),
-                m.tag("span", d["status_url"], class_="url"),
-            ],
-            " ",
-        )
-        entry = m.join([m.tag("strong", _month(d["date"])), d["fact"], record], " ")
+        entry = m.join([m.tag("strong", _month(d["date"])), d["fact"], record_citation(d)], " ")
         items.append(m.tag("li", entry, id=dev_anchor(d)))
     since = f"Since {briefing.the_sources}"
     title = m.tag("h3", f"{since} ({OUTSIDE}, to {checked_to(briefing.dataset)})")
