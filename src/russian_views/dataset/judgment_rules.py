@@ -16,6 +16,7 @@ _EVIDENCE: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "claim_ids": ("claims", "claim_id", ("subject_id", "counterpart_id")),
     "event_ids": ("events", "event_id", ("actor_ids",)),
     "expectation_ids": ("expectations", "expectation_id", ("subject_id", "briefing")),
+    "development_ids": ("developments", "development_id", ("actor_ids",)),
 }
 OVERVIEW = "overview"
 # Citation markers a judgment must not carry: the evidence lives in its id columns.

@@ -23,7 +23,12 @@ from russian_views.dataset.load import Dataset
 
 # Written tables, the column naming a row, and the record tables its evidence columns name.
 WRITTEN = {"key_judgments": "judgment_id", "in_brief": "brief_id"}
-EVIDENCE = {"claim_ids": "claims", "event_ids": "events", "expectation_ids": "expectations"}
+EVIDENCE = {
+    "claim_ids": "claims",
+    "event_ids": "events",
+    "expectation_ids": "expectations",
+    "development_ids": "developments",
+}
 SHA_PREFIX = 8
 
 
@@ -74,7 +79,7 @@ def evidence_digest(dataset: Dataset, row: pd.Series) -> str:
     for column, table in EVIDENCE.items():
         frame = dataset.tables[table]
         key = frame.columns[1]
-        ids = sorted(i for i in str(row[column]).split("|") if i)
+        ids = sorted(i for i in str(row.get(column, "")).split("|") if i)
         for _, record in frame[frame[key].isin(ids)].sort_values(key).iterrows():
             fields = [str(v) for k, v in record.items() if k != "_row"]
             digest.update("\x1f".join(fields).encode("utf-8") + b"\x1e")
