@@ -85,7 +85,8 @@ def test_an_unchecked_forecast_says_so_and_carries_no_date(data_copy: Path):
         replace_cell(path, "x001", field, value)
     brief = ActorBriefing.from_parameters("north-korea", dataset=load_dataset(data_copy))
     section = html.unescape(str(brief.expectations_section()))
-    item = section.split("Russia will renew its support for North Korea.")[1].split("</p><p>")[1]
+    statement = brief.dataset.expectations.set_index("expectation_id").loc["x001", "statement"]
+    item = section.split(statement)[1].split("</p><p>")[1]
     assert item.startswith('<span class="status status-unchecked">Not yet checked against the '
                            "public record.</span>")  # fmt: skip
 

@@ -19,6 +19,7 @@ import pandas as pd
 from russian_views.briefings import (
     annex,
     body,
+    captions,
     charts,
     forecasts,
     notes,
@@ -128,18 +129,7 @@ class Briefing:
         chart = charts.event_timeline(
             self.with_references(events), self.period.since, self.period.until, names
         )
-        missed = int((~events["occurred"]).sum())
-        noun = "event" if len(events) == 1 else "events"
-        alt_text = (
-            f"Timeline of {len(events)} dated {noun} {subject} between {self.period.since} "
-            f"and {self.period.until}, {missed} of which did not happen as planned."
-        )
-        caption = (
-            f"{len(events)} {noun} {subject}, {self.period}, as {self.the_sources} date them. "
-            "Crosses "
-            "mark planned events that did not happen; an event dated only to a year or month "
-            "sits in its middle."
-        )
+        caption, alt_text = captions.timeline_words(events, subject, str(self.period), self.sources)
         return self.figure(chart, caption, alt_text)
 
     def claim_list(self, claims: pd.DataFrame, empty: str, **kwargs) -> m.Html:
@@ -172,6 +162,8 @@ class Briefing:
         shown = self.shown_expectations()
         posts = self.signposts[self.signposts["expectation_ref"].isin(shown["expectation_id"])]
         ids = set(self.developments["development_id"])
+        for kj, _ in self.key_judgments():  # our judgments rest on developments too
+            ids |= set(basis_ids(kj["development_ids"]))
         for frame in (shown, posts):
             scored = frame[frame["status"] != UNCHECKED]  # an unscored status cites nothing
             ids |= {i for cell in scored["status_basis"] for i in basis_ids(cell)}
@@ -289,7 +281,7 @@ class Briefing:
         """The forecasts by whose they are, scored by the rule, and what has happened and what
         Moscow has said since."""
         shown = self.shown_expectations()
-        since = forecasts.since_lists(self, self.developments)
+        since = forecasts.statements_box(self, self.developments)
         if shown.empty:
             lead = m.empty("The record holds no forecast filed here for the period.")
             return m.join([lead, since])
@@ -302,6 +294,10 @@ class Briefing:
                 since,
             ]
         )
+
+    def events_since(self) -> m.Html:
+        """The annex's record of what has happened since the source (events)."""
+        return forecasts.events_since(self, self.developments)
 
     def evidence(self) -> list[pd.DataFrame]:
         """Every record the key judgments and the summary rest on, in full."""
