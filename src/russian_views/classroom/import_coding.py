@@ -31,6 +31,7 @@ from russian_views.classroom.data_changes import (
     scratch_load,
     without_source,
 )
+from russian_views.dataset.files import read_file
 from russian_views.dataset.load import Dataset, load_dataset, uncovered_sentences
 from russian_views.dataset.schema import Schema, Table, load_schema
 from russian_views.dataset.validate import Record, row_rules
@@ -234,7 +235,7 @@ def import_worksheet(
     data_dir = Path(data_dir or config.DATA_DIR)
     schema = load_schema(data_dir / "schema.yml")
     tables = {name: schema.tables[name] for name in ("claims", "uncoded")}
-    base = {t.path: (data_dir / t.path).read_bytes() for t in tables.values()}
+    base = {t.path: read_file(data_dir / t.path) for t in tables.values()}
     replaced, old_ids = 0, {}
     with scratch_folder() as tmp:
         if replace:

@@ -29,6 +29,7 @@ from russian_views.classroom.data_changes import (
     commit_validated,
     without_source,
 )
+from russian_views.dataset.files import read_file
 from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.dataset.schema import load_schema
 from russian_views.dataset.validate import MAX_CSV_BYTES, read_rows
@@ -94,9 +95,9 @@ def remove_source(
     changes = {}
     for t in tables:
         if citing[t.path]:
-            changes[t.path] = without_source((data_dir / t.path).read_bytes(), {source_id})[0]
+            changes[t.path] = without_source(read_file(data_dir / t.path), {source_id})[0]
     sources = schema.tables["sources"]
-    changes[sources.path] = without_source((data_dir / sources.path).read_bytes(), {source_id})[0]
+    changes[sources.path] = without_source(read_file(data_dir / sources.path), {source_id})[0]
     text = f"{SOURCES}/{dataset.sources.set_index('source_id').at[source_id, 'path']}"
     kept = [_keep_a_copy(sheet)] if coded_sheet else []
     record_sheets = [record_worksheet_path(sheet, t) for t in RECORDS]
