@@ -110,13 +110,22 @@ def test_the_overview_scorecard_counts_every_forecast_by_briefing_and_status(dat
 
 
 def test_statements_by_russian_officials_are_listed_apart_with_their_speaker(dataset):
+    """The body prints, with its speaker, each statement concerning the briefing that its
+    statuses and judgments rest on; the annex prints every other statement concerning it;
+    no statement is printed twice or in a briefing it does not concern."""
     statements = dataset.developments[dataset.developments["kind"] == "statement"]
     assert len(statements), "the outside record holds Moscow's own words"
-    for d in statements.itertuples():
-        actors = set(d.actor_ids.split("|"))
-        for actor in ("north-korea", "south-korea", "united-states", "china"):
-            brief = ActorBriefing.from_parameters(actor, dataset=dataset)
-            section = html.unescape(str(brief.expectations_section()))
-            words = section.split("Moscow's own words since the source")[1].split("<h3")[0]
-            shown = f"{d.speaker}: {d.fact}" in words
-            assert shown == bool(actors & set(brief.members)), (d.development_id, actor)
+    in_a_body = set()
+    for actor in ("north-korea", "south-korea", "united-states", "china"):
+        brief = ActorBriefing.from_parameters(actor, dataset=dataset)
+        in_a_body |= set(brief.said_in_body()["development_id"])
+        section = html.unescape(str(brief.expectations_section()))
+        words = section.split("Moscow's own words since the source")[1].split("</aside>")[0]
+        annex = html.unescape(str(brief.events_since()))
+        for d in statements.itertuples():
+            line = f"{d.speaker}: {d.fact}"
+            concerns = bool(set(d.actor_ids.split("|")) & set(brief.members))
+            in_body = concerns and d.development_id in brief.rested_on
+            assert (line in words) == in_body, (d.development_id, actor)
+            assert (line in annex) == (concerns and not in_body), (d.development_id, actor)
+    assert in_a_body, "no briefing's body prints Moscow's own words"
