@@ -92,18 +92,28 @@ def test_an_unchecked_forecast_says_so_and_carries_no_date(data_copy: Path):
 
 
 def test_the_overview_scorecard_counts_every_forecast_by_briefing_and_status(dataset):
+    """The book's expectations by briefing with their total; the asks and the reviewer's own
+    forecasts in rows of their own, never added to that total; every forecast counted once."""
     brief = OverviewBriefing.from_parameters(dataset=dataset)
     table = str(brief.forecasts_section()).split("<table")[1].split("</table>")[0]
     header = re.findall(r"<th[^>]*>(.*?)</th>", table)
     rows = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", table)]
     rows = [r for r in rows if r]
     ex = dataset.expectations
+    book = ex[(ex["view"] == "moscow") & (ex["forecast_kind"] == "expectation")]
+    asks, reviewer = ex[ex["forecast_kind"] == "ask"], ex[ex["view"] == "reviewer"]
     labels = {dataset.label("forecast_status", c): c for c in dataset.codes("forecast_status")}
     names = {m.sentence_case(brief.name(a)): a for a in brief.actor_ids} | {"Overview": "overview"}
-    assert [r[0] for r in rows] == [*names, "<strong>All</strong>"]
+    expected = {label: book[book["briefing"] == scope] for label, scope in names.items()}
+    expected["<strong>All</strong>"] = book
+    ask_rows = [r[0] for r in rows if "ask" in r[0]]
+    reviewer_rows = [r[0] for r in rows if "reviewer" in r[0]]
+    assert len(ask_rows) == len(reviewer_rows) == 1
+    expected[ask_rows[0]], expected[reviewer_rows[0]] = asks, reviewer
+    assert [r[0] for r in rows] == list(expected)
+    assert sum(len(expected[k]) for k in (*names, *ask_rows, *reviewer_rows)) == len(ex)
     for r in rows:
-        scope = names.get(r[0])
-        filed = ex if scope is None else ex[ex["briefing"] == scope]
+        filed = expected[r[0]]
         assert int(r[-1]) == len(filed)
         for label, cell in zip(header[1:-1], r[1:-1], strict=True):
             assert int(cell) == int((filed["status"] == labels[label]).sum()), (r[0], label)

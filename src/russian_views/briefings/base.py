@@ -232,8 +232,9 @@ class Briefing:
     # ---------------------------------------------------------------- written pieces
 
     def shown(self) -> list[pd.DataFrame]:
-        """The records this briefing's cut shows (what a written judgment must rest on)."""
-        raise NotImplementedError
+        """The records this briefing's cut shows (what a written judgment must rest on); none
+        for a briefing that prints no written judgment (the comparison)."""
+        return []
 
     @cached_property
     def to_review(self) -> dict[str, str]:
