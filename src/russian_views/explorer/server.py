@@ -23,7 +23,7 @@ from typing import Any
 from jupyter_core.utils import ensure_async
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.ioloop import IOLoop
-from tornado.web import HTTPError
+from tornado.web import HTTPError, StaticFileHandler
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
@@ -125,6 +125,22 @@ class TemplateFiles(TemplateStaticFileHandler):
         return super().parse_url_path(path)
 
 
+class PlainErrors:
+    """A refused file address answered with its status in a line: Jupyter's error page
+    needs a setting Voilà's app lacks, and failing to draw it printed a traceback."""
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code}: {self._reason}\n")
+
+
+def plain(handler: type) -> type:
+    """A file handler with :class:`PlainErrors` (other handlers as they are)."""
+    if not issubclass(handler, StaticFileHandler):
+        return handler
+    return type(f"Plain{handler.__name__}", (PlainErrors, handler), {})
+
+
 class ExplorerServer(Voila):
     """Voilà, with the explorer's page, template and kernel handling (see the module)."""
 
@@ -136,7 +152,7 @@ class ExplorerServer(Voila):
     def init_handlers(self) -> list:
         ours = {TornadoVoilaHandler: PageHandler, TemplateStaticFileHandler: TemplateFiles}
         return [
-            (route[0], ours.get(route[1], route[1]), *route[2:])
+            (route[0], plain(ours.get(route[1], route[1])), *route[2:])
             for route in super().init_handlers()
         ]
 
