@@ -16,7 +16,10 @@ the claims, events, expectations and signposts (generated in a temporary folder,
 committed), without the service so that each render's peak memory (its largest process)
 can be read. Every command runs as a fresh process, as a user would run it; the service
 runs from a temporary folder and is stopped at the end. Last, (f) the explorer's
-redraw after a control change, in one warm process as in its Voilà kernel.
+redraw after a control change and a Save PDF, in one warm process as in its Voilà
+kernel, and (g) a class opening the explorer together: ten pages opened at the same
+moment in Chromium against ``russian-views explore --warm 10``, each timed until it shows
+its briefing.
 """
 
 from __future__ import annotations
@@ -56,7 +59,9 @@ TARGETS = {
     "render at 100x / 1x": ("<=", 2.0),
     "explorer redraw after a control change": ("<", 0.5),
     "explorer redraw / one-briefing HTML render": ("<=", 1 / 3),
+    "explorer: slowest of ten pages opened at once": ("<", 15.0),
 }
+CLASS = 10  # pages opened at the same moment in (g)
 
 
 def run(*args: str | Path, env: dict | None = None, expect: int = 0) -> None:
@@ -227,9 +232,10 @@ def print_formats(fmt: str, t: dict[str, float]) -> None:
     )
 
 
-def bench_explorer(root: Path, repeat: int) -> float:
+def bench_explorer(root: Path, repeat: int) -> tuple[float, float]:
     """Median seconds the explorer takes to redraw after a control changes, on its warm
-    process (as in the Voilà kernel): each change sets a new actor or first year."""
+    process (as in the Voilà kernel): each change sets a new actor or first year; and the
+    median seconds of a Save PDF (a new period each time, so nothing is cached)."""
     from russian_views.explorer.app import Explorer
 
     explorer = Explorer(out_dir=root / "explorer")  # draws the first briefing: the warm-up
@@ -238,7 +244,62 @@ def bench_explorer(root: Path, repeat: int) -> float:
     for name, value in changes:
         explorer.inputs[name].value = value
         times.append(explorer.seconds)
-    return statistics.median(times)
+
+    def save(i: int) -> None:
+        explorer.inputs["since"].value = 2012 + i
+        assert explorer.save("pdf") is not None
+
+    return statistics.median(times), median_of(repeat, save)
+
+
+def bench_class(root: Path) -> list[float]:
+    """Seconds each of ten pages, opened at the same moment in Chromium, takes to show its
+    briefing, from a server that keeps ten pages ready (waited for before the class comes)."""
+    import asyncio
+    import re
+    import socket
+
+    from playwright.async_api import async_playwright
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = root / "explore.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [BIN / "russian-views", "explore", "--port", str(port), "--no-browser",
+             "--max-pages", str(CLASS + 2), "--warm", str(CLASS), "--out", root / "class"],
+            stdout=out, stderr=out, start_new_session=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 300
+        while not (found := re.search(r"http://\S+token=[\w-]+", log.read_text())):
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit(f"the explorer did not start:\n{log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        time.sleep(90)  # the ten kernels start and draw the explorer before the class comes
+
+        async def class_opens() -> list[float]:
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(
+                    executable_path=shutil.which("chromium"), args=["--no-sandbox"]
+                )
+
+                async def student() -> float:
+                    page = await (await browser.new_context()).new_page()
+                    start = time.perf_counter()
+                    await page.goto(found[0])
+                    await page.wait_for_selector("iframe.rv-page", timeout=300_000)
+                    return time.perf_counter() - start
+
+                waits = await asyncio.gather(*(student() for _ in range(CLASS)))
+                await browser.close()
+                return sorted(waits)
+
+        return asyncio.run(class_opens())
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=60)
 
 
 def verdict(name: str, value: float) -> str:
@@ -265,13 +326,18 @@ def main() -> None:
         finally:
             ours("service", "stop")
         scale = bench_scale(root, args.repeat)
-        redraw = bench_explorer(root, args.repeat)
+        redraw, save = bench_explorer(root, args.repeat)
+        opened = bench_class(root)
     startup = bench_startup(args.repeat)
     print("\ndata scale   load+validate   full HTML render   peak memory (largest process)")
     for factor, (load, render, memory) in scale.items():
         print(f"{factor:>5}x       {load:8.3f}s      {render:8.2f}s      {memory:8.0f} MB")
     print(f"\n--help {startup['help']:.3f}s   argument error {startup['error']:.3f}s")
-    print(f"\nexplorer: redraw after a control change {redraw:5.2f}s (median, warm process)")
+    print(
+        f"\nexplorer: redraw after a control change {redraw:5.2f}s, Save PDF {save:5.2f}s "
+        f"(medians, warm process); {CLASS} pages opened at once: first briefing shown after "
+        f"{statistics.median(opened):5.2f}s (median), {opened[-1]:5.2f}s (slowest)"
+    )
     html, full = timings["html"], timings["html,pdf"]
     verdicts = [
         verdict("speed-up a/b (HTML)", html["a"] / html["b"]),
@@ -285,6 +351,7 @@ def main() -> None:
         verdict("render at 100x / 1x", scale[100][1] / scale[1][1]),
         verdict("explorer redraw after a control change", redraw),
         verdict("explorer redraw / one-briefing HTML render", redraw / html["d"]),
+        verdict("explorer: slowest of ten pages opened at once", opened[-1]),
     ]
     print("\n" + "\n".join(verdicts))
 
