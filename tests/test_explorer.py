@@ -694,6 +694,13 @@ def test_pages_asked_for_at_once_are_counted_before_their_kernels_start():
     pages.admit(running)
 
 
+@pytest.mark.parametrize("warm", ["-1", "3"])
+def test_ready_pages_past_the_cap_are_refused_with_exit_2(warm: str, capsys):
+    command = ["explore", "--max-pages", "2", "--warm", warm, "--no-browser"]
+    assert cli.main(command) == cli.EXIT_BAD_INPUT
+    assert f"--warm must be from 0 to --max-pages (2), not {warm}" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("pages", ["0", "501", "-3"])
 def test_a_page_cap_out_of_range_is_refused_with_exit_2(pages: str, capsys):
     assert cli.main(["explore", "--max-pages", pages, "--no-browser"]) == cli.EXIT_BAD_INPUT

@@ -15,6 +15,7 @@ with Voilà's own command line. It is Voilà, but:
 
 from __future__ import annotations
 
+import logging
 import os
 import posixpath
 import sys
@@ -141,8 +142,25 @@ def plain(handler: type) -> type:
     return type(f"Plain{handler.__name__}", (PlainErrors, handler), {})
 
 
+class Unactionable(logging.Filter):
+    """Warnings an instructor can do nothing about, kept out of their terminal: the
+    explorer's notebooks are ours and never signed ("is not trusted", which reads like an
+    alarm), and Jupyter's websocket settings disagree with tornado's."""
+
+    NOISE = ("is not trusted", "websocket_ping_timeout")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not any(noise in message for noise in self.NOISE)
+
+
 class ExplorerServer(Voila):
     """Voilà, with the explorer's page, template and kernel handling (see the module)."""
+
+    def start(self) -> None:
+        for logger in (self.log, logging.getLogger("tornado.general")):
+            logger.addFilter(Unactionable())
+        super().start()
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
