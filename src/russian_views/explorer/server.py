@@ -134,6 +134,10 @@ class PlainErrors:
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.finish(f"{status_code}: {self._reason}\n")
 
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if not isinstance(value, HTTPError):  # a refusal: the request's log line says it
+            super().log_exception(typ, value, tb)
+
 
 def plain(handler: type) -> type:
     """A file handler with :class:`PlainErrors` (other handlers as they are)."""
