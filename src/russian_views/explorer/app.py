@@ -304,8 +304,11 @@ class Explorer:
     def _tick_all(self) -> list[w.Button]:
         """The theme list's "All" and "None" buttons."""
         buttons = []
-        for word, everything in (("All", True), ("None", False)):
-            button = w.Button(description=word, tooltip=f"{word} of the themes")
+        for word, everything, hint in (
+            ("All", True, "Tick every theme"),
+            ("None", False, "Untick every theme, then tick the one you want"),
+        ):
+            button = w.Button(description=word, tooltip=hint)
             button.add_class(f"rv-themes-{word.lower()}")
             button.on_click(lambda _button, everything=everything: self.tick_themes(everything))
             buttons.append(button)
