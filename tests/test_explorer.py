@@ -28,9 +28,8 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 
 from russian_views import cli, config, spec
-from russian_views.briefings.queries import actor_years
 from russian_views.explorer import NOTEBOOK, voila_command
-from russian_views.params import Period, briefing_actors
+from russian_views.params import Period, actor_years, briefing_actors
 from russian_views.rendering import batch, render
 
 BIN = Path(sys.executable).parent

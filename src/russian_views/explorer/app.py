@@ -22,12 +22,11 @@ from pathlib import Path
 import ipywidgets as w
 
 from russian_views import config, params, spec
-from russian_views.briefings.queries import actor_years
 from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.errors import ParameterError, RussianViewsError
 from russian_views.explorer import OUT_ENV
 from russian_views.explorer.view import BriefingView, framed
-from russian_views.params import Period, briefing_actors
+from russian_views.params import Period, actor_years, briefing_actors
 from russian_views.rendering import batch, render
 
 TITLE = "Russian views: briefing explorer"
