@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from russian_views import cli
-from russian_views.classroom.agreement import COMPARED, REFERENCE_PATH, compare
+from russian_views.classroom.agreement import REFERENCE_PATH, compare
 from russian_views.classroom.class_agreement import measure_class
-from russian_views.explorer.coding_page import LABELS, CodingPage, code_list
+from russian_views.classroom.codings import COMPARED, code_list
+from russian_views.classroom.inbox import NAME_MAX_CHARS, Inbox
+from russian_views.explorer.coding_page import LABELS, CodingPage
 
 from .test_explorer import ARTIFACTS, CHROMIUM, serving
 
@@ -23,7 +25,7 @@ def reference_rows() -> list[dict[str, str]]:
 
 @pytest.fixture
 def page(dataset, tmp_path: Path) -> CodingPage:
-    return CodingPage("asan-forum-2021", 8, tmp_path / "inbox", dataset)
+    return CodingPage("asan-forum-2021", 8, Inbox.open(tmp_path / "inbox", create=True), dataset)
 
 
 def choose(page: CodingPage, rows: list[dict[str, str]]) -> None:
@@ -48,14 +50,87 @@ def test_a_coding_handed_in_is_the_worksheet_agreement_reads(page: CodingPage, d
     assert page.hand_in() is None and "Type your name" in page.message.value
     page.name.value = "Anna Petrova"
     handed = page.hand_in()
-    assert handed == page.inbox / "anna-petrova.csv" and "9 coded" in page.message.value
+    assert handed == page.inbox.path / "anna-petrova.csv" and "9 coded" in page.message.value
+    assert handed.stat().st_mode & 0o777 == 0o600
     result = compare(handed, REFERENCE_PATH, dataset)
     assert all(f.agreed == f.units for f in result.fields) and not result.disagreements
-    # Never over a coding already handed in under the same name.
+    # Handing in again asks first; keeping the first changes nothing.
     before = handed.read_bytes()
-    page.rows[0]["stance"].value = ""
-    assert page.hand_in() is None and "handed in already" in page.message.value
+    page.rows[0]["stance"].value = "hostile"
+    assert page.hand_in() is None and "Replace it with the choices" in page.message.value
+    assert page.confirm.layout.display == "flex" and handed.read_bytes() == before
+    page.cancel_button.click()
+    assert handed.read_bytes() == before and page.confirm.layout.display == "none"
+    # Confirmed, the correction replaces the hand-in.
+    page.hand_in()
+    page.replace_button.click()
+    assert "Replaced anna-petrova.csv" in page.message.value
+    assert compare(handed, REFERENCE_PATH, dataset).disagreements[0].student == "hostile"
+
+
+def test_another_page_under_the_same_name_is_asked_before_replacing(dataset, tmp_path):
+    inbox = Inbox.open(tmp_path / "inbox", create=True)
+    first, second = (CodingPage("asan-forum-2021", 8, inbox, dataset) for _ in range(2))
+    for page in (first, second):
+        choose(page, reference_rows())
+        page.name.value = "Anna"
+    handed = first.hand_in()
+    before = handed.read_bytes()
+    second.rows[0]["stance"].value = "hostile"
+    assert second.hand_in() is None and "If it is yours" in second.message.value
     assert handed.read_bytes() == before
+    first.rows[1]["stance"].value = "critical"  # the first page corrects meanwhile
+    first.hand_in()
+    first.replace_button.click()
+    second.replace_button.click()  # confirmed for the version shown, which is gone
+    assert "changed since you were asked" in second.message.value
+    assert compare(handed, REFERENCE_PATH, dataset).disagreements[0].key[2] == 2
+
+
+def test_a_row_lacking_a_required_choice_is_marked_beside_it(page: CodingPage):
+    page.name.value = "Anna"
+    page.rows[2]["view"].value = "moscow"
+    assert page.hand_in() is None
+    assert "1 row lack" in page.message.value and not list(page.inbox.path.iterdir())
+    note = page.row_notes[2].value
+    assert "s3 needs About, Theme, Kind" in note and page.row_notes[0].value == ""
+    for field, value in (("subject_id", "russia"), ("theme", "diplomacy")):
+        page.rows[2][field].value = value
+    assert "s3 needs Kind" in page.row_notes[2].value
+    page.rows[2]["claim_kind"].value = "grievance"
+    assert page.row_notes[2].value == ""
+    assert page.hand_in() is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "file"),
+    [
+        ("Анна Петрова", "анна-петрова.csv"),
+        ("李 小龙", "李-小龙.csv"),
+        ("🦊🌸", None),
+        ("Pneumonoultramicroscopicsilicovolcanoconiosis" * 1 + "x", None),
+    ],
+)
+def test_a_name_in_any_script_hands_in_and_is_kept_inside(page: CodingPage, dataset, name, file):
+    choose(page, reference_rows())
+    page.name.value = name
+    handed = page.hand_in()
+    assert handed is not None, page.message.value
+    if file:
+        assert handed.name == file
+    assert 1 < len(handed.stem) <= 48
+    with handed.open(encoding="utf-8-sig", newline="") as handle:
+        assert {row["coder"] for row in csv.DictReader(handle)} == {name}
+
+
+def test_a_huge_name_is_refused_with_a_reason_and_later_hand_ins_work(page: CodingPage):
+    choose(page, reference_rows())
+    page.name.value = "x" * 10_000_000
+    assert page.hand_in() is None
+    assert f"at most {NAME_MAX_CHARS}" in page.message.value and "10,000,000" in page.message.value
+    assert not list(page.inbox.path.iterdir())
+    page.name.value = "Anna"
+    assert page.hand_in() is not None
 
 
 def test_blank_rows_are_sentences_left_uncoded(page: CodingPage, dataset):
@@ -78,8 +153,8 @@ def test_a_class_handed_in_from_the_page_is_measured_together(page: CodingPage, 
         choose(page, answers)
         page.name.value = name
         assert page.hand_in() is not None
-    result = measure_class(page.inbox, REFERENCE_PATH, dataset)
-    assert result.names == ["anna", "ben", "chen"] and len(result.pairs) == 3
+    result = measure_class(page.inbox.path, REFERENCE_PATH, dataset)
+    assert result.names == ["Anna", "Ben", "Chen"] and len(result.pairs) == 3
 
 
 @pytest.mark.parametrize(

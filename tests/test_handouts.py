@@ -21,7 +21,7 @@ import papermill
 import pytest
 
 from russian_views import config
-from russian_views.classroom.agreement import COMPARED
+from russian_views.classroom.codings import COMPARED
 from russian_views.classroom.coding import CLAIM_FIELDS, LOCATION
 
 EXERCISES = config.NOTEBOOKS_DIR / "exercises"
