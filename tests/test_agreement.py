@@ -20,8 +20,8 @@ from russian_views.classroom.agreement import REFERENCE_PATH, compare
 from russian_views.classroom.alpha import verdict
 from russian_views.classroom.coding import write_worksheet
 from russian_views.classroom.codings import COMPARED
-from russian_views.dataset.schema import load_schema
 from russian_views.classroom.exercise import Exercise
+from russian_views.dataset.schema import load_schema
 from russian_views.errors import DataError, ParameterError
 
 EXERCISE = config.NOTEBOOKS_DIR / "exercises" / "code_a_passage.ipynb"

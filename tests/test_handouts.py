@@ -21,8 +21,8 @@ import papermill
 import pytest
 
 from russian_views import config
-from russian_views.classroom.codings import COMPARED
 from russian_views.classroom.coding import CLAIM_FIELDS, LOCATION
+from russian_views.classroom.codings import COMPARED
 
 EXERCISES = config.NOTEBOOKS_DIR / "exercises"
 ANSWER_KEYS = config.DATA_DIR / "exercises"
