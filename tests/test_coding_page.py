@@ -91,7 +91,7 @@ def test_a_row_lacking_a_required_choice_is_marked_beside_it(page: CodingPage):
     page.name.value = "Anna"
     page.rows[2]["view"].value = "moscow"
     assert page.hand_in() is None
-    assert "1 row lack" in page.message.value and not list(page.inbox.path.iterdir())
+    assert "1 row lacks a required choice" in page.message.value and not list(page.inbox.path.iterdir())
     note = page.row_notes[2].value
     assert "s3 needs About, Theme, Kind" in note and page.row_notes[0].value == ""
     for field, value in (("subject_id", "russia"), ("theme", "diplomacy")):
@@ -172,40 +172,91 @@ def test_a_bad_exercise_is_refused_before_anything_is_served(argv, message, caps
     assert err.count("\n") == 1 and message in err and "http" not in err
 
 
-def hand_in_from_the_browser(url: str, inbox: Path) -> str:
-    """A student's visit: code the first sentence, type a name, press Hand in."""
+def choose_in_browser(page, dataset, row: int, answers: dict[str, str]) -> None:
+    """Choose these codes (by the labels the page shows) in one sentence's row."""
+    for field, value in answers.items():
+        codes = code_list(field)
+        actors = dataset.actors.set_index("actor_id")["name"]
+        label = dataset.label(codes, value) if codes else actors[value]
+        page.locator(f".rv-{field} select").nth(row).select_option(label=label)
+
+
+def status_says(page, text: str) -> str:
+    status = page.locator(".rv-status")
+    status.filter(has_text=text).wait_for(timeout=60_000)
+    return status.inner_text()
+
+
+def two_students_in_the_browser(url: str, dataset) -> dict[str, str]:
+    """Two students in two browser contexts: one hands in, corrects and hands in again
+    (confirming); the other pastes a huge name, hands in a row lacking choices, then
+    completes it. What each page said, step by step; screenshots in tests/artifacts."""
     from playwright.sync_api import sync_playwright
 
+    said = {}
+    first_row = {"view": "moscow", "subject_id": "south-korean-conservatives"}
+    completed = {"theme": "inter-korean", "claim_kind": "grievance"}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
         )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(url)
-        page.wait_for_selector(".rv-subject_id select", timeout=180_000)
-        page.locator(".rv-view select").first.select_option(label="Russian view")
-        page.locator(".rv-subject_id select").first.select_option(
-            label="South Korean conservatives"
+        anna, dana = (
+            browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            for _ in range(2)
         )
-        page.get_by_placeholder("e.g. Anna Petrova").fill("Dana Lee")
-        page.get_by_role("button", name="Hand in").click()
-        status = page.locator(".rv-status")
-        status.filter(has_text="Handed in").wait_for(timeout=60_000)
-        said = status.inner_text()
+        for page in (anna, dana):
+            page.goto(url)
+            page.wait_for_selector(".rv-subject_id select", timeout=180_000)
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=ARTIFACTS / "coding-page.png", full_page=True)
+        choose_in_browser(anna, dataset, 0, first_row | completed)
+        anna.get_by_placeholder("e.g. Anna Petrova").fill("Анна Петрова")
+        anna.get_by_role("button", name="Hand in").click()
+        said["anna"] = status_says(anna, "Handed in as")
+        # Dana pastes 10 MB into the name: cut in the browser, the connection kept.
+        dana.get_by_placeholder("e.g. Anna Petrova").fill("x" * 10_000_000)
+        dana.get_by_role("button", name="Hand in").click()
+        said["paste"] = status_says(dana, "characters long")
+        dana.get_by_placeholder("e.g. Anna Petrova").fill("Dana Lee")
+        choose_in_browser(dana, dataset, 0, first_row)
+        dana.get_by_role("button", name="Hand in").click()
+        said["lacking"] = status_says(dana, "a required choice")
+        said["row"] = dana.locator(".rv-row-note").first.inner_text()
+        dana.locator(".rv-row-note").first.scroll_into_view_if_needed()
+        dana.screenshot(path=ARTIFACTS / "coding-page-row-lacking.png")
+        choose_in_browser(dana, dataset, 0, completed)
+        dana.get_by_role("button", name="Hand in").click()
+        said["dana"] = status_says(dana, "Handed in as")
+        # Anna corrects her stance and hands in again: asked first, then replaced.
+        choose_in_browser(anna, dataset, 0, {"stance": "hostile"})
+        anna.get_by_role("button", name="Hand in").click()
+        said["asked"] = status_says(anna, "Replace it with")
+        anna.get_by_role("button", name="Replace it").scroll_into_view_if_needed()
+        anna.screenshot(path=ARTIFACTS / "coding-page-replace.png")
+        anna.get_by_role("button", name="Replace it").click()
+        said["replaced"] = status_says(anna, "Replaced")
+        anna.locator(".rv-status").scroll_into_view_if_needed()
+        anna.screenshot(path=ARTIFACTS / "coding-page.png")
         browser.close()
     return said
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
-def test_a_student_hands_in_from_the_browser(tmp_path: Path, dataset):
+def test_two_students_hand_in_correct_and_hand_in_again_from_the_browser(tmp_path, dataset):
     inbox = tmp_path / "inbox"
     argv = ("--exercise", "8", "--inbox", str(inbox))
     with serving(tmp_path, *argv) as (url, _, _), ThreadPoolExecutor(1) as pool:
-        said = pool.submit(hand_in_from_the_browser, url, inbox).result()
-    assert "Handed in as dana-lee.csv: 9 sentences, 1 coded" in said
-    with (inbox / "dana-lee.csv").open(encoding="utf-8-sig", newline="") as handle:
+        said = pool.submit(two_students_in_the_browser, url, dataset).result()
+    assert "Handed in as анна-петрова.csv: 9 sentences, 1 coded" in said["anna"]
+    assert "is 1,000 characters long; type at most 80" in said["paste"]
+    assert "s1 needs Theme, Kind" in said["row"]
+    assert "Handed in as dana-lee.csv" in said["dana"]
+    assert "Replaced анна-петрова.csv" in said["replaced"]
+    assert sorted(p.name for p in inbox.iterdir()) == ["dana-lee.csv", "анна-петрова.csv"]
+    with (inbox / "анна-петрова.csv").open(encoding="utf-8-sig", newline="") as handle:
         first = next(csv.DictReader(handle))
-    assert (first["view"], first["subject_id"]) == ("moscow", "south-korean-conservatives")
+    assert (first["coder"], first["stance"], first["theme"]) == (
+        "Анна Петрова",
+        "hostile",
+        "inter-korean",
+    )

@@ -138,9 +138,10 @@ class CodingPage:
         self.name.observe(lambda _change: self._cancel(), "value")
         self.hand_in_button = w.Button(description="Hand in", button_style="primary")
         self.hand_in_button.on_click(lambda _button: self.hand_in())
-        self.replace_button = w.Button(description="Replace it", button_style="warning")
+        fit = w.Layout(width="auto", padding="0 1em")  # the whole label shown
+        self.replace_button = w.Button(description="Replace it", button_style="warning", layout=fit)
         self.replace_button.on_click(lambda _button: self.replace())
-        self.cancel_button = w.Button(description="Keep the one handed in")
+        self.cancel_button = w.Button(description="Keep the one handed in", layout=fit)
         self.cancel_button.on_click(lambda _button: self._cancel("Nothing was changed."))
         self.confirm = w.HBox([self.replace_button, self.cancel_button])
         self.confirm.layout.display = "none"
@@ -238,8 +239,8 @@ class CodingPage:
             return None
         lacking = [n for n in range(len(self.rows)) if self._mark(n)]
         if lacking:
-            rows = plural(len(lacking), "row")
-            self._say(f"Not handed in: {rows} lack a required choice, marked in red above.")
+            rows = plural(len(lacking), "row") + (" lacks" if len(lacking) == 1 else " lack")
+            self._say(f"Not handed in: {rows} a required choice, marked in red above.")
             return None
         file = f"{student_slug(name)}.csv"
         data = self.worksheet(name)
