@@ -91,7 +91,9 @@ def test_a_row_lacking_a_required_choice_is_marked_beside_it(page: CodingPage):
     page.name.value = "Anna"
     page.rows[2]["view"].value = "moscow"
     assert page.hand_in() is None
-    assert "1 row lacks a required choice" in page.message.value and not list(page.inbox.path.iterdir())
+    assert "1 row lacks a required choice" in page.message.value and not list(
+        page.inbox.path.iterdir()
+    )
     note = page.row_notes[2].value
     assert "s3 needs About, Theme, Kind" in note and page.row_notes[0].value == ""
     for field, value in (("subject_id", "russia"), ("theme", "diplomacy")):
