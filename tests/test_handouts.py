@@ -216,3 +216,38 @@ def test_the_guides_forecast_answer_covers_every_status_the_briefing_shows(datas
         assert f"`{code}`" in answer or f"**{dataset.label('forecast_status', code)}**" in answer, (
             code
         )
+
+
+def guide_papermill_commands() -> list[str]:
+    """Every papermill command line the guide gives the instructor (continuations joined)."""
+    text = GUIDE.read_text("utf-8").replace("\\\n", " ")
+    return [line.strip() for line in text.splitlines() if ".venv/bin/papermill" in line]
+
+
+def test_the_guide_makes_every_handout_on_the_projects_engine():
+    commands = guide_papermill_commands()
+    assert len(commands) >= 5
+    assert all("papermill --engine russian-views " in c for c in commands), commands
+
+
+@pytest.mark.slow
+def test_a_handout_is_made_without_kernel_warnings(tmp_path):
+    """The guide's command for the ¶8 handout prints papermill's progress and nothing from
+    the kernel: no "running over TCP without encryption", no interrupt at the end."""
+    import subprocess
+
+    command = next(c for c in guide_papermill_commands() if "-p paragraph $p" in c)
+    argv = command.replace("for p in 2 8 12; do", "").split()
+    argv = [a.replace("$p", "8").replace("~/class", str(tmp_path)) for a in argv]
+    argv[0] = str(Path(sys.executable).parent / "papermill")
+    done = subprocess.run(
+        [*argv, "--no-progress-bar"],
+        cwd=config.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "without encryption" not in done.stderr and "KeyboardInterrupt" not in done.stderr
+    assert "WARNING" not in done.stderr and "ERROR" not in done.stderr
+    assert (tmp_path / "p8.ipynb").is_file()
