@@ -137,7 +137,7 @@ def _field_agreement(
     ordinal = None
     if scale is not None:
         scored = [[float(scale[v]) for v in coder] for coder in coders]
-        ordinal = krippendorff_alpha(scored, "ordinal", sorted(scale.values()))
+        ordinal = krippendorff_alpha(scored, "ordinal")
     agreed = sum(a == b for a, b in pairs)
     return FieldAgreement(field, agreed, len(pairs), nominal, answers, ordinal)
 

@@ -28,23 +28,20 @@ CONVENTION = (
 )
 
 
-def krippendorff_alpha(
-    matrix: Sequence[Sequence[float]], level: str = "nominal", domain: Sequence[float] | None = None
-) -> float | None:
+def krippendorff_alpha(matrix: Sequence[Sequence[float]], level: str = "nominal") -> float | None:
     """Alpha of a coders × units matrix (NaN: that coder gave no value there), or None
-    when the values that can be paired (two or more on a unit) show no variation."""
+    when the values that can be paired (two or more on a unit) show no variation.
+
+    On the ordinal level the values are the codebook's scores: the package orders them
+    by value, and only the frequencies of the values used count toward a distance, so
+    no value domain is needed."""
     data = np.array(matrix, dtype=float)
     if data.ndim != 2 or data.size == 0:
         return None
     pairable = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
     if len(np.unique(pairable[~np.isnan(pairable)])) < 2:
         return None
-    value = krippendorff.alpha(
-        reliability_data=data,
-        level_of_measurement=level,
-        value_domain=None if domain is None else list(domain),
-    )
-    return float(value)
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement=level))
 
 
 def verdict(value: float | None, units: int) -> str:

@@ -291,7 +291,7 @@ def _class_field(
     ordinal = None
     if scale is not None:
         scored = [[float(scale[c[n]]) if n in c else nan for c in columns] for n in coders]
-        ordinal = krippendorff_alpha(scored, "ordinal", sorted(scale.values()))
+        ordinal = krippendorff_alpha(scored, "ordinal")
     counts = [_pairs(Counter(column.values())) for column in columns]
     agreeing, total = sum(a for a, _ in counts), sum(t for _, t in counts)
     compared = sum(len(column) >= 2 for column in columns)
