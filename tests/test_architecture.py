@@ -21,14 +21,15 @@ PACKAGE = Path(russian_views.__file__).parent
 NAME = "russian_views"
 
 # The one circle left, and why: the briefing's section helpers take the Briefing they
-# write for, named under TYPE_CHECKING only (briefing.py imports them to call them). These
+# write for, named under TYPE_CHECKING only (base.py imports them to call them). These
 # files are outside the rendering code this check was written with; the edges are listed
 # one by one, so a new circle through them still fails, and an edge that goes away (or
 # becomes an import at run time) must be taken off this list.
 ALLOWED = {
-    ("russian_views.briefings.annex", "russian_views.briefings.briefing"),
-    ("russian_views.briefings.body", "russian_views.briefings.briefing"),
-    ("russian_views.briefings.forecasts", "russian_views.briefings.briefing"),
+    ("russian_views.briefings.annex", "russian_views.briefings.base"),
+    ("russian_views.briefings.body", "russian_views.briefings.base"),
+    ("russian_views.briefings.forecasts", "russian_views.briefings.base"),
+    ("russian_views.briefings.scorecard", "russian_views.briefings.base"),
 }
 
 

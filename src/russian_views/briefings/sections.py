@@ -13,9 +13,9 @@ from russian_views.briefings import markup as m
 
 BODY = {
     "judgments": "Key judgments",
-    "in-brief": "Moscow's view in brief",
-    "forecasts": "What Moscow expects, and what has happened since",
-    "wants": "What Moscow wants",
+    "in-brief": "The source's argument in brief",
+    "forecasts": "Forecasts, and what has happened since",
+    "wants": "Russian prescriptions",
     "differs": "Where the source's author differs",
 }
 ANNEX = {
@@ -32,6 +32,7 @@ ANNEX = {
     "over-sources": "A.6 Stance by source date",
     "sources-differ": "A.7 Where the sources differ",
     "passages": "Cited passages",
+    "notes": "Notes",
 }
 TITLES = {**BODY, **ANNEX}
 
