@@ -82,11 +82,15 @@ def test_no_address_in_the_body_every_one_a_numbered_note(dataset):
     for actor in ("north-korea", "united-states"):
         brief = ActorBriefing.from_parameters(actor, dataset=dataset)
         body = str(brief.title_block()) + str(brief.expectations_section())
-        assert "https://" not in re.sub(r'href="[^"]*"', "", body)
+        assert not re.search(r"https?://", re.sub(r'href="[^"]*"', "", body))
         notes = str(brief.notes_section())
         for d in brief.cited_developments.itertuples():
-            assert d.url in notes
-        assert body.count('class="note-ref"') >= len(brief.developments)
+            assert html.escape(d.url) in notes
+        assert "“”" not in html.unescape(notes)  # no empty title quoted where none was found
+        said = brief.said_in_body()
+        assert body.count('class="note-ref"') >= len(said)  # Moscow's words, in the body
+        annex = str(brief.events_since()).count('class="note-ref"')
+        assert annex == len(brief.developments) - len(said)  # the rest, in the annex
         # One mark that the material is from outside the record, in the section's lead.
         assert str(brief.expectations_section()).count("from outside the record") == 1
 

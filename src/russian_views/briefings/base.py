@@ -19,6 +19,7 @@ import pandas as pd
 from russian_views.briefings import (
     annex,
     body,
+    captions,
     charts,
     forecasts,
     notes,
@@ -128,18 +129,7 @@ class Briefing:
         chart = charts.event_timeline(
             self.with_references(events), self.period.since, self.period.until, names
         )
-        missed = int((~events["occurred"]).sum())
-        noun = "event" if len(events) == 1 else "events"
-        alt_text = (
-            f"Timeline of {len(events)} dated {noun} {subject} between {self.period.since} "
-            f"and {self.period.until}, {missed} of which did not happen as planned."
-        )
-        caption = (
-            f"{len(events)} {noun} {subject}, {self.period}, as {self.the_sources} date them. "
-            "Crosses "
-            "mark planned events that did not happen; an event dated only to a year or month "
-            "sits in its middle."
-        )
+        caption, alt_text = captions.timeline_words(events, subject, str(self.period), self.sources)
         return self.figure(chart, caption, alt_text)
 
     def claim_list(self, claims: pd.DataFrame, empty: str, **kwargs) -> m.Html:
@@ -166,17 +156,34 @@ class Briefing:
         return dict(zip(dev["development_id"], dev["date"], strict=True))
 
     @cached_property
-    def cited_developments(self) -> pd.DataFrame:
-        """The developments this briefing cites: those it lists since the source and those
-        the scored statuses it prints rest on."""
+    def rested_on(self) -> set[str]:
+        """The developments the scored statuses and our judgments this briefing prints rest
+        on (their ids)."""
         shown = self.shown_expectations()
         posts = self.signposts[self.signposts["expectation_ref"].isin(shown["expectation_id"])]
-        ids = set(self.developments["development_id"])
+        ids: set[str] = set()
+        for kj, _ in self.key_judgments():  # our judgments rest on developments too
+            ids |= set(basis_ids(kj["development_ids"]))
         for frame in (shown, posts):
             scored = frame[frame["status"] != UNCHECKED]  # an unscored status cites nothing
             ids |= {i for cell in scored["status_basis"] for i in basis_ids(cell)}
+        return ids
+
+    @cached_property
+    def cited_developments(self) -> pd.DataFrame:
+        """The developments this briefing cites: those it lists since the source and those
+        its statuses and judgments rest on."""
+        ids = set(self.developments["development_id"]) | self.rested_on
         dev = self.dataset.developments
         return dev[dev["development_id"].isin(ids)]
+
+    def said_in_body(self) -> pd.DataFrame:
+        """Moscow's own words the body prints: the statements concerning this briefing that
+        its statuses and judgments rest on (the annex lists the others)."""
+        dev = self.developments
+        return dev[
+            (dev["kind"] == forecasts.STATEMENT) & dev["development_id"].isin(self.rested_on)
+        ]
 
     @cached_property
     def notes(self) -> list[notes.Note]:
@@ -225,8 +232,9 @@ class Briefing:
     # ---------------------------------------------------------------- written pieces
 
     def shown(self) -> list[pd.DataFrame]:
-        """The records this briefing's cut shows (what a written judgment must rest on)."""
-        raise NotImplementedError
+        """The records this briefing's cut shows (what a written judgment must rest on); none
+        for a briefing that prints no written judgment (the comparison)."""
+        return []
 
     @cached_property
     def to_review(self) -> dict[str, str]:
@@ -289,7 +297,7 @@ class Briefing:
         """The forecasts by whose they are, scored by the rule, and what has happened and what
         Moscow has said since."""
         shown = self.shown_expectations()
-        since = forecasts.since_lists(self, self.developments)
+        since = forecasts.statements_box(self, self.said_in_body())
         if shown.empty:
             lead = m.empty("The record holds no forecast filed here for the period.")
             return m.join([lead, since])
@@ -301,6 +309,14 @@ class Briefing:
                 forecasts.forecast_groups(self, shown, posts),
                 since,
             ]
+        )
+
+    def events_since(self) -> m.Html:
+        """The annex's record of what has happened since the source: the events, and the
+        statements the body does not print."""
+        body = set(self.said_in_body()["development_id"])
+        return forecasts.events_since(
+            self, self.developments[~self.developments["development_id"].isin(body)]
         )
 
     def evidence(self) -> list[pd.DataFrame]:

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from russian_views.briefings import forecasts, queries
 from russian_views.briefings import markup as m
-from russian_views.briefings import queries
 from russian_views.briefings.record import MOSCOW, voice_label
+from russian_views.dataset.forecast_rules import basis_ids
 
 if TYPE_CHECKING:
     from russian_views.briefings.base import Briefing
@@ -74,6 +75,7 @@ def judgment_item(briefing: Briefing, kj: pd.Series, evidence: pd.DataFrame) -> 
         m.tag("span", m.sentence_case("; ".join(level)) + ".", class_="kj-level"),
         kj["basis"],
         briefing.cite_rows(evidence),
+        forecasts.basis(briefing, basis_ids(kj["development_ids"]), "Since the source: "),
     ]
     if kj["watch"]:
         basis.append(m.tag("span", f"Would weaken it: {kj['watch']}", class_="kj-watch"))

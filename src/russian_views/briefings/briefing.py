@@ -15,7 +15,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from russian_views.briefings import annex, body, charts, queries
+from russian_views.briefings import annex, body, captions, charts, queries
 from russian_views.briefings import markup as m
 from russian_views.briefings.base import Briefing
 from russian_views.briefings.figure import Figure
@@ -223,21 +223,8 @@ class ActorBriefing(Briefing):
         claims = self.with_references(self.claims)
         ahead = queries.looks_ahead(claims, self.dataset)
         chart = charts.statement_spans(claims, self.labels("stance"), ahead)
-        name = self.name(self.actor_id)
-        forecast, n = int(ahead.sum()), len(claims)
-        alt_text = (
-            f"Chart of {n} coded statements of Moscow's view about {name}, each a bar over the "
-            f"years it is about as dated in {self.the_sources}, coloured by stance; {forecast} "
-            "look ahead, drawn apart from the others."
-        )
-        caption = (
-            f"The {n} statements of Moscow's view about {name} in this cut, each drawn once over "
-            f"the years it is about as dated in {self.the_sources}; the {forecast} that look "
-            "ahead (forecasts, and statements dated past their source's year) are drawn below. "
-            "They are statements about the actor; the forecasts section lists the expectations "
-            "filed in this briefing, which it counts apart. "
-            f"This is the dating of a record written in {self.as_of}, not a series of Moscow's "
-            "opinion over time: a statement about a whole span is one statement, not one per year."
+        caption, alt_text = captions.spans_words(
+            claims, ahead, self.name(self.actor_id), self.sources
         )
         return self.figure(chart, caption, alt_text)
 

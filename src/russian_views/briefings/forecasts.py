@@ -34,9 +34,9 @@ STATEMENT, EVENT = "statement", "event"
 def as_of(briefing: Briefing, row: Mapping[str, Any]) -> str:
     """The date a status holds at, derived by the rule (never written in the data)."""
     dates = briefing.development_dates
-    basis = [dates.get(i, "") for i in basis_ids(row["status_basis"])]
+    found = [dates.get(i, "") for i in basis_ids(row["status_basis"])]
     return rule_as_of(
-        row["status"], basis, str(briefing.dataset.record_check["checked_to"].iloc[0])
+        row["status"], found, str(briefing.dataset.record_check["checked_to"].iloc[0])
     )
 
 
@@ -45,9 +45,10 @@ def dev_anchor(development: Mapping[str, Any]) -> str:
     return f"dev-{development['development_id']}"
 
 
-def _basis(briefing: Briefing, ids: list[str]) -> m.Html:
-    """The developments a status rests on: a link to each one's entry below when the section
-    lists it, else its outlet and date; each with its note."""
+def basis(briefing: Briefing, ids: list[str], lead: str = "Rests on: ") -> m.Html:
+    """The developments a status or a judgment of ours rests on: a link to each one's entry
+    in the Since the source lists when the briefing lists it, else its outlet and date; each
+    with its note."""
     dev = briefing.dataset.developments
     listed = set(briefing.developments["development_id"])
     items = []
@@ -58,7 +59,7 @@ def _basis(briefing: Briefing, ids: list[str]) -> m.Html:
         else:
             link = m.escape(f"{d['outlet']}, {month_words(d['date'])}")
         items.append(m.join([link, note]))
-    return m.join(["Rests on: ", m.join(items, "; "), "."]) if items else m.Html()
+    return m.join([lead, m.join(items, "; "), "."]) if items else m.Html()
 
 
 def status(briefing: Briefing, row: Mapping[str, Any]) -> m.Html:
@@ -72,8 +73,8 @@ def status(briefing: Briefing, row: Mapping[str, Any]) -> m.Html:
     if "expectation_ref" not in row:
         text = f"Status: {text}"
     reason = f": {row['status_reason']}" if row["status_reason"] else "."
-    basis = _basis(briefing, basis_ids(row["status_basis"]))
-    return m.tag("span", m.join([f"{text}{reason}", basis], " "), class_=f"status status-{code}")
+    rests_on = basis(briefing, basis_ids(row["status_basis"]))
+    return m.tag("span", m.join([f"{text}{reason}", rests_on], " "), class_=f"status status-{code}")
 
 
 def _odds(briefing: Briefing, x: Mapping[str, Any]) -> str:
@@ -174,28 +175,48 @@ def _entry(briefing: Briefing, d: Mapping[str, Any]) -> m.Html:
     return m.tag("li", body, id=dev_anchor(d))
 
 
-def since_lists(briefing: Briefing, developments: pd.DataFrame) -> m.Html:
-    """Moscow's own words since the source (statements by Russian officials) and what has
-    happened since (events), each a dated list apart from the coded record."""
-    if developments.empty:
-        return m.Html()
+def since_list(briefing: Briefing, developments: pd.DataFrame, kind: str, empty: str) -> m.Html:
+    """The developments of one kind (statements or events), dated, in order."""
+    rows = developments[developments["kind"] == kind].sort_values(["date", "development_id"])
+    entries = [_entry(briefing, d) for d in rows.to_dict("records")]
+    return m.tag("ul", m.join(entries), class_="developments") if entries else m.empty(empty)
+
+
+def statements_box(briefing: Briefing, statements: pd.DataFrame) -> m.Html:
+    """Moscow's own words since the source that this briefing's statuses and judgments rest
+    on (statements by Russian officials), in the body beside the forecasts and apart from
+    the coded record; the annex lists the others."""
     since = briefing.the_sources
-    parts = []
-    for kind, head, empty in (
-        (
-            STATEMENT,
-            f"Moscow's own words since {since}",
-            "No statement by a Russian official on this found.",
-        ),
-        (EVENT, f"What has happened since {since}", "No development involving this actor found."),
-    ):
-        rows = developments[developments["kind"] == kind].sort_values(["date", "development_id"])
-        entries = [_entry(briefing, d) for d in rows.to_dict("records")]
-        body = m.tag("ul", m.join(entries), class_="developments") if entries else m.empty(empty)
-        parts += [m.tag("h3", f"{head}, to {checked_to(briefing.dataset)}"), body]
+    head = f"Moscow's own words since {since}, to {checked_to(briefing.dataset)}"
+    body = since_list(
+        briefing,
+        statements,
+        STATEMENT,
+        "None of the statuses or judgments here rests on a statement by a Russian official; "
+        "the annex lists those we found.",
+    )
     return m.tag(
         "aside",
-        m.join(parts),
+        m.join([m.tag("h3", head), body]),
         class_="since-box",
         aria_label=f"Since {since}",  # each landmark named apart (axe: landmark-unique)
     )
+
+
+def events_since(briefing: Briefing, developments: pd.DataFrame) -> m.Html:
+    """What has happened since the source (events), and the statements by Russian officials
+    the body does not print, for the annex: the public record in full."""
+    lead = m.paragraph(
+        f"What has happened since {briefing.the_sources} that bears on its forecasts and on "
+        f"Russia's relations, to {checked_to(briefing.dataset)}; {OUTSIDE}, numbered in the "
+        "Notes, and never counted with the coded record.",
+        class_="note outside-lead",
+    )
+    events = since_list(briefing, developments, EVENT, "No development involving this actor found.")
+    parts = [lead, events]
+    if (developments["kind"] == STATEMENT).any():
+        parts += [
+            m.tag("h3", "Other statements by Russian officials"),
+            since_list(briefing, developments, STATEMENT, ""),
+        ]
+    return m.join(parts)

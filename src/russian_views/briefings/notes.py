@@ -44,8 +44,10 @@ def development_key(development_id: str) -> str:
 
 
 def record_text(d: Mapping[str, Any]) -> str:
-    """A development's record in words: outlet, date, “title”."""
-    return f"{d['outlet']}, {month_words(d['record_date'])}, “{d['title']}”"
+    """A development's record in words: outlet, date, “title” (no title where the copy we
+    found showed no headline: none is made up)."""
+    words = f"{d['outlet']}, {month_words(d['record_date'])}"
+    return f"{words}, “{d['title']}”" if d["title"] else words
 
 
 def briefing_notes(sources: pd.DataFrame, developments: pd.DataFrame) -> list[Note]:

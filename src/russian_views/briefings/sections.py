@@ -14,7 +14,7 @@ from russian_views.briefings import markup as m
 BODY = {
     "judgments": "Key judgments",
     "in-brief": "The source's argument in brief",
-    "forecasts": "Forecasts, and what has happened since",
+    "forecasts": "Forecasts, and what Moscow has said since",
     "wants": "Russian prescriptions",
     "differs": "Where the source's author differs",
 }
@@ -26,11 +26,13 @@ ANNEX = {
     "timeline": "A.4 Timeline of events",
     "observations": "A.5 The source author's other observations",
     "dating": "A.6 What the statements are about in time",
+    "since": "A.7 What has happened since, on the public record",
     "aims": "A.2 Moscow's own aims and constraints",
     "by-actor": "A.3 Moscow's stance by actor and theme",
     "one-timeline": "A.4 One timeline",
     "over-sources": "A.6 Stance by source date",
     "sources-differ": "A.7 Where the sources differ",
+    "since-overview": "A.8 What has happened since, on the public record",
     "passages": "Cited passages",
     "notes": "Notes",
 }
