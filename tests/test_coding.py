@@ -30,6 +30,13 @@ TITLE = "Moscow and Seoul: a test note"
 SOURCE_ID = "tester-2023"  # the default id: the author's surname and the year
 
 
+def next_ids(data_dir: Path, n: int) -> list[str]:
+    """The ids the next ``n`` imported claims take: after the highest in claims.csv."""
+    ids = [r["claim_id"] for r in csv.DictReader((data_dir / "claims.csv").open(encoding="utf-8"))]
+    top = max(int(i[1:]) for i in ids)
+    return [f"c{top + k:03d}" for k in range(1, n + 1)]
+
+
 def run(*argv: str) -> int:
     """Run a command as ``russian-views`` parses it, letting our errors through (the CLI
     turns them into one line and exit 2; here the tests inspect them)."""
@@ -137,12 +144,13 @@ def test_end_to_end_fill_import_and_load(added: Path, data_copy: Path, capsys):
     assert run("import-coding", str(worksheet), "--data", str(data_copy)) == 0
 
     out = capsys.readouterr().out
-    assert "imported 4 claims (c152–c155) and 1 uncoded sentence from" in out
+    first, second_id, third, fourth = next_ids(config.DATA_DIR, 4)
+    assert f"imported 4 claims ({first}–{fourth}) and 1 uncoded sentence from" in out
     assert f"still blank (1): {SOURCE_ID} ¶2 s1" in out
     after = load_dataset(data_copy)
     new = after.claims[after.claims["source_id"] == SOURCE_ID]
     assert len(after.claims) == len(before.claims) + 4
-    assert new["claim_id"].tolist() == ["c152", "c153", "c154", "c155"]
+    assert new["claim_id"].tolist() == [first, second_id, third, fourth]
     assert new["subject_id"].tolist() == ["south-korea", "moon-jae-in", "south-korea", "russia"]
     assert after.sentence_text(SOURCE_ID, 1, 2).endswith("trilateral projects.")
     assert after.uncoded.iloc[-1][["source_id", "paragraph", "sentence", "reason"]].tolist() == [
@@ -443,18 +451,21 @@ def test_reimport_with_replace_amends_a_coded_source(added: Path, data_copy: Pat
     rows = read_sheet(added)
     rows[0] |= claim()
     rows[1] |= claim(quote="a partner for trilateral projects")
+    c1, _, c3 = next_ids(data_copy, 3)
     import_coding.import_worksheet(write_sheet(added, rows), data_copy)
-    assert refused(added, data_copy)[0][2].startswith("duplicates claim c152")
+    assert refused(added, data_copy)[0][2].startswith(f"duplicates claim {c1}")
     rows[1] |= claim(theme="economic", quote="a partner for trilateral projects")
     rows[0] |= dict.fromkeys(coding.CLAIM_FIELDS, "") | {"reason": "covered"}
     write_sheet(added, rows)
     assert run("import-coding", str(added), "--replace", "--data", str(data_copy)) == 0
     # The amended claim is another claim (another theme): a new number, never the number of
     # a replaced claim, which a key judgment may still cite.
-    assert "replaced 2 claims with 1 claim (c154) and 1 uncoded sentence" in capsys.readouterr().out
+    assert (
+        f"replaced 2 claims with 1 claim ({c3}) and 1 uncoded sentence" in capsys.readouterr().out
+    )
     data = load_dataset(data_copy)
     new = data.claims[data.claims["source_id"] == SOURCE_ID]
-    assert new[["claim_id", "sentence", "theme"]].values.tolist() == [["c154", 2, "economic"]]
+    assert new[["claim_id", "sentence", "theme"]].values.tolist() == [[c3, 2, "economic"]]
     assert data.uncoded.iloc[-1][["source_id", "sentence", "reason"]].tolist() == [
         SOURCE_ID, 1, "covered",
     ]  # fmt: skip
@@ -466,14 +477,15 @@ def test_an_amendment_keeps_the_ids_of_the_claims_it_keeps(added: Path, data_cop
     rows = read_sheet(added)
     rows[0] |= claim()
     rows[1] |= claim(quote="a partner for trilateral projects")
+    c1, c2, c3 = next_ids(data_copy, 3)
     import_coding.import_worksheet(write_sheet(added, rows), data_copy)
     rows.insert(1, rows[0] | claim(theme="economic"))  # a second claim on the first sentence
     result = import_coding.import_worksheet(write_sheet(added, rows), data_copy, replace=True)
-    assert result.claim_ids == ("c152", "c154", "c153")
+    assert result.claim_ids == (c1, c3, c2)
     data = load_dataset(data_copy)
     ids = data.claims.set_index("claim_id")
-    assert ids.at["c153", "quote"] == "a partner for trilateral projects"
-    assert ids.at["c154", "theme"] == "economic"
+    assert ids.at[c2, "quote"] == "a partner for trilateral projects"
+    assert ids.at[c3, "theme"] == "economic"
 
 
 def test_a_plain_reimport_points_to_replace(added: Path, data_copy: Path):
@@ -516,9 +528,10 @@ def test_a_long_title_at_the_top_of_a_text_is_named_before_coding_starts(
 def test_import_warns_of_a_claim_dated_far_before_the_record(added: Path, data_copy: Path, capsys):
     rows = read_sheet(added)
     rows[0] |= claim(period_start="1945", period_end="1950")
+    (first,) = next_ids(data_copy, 1)
     assert run("import-coding", str(write_sheet(added, rows)), "--data", str(data_copy)) == 0
     out = capsys.readouterr().out
-    assert "warning: claims.csv, row" in out and "(c152): 1945–1950 lies far before" in out
+    assert "warning: claims.csv, row" in out and f"({first}): 1945–1950 lies far before" in out
     # The key judgments written before this source: one line, pointing to validate.
     (stale,) = [line for line in out.splitlines() if "to review" in line]
     wanted = r"warning: written rows to review \(\d+ in in_brief\.csv, \d+ in key_judgments\.csv\)"

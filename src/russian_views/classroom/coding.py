@@ -32,6 +32,7 @@ from russian_views.dataset.validate import (
     Record,
     check_value,
     citation_problems,
+    parse_rows,
     read_rows,
     reference_problems,
 )
@@ -105,13 +106,17 @@ def _header_problems(
 
 
 def read_worksheet(
-    path: Path, required: Sequence[str], allowed: Sequence[str] = IMPORT_COLUMNS
+    path: Path,
+    required: Sequence[str],
+    allowed: Sequence[str] = IMPORT_COLUMNS,
+    data: bytes | None = None,
 ) -> list[WorksheetRow]:
     """The non-empty rows of a worksheet; :class:`DataError` when it cannot be read as one.
 
-    Rows shorter than the header are padded (some tools drop trailing empty cells).
+    Rows shorter than the header are padded (some tools drop trailing empty cells). With
+    ``data``, those bytes are the worksheet (read already, safely), named ``path``.
     """
-    header, rows, problems = read_rows(path)
+    header, rows, problems = read_rows(path) if data is None else parse_rows(data, path.name)
     if problems:
         raise DataError(problems)
     header = [h.strip() for h in header]

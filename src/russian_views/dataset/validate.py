@@ -57,7 +57,13 @@ def read_rows(path: Path) -> tuple[list[str], list[list[str]], list[Problem]]:
     if path.stat().st_size > MAX_CSV_BYTES:
         limit = f"{MAX_CSV_BYTES // 2**20} MiB"
         return [], [], [Problem(file, None, None, None, f"is larger than {limit}")]
-    text, problems = _decode(path.read_bytes(), file)
+    return parse_rows(path.read_bytes(), file)
+
+
+def parse_rows(raw: bytes, file: str) -> tuple[list[str], list[list[str]], list[Problem]]:
+    """Header and records of CSV bytes already read (by a caller that read them safely,
+    such as the class's inbox), or the problems that stop them being read."""
+    text, problems = _decode(raw, file)
     if text is None:
         return [], [], problems
     try:

@@ -217,19 +217,16 @@ def _exercise(args: argparse.Namespace) -> dict[str, str]:
         return {}
     if args.inbox is None:
         raise ParameterError("--exercise needs --inbox DIR, the folder handed-in codings go to")
-    from russian_views.classroom.agreement import resolve_paragraph, resolve_source
+    from russian_views.classroom.exercise import resolve_paragraph, resolve_source
+    from russian_views.classroom.inbox import Inbox
     from russian_views.dataset.load import load_dataset
 
     dataset = load_dataset()
     source = resolve_source(args.source, dataset)
     count = len(dataset.texts[source].paragraphs)
     paragraph = resolve_paragraph(args.exercise, count)
-    args.inbox.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return {
-        EXERCISE_ENV: str(paragraph),
-        SOURCE_ENV: source,
-        INBOX_ENV: str(args.inbox.resolve()),
-    }
+    inbox = Inbox.open(args.inbox, create=True)  # private, or refused in one line
+    return {EXERCISE_ENV: str(paragraph), SOURCE_ENV: source, INBOX_ENV: str(inbox.path)}
 
 
 def address_to_give(host: str) -> str:

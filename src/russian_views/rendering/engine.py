@@ -11,8 +11,9 @@ papermill's nbclient engine: same cells, same outputs, same errors.
 
 papermill loads this module through its ``papermill.engine`` entry point (pyproject.toml)
 while it is itself being imported, so this module imports papermill and nothing of ours;
-``papermill --engine russian-views`` finds it, and without ``warm`` it behaves like the
-default engine (a kernel and a client of its own, closed at the end).
+``papermill --engine russian-views`` finds it, and run so (no ``warm`` given) it starts a
+kernel of its own as a render does (over Unix sockets in a private folder, quiet) and kills
+it at the end.
 """
 
 from __future__ import annotations
@@ -108,4 +109,16 @@ class KeptClientEngine(NBClientEngine):
             stdout_file=stdout_file,
             stderr_file=stderr_file,
         )
-        return KeptClientNotebookClient(nb_man, **final_kwargs).execute()
+        if "warm" in final_kwargs:  # a caller of ours (a render), with its kernel or none
+            return KeptClientNotebookClient(nb_man, **final_kwargs).execute()
+        # Run from the command line (``papermill --engine russian-views``, as the teaching
+        # guide makes the handouts): a kernel of its own started as a render starts one, over
+        # Unix sockets in a private folder (never TCP, which every local user can reach and
+        # which makes the kernel print a warning) and quiet, killed at the end.
+        from russian_views.rendering.kernel import kill_kernel, start_warm_kernel
+
+        warm = start_warm_kernel()
+        try:
+            return KeptClientNotebookClient(nb_man, warm=warm, **final_kwargs).execute()
+        finally:
+            kill_kernel(warm)
