@@ -127,8 +127,8 @@ def cmd_class_agreement(args: argparse.Namespace) -> int:
 
 def cmd_make_reference(args: argparse.Namespace) -> int:
     """Write a reference coding from a filled worksheet."""
-    from russian_views.classroom.exercise import make_reference
     from russian_views.classroom.coding import plural
+    from russian_views.classroom.exercise import make_reference
 
     out = args.out or config.DATA_DIR / "exercises" / f"{args.worksheet.stem}-reference.csv"
     made = make_reference(args.worksheet, out)
