@@ -231,6 +231,9 @@ class Briefing:
 
     # ---------------------------------------------------------------- written pieces
 
+    # What the annex's list of developments since the source holds, in words.
+    since_scope = "that bears on its forecasts and on Russia's relations"
+
     @property
     def views_shown(self) -> tuple[str, ...] | None:
         """The source's voices this briefing prints (None: all of them)."""

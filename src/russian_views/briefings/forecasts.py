@@ -207,9 +207,9 @@ def events_since(briefing: Briefing, developments: pd.DataFrame) -> m.Html:
     """What has happened since the source (events), and the statements by Russian officials
     the body does not print, for the annex: the public record in full."""
     lead = m.paragraph(
-        f"What has happened since {briefing.the_sources} that bears on its forecasts and on "
-        f"Russia's relations, to {checked_to(briefing.dataset)}; {OUTSIDE}, numbered in the "
-        "Notes, and never counted with the coded record.",
+        f"What has happened since {briefing.the_sources} {briefing.since_scope}, to "
+        f"{checked_to(briefing.dataset)}; {OUTSIDE}, numbered in the Notes, and never counted "
+        "with the coded record.",
         class_="note outside-lead",
     )
     events = since_list(briefing, developments, EVENT, "No development involving this actor found.")

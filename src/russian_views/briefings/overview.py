@@ -34,6 +34,9 @@ class OverviewBriefing(Briefing):
 
     title = queries.OVERVIEW_TITLE
     scope = "overview"
+    since_scope = (
+        "that the overview's statuses and judgments rest on (each actor briefing lists the rest)"
+    )
 
     @classmethod
     def from_namespace(cls, namespace: dict) -> OverviewBriefing:
@@ -73,6 +76,14 @@ class OverviewBriefing(Briefing):
     def events(self) -> pd.DataFrame:
         """Every event in the period."""
         return queries.events_involving(self.dataset, None, self.period)
+
+    @cached_property
+    def developments(self) -> pd.DataFrame:
+        """The developments the overview's own statuses and judgments rest on: the whole
+        record since the source is listed in full across the actor briefings, each with
+        its own, not again here."""
+        dev = self.dataset.developments
+        return dev[dev["development_id"].isin(self.rested_on)]
 
     def shown(self) -> list[pd.DataFrame]:
         """The records this period shows."""
