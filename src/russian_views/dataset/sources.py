@@ -88,8 +88,8 @@ def is_heading(line: str) -> bool:
 
 
 def title_like(text: SourceText) -> list[Paragraph]:
-    """Body paragraphs that read like a title or heading too long to be one: a single
-    sentence that does not end like a sentence. Numbered as body text, they shift every
+    """Body paragraphs that read like a title or heading too long to be one: one or two
+    sentences (a title may hold a full stop) that do not end like a sentence. Numbered as body text, they shift every
     reference after them, so the user is told before coding starts."""
     return [
         p
@@ -135,7 +135,8 @@ def parse_text(text: str, default_section: str = "Introduction") -> SourceText:
 
 def read_source(path: Path) -> SourceText:
     """Read and split a UTF-8 source text (the split is cached by content: it is pure)."""
-    return parse_text(path.read_bytes().decode("utf-8"))
+    # Not mutated: codec names are case-insensitive, so "UTF-8" would be the same codec.
+    return parse_text(path.read_bytes().decode("utf-8"))  # pragma: no mutate
 
 
 def ref_label(source_id: str, paragraph: int, sentence: int, with_source: bool = False) -> str:
