@@ -1,0 +1,85 @@
+"""validate's checks users' trust rests on, through the loader: quotes verbatim in the very
+sentence cited, and a forecast's status that says what happened resting on the public record.
+
+Written against the rules, not the columns: they hold whichever columns carry the record.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from russian_views.dataset.load import load_dataset
+from russian_views.dataset.sources import read_source
+from russian_views.errors import DataError
+
+# The statuses that assert what happened after the source (codebook: forecast_status).
+SETTLED = ("occurred", "not-occurred", "overtaken")
+# Columns that hold a forecast's public record, whatever the schema calls them.
+RECORD_COLUMNS = ("status_record", "status_url", "status_basis")
+
+
+def problems(data_dir: Path) -> list[str]:
+    with pytest.raises(DataError) as info:
+        load_dataset(data_dir)
+    return [str(p) for p in info.value.problems]
+
+
+def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_table(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), "utf-8")
+
+
+def test_a_quote_from_another_sentence_of_the_paragraph_is_refused(data_copy: Path):
+    """A quote is checked against the sentence it cites, not the paragraph around it: cite
+    the next sentence of the same paragraph and the quote is not verbatim there."""
+    text = read_source(data_copy / "sources" / "asan-forum-2021.txt")
+    header, rows = read_table(data_copy / "claims.csv")
+    index, row = next(
+        (i, r)
+        for i, r in enumerate(rows)
+        if r["quote"]
+        and int(r["sentence"]) < len(text.paragraph(int(r["paragraph"])).sentences)
+        and r["quote"] not in text.sentence(int(r["paragraph"]), int(r["sentence"]) + 1).text
+    )
+    paragraph, sentence = int(row["paragraph"]), int(row["sentence"]) + 1
+    assert row["quote"] in text.paragraph(paragraph).text  # in the paragraph all the same
+    row["sentence"] = str(sentence)
+    write_table(data_copy / "claims.csv", header, rows)
+    found = problems(data_copy)
+    assert f"claims.csv, row {index + 2}, field 'quote'" in found[0]
+    assert f"is not verbatim in ¶{paragraph} s{sentence} (" in found[0]
+    assert len(found) == 1
+
+
+@pytest.mark.parametrize("status", SETTLED)
+def test_a_settled_status_without_its_public_record_is_refused(data_copy: Path, status: str):
+    """occurred, did not occur and overtaken say what happened after the source, so each
+    must rest on a public record: an open forecast with no record given one of them is
+    refused, naming the field that must hold the record."""
+    path = data_copy / "expectations.csv"
+    header, rows = read_table(path)
+    record = [c for c in RECORD_COLUMNS if c in header]
+    assert record, f"expectations.csv has none of {RECORD_COLUMNS}: update this test"
+    index, row = next(
+        (i, r)
+        for i, r in enumerate(rows)
+        if r["status"] == "open" and not any(r[c] for c in record)
+    )
+    row["status"] = status
+    write_table(path, header, rows)
+    found = problems(data_copy)
+    mine = [p for p in found if p.startswith(f"expectations.csv, row {index + 2}, field")]
+    assert any(f"field '{column}'" in p for p in mine for column in record), found
