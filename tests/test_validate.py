@@ -83,3 +83,45 @@ def test_a_settled_status_without_its_public_record_is_refused(data_copy: Path, 
     found = problems(data_copy)
     mine = [p for p in found if p.startswith(f"expectations.csv, row {index + 2}, field")]
     assert any(f"field '{column}'" in p for p in mine for column in record), found
+
+
+def _two_sources(data_copy: Path) -> list[str]:
+    """The data with a second source, a copy of the first under another name: its paths."""
+    header, rows = read_table(data_copy / "sources.csv")
+    first = rows[0]["path"]
+    (data_copy / "sources" / "copy.txt").write_bytes((data_copy / "sources" / first).read_bytes())
+    rows.append(dict(rows[0], source_id="a-copy", path="copy.txt"))
+    write_table(data_copy / "sources.csv", header, rows)
+    return [first, "copy.txt"]
+
+
+def _source_problems(data_copy: Path) -> list[str]:
+    return [p for p in problems(data_copy) if p.startswith("sources.csv")]
+
+
+def test_every_missing_source_text_is_named_with_its_folder(data_copy: Path):
+    for path in _two_sources(data_copy):
+        (data_copy / "sources" / path).unlink()
+    first, second = _source_problems(data_copy)
+    folder = data_copy / "sources"
+    assert first.startswith(f"sources.csv, row 2, field 'path': no such file in {folder}")
+    assert second.startswith(f"sources.csv, row 3, field 'path': no such file in {folder}")
+    assert "(value 'copy.txt')" in second
+
+
+def test_every_changed_source_text_fails_its_hash_naming_the_recorded_one(data_copy: Path):
+    """A changed byte in each of two texts: each row is refused, with the sha256 recorded
+    for it and why it matters (the numbers may point at other words)."""
+    recorded = read_table(data_copy / "sources.csv")[1][0]["sha256"]
+    for path in _two_sources(data_copy):
+        with (data_copy / "sources" / path).open("ab") as text:
+            text.write(b" ")
+    found = _source_problems(data_copy)
+    assert [line.split(":")[0] for line in found] == [
+        "sources.csv, row 2, field 'sha256'",
+        "sources.csv, row 3, field 'sha256'",
+    ]
+    for line in found:
+        assert "the text changed, so paragraph and sentence numbers" in line
+        assert "may no longer point at the same words" in line
+        assert f"(value '{recorded[:20]}" in line
