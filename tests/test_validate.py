@@ -125,3 +125,34 @@ def test_every_changed_source_text_fails_its_hash_naming_the_recorded_one(data_c
         assert "the text changed, so paragraph and sentence numbers" in line
         assert "may no longer point at the same words" in line
         assert f"(value '{recorded[:20]}" in line
+
+
+def test_a_citation_of_no_such_sentence_names_the_sentence_and_the_count(data_copy: Path):
+    header, rows = read_table(data_copy / "claims.csv")
+    rows[0]["sentence"] = "99"
+    write_table(data_copy / "claims.csv", header, rows)
+    (line,) = problems(data_copy)
+    paragraph = rows[0]["paragraph"]
+    assert line.startswith("claims.csv, row 2, field 'paragraph/sentence': cites no such ")
+    assert f"sentence 99 of paragraph {paragraph} (it has " in line
+    assert line.endswith(f"(value '{paragraph}.99')")
+
+
+def test_a_quote_not_in_its_sentence_is_echoed_in_the_problem(data_copy: Path):
+    header, rows = read_table(data_copy / "claims.csv")
+    quoted = next(r for r in rows if r["quote"])
+    quoted["quote"] = "words the source never wrote"
+    write_table(data_copy / "claims.csv", header, rows)
+    (line,) = problems(data_copy)
+    assert line.endswith("(value 'words the source never wrote')")
+
+
+@pytest.mark.parametrize("empty", ["paragraph", "sentence"])
+def test_a_citation_missing_its_paragraph_or_sentence_is_reported_not_a_crash(
+    data_copy: Path, empty: str
+):
+    header, rows = read_table(data_copy / "claims.csv")
+    rows[0][empty] = ""
+    write_table(data_copy / "claims.csv", header, rows)
+    found = problems(data_copy)
+    assert [p.split(":")[0] for p in found] == [f"claims.csv, row 2, field '{empty}'"]
