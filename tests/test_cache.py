@@ -242,3 +242,32 @@ def test_the_executed_notebook_names_the_data_version_its_kernel_loaded(rendered
 
     nb = nbformat.read(rendered / "north-korea.ipynb", as_version=4)
     assert render.loaded(nb) == dataset.version
+
+
+@pytest.mark.parametrize("name", ["", ".", ".."])
+def test_a_manifest_naming_no_file_of_the_folder_is_unreadable(tmp_path: Path, capsys, name):
+    """ "", "." and ".." are names in no folder: a manifest listing one is damaged, said in
+    one warning line, and taken as empty."""
+    entry = {"key": "k", "files": {"north-korea.html": None, name: "0" * 64}, "seconds": 1.0}
+    (tmp_path / MANIFEST).write_text(json.dumps({"north-korea": entry}), "utf-8")
+    assert Manifest(tmp_path).entries == {}
+    assert "cache manifest unreadable" in capsys.readouterr().err
+
+
+def test_the_manifest_keeps_each_render_time_and_forgets_a_failed_stem(tmp_path: Path):
+    """How long a briefing took is kept to a tenth of a second (the batch starts the
+    longest first); a stem whose render failed is forgotten, so it renders again."""
+    report = tmp_path / "china.html"
+    report.write_text("<html></html>", "utf-8")
+    manifest = Manifest(tmp_path)
+    manifest.record("china", "key-1", [report], seconds=2.345)
+    manifest.record("overview", "key-2", [report])
+    manifest.save()
+    again = Manifest(tmp_path)
+    assert again.seconds("china", default=9.0) == 2.3
+    assert again.seconds("overview", default=9.0) == 0.0
+    assert again.seconds("south-korea", default=9.0) == 9.0
+    assert again.is_fresh("china", "key-1")
+    again.forget("china")
+    assert not again.is_fresh("china", "key-1")
+    assert again.is_fresh("overview", "key-2")

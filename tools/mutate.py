@@ -84,6 +84,9 @@ EXPLAINED: dict[str, str] = {
     "russian_views.dataset.validate.x_citation_problems__mutmut_81": (
         "equivalent: ref_label prints the source id only with with_source=True, not passed"
     ),
+    "russian_views.rendering.cache.x__plain_name__mutmut_7": (
+        'equivalent: Path(".").name is "", so "." already fails name == Path(name).name'
+    ),
     **{
         f"russian_views.dataset.validate.x__status_problems__mutmut_{n}": (
             "status_record/status_url pairing: CONTRACT-25 moves the public record into "
