@@ -84,6 +84,31 @@ EXPLAINED: dict[str, str] = {
     "russian_views.dataset.validate.x_citation_problems__mutmut_81": (
         "equivalent: ref_label prints the source id only with with_source=True, not passed"
     ),
+    **{
+        f"russian_views.rendering.cache.{name}": "equivalent: a codec name is case-insensitive"
+        for name in ("xǁManifestǁ__init____mutmut_12", "xǁManifestǁsave__mutmut_18")
+    },
+    **{
+        f"russian_views.rendering.cache.xǁManifestǁsave__mutmut_{n}": (
+            "equivalent: the manifest's indentation; it is read back as JSON, sorted keys "
+            "keep its bytes stable (tested)"
+        )
+        for n in (4, 7, 9)
+    },
+    **{
+        f"russian_views.rendering.cache.x_job_key__mutmut_{n}": (
+            "equivalent: a payload field's name; the key still changes with each input, and "
+            "any change to cache.py changes every key anyway (code_version)"
+        )
+        for n in range(4, 14)
+    },
+    **{
+        f"russian_views.rendering.cache.x_job_key__mutmut_{n}": (
+            "equivalent for the callers: every parameter and option is JSON already (resolved "
+            "by spec.py), so json.dumps never calls default=str"
+        )
+        for n in (17, 20)
+    },
     "russian_views.rendering.cache.x__plain_name__mutmut_7": (
         'equivalent: Path(".").name is "", so "." already fails name == Path(name).name'
     ),
