@@ -3,13 +3,16 @@ consistent colours."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import re
 
 import altair as alt
 import pandas as pd
 
-from russian_views.briefings import charts, queries
+from russian_views.briefings import captions, charts, queries
+from russian_views.briefings import event_timeline as timeline
 from russian_views.briefings import markup as m
 from russian_views.briefings.briefing import ActorBriefing
 from russian_views.briefings.figure import Figure
@@ -72,7 +75,7 @@ def test_event_titles_wrap_instead_of_being_cut_off(dataset):
     rows = spec["datasets"][spec["data"]["name"]]
     for r in rows:
         assert " ".join(r["label"]) == " ".join(r["event_title"].split())
-        assert all(len(line) <= charts.TITLE_WRAP for line in r["label"])
+        assert all(len(line) <= timeline.TITLE_WRAP for line in r["label"])
     assert all("limit" not in layer["mark"] for layer in spec["layer"])
 
 
@@ -137,7 +140,7 @@ def test_event_timeline_zooms_along_the_years_and_keeps_titles_inside(dataset):
     assert all(layer["mark"]["clip"] for layer in spec["layer"])
     rows = spec["datasets"][spec["data"]["name"]]
     middle = (2008 + 2022) / 2
-    assert all((r["side"] == "right") == (r["when"] < middle) for r in rows)
+    assert all((r["side"] == "right") == (r["when"] < middle) for r in rows), "toward the middle"
 
 
 def test_figure_html_is_the_same_on_every_call(dataset):
@@ -161,9 +164,9 @@ def test_a_long_timeline_becomes_a_lane_strip_without_labels(dataset):
     events["reference"] = m.ref_labels(events)
     names = dict(zip(dataset.actors["actor_id"], dataset.actors["name"], strict=True))
     spec = charts.event_timeline(events, 2008, 2021, names).to_dict()
-    assert len(events) > charts.LABELLED_EVENTS
+    assert len(events) > timeline.LABELLED_EVENTS
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["point"]
-    assert spec["height"] == 18 * charts.EVENT_LANES
+    assert spec["height"] == timeline.LANE_STRIP_HEIGHT * timeline.EVENT_LANES
     few = charts.event_timeline(events.head(len(dataset.events)), 2008, 2021, names).to_dict()
     assert [layer["mark"]["type"] for layer in few["layer"]] == ["point", "text", "text"]
 
@@ -200,3 +203,80 @@ def test_every_figure_of_every_briefing_is_a_valid_vega_lite_spec(dataset, monke
     for fig in made:
         validated = fig.chart.to_dict()  # raises on a spec that breaks the schema
         assert fig.spec() == {**validated, "description": fig.alt_text}
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of an sRGB hex colour."""
+    rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    x = (0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2]) / 0.95047
+    y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    z = (0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2]) / 1.08883
+    f = [t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in (x, y, z)]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def test_every_stance_colour_in_a_figure_can_be_told_apart(dataset):
+    """The reader could not tell Figure 3's two greys (mixed, no stance) apart: every pair
+    of colours a stance legend uses differs by at least 20 in CIE L*a*b*, and the two greys
+    by at least 20 in lightness alone, so they stay apart printed in black and white."""
+    brief = ActorBriefing(dataset=dataset, period=ALL, actor_id="north-korea")
+    spans = brief.stance_chart().spec()["vconcat"][0]["encoding"]["color"]["scale"]
+    bars = brief.themes_chart().spec()["encoding"]["color"]["scale"]
+    assert spans == bars, "one stance scale in every chart"
+    colours = dict(zip(spans["domain"], spans["range"], strict=True))
+    for (a, ca), (b, cb) in itertools.combinations(colours.items(), 2):
+        delta = math.dist(_lab(ca), _lab(cb))
+        assert delta >= 20, f"{a} {ca} and {b} {cb} differ by only {delta:.1f}"
+    mixed = _lab(colours[dataset.label("stance", "mixed")])[0]
+    none = _lab(colours[charts.NO_STANCE])[0]
+    assert abs(mixed - none) >= 20, "the two greys differ in lightness"
+
+
+def _two_sources(tmp_path):
+    """The record with a second, invented fixture source (tests/fixtures/expert-fixture.txt,
+    published 2023) whose one claim about the United States is dated 1945-1999."""
+    import shutil
+
+    from russian_views import config
+    from russian_views.dataset.load import load_dataset
+
+    from .test_sources_of_every_kind import add_expert_source
+
+    data = tmp_path / "data"
+    shutil.copytree(config.DATA_DIR, data)
+    add_expert_source(data)
+    return load_dataset(data)
+
+
+def test_a_caption_and_axis_follow_the_statements_drawn_not_the_record(tmp_path):
+    """With a 2023 source in the record, a briefing that draws none of its statements still
+    says "the source" and "a record written in 2021"; one that draws them names both years,
+    and the axis spans the statements drawn, not the record."""
+    two = _two_sources(tmp_path)
+    for actor, the_sources, written in [
+        ("north-korea", "the source", "a record written in 2021"),
+        ("united-states", "the sources", "records written in 2021 and 2023"),
+    ]:
+        brief = ActorBriefing(dataset=two, period=Period(1945, 2037), actor_id=actor)
+        claims = brief.with_references(brief.claims)
+        ahead = queries.looks_ahead(claims, two)
+        caption, alt_text = captions.spans_words(claims, ahead, actor, two.sources)
+        assert f"as dated in {the_sources};" in caption and f"dating of {written}," in caption
+        assert f"as dated in {the_sources}," in alt_text
+        spec = charts.statement_spans(claims, _labels(two, "stance"), ahead).to_dict()
+        domain = spec["vconcat"][0]["encoding"]["x"]["scale"]["domain"]
+        assert domain == [claims["period_start"].min(), claims["period_end"].max() + 1]
+    drawn = ActorBriefing(dataset=two, period=Period(1945, 2037), actor_id="north-korea").claims
+    assert drawn["period_start"].min() > 1945, "the fixture's 1945 claim stretches no other axis"
+
+
+def test_a_timeline_caption_names_only_the_sources_of_its_events(tmp_path, dataset):
+    two = _two_sources(tmp_path)
+    events = dataset.events.head(3)
+    caption, alt_text = captions.timeline_words(events, "involving X", "2008–2021", two.sources)
+    assert "as the source dates them." in caption
+    later = events.assign(source_id=["asan-forum-2021", "expert-fixture", "asan-forum-2021"])
+    caption, _ = captions.timeline_words(later, "involving X", "2008–2021", two.sources)
+    assert "as the sources date them." in caption
+    assert alt_text.startswith("Timeline of 3 dated events involving X, 2008–2021, ")

@@ -1,103 +1,51 @@
-"""Altair chart builders: what each figure of a briefing draws, and in which house style.
+"""Altair chart builders: what each figure of a briefing draws.
 
-Colours are colour-blind safe (Okabe–Ito for actors, ColorBrewer's purple–orange diverging
-scale for stance) and the same in every chart and briefing; :mod:`.figure` wraps a chart
-as the numbered figure a page prints and shows.
+The house style (font, width, colours, year axes) is :mod:`.chart_style`; the event timeline,
+whose title layout is a job of its own, is :mod:`.event_timeline`; :mod:`.figure` wraps a
+chart as the numbered figure a page prints and shows.
 """
 
 from __future__ import annotations
 
-import textwrap
-
 import altair as alt
 import pandas as pd
 
-FONT = "DejaVu Sans"
-WIDTH = 620
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with any colour vision.
-ACTOR_COLOURS = {
-    "north-korea": "#D55E00",
-    "south-korea": "#0072B2",
-    "united-states": "#009E73",
-    "china": "#CC79A7",
-    "russia": "#E69F00",
-    "united-nations": "#56B4E9",
-    "the-west": "#999999",
-    "georgia": "#F0E442",
-}
-# ColorBrewer PuOr: purple (supportive) to orange (hostile), grey at the neutral point.
-STANCE_COLOURS = {
-    "hostile": "#B35806",
-    "critical": "#F1A340",
-    "mixed": "#BDBDBD",
-    "favourable": "#998EC3",
-    "supportive": "#542788",
-}
-# Up to this many events the timeline gives each its own labelled line; beyond, a lane strip.
-NO_STANCE = "No stance"
-RETROSPECTIVE = "Statements about the past and present"
-FORECASTS = "Forecasts and statements about the future"
-# Event titles wrap at this many characters, so none is cut off in print.
-TITLE_WRAP = 44
-LABELLED_EVENTS = 60
-EVENT_LANES = 12
-OCCURRED_COLOURS = {"Happened": "#0072B2", "Did not happen": "#D55E00"}
-# What the event timeline carries per event: position, label side, and its tooltip's fields.
-_EVENT_FIELDS = [
-    "event_id",
-    "when",
-    "side",
-    "status",
-    "event_title",
-    "date",
-    "what_happened",
-    "involving",
-    "reference",
+from russian_views.briefings.chart_style import (
+    ACTOR_COLOURS,
+    NO_STANCE,
+    STANCE_COLOURS,
+    base,
+    configured,
+    stance_domain,
+    year_axis,
+)
+from russian_views.briefings.event_timeline import event_timeline
+
+__all__ = [
+    "ACTOR_COLOURS",
+    "FORECASTS",
+    "NO_STANCE",
+    "RETROSPECTIVE",
+    "STANCE_COLOURS",
+    "event_timeline",
+    "stance_by_source",
+    "stance_heatmap",
+    "stance_lines",
+    "statement_spans",
+    "theme_bars",
 ]
 
+RETROSPECTIVE = "Statements about the past and present"
+FORECASTS = "Forecasts and statements about the future"
 
-def _base(data: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(data).properties(width=WIDTH)
 
-
-def _configured(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """House style; grid lines only on quantitative axes (on band axes they misplace cells)."""
-    return (
-        chart.configure(font=FONT)
-        .configure_view(stroke=None)
-        .configure_axis(labelFontSize=11, titleFontSize=11, grid=False)
-        .configure_axisQuantitative(grid=True, gridColor="#eeeeee")
-        .configure_legend(
-            labelFontSize=11,
-            titleFontSize=11,
-            titleLimit=480,
-            orient="bottom",
-            direction="horizontal",
-            symbolStrokeWidth=3,
-        )
-    )
+def _stance_labels(claims: pd.DataFrame, labels: dict[str, str]) -> pd.Series:
+    """Each claim's stance as the legend names it; "No stance" where it carries none."""
+    return claims["stance"].map(labels).fillna(NO_STANCE).replace("", NO_STANCE)
 
 
 def _years(starts: pd.Series, ends: pd.Series) -> list[str]:
     return [f"{a}" if a == b else f"{a}–{b}" for a, b in zip(starts, ends, strict=True)]
-
-
-def _year_axis(field: str, since: int, until: int) -> alt.X:
-    """Years as a continuous axis; the tick closing the last year is left unlabelled."""
-    return alt.X(
-        f"{field}:Q",
-        scale=alt.Scale(domain=[since, until + 1]),
-        title="Year",
-        axis=alt.Axis(
-            format="d", tickMinStep=1, labelExpr=f"datum.value > {until} ? '' : datum.label"
-        ),
-    )
-
-
-def _stance_scale(labels: dict[str, str]) -> alt.Scale:
-    return alt.Scale(
-        domain=[labels[k] for k in STANCE_COLOURS], range=list(STANCE_COLOURS.values())
-    )
 
 
 def _stance_filter() -> alt.Parameter:
@@ -117,19 +65,19 @@ def statement_spans(
     data = claims.assign(
         start=claims["period_start"].astype(int),
         end=claims["period_end"].astype(int) + 1,
-        stance_label=claims["stance"].map(labels).fillna(NO_STANCE).replace("", NO_STANCE),
+        stance_label=_stance_labels(claims, labels),
         statement=claims["paraphrase"],
         years=_years(claims["period_start"], claims["period_end"]),
         panel=ahead.map({True: FORECASTS, False: RETROSPECTIVE}),
     ).sort_values(["start", "end", "claim_id"])
     data["row"] = data.groupby("panel").cumcount()
-    domain = [labels[k] for k in STANCE_COLOURS] + [NO_STANCE]
-    colours = [*STANCE_COLOURS.values(), "#B0B0B0"]
-    x = alt.X(
-        "start:Q",
+    domain, colours = stance_domain(labels)
+    # The axis spans the statements drawn, and nothing else in the record.
+    x = year_axis(
+        "start",
+        int(data["start"].min()),
+        int(data["end"].max()) - 1,
         title="Years the statement is about",
-        scale=alt.Scale(domain=[int(data["start"].min()), int(data["end"].max())]),
-        axis=alt.Axis(format="d", tickMinStep=1),
     )
     panels = []
     for panel in (RETROSPECTIVE, FORECASTS):
@@ -137,7 +85,7 @@ def statement_spans(
         if rows.empty:
             continue
         chart = (
-            _base(
+            base(
                 rows[
                     [
                         "claim_id",
@@ -171,7 +119,7 @@ def statement_spans(
             .properties(title=f"{panel} ({len(rows)})", height=max(40, 7 * len(rows)))
         )
         panels.append(chart)
-    return _configured(alt.vconcat(*panels, spacing=14).resolve_scale(x="shared"))
+    return configured(alt.vconcat(*panels, spacing=14).resolve_scale(x="shared"))
 
 
 def _stance_label_expr(labels: dict[str, str]) -> str:
@@ -200,10 +148,10 @@ def stance_lines(
         domain=[names[a] for a in names], range=[ACTOR_COLOURS.get(a, "#555555") for a in names]
     )
     chart = (
-        _base(data)
+        base(data)
         .mark_point(filled=True, size=80)
         .encode(
-            x=_year_axis("mid", since, until),
+            x=year_axis("mid", since, until),
             y=alt.Y(
                 "mean:Q",
                 title="Moscow's mean stance",
@@ -220,95 +168,7 @@ def stance_lines(
             ],
         )
     )
-    return _configured(chart.properties(height=220))
-
-
-def event_timeline(
-    events: pd.DataFrame, since: int, until: int, name_of: dict[str, str]
-) -> alt.TopLevelMixin:
-    """Events placed at their date (mid-year or mid-month when only that is known).
-
-    Drag or scroll to zoom and pan along the years. Titles sit toward the middle of the
-    chart (right of early events, left of late ones), so none runs off it; marks are
-    clipped to the plot so zooming in never spills them over the axis.
-    """
-    data = _event_rows(events, since, until, name_of)
-    zoom = alt.selection_interval(name="zoom", bind="scales", encodings=["x"])
-    labelled = len(data) <= LABELLED_EVENTS
-    if not labelled:
-        # Too many rows to read one per line: stack the events in a few lanes instead and
-        # leave their titles to the tooltips (and to the table that follows the chart).
-        data["row"] = data["row"] % EVENT_LANES
-    y = alt.Y("row:O", title=None, axis=None, sort="ascending")
-    points = (
-        _base(data)
-        .mark_point(filled=True, size=90, clip=True)
-        .encode(
-            x=_year_axis("when", since, until),
-            y=y,
-            color=alt.Color(
-                "status:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=list(OCCURRED_COLOURS), range=list(OCCURRED_COLOURS.values())
-                ),
-            ),
-            shape=alt.Shape(
-                "status:N",
-                title=None,
-                scale=alt.Scale(domain=list(OCCURRED_COLOURS), range=["circle", "cross"]),
-            ),
-            tooltip=[
-                alt.Tooltip("event_title:N", title="Event"),
-                alt.Tooltip("date:N", title="Date"),
-                alt.Tooltip("status:N", title="Status"),
-                alt.Tooltip("what_happened:N", title="What happened"),
-                alt.Tooltip("involving:N", title="Involving"),
-                alt.Tooltip("reference:N", title="Source"),
-            ],
-        )
-        .add_params(zoom)
-    )
-    layers = [points]
-    for side, align, dx in [("right", "left", 8), ("left", "right", -8)] if labelled else []:
-        layers.append(
-            _base(data)
-            .transform_filter(alt.datum.side == side)
-            .mark_text(align=align, dx=dx, fontSize=10, lineHeight=10, clip=True)
-            .encode(x="when:Q", y=y, text="label:N")
-        )
-    # A labelled row holds a title of up to two lines; a lane strip holds marks only.
-    height = max(60, (22 if labelled else 18) * data["row"].nunique())
-    return _configured(alt.layer(*layers).properties(height=height))
-
-
-def _event_rows(
-    events: pd.DataFrame, since: int, until: int, name_of: dict[str, str]
-) -> pd.DataFrame:
-    """One row per event: where it sits, which side its title goes, what its tooltip says."""
-    when = [_decimal_year(d) for d in events["date"]]
-    middle = (since + until + 1) / 2
-    rows = events.assign(
-        when=when,
-        side=["right" if w < middle else "left" for w in when],
-        status=events["occurred"].map({True: "Happened", False: "Did not happen"}),
-        involving=[
-            ", ".join(name_of.get(a, a) for a in ids.split("|")) for ids in events["actor_ids"]
-        ],
-        reference=events["reference"],
-    )[_EVENT_FIELDS].reset_index(drop=True)
-    rows["row"] = range(len(rows))
-    rows["label"] = [textwrap.wrap(t, TITLE_WRAP) for t in rows["event_title"]]
-    return rows
-
-
-def _decimal_year(date: str) -> float:
-    parts = [int(p) for p in date.split("-")]
-    if len(parts) == 1:
-        return parts[0] + 0.5
-    if len(parts) == 2:
-        return parts[0] + (parts[1] - 0.5) / 12
-    return parts[0] + (parts[1] - 1) / 12 + (parts[2] - 0.5) / 365
+    return configured(chart.properties(height=220))
 
 
 def theme_bars(
@@ -317,19 +177,15 @@ def theme_bars(
     """Number of Moscow claims per theme, stacked by stance (no-stance claims in grey)."""
     data = claims.assign(
         theme_label=claims["theme"].map(theme_labels),
-        stance_label=claims["stance"]
-        .map(stance_labels)
-        .fillna("No stance")
-        .replace("", "No stance"),
+        stance_label=_stance_labels(claims, stance_labels),
     )
     counts = data.groupby(["theme_label", "stance_label"]).size().reset_index(name="claims")
-    domain = [stance_labels[k] for k in STANCE_COLOURS] + ["No stance"]
-    colours = [*STANCE_COLOURS.values(), "#E8E8E8"]
+    domain, colours = stance_domain(stance_labels)
     order = {label: i for i, label in enumerate(domain)}
     counts["stack"] = counts["stance_label"].map(order)
     pick = _stance_filter()
     chart = (
-        _base(counts)
+        base(counts)
         .mark_bar()
         .encode(
             y=alt.Y("theme_label:N", title=None, sort="-x"),
@@ -347,7 +203,7 @@ def theme_bars(
         )
         .add_params(pick)
     )
-    return _configured(chart.properties(height=max(80, 24 * counts["theme_label"].nunique())))
+    return configured(chart.properties(height=max(80, 24 * counts["theme_label"].nunique())))
 
 
 def stance_heatmap(
@@ -360,7 +216,7 @@ def stance_heatmap(
         mean=matrix["mean_stance"].round(2),
         n=[f"n = {int(c)}" for c in matrix["claims"]],
     )
-    base = _base(data).encode(
+    shared = base(data).encode(
         x=alt.X(
             "actor:N", title=None, sort=list(actor_labels.values()), axis=alt.Axis(labelAngle=0)
         ),
@@ -374,7 +230,7 @@ def stance_heatmap(
     )
     # Five colour steps (a legend of swatches prints where a gradient does not), and a cell
     # resting on few statements is paler, so one statement never looks like ten.
-    cells = base.mark_rect().encode(
+    cells = shared.mark_rect().encode(
         color=alt.Color(
             "mean:Q",
             title="Mean stance (−2 hostile … +2 supportive)",
@@ -388,8 +244,8 @@ def stance_heatmap(
             legend=alt.Legend(format="d", tickMinStep=1),
         ),
     )
-    text = base.mark_text(fontSize=11).encode(text=alt.Text("n:N"), color=alt.value("black"))
-    return _configured(alt.layer(cells, text).properties(height=28 * data["theme"].nunique()))
+    text = shared.mark_text(fontSize=11).encode(text=alt.Text("n:N"), color=alt.value("black"))
+    return configured(alt.layer(cells, text).properties(height=28 * data["theme"].nunique()))
 
 
 def stance_by_source(
@@ -403,7 +259,7 @@ def stance_by_source(
         mean=rows["mean_stance"].round(2),
         n=[f"n = {int(c)}" for c in rows["claims"]],
     )
-    base = _base(data).encode(
+    shared = base(data).encode(
         x=alt.X(
             "source:N",
             title="Source, by date",
@@ -418,7 +274,7 @@ def stance_by_source(
             alt.Tooltip("claims:Q", title="Statements"),
         ],
     )
-    marks = base.mark_circle(opacity=0.9).encode(
+    marks = shared.mark_circle(opacity=0.9).encode(
         color=alt.Color(
             "mean:Q",
             title="Mean stance (−2 hostile … +2 supportive)",
@@ -429,5 +285,5 @@ def stance_by_source(
             "claims:Q", title="Statements", scale=alt.Scale(range=[60, 900]), legend=None
         ),
     )
-    text = base.mark_text(dy=-16, fontSize=10).encode(text="n:N")
-    return _configured(alt.layer(marks, text).properties(height=40 * data["actor"].nunique()))
+    text = shared.mark_text(dy=-16, fontSize=10).encode(text="n:N")
+    return configured(alt.layer(marks, text).properties(height=40 * data["actor"].nunique()))
