@@ -84,6 +84,9 @@ EXPLAINED: dict[str, str] = {
     "russian_views.dataset.validate.x_citation_problems__mutmut_81": (
         "equivalent: ref_label prints the source id only with with_source=True, not passed"
     ),
+    "russian_views.dataset.sources.x_read_source__mutmut_4": (
+        "equivalent: a codec name is case-insensitive"
+    ),
     **{
         f"russian_views.rendering.cache.{name}": "equivalent: a codec name is case-insensitive"
         for name in ("xǁManifestǁ__init____mutmut_12", "xǁManifestǁsave__mutmut_18")
