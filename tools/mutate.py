@@ -36,6 +36,8 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
             "russian_views.dataset.validate.x_citation_problems__*",
             "russian_views.dataset.validate.x__status_problems__*",
             "russian_views.dataset.validate.x_source_problems__*",
+            # where the forecast rules go with the data contract of issue 25
+            "russian_views.dataset.forecast_rules.*",
         ],
     ),
     "cache": (
@@ -50,6 +52,7 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
             "russian_views.rendering.service.x_worker_count__*",
             "russian_views.rendering.service.x_idle_seconds__*",
             "russian_views.rendering.service.x__well_formed__*",
+            "russian_views.rendering.service_server.x__well_formed__*",  # after the split
         ],
     ),
     "agreement": (
@@ -63,11 +66,16 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
             "russian_views.classroom.agreement.x__field_agreement__*",
             "russian_views.classroom.agreement.x__disagreements__*",
             "russian_views.classroom.agreement.x_compare__*",
+            "russian_views.classroom.agreement.x__compared__*",
+            "russian_views.classroom.agreement.x_measure__*",
         ],
     ),
     "ids": (
         "id assignment when a worksheet is imported",
-        ["russian_views.classroom.coding.x_assign_ids__*"],
+        [
+            "russian_views.classroom.coding.x_assign_ids__*",
+            "russian_views.classroom.import_coding.x_assign_ids__*",  # after the split
+        ],
     ),
 }
 # Survivors explained here rather than by a pragma in the code, each with why it is not a
