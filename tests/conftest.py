@@ -86,6 +86,7 @@ def all_sections(brief: ActorBriefing) -> str:
         brief.relations_section(),
         brief.timeline_table(),
         brief.observations_section(),
+        brief.events_since(),
     ]
     return "".join(str(p) for p in parts)
 

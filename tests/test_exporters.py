@@ -106,11 +106,12 @@ def body_and_annex(path: Path) -> tuple[int, int]:
 @pytest.mark.parametrize("stem", ["north-korea", "overview"])  # the longest records
 def test_every_body_is_an_in_focus_product_of_at_most_four_pages(rendered: Path, stem: str):
     """A reader can stop after the body: at most four A4 pages, then the annex on a page of
-    its own; North Korea, the longest record, in at most 12 pages in all."""
+    its own; North Korea, the longest record, in at most 13 pages in all (the last holds the
+    Notes: the addresses of the outside record the body cites by number)."""
     body, annex = body_and_annex(rendered / f"{stem}.pdf")
     assert 1 <= body <= 4, (stem, body)
     assert annex >= 2, (stem, annex)
-    assert body + annex <= 12, (stem, body + annex)
+    assert body + annex <= 13, (stem, body + annex)
 
 
 def test_pdf_bytes_do_not_depend_on_the_clock_with_fonttools(monkeypatch, caplog):

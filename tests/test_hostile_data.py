@@ -198,18 +198,13 @@ def test_judgment_outside_the_probability_scale_is_refused(data_copy):
     assert "is not a probability code" in line and "almost-certain" in line
 
 
-def test_resolved_signpost_needs_a_public_record_with_an_address(data_copy):
-    path = data_copy / "signposts.csv"
-    replace_cell(path, "s005", "status", "occurred")
-    replace_cell(path, "s006", "status_url", "https://example.org/record")
-    replace_cell(path, "s017", "status_url", "http://insecure.example/record")
+def test_a_development_needs_its_record_with_an_https_address(data_copy):
+    path = data_copy / "developments.csv"
+    replace_cell(path, "d002", "outlet", "")
+    replace_cell(path, "d003", "url", "http://insecure.example/record")
     found = problems(data_copy)
-    assert "signposts.csv, row 6, field 'status_note': is required when status is occurred" in found
-    assert "signposts.csv, row 6, field 'status_record': is required when status is occurred" in (
-        found
-    )
-    assert "signposts.csv, row 7, field 'status_record': is required with status_url" in found
-    assert any("row 18, field 'status_url'" in p and "does not match" in p for p in found)
+    assert "developments.csv, row 3, field 'outlet': is required (value '')" in found
+    assert any("row 4, field 'url'" in p and "does not match" in p for p in found)
 
 
 def test_reservation_on_a_moscow_row_is_refused(data_copy):

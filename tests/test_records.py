@@ -83,8 +83,10 @@ def test_an_event_and_a_forecast_with_its_signpost_are_imported_and_shown(
     assert run("import-coding", str(expectations), "--data", str(data_copy)) == 0
     data = load_dataset(data_copy)
     new = data.expectations[data.expectations["source_id"] == SOURCE_ID].iloc[0]
-    # A forecast just coded is open as of its source's date.
-    assert (new["status"], new["status_as_of"]) == ("open", "2023-05")
+    # A forecast just coded is an expectation not yet checked against the public record.
+    assert (new["status"], new["forecast_kind"], new["status_basis"]) == (
+        "unchecked", "expectation", "",
+    )  # fmt: skip
     signpost = {
         "expectation_ref": new["expectation_id"],
         "signpost": "The reviewer's doubt is borne out.",

@@ -97,7 +97,7 @@ def test_index_links_each_report_with_its_bottom_line(rendered: Path):
     assert 'href="china.html"' not in html, "only rendered briefings are listed"
     assert 'href="north-korea.html#src-' in html and 'class="key-judgments"' in html
     assert "The record behind these briefings" in html
-    assert "checked against the public record to November 2026" in html
+    assert "public record checked to " in html
 
 
 def test_no_temporary_files_are_left(rendered: Path):

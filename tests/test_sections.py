@@ -29,4 +29,4 @@ def test_every_heading_is_a_section_title_and_the_body_comes_first(notebook: str
 
 def test_a_cross_reference_links_to_the_anchor_of_its_heading():
     link = str(sections.link("wants"))
-    assert link == '<a href="#What-Moscow-wants" class="xref">What Moscow wants</a>'
+    assert link == '<a href="#Russian-prescriptions" class="xref">Russian prescriptions</a>'

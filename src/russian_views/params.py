@@ -111,6 +111,26 @@ def data_years(dataset: Dataset) -> Period:
     return Period(min(first), last)
 
 
+def actor_years(dataset: Dataset, actor_id: str) -> Period:
+    """The span of what is coded about the actor's family (the actor and the leaders,
+    administrations and groups whose parent it is): claims about or relating to it and events
+    involving it, to the latest of the sources those records come from. An actor briefing's
+    default period, so a source or a claim about another actor never stretches this one."""
+    actors = dataset.actors
+    members = {actor_id, *actors.loc[actors["parent_id"] == actor_id, "actor_id"]}
+    claims = dataset.claims
+    about = claims[claims["subject_id"].isin(members) | claims["counterpart_id"].isin(members)]
+    events = dataset.events
+    involved = events[[bool(members & set(ids.split("|"))) for ids in events["actor_ids"]]]
+    starts = [int(y) for y in about["period_start"]] + [int(d[:4]) for d in involved["date"]]
+    if not starts:
+        return data_years(dataset)
+    cited = set(about["source_id"]) | set(involved["source_id"])
+    sources = dataset.sources
+    until = sources.loc[sources["source_id"].isin(cited), "published"].str[:4].astype(int).max()
+    return Period(min(starts), int(until))
+
+
 # A claim that ends this many years or more before every other claim starts lies far
 # outside the record: it is reported, since it stretches the span of any page that shows it.
 FAR_YEARS = 5
@@ -296,13 +316,22 @@ def resolve(
         elif p.kind == "choice":
             values[p.name] = resolve_word(p, value)
     if only is None and any(p.kind == "year" for p in parameters_of(notebook)):
-        period = resolve_period(given.get("since"), given.get("until"), dataset)
+        default = default_period(notebook, values, dataset)
+        period = resolve_period(given.get("since"), given.get("until"), dataset, default)
         values["since"], values["until"] = period.since, period.until
     if notebook == COMPARE and values["actor_a"] == values["actor_b"]:
         raise ParameterError(
             f"actor_a and actor_b are both {values['actor_a']!r}; choose two different actors"
         )
     return values
+
+
+def default_period(notebook: str, values: dict[str, object], dataset: Dataset) -> Period:
+    """The period a notebook shows when none is given: an actor briefing's own record's
+    span (what is coded about the actor), every other notebook's the whole record's."""
+    if notebook == ACTOR and values.get("actor"):
+        return actor_years(dataset, str(values["actor"]))
+    return data_years(dataset)
 
 
 def papermill_parameters(notebook: str, values: dict[str, object], dataset: Dataset) -> dict:
@@ -326,7 +355,7 @@ def name_suffix(
     every other non-default choice in canonical form (``_2014-2021_nuclear+sanctions_student``),
     so renders with different choices never overwrite each other."""
     parts = []
-    span = data_years(dataset)
+    span = default_period(notebook, values, dataset)
     if (values.get("since"), values.get("until")) not in ((span.since, span.until), (None, None)):
         parts.append(f"{values['since']}-{values['until']}")
     for p in parameters_of(notebook):

@@ -17,7 +17,7 @@ from russian_views.briefings import queries, sections
 from russian_views.briefings.record import voice_label
 
 if TYPE_CHECKING:
-    from russian_views.briefings.briefing import Briefing
+    from russian_views.briefings.base import Briefing
 
 RESERVATION = "reservation"
 # The column saying which side of a comparison a claim is on (see group_claims).
@@ -124,11 +124,13 @@ def by_author(briefing: Briefing, rows: pd.DataFrame, empty: str) -> m.Html:
     if rows["source_id"].nunique() <= 1:
         return claim_list(briefing, rows, empty, badge=False)
     parts = []
-    for _, source in briefing.dataset.sources.iterrows():
+    for _, source in briefing.sources.iterrows():
         own = rows[rows["source_id"] == source["source_id"]]
         if len(own):
-            author = source["author"] or source["outlet"]
-            heading = f"{author} ({source['outlet']}, {source['published']}; {source['source_id']})"
+            title = briefing.source_title(source["source_id"])
+            heading = (
+                f"{source['author']}, in {title}" if source["author"] else m.sentence_case(title)
+            )
             parts += [
                 m.tag("p", heading, class_="side"),
                 claim_list(briefing, own, "", badge=False),

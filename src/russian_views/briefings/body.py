@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from russian_views.briefings import forecasts, queries
 from russian_views.briefings import markup as m
-from russian_views.briefings import queries
 from russian_views.briefings.record import MOSCOW, voice_label
+from russian_views.dataset.forecast_rules import basis_ids
 
 if TYPE_CHECKING:
-    from russian_views.briefings.briefing import Briefing
+    from russian_views.briefings.base import Briefing
 
 # The evidence columns of key_judgments.csv and in_brief.csv, and the frame each one's ids
 # point into.
@@ -74,12 +75,11 @@ def judgment_item(briefing: Briefing, kj: pd.Series, evidence: pd.DataFrame) -> 
         m.tag("span", m.sentence_case("; ".join(level)) + ".", class_="kj-level"),
         kj["basis"],
         briefing.cite_rows(evidence),
+        forecasts.basis(briefing, basis_ids(kj["development_ids"]), "Since the source: "),
     ]
     if kj["watch"]:
         basis.append(m.tag("span", f"Would weaken it: {kj['watch']}", class_="kj-watch"))
-    reason = briefing.to_review.get(kj["judgment_id"])
-    if reason and briefing.shows_review_marks:
-        basis.append(m.tag("span", f"To review: {reason}.", class_="to-review"))
+    basis.append(review_mark(briefing, kj["judgment_id"]))
     return m.tag("p", head, class_="kj") + m.tag("p", m.join(basis, " "), class_="kj-basis")
 
 
@@ -108,8 +108,20 @@ def in_brief(briefing: Briefing, sentences: list[tuple[pd.Series, pd.DataFrame]]
     """The written summary of the source's argument: one paragraph, every sentence cited."""
     if not sentences:
         return m.empty("No sentence of the written summary rests on the records of this cut.")
-    parts = [m.join([row["text"], briefing.cite_rows(ev)], " ") for row, ev in sentences]
+    parts = [
+        m.join([row["text"], briefing.cite_rows(ev), review_mark(briefing, row["brief_id"])], " ")
+        for row, ev in sentences
+    ]
     return m.paragraph(m.join(parts, " "), class_="in-brief")
+
+
+def review_mark(briefing: Briefing, row_id: str) -> m.Html:
+    """The mark a written row to review carries (a key judgment or a sentence in brief), in
+    the editions that show such marks; nothing otherwise."""
+    reason = briefing.to_review.get(row_id)
+    if not reason or not briefing.shows_review_marks:
+        return m.Html()
+    return m.tag("span", f"To review: {reason}.", class_="to-review")
 
 
 def narrowed(briefing: Briefing, what: str) -> m.Html:

@@ -1,32 +1,29 @@
-"""The briefings' shared machinery and the actor briefing: what each notebook cell shows.
+"""The actor briefing, "Russian views of X": what each cell of
+``notebooks/actor_briefing.ipynb`` shows.
 
 A notebook makes one briefing object from its parameters and then calls one method per
 cell. Each method returns an HTML fragment or a :class:`~russian_views.briefings.figure.Figure`;
-nothing here prints. The sections themselves live in modules named for the part of the
-product they make: :mod:`.record` (what the record is), :mod:`.body` (key judgments, the
-view in brief), :mod:`.forecasts` (what the source expects and what has happened since) and
-:mod:`.annex` (the coded record, each statement in full once). Three voices are kept apart
-throughout and labelled as such: Moscow's view (what a source reports Russian authors as
-holding), the source author's own judgment, and ours.
+nothing here prints. What every briefing shares is in :mod:`.base`. Three voices are kept
+apart throughout and labelled as such: the Russian view (what a source reports Russian
+authors or officials as holding), the source author's own judgment, and ours.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
 
-from russian_views.briefings import annex, body, charts, forecasts, queries, record
+from russian_views.briefings import annex, body, captions, charts, queries
 from russian_views.briefings import markup as m
+from russian_views.briefings.base import Briefing
 from russian_views.briefings.figure import Figure
 from russian_views.briefings.record import ANALYST, MOSCOW, REVIEWER
-from russian_views.dataset import written
 from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.params import (
     Options,
     Period,
-    data_years,
     from_namespace,
     resolve_actor,
     resolve_options,
@@ -36,183 +33,6 @@ from russian_views.spec import ACTOR
 
 __all__ = ["ANALYST", "MOSCOW", "REVIEWER", "ActorBriefing", "Briefing"]
 SUMMARY_EXPECTATIONS = 2
-
-
-@dataclass
-class Briefing:
-    """What every briefing shares: the data, the period, figure numbering, citations, the
-    record, the written key judgments and summary, and the forecasts filed in it."""
-
-    dataset: Dataset
-    period: Period
-    _figures: int = field(default=0, init=False)
-
-    scope = ""  # the ``briefing`` value of the rows filed in this briefing
-
-    def label(self, code_list: str, code: str) -> str:
-        """Reader-facing label of a code."""
-        return self.dataset.label(code_list, code)
-
-    def labels(self, code_list: str) -> dict[str, str]:
-        """Every label of a code list, in codebook order."""
-        return {c: self.dataset.label(code_list, c) for c in self.dataset.codes(code_list)}
-
-    def name(self, actor_id: str) -> str:
-        """Display name of an actor."""
-        return queries.actor_name(self.dataset, actor_id)
-
-    @property
-    def multi_source(self) -> bool:
-        """Whether the data cite more than one source (then every reference names its own)."""
-        return len(self.dataset.sources) > 1
-
-    def cite(self, row: pd.Series | dict) -> m.Html:
-        """The citation of one record."""
-        return m.cite_row(row, self.multi_source)
-
-    def cite_rows(self, rows: pd.DataFrame) -> m.Html:
-        """The citations of several records, each sentence once."""
-        return m.cite_rows(rows, self.multi_source)
-
-    def with_references(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """``rows`` with a ``reference`` column as citations show it (for chart tooltips)."""
-        return rows.assign(reference=m.ref_labels(rows, self.multi_source))
-
-    @cached_property
-    def record(self) -> Period:
-        """The span of the whole coded record."""
-        return data_years(self.dataset)
-
-    @property
-    def the_sources(self) -> str:
-        """ "the source" or "the sources", as many as the record holds."""
-        return record.the_sources(self.dataset)
-
-    @property
-    def as_of(self) -> str:
-        """The date of the latest source: nothing after it is in the coded record."""
-        return str(self.dataset.sources["published"].max())
-
-    def figure(self, chart, caption: str, alt_text: str) -> Figure:
-        """Number the next figure of this briefing."""
-        self._figures += 1
-        return Figure(chart, self._figures, caption, alt_text)
-
-    def events_figure(self, events: pd.DataFrame, subject: str, empty: str) -> Figure | m.Html:
-        """The timeline of ``events`` (``subject`` says whose, as in "involving China")."""
-        if events.empty:
-            return m.empty(empty)
-        names = dict(zip(self.dataset.actors["actor_id"], self.dataset.actors["name"], strict=True))
-        chart = charts.event_timeline(
-            self.with_references(events), self.period.since, self.period.until, names
-        )
-        missed = int((~events["occurred"]).sum())
-        noun = "event" if len(events) == 1 else "events"
-        alt_text = (
-            f"Timeline of {len(events)} dated {noun} {subject} between {self.period.since} "
-            f"and {self.period.until}, {missed} of which did not happen as planned."
-        )
-        caption = (
-            f"{len(events)} {noun} {subject}, {self.period}, as {self.the_sources} date them. "
-            "Crosses "
-            "mark planned events that did not happen; an event dated only to a year or month "
-            "sits in its middle."
-        )
-        return self.figure(chart, caption, alt_text)
-
-    def claim_list(self, claims: pd.DataFrame, empty: str, **kwargs) -> m.Html:
-        """A list of claims in chronological order, or a note saying there are none."""
-        return annex.claim_list(self, claims, empty, **kwargs)
-
-    # ---------------------------------------------------------------- record
-
-    def meta_block(self, title: str) -> m.Html:
-        """Title, the one record line and the voices: the body's short record (the annex
-        holds the full one)."""
-        return m.join(
-            [
-                m.tag("h1", title),
-                m.tag(
-                    "p",
-                    record.record_line(self.dataset, str(self.record), str(self.period)),
-                    class_="meta-line",
-                    # The version this kernel loaded: a render whose data changed meanwhile
-                    # is not cached (rendering.render.loaded_version reads it back).
-                    data_version=self.dataset.version,
-                ),
-                record.voice_line(self.dataset),
-            ]
-        )
-
-    def record_box(self) -> m.Html:
-        """The full record box: sources, voices and how to read (printed once, in the annex)."""
-        return record.record_box(self.dataset)
-
-    # ---------------------------------------------------------------- written pieces
-
-    def shown(self) -> list[pd.DataFrame]:
-        """The records this briefing's cut shows (what a written judgment must rest on)."""
-        raise NotImplementedError
-
-    @cached_property
-    def to_review(self) -> dict[str, str]:
-        """Written rows whose record changed since they were written: id → why."""
-        return {item.row_id: item.reason for item in written.to_review(self.dataset)}
-
-    @property
-    def shows_review_marks(self) -> bool:
-        """Whether a judgment to review says so (not in the student edition, where the
-        class reads the briefing as a product)."""
-        return True
-
-    def key_judgments(self) -> list[tuple[pd.Series, pd.DataFrame]]:
-        """The written key judgments filed here that this cut's records still support."""
-        return body.supported(self, self.dataset.key_judgments, self.scope, self.shown())
-
-    def brief_sentences(self) -> list[tuple[pd.Series, pd.DataFrame]]:
-        """The written summary's sentences filed here that this cut's records support."""
-        return body.supported(self, self.dataset.in_brief, self.scope, self.shown())
-
-    def in_brief(self) -> m.Html:
-        """Moscow's view in brief: the source's argument in half a page, every sentence cited."""
-        return body.in_brief(self, self.brief_sentences())
-
-    @cached_property
-    def expectations(self) -> pd.DataFrame:
-        """The expectations filed in this briefing whose horizon reaches the period."""
-        return queries.filed_expectations(self.dataset, self.scope, self.period)
-
-    @cached_property
-    def signposts(self) -> pd.DataFrame:
-        """Signposts of those expectations."""
-        return queries.signposts_for(self.dataset, self.expectations["expectation_id"])
-
-    @cached_property
-    def developments(self) -> pd.DataFrame:
-        """Developments since the sources that bear on this briefing."""
-        return queries.developments_for(self.dataset, self.scope)
-
-    def shown_expectations(self) -> pd.DataFrame:
-        """The forecasts the page prints (all of those filed here, unless cut)."""
-        return self.expectations
-
-    def forecasts_section(self) -> m.Html:
-        """What the source expects, scored as of the check date, and what has happened since."""
-        shown = self.shown_expectations()
-        if shown.empty:
-            return m.empty("The record holds no forecast filed here for the period.")
-        posts = self.signposts[self.signposts["expectation_ref"].isin(shown["expectation_id"])]
-        return m.join(
-            [
-                m.paragraph(forecasts.tally(self, shown), class_="tally"),
-                forecasts.forecasts_table(self, shown, posts),
-                forecasts.developments_box(self, self.developments),
-            ]
-        )
-
-    def evidence(self) -> list[pd.DataFrame]:
-        """Every record the key judgments and the summary rest on, in full."""
-        return [ev for _, ev in self.key_judgments()] + [ev for _, ev in self.brief_sentences()]
 
 
 @dataclass
@@ -269,6 +89,17 @@ class ActorBriefing(Briefing):
             self.dataset, self.period, views=[view], themes=self.options.themes, **filters
         )
         return claims if view in self.options.views else claims.iloc[0:0]
+
+    @cached_property
+    def record(self) -> Period:
+        """The span of what is coded about the actor (:func:`queries.actor_years`)."""
+        return queries.actor_years(self.dataset, self.actor_id)
+
+    def printed(self) -> list[pd.DataFrame]:
+        """The records this briefing prints, whose sources make its record."""
+        shown = self.shown_expectations()
+        posts = self.signposts[self.signposts["expectation_ref"].isin(shown["expectation_id"])]
+        return [*self.shown(), self.reviewer_claims, posts, *self.evidence()]
 
     @property
     def title(self) -> str:
@@ -372,11 +203,11 @@ class ActorBriefing(Briefing):
         return self.forecasts_section()
 
     def wants_section(self) -> m.Html:
-        """What Moscow wants from or for the actor, each statement in full."""
-        return self.claim_list(
+        """What the Russian voices want from or for the actor, each statement in full under
+        a head naming whose it is."""
+        return self.wants_list(
             self.wants,
-            "The record holds no explicit Moscow prescription concerning this actor in this cut.",
-            badge=False,
+            "The record holds no explicit Russian prescription concerning this actor in this cut.",
         )
 
     def reviewer_section(self) -> m.Html:
@@ -392,21 +223,8 @@ class ActorBriefing(Briefing):
         claims = self.with_references(self.claims)
         ahead = queries.looks_ahead(claims, self.dataset)
         chart = charts.statement_spans(claims, self.labels("stance"), ahead)
-        name = self.name(self.actor_id)
-        forecast, n = int(ahead.sum()), len(claims)
-        alt_text = (
-            f"Chart of {n} coded statements of Moscow's view about {name}, each a bar over the "
-            f"years it is about as dated in {self.the_sources}, coloured by stance; {forecast} "
-            "look ahead, drawn apart from the others."
-        )
-        caption = (
-            f"The {n} statements of Moscow's view about {name} in this cut, each drawn once over "
-            f"the years it is about as dated in {self.the_sources}; the {forecast} that look "
-            "ahead (forecasts, and statements dated past their source's year) are drawn below. "
-            "They are statements about the actor; the forecasts section lists the expectations "
-            "filed in this briefing, which it counts apart. "
-            f"This is the dating of a record written in {self.as_of}, not a series of Moscow's "
-            "opinion over time: a statement about a whole span is one statement, not one per year."
+        caption, alt_text = captions.spans_words(
+            claims, ahead, self.name(self.actor_id), self.sources
         )
         return self.figure(chart, caption, alt_text)
 

@@ -58,6 +58,10 @@ class CompareBriefing(Briefing):
             for a in (self.actor_a, self.actor_b)
         )
 
+    def printed(self) -> list[pd.DataFrame]:
+        """What the two sides print: their sources make this comparison's record."""
+        return [frame for side in self.sides for frame in side.printed()]
+
     @property
     def names(self) -> tuple[str, str]:
         """Display names of the two actors."""
@@ -75,7 +79,7 @@ class CompareBriefing(Briefing):
         dek = (
             f"How Moscow's views of {a} and of {b} differ, theme by theme and over "
             f"{self.period}, as Russian authors' views are reported in "
-            f"{sources_phrase(self.dataset)}."
+            f"{sources_phrase(self.dataset, self.sources)}."
         )
         return m.join([self.meta_block(self.title), m.paragraph(dek, class_="dek")])
 

@@ -11,7 +11,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from russian_views.briefings import annex, body, charts, queries
+from russian_views.briefings import annex, body, charts, queries, scorecard
 from russian_views.briefings import markup as m
 from russian_views.briefings.briefing import MOSCOW, REVIEWER, ActorBriefing, Briefing
 from russian_views.briefings.figure import Figure
@@ -85,6 +85,16 @@ class OverviewBriefing(Briefing):
             *(b.claims for b in self.actor_briefings),
         ]
 
+    def scorecard(self) -> m.Html:
+        """Every forecast in the record, expectations and asks of every briefing, by the
+        briefing it is filed in and its status."""
+        ex = self.dataset.expectations
+        rows = [(m.sentence_case(self.name(a)), ex[ex["briefing"] == a]) for a in self.actor_ids]
+        rows.append(("Overview", ex[ex["briefing"] == self.scope]))
+        return scorecard.scorecard(
+            self, rows, f"all {len(ex)} forecasts of the record (expectations and asks)"
+        )
+
     def title_block(self) -> m.Html:
         """Title, the record line and the voices."""
         return self.meta_block(self.title)
@@ -134,11 +144,10 @@ class OverviewBriefing(Briefing):
         return annex.group_claims(self, self.russia_claims, "claim_kind", self.labels("claim_kind"))
 
     def us_wants_section(self) -> m.Html:
-        """What Moscow wants the United States to do."""
-        return self.claim_list(
+        """What the Russian voices want the United States to do, under heads naming whose."""
+        return self.wants_list(
             self.us_wants,
-            "The record holds no Moscow prescription for the United States in this cut.",
-            badge=False,
+            "The record holds no Russian prescription for the United States in this cut.",
         )
 
     def reviewer_section(self) -> m.Html:

@@ -13,7 +13,10 @@ from collections.abc import Iterable
 import pandas as pd
 
 from russian_views.dataset.load import Dataset
-from russian_views.params import Period, data_years
+
+# actor_years (an actor's own span) is defined with the other spans, in params.
+from russian_views.params import Period
+from russian_views.params import actor_years as actor_years
 
 CITATION_COLUMNS = ["source_id", "paragraph", "sentence"]
 
@@ -107,34 +110,6 @@ def events_involving(dataset: Dataset, actor_id: str | None, period: Period) -> 
         members = set(family(dataset, actor_id))
         keep &= events["actor_ids"].map(lambda ids: bool(members & set(ids.split("|"))))
     return events[keep].sort_values(["date", "event_id"]).reset_index(drop=True)
-
-
-def expectations_about(dataset: Dataset, actor_id: str | None, period: Period) -> pd.DataFrame:
-    """Expectations whose horizon reaches into ``period`` or beyond, for the actor's family."""
-    ex = dataset.expectations
-    keep = ex["horizon_end"] >= period.since
-    if actor_id is not None:
-        keep &= ex["subject_id"].isin(family(dataset, actor_id))
-    out = ex[keep].copy()
-    out["likelihood_score"] = out["likelihood"].map(dataset.scores("likelihood"))
-    return out.sort_values(["likelihood_score", "expectation_id"], ascending=[False, True])
-
-
-def actor_years(dataset: Dataset, actor_id: str) -> Period:
-    """The span of what is coded about the actor's family (claims about or relating to it,
-    events involving it) to the latest source: a briefing's default period, so one claim
-    about another actor far in the past never stretches this one."""
-    members = set(family(dataset, actor_id))
-    claims = dataset.claims
-    about = claims[claims["subject_id"].isin(members) | claims["counterpart_id"].isin(members)]
-    starts = [int(y) for y in about["period_start"]]
-    starts += [
-        int(d[:4])
-        for d, ids in zip(dataset.events["date"], dataset.events["actor_ids"], strict=True)
-        if members & set(ids.split("|"))
-    ]
-    whole = data_years(dataset)
-    return Period(min(starts), whole.until) if starts else whole
 
 
 def filed_expectations(dataset: Dataset, scope: str, period: Period) -> pd.DataFrame:

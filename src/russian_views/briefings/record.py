@@ -35,10 +35,29 @@ def kind_phrase(dataset: Dataset, kind: str) -> str:
     return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
 
 
-def sources_phrase(dataset: Dataset) -> str:
+# What a source of each kind is called in a short title ("the Asan Forum review (2021)").
+KIND_NOUNS = {"official": "statement", "expert": "analysis", "review": "review"}
+
+
+def short_title(source: Mapping[str, Any]) -> str:
+    """How running text names a source, derived once from its outlet, kind and year: "the
+    Asan Forum review (2021)"; never its raw id."""
+    outlet = str(source["outlet"])
+    outlet = outlet[4:] if outlet.startswith("The ") else outlet
+    noun = KIND_NOUNS.get(str(source["source_kind"]), "text")
+    return f"the {outlet} {noun} ({str(source['published'])[:4]})"
+
+
+def short_titles(dataset: Dataset) -> dict[str, str]:
+    """Every source's :func:`short_title`, by source id."""
+    return {str(s["source_id"]): short_title(s) for s in dataset.sources.to_dict("records")}
+
+
+def sources_phrase(dataset: Dataset, sources: pd.DataFrame | None = None) -> str:
     """What the record is, each source with its kind, outlet and date: "1 source: a report
-    or review of Russian views (The Asan Forum, 2021)"."""
-    sources = dataset.sources
+    or review of Russian views (The Asan Forum, 2021)"; ``sources`` are the ones a briefing
+    prints (every source, by default)."""
+    sources = dataset.sources if sources is None else sources
     items = "; ".join(
         f"{kind_phrase(dataset, s.source_kind)} ({s.outlet}, {s.published})"
         for s in sources.itertuples()
@@ -55,10 +74,13 @@ def voice_label(dataset: Dataset, row: Mapping[str, Any]) -> str:
     return dataset.label("moscow_voice", kinds[row["source_id"]])
 
 
-def voices_present(dataset: Dataset) -> list[tuple[str, str, str]]:
-    """The voices this record holds, as (badge class, label, definition): one Russian voice
+def voices_present(
+    dataset: Dataset, sources: pd.DataFrame | None = None
+) -> list[tuple[str, str, str]]:
+    """The voices a record holds, as (badge class, label, definition): one Russian voice
     per kind of source present, the reviewer's where a review is present, and ours."""
-    kinds = [k for k in dataset.codes("source_kind") if k in set(dataset.sources["source_kind"])]
+    sources = dataset.sources if sources is None else sources
+    kinds = [k for k in dataset.codes("source_kind") if k in set(sources["source_kind"])]
     out = [
         (MOSCOW, dataset.label("moscow_voice", k), dataset.definition("source_kind", k))
         for k in kinds
@@ -71,41 +93,104 @@ def voices_present(dataset: Dataset) -> list[tuple[str, str, str]]:
     return out
 
 
-def record_line(dataset: Dataset, span: str, period: str | None = None) -> str:
-    """The body's one line on the record: the period shown, what the record is and spans,
-    and when it was checked against the public record."""
+def source_named(dataset: Dataset, source: Mapping[str, Any], ref: object = "") -> m.Html:
+    """A source as the record line names it: its kind, outlet and date, then its author and
+    title where we have them, and the note that gives its address."""
+    head = (
+        f"{kind_phrase(dataset, source['source_kind'])} ({source['outlet']}, {source['published']})"
+    )
+    author = f", by {source['author']}" if source["author"] else ""
+    return m.join([f"{head}{author}, “{source['title']}”", ref])
+
+
+def newest_development(dataset: Dataset) -> str:
+    """The date of the newest development in the outside record ('' when it holds none)."""
+    dates = dataset.developments["date"]
+    return str(dates.max()) if len(dates) else ""
+
+
+def record_line(
+    dataset: Dataset,
+    span: str,
+    period: str | None = None,
+    sources: pd.DataFrame | None = None,
+    refs: Mapping[str, object] | None = None,
+) -> m.Html:
+    """The body's one line on the record: the period shown, what the record is (each source
+    named, its address a note in ``refs`` by source id) and spans, and how far the outside
+    record runs: the check date and the newest development's date."""
+    sources = dataset.sources if sources is None else sources
+    refs = refs or {}
     if period == span:  # said once: the period shown is the record's whole span
         shown, span = f"Period {period}, the whole record · ", ""
     else:
         shown, span = (f"Period {period} · " if period else ""), f", {span}"
-    return (
-        f"{shown}Record: {sources_phrase(dataset)}, coded sentence by sentence{span}; "
-        f"checked against the public record to {checked_to(dataset)} · "
-        f"data version {dataset.version}"
+    named = m.join(
+        [
+            source_named(dataset, s, refs.get(s["source_id"], ""))
+            for s in sources.to_dict("records")
+        ],
+        "; ",
+    )
+    count = f"{len(sources)} source{'' if len(sources) == 1 else 's'}: "
+    newest = newest_development(dataset)
+    newest_text = f" (newest development: {month_words(newest)})" if newest else ""
+    return m.join(
+        [
+            f"{shown}Record: {count}",
+            named,
+            f", coded sentence by sentence{span}; public record checked to "
+            f"{checked_to(dataset)}{newest_text} · data version {dataset.version}",
+        ]
     )
 
 
-def the_sources(dataset: Dataset) -> str:
-    """ "the source" or "the sources", as many as the record holds."""
-    return "the sources" if len(dataset.sources) > 1 else "the source"
+def standing_line(sources: pd.DataFrame, refs: Mapping[str, object]) -> m.Html:
+    """Why a source's Russian views are taken as close to official thinking, in our words,
+    with the note citing the record it rests on; for a review, the standing is the reviewed
+    book's (nothing when the data claim no standing)."""
+    lines = []
+    for s in sources.to_dict("records"):
+        if not s.get("standing"):
+            continue
+        book = s["source_kind"] == REVIEW and s["reviewed_work"]
+        whose = f"the book reviewed in {short_title(s)}" if book else short_title(s)
+        text = f"Why we read {whose} as close to official thinking: {s['standing']}"
+        lines.append(m.join([text, refs.get(s["source_id"], "")]))
+    return m.paragraph(m.join(lines, " "), class_="standing-line") if lines else m.Html()
 
 
-def voice_line(dataset: Dataset) -> m.Html:
-    """The three voices in one line, for the body (the annex defines them in full)."""
-    labels = [m.view_badge(code, label) for code, label, _ in voices_present(dataset)]
-    first = str(dataset.sources["source_id"].iloc[0])
-    multi = len(dataset.sources) > 1
+def month_words(value: str) -> str:
+    """A YYYY, YYYY-MM or YYYY-MM-DD date as a reader writes it ("2 September 2025",
+    "May 2022", "2021")."""
+    value = str(value)
+    if len(value) == 4:
+        return value
+    stamp = pd.Timestamp(value if len(value) == 10 else f"{value}-01")
+    return stamp.strftime("%-d %B %Y") if len(value) == 10 else stamp.strftime("%B %Y")
+
+
+def the_sources(dataset: Dataset, sources: pd.DataFrame | None = None) -> str:
+    """ "the source" or "the sources", as many as the record (or a briefing's) holds."""
+    sources = dataset.sources if sources is None else sources
+    return "the sources" if len(sources) > 1 else "the source"
+
+
+def voice_line(dataset: Dataset, sources: pd.DataFrame | None = None) -> m.Html:
+    """The voices in one line, for the body (the annex defines them in full)."""
+    sources = dataset.sources if sources is None else sources
+    labels = [m.view_badge(code, label) for code, label, _ in voices_present(dataset, sources)]
+    first = str(sources["source_id"].iloc[0])
+    multi = len(sources) > 1
     example = m.ref_label(first, 4, 3, multi)
-    whose = f"of source {first}" if multi else "of the source"
-    after = the_sources(dataset)
+    whose = f"of {short_title(sources.iloc[0])}" if multi else "of the source"
     return m.paragraph(
         m.join(
             [
                 "Voices:",
                 m.join(labels, " "),
                 f"— never mixed. [{example}] is body paragraph 4, sentence 3 {whose}, printed "
-                f"in full under Cited passages. What happened after {after} is marked “from "
-                "outside the record” and cites a public record.",
+                "in full under Cited passages.",
             ],
             " ",
         ),
@@ -113,15 +198,12 @@ def voice_line(dataset: Dataset) -> m.Html:
     )
 
 
-def _source_item(dataset: Dataset, s: pd.Series, multi: bool) -> m.Html:
-    """One source: author, title, outlet, date, address (printed, so a PDF keeps it) and note."""
+def _source_item(dataset: Dataset, s: pd.Series, multi: bool, ref: object = "") -> m.Html:
+    """One source: author, title, outlet, date, its address (a note) and note."""
     kind = dataset.label("source_kind", s["source_kind"])
     parts = [m.tag("strong", f"{kind}:"), f"{s['author']}," if s["author"] else ""]
-    title = m.tag("cite", s["title"])
-    parts.append((m.tag("a", title, href=s["url"]) if s["url"] else title) + ",")
-    parts.append(f"{s['outlet']}, {s['published']}.")
-    if s["url"]:
-        parts.append(m.tag("span", s["url"], class_="url"))
+    parts.append(m.tag("cite", s["title"]) + ",")
+    parts.append(m.join([f"{s['outlet']}, {s['published']}.", ref]))
     if s["reviewed_work"]:
         parts.append(f"Reviewed work: {s['reviewed_work']}")
     if s["note"]:
@@ -131,24 +213,36 @@ def _source_item(dataset: Dataset, s: pd.Series, multi: bool) -> m.Html:
     return m.join((p for p in parts if p), " ")
 
 
-def record_box(dataset: Dataset, heading: str = "The record behind this briefing") -> m.Html:
+def record_box(
+    dataset: Dataset,
+    heading: str = "The record behind this briefing",
+    sources: pd.DataFrame | None = None,
+    refs: Mapping[str, object] | None = None,
+) -> m.Html:
     """What the record is and as of when, each source, and what each voice means."""
-    multi = len(dataset.sources) > 1
-    items = [_source_item(dataset, s, multi) for _, s in dataset.sources.iterrows()]
-    latest = str(dataset.sources["published"].max())
-    n = len(dataset.sources)
+    sources = dataset.sources if sources is None else sources
+    refs = refs or {}
+    multi = len(sources) > 1
+    items = [
+        _source_item(dataset, s, multi, refs.get(s["source_id"], "")) for _, s in sources.iterrows()
+    ]
+    latest = str(sources["published"].max())
+    n = len(sources)
     published = (
         f"it was published in {latest}" if n == 1 else f"the latest was published in {latest}"
     )
+    newest = newest_development(dataset)
     record = (
         f"The record is {'one source' if n == 1 else f'{n} sources'}, coded by us sentence by "
         f"sentence; {published}, and nothing that happened later is in the coded record. We "
-        f"checked every expectation and signpost it holds against the public record to "
-        f"{checked_to(dataset)}: each status other than open, and each development listed "
-        f"under Since {the_sources(dataset)}, cites that record and is marked as from outside "
-        "the record; none is counted as a statement of Moscow's view."
+        f"searched the public record to {checked_to(dataset)}"
+        + (f" (the newest development found is dated {month_words(newest)})" if newest else "")
+        + " and scored every forecast by the codebook's rule against it; what a status says "
+        f"happened, and each development listed since {the_sources(dataset, sources)}, rests on a "
+        "record we found, numbered in the Notes; none is counted as a statement of the coded "
+        "record."
     )
-    voices = voices_present(dataset)
+    voices = voices_present(dataset, sources)
     voice_items = [m.join([m.view_badge(c, label), text], " ") for c, label, text in voices]
     how_to_read = (
         "Text in quotation marks is verbatim from the source; ¶ and s give the body paragraph "

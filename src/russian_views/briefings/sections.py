@@ -13,9 +13,9 @@ from russian_views.briefings import markup as m
 
 BODY = {
     "judgments": "Key judgments",
-    "in-brief": "Moscow's view in brief",
-    "forecasts": "What Moscow expects, and what has happened since",
-    "wants": "What Moscow wants",
+    "in-brief": "The source's argument in brief",
+    "forecasts": "Forecasts, and what Moscow has said since",
+    "wants": "Russian prescriptions",
     "differs": "Where the source's author differs",
 }
 ANNEX = {
@@ -26,12 +26,15 @@ ANNEX = {
     "timeline": "A.4 Timeline of events",
     "observations": "A.5 The source author's other observations",
     "dating": "A.6 What the statements are about in time",
+    "since": "A.7 What has happened since, on the public record",
     "aims": "A.2 Moscow's own aims and constraints",
     "by-actor": "A.3 Moscow's stance by actor and theme",
     "one-timeline": "A.4 One timeline",
     "over-sources": "A.6 Stance by source date",
     "sources-differ": "A.7 Where the sources differ",
+    "since-overview": "A.8 What has happened since, on the public record",
     "passages": "Cited passages",
+    "notes": "Notes",
 }
 TITLES = {**BODY, **ANNEX}
 

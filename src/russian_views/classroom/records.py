@@ -34,15 +34,16 @@ from russian_views.classroom.data_changes import (
     scratch_load,
     without_source,
 )
-from russian_views.dataset.load import Dataset, load_dataset
+from russian_views.dataset.load import load_dataset
 from russian_views.dataset.schema import Schema, Table, load_schema
 from russian_views.dataset.validate import Record, read_rows
 from russian_views.errors import DataError, Problem
 
 # A row of an amendment is the row it replaces when it cites the same words.
 SAME = ("source_id", "paragraph", "sentence", "quote")
-# A forecast just coded is open as of its source's date unless the coder says otherwise.
-STATUS_DEFAULTS = ("status", "status_as_of")
+# A forecast just coded is an expectation not yet checked against the public record,
+# unless the coder says otherwise (the status rule: data/codebook.csv, forecast_status).
+DEFAULTS = {"status": "unchecked", "forecast_kind": "expectation"}
 
 
 @dataclass(frozen=True)
@@ -69,17 +70,15 @@ def record_table(path: Path, schema: Schema) -> str | None:
 
 
 def _typed_rows(
-    table: Table, rows: list[WorksheetRow], checker: RowChecker, dataset: Dataset
+    table: Table, rows: list[WorksheetRow], checker: RowChecker
 ) -> tuple[list[Record], list[Problem]]:
     (key,) = table.primary_key
     names = [f for f in table.field_names if f != key]
-    published = dict(zip(dataset.sources["source_id"], dataset.sources["published"], strict=True))
     records, problems = [], []
     for row in rows:
-        if "status" in names and not row.get("status"):
-            row.cells["status"] = "open"
-            if not row.get("status_as_of"):
-                row.cells["status_as_of"] = str(published.get(row.get("source_id"), ""))
+        for name, default in DEFAULTS.items():
+            if name in names and not row.get(name):
+                row.cells[name] = default
         record, row_problems = checker.typed(row, names)
         pinned, id_problems = checker.typed(row, [key], blank_ok=True)
         record[key] = pinned[key]
@@ -98,7 +97,7 @@ def import_records(
     spec = schema.tables[table]
     (key,) = spec.primary_key
     base = (data_dir / spec.path).read_bytes()
-    required = [f.name for f in spec.fields if f.required and f.name not in (key, *STATUS_DEFAULTS)]
+    required = [f.name for f in spec.fields if f.required and f.name not in (key, *DEFAULTS)]
     rows = read_worksheet(path, required=required, allowed=spec.field_names)
     if not rows:
         message = f"has no row: one row per {table[:-1]} the source holds"
@@ -114,7 +113,7 @@ def import_records(
             base, replaced = without_source(base, sources)
             dataset = scratch_load(data_dir, {spec.path: base}, (), Path(tmp) / "data")
         checker = RowChecker.for_worksheet(path, dataset, schema)
-        records, problems = _typed_rows(spec, rows, checker, dataset)
+        records, problems = _typed_rows(spec, rows, checker)
     where = f"{key[:-3]} {{{key}}} ({spec.path} row {{_row}})"
     problems += duplicates(
         path.name, records, (key,), existing_keys(dataset, table, (key,), where), key

@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from russian_views import config
+from russian_views.dataset.forecast_rules import forecast_problems
+from russian_views.dataset.judgment_rules import judgment_problems
 from russian_views.dataset.schema import Schema, Table, load_schema
 from russian_views.dataset.sources import SourceText
 from russian_views.dataset.validate import (
     Record,
     citation_problems,
     header_problems,
-    judgment_problems,
     key_problems,
     parse_table,
     read_rows,
@@ -185,7 +186,7 @@ def _validated(data_dir: Path) -> Dataset:
     problems += text_problems
     for file, r in _each_record(records):
         problems += row_rules(file, r) + citation_problems(file, r, texts)
-    problems += judgment_problems(records, unreadable)
+    problems += judgment_problems(records, unreadable) + forecast_problems(records, unreadable)
     if problems:
         raise DataError(problems)
     files = _data_files(data_dir, schema, records["sources"])

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 from pathlib import Path
 
 from russian_views.dataset.schema import Field, Table
@@ -307,7 +306,7 @@ def row_rules(file: str, r: Record) -> list[Problem]:
                 "is for reviewer rows only: a reservation is the source author's doubt",
             )
         )
-    problems += _status_problems(file, r)
+    problems += _pair_problems(file, r)
     if r.get("counterpart_id") is not None and r.get("counterpart_id") == r.get("subject_id"):
         problems.append(
             Problem(
@@ -321,182 +320,40 @@ def row_rules(file: str, r: Record) -> list[Problem]:
     return problems
 
 
-def _status_problems(file: str, r: Record) -> list[Problem]:
-    """A forecast's or signpost's status that says what happened (occurred, did not occur,
-    overtaken) comes from outside the text, so it must say what happened and cite the public
-    record with its address; a record needs its address."""
-    if "status" not in r or r["status"] is None:
-        return []
-    needed = []
-    if r["status"] in RECORDED_STATUSES:
+def _pair_problems(file: str, r: Record) -> list[Problem]:
+    """Fields one kind of row needs and another must leave empty: a statement names its
+    speaker and an event has none; an expectation gives its holder's odds and an ask has
+    none; a source's standing cites the record it rests on in full."""
+    needed: list[tuple[str, str]] = []
+    empty: list[tuple[str, str]] = []
+    kind = r.get("kind") if "development_id" in r else None
+    if kind == "statement":
+        needed.append(("speaker", "is required for a statement: who spoke for Russia, with role"))
+    elif kind == "event":
+        empty.append(("speaker", "must be empty for an event (a statement names its speaker)"))
+    if r.get("forecast_kind") == "expectation":
+        needed.append(("likelihood", "is required for an expectation"))
+    elif r.get("forecast_kind") == "ask":
+        empty.append(("likelihood", "must be empty for an ask (a request carries no odds)"))
+    standing = [name for name in STANDING if r.get(name) is not None]
+    if standing:
         needed += [
-            (name, f"is required when status is {r['status']}")
-            for name in ("status_note", "status_record")
+            (name, "is required with standing: cite the record it rests on in full")
+            for name in STANDING
         ]
-    if r.get("status_record") is not None:
-        needed.append(("status_url", "is required with status_record"))
-    if r.get("status_url") is not None:
-        needed.append(("status_record", "is required with status_url"))
-    return [
-        Problem(file, r["_row"], name, None, message)
+    problems = [
+        Problem(file, int(str(r["_row"])), name, None, message)
         for name, message in needed
         if r.get(name) is None
     ]
+    return problems + [
+        Problem(file, int(str(r["_row"])), name, str(r[name]), message)
+        for name, message in empty
+        if r.get(name) is not None
+    ]
 
 
+# A source's standing and the public record it rests on, all given or none.
+STANDING = ("standing", "standing_outlet", "standing_date", "standing_title", "standing_url")
 # Statuses that assert what happened after the source, so cite a public record.
 RECORDED_STATUSES = ("occurred", "not-occurred", "overtaken")
-# Evidence fields of a key judgment, the table each names, and the actors a record concerns.
-_EVIDENCE: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "claim_ids": ("claims", "claim_id", ("subject_id", "counterpart_id")),
-    "event_ids": ("events", "event_id", ("actor_ids",)),
-    "expectation_ids": ("expectations", "expectation_id", ("subject_id", "briefing")),
-}
-OVERVIEW = "overview"
-# Citation markers a judgment must not carry: the evidence lives in its id columns.
-_CITATION = re.compile(r"\[|¶|\b(?:c|e|x|s|kj)\d{2,}\b")
-
-
-def _items(value: object) -> list[str]:
-    """The ids of a "|"-separated list cell (none for an empty cell)."""
-    return [i.strip() for i in str(value).split("|")] if value is not None else []
-
-
-def _concerned(records: dict[str, list[Record]]) -> dict[str, dict[str, set[str]]]:
-    """For each evidence table, the actors each record concerns, by record id."""
-    out: dict[str, dict[str, set[str]]] = {}
-    for table, key, fields in _EVIDENCE.values():
-        out[table] = {
-            str(r[key]): {a for f in fields for a in _items(r.get(f))}
-            for r in records.get(table, [])
-        }
-    return out
-
-
-def _families(actors: list[Record]) -> dict[str, set[str]]:
-    """Each briefed actor with the actors whose parent it is (leaders, groups)."""
-    return {
-        str(a["actor_id"]): {str(a["actor_id"])}
-        | {str(c["actor_id"]) for c in actors if c.get("parent_id") == a["actor_id"]}
-        for a in actors
-        if a.get("briefing")
-    }
-
-
-def _wording_problems(file: str, r: Record, field: str) -> list[Problem]:
-    """Written prose is shown as it is: its evidence sits in the id columns, not in
-    citation markers, and every quote it opens it closes."""
-    text = str(r.get(field) or "")
-    problems = []
-    if _CITATION.search(text):
-        problems.append(
-            Problem(file, r["_row"], field, text, "carries a citation marker (use the id columns)")
-        )
-    if text.count("“") != text.count("”") or text.count('"') % 2:
-        problems.append(Problem(file, r["_row"], field, text, "has unbalanced quote marks"))
-    return problems
-
-
-# Written tables filed in a briefing: (table, its prose field, its order field).
-WRITTEN = (("key_judgments", "judgment", "rank"), ("in_brief", "text", "position"))
-
-
-def judgment_problems(records: dict[str, list[Record]], unreadable: set[str]) -> list[Problem]:
-    """Every written key judgment and summary sentence passes :func:`_written_problems`;
-    every expectation is filed in a briefing that exists."""
-    problems: list[Problem] = []
-    for table, field, order in WRITTEN:
-        problems += _written_problems(records, unreadable, table, field, order)
-    families = _families(records.get("actors", []))
-    for r in records.get("expectations", []):
-        problems += _briefing_problems("expectations.csv", r, families, unreadable)
-    return problems + _voice_problems(records)
-
-
-# Tables whose rows carry a voice (view) and the source they are coded from.
-_VOICED = ("claims", "expectations")
-
-
-def _voice_problems(records: dict[str, list[Record]]) -> list[Problem]:
-    """A reviewer's own judgment exists only in a report or review: in a Russian official's
-    or expert's own text, the author's view is the Russian view itself."""
-    kinds = {str(s["source_id"]): s.get("source_kind") for s in records.get("sources", [])}
-    problems = []
-    for table in _VOICED:
-        for r in records.get(table, []):
-            kind = kinds.get(str(r.get("source_id")))
-            if r.get("view") == "reviewer" and kind not in (None, "review"):
-                problems.append(
-                    Problem(
-                        f"{table}.csv",
-                        r["_row"],
-                        "view",
-                        "reviewer",
-                        f"is for reports and reviews; source {r['source_id']} is a {kind} "
-                        "source, whose author's view is coded as moscow",
-                    )
-                )
-    return problems
-
-
-def _briefing_problems(
-    file: str, r: Record, families: dict[str, set[str]], unreadable: set[str]
-) -> list[Problem]:
-    """The record is filed in a briefing that exists: a briefed actor or the overview."""
-    briefing = str(r.get("briefing") or "")
-    known = briefing == OVERVIEW or briefing in families or "actors" in unreadable
-    if briefing and not known:
-        choices = ", ".join([*sorted(families), OVERVIEW])
-        return [Problem(file, r["_row"], "briefing", briefing, f"is not a briefing ({choices})")]
-    return []
-
-
-def _written_problems(
-    records: dict[str, list[Record]], unreadable: set[str], table_name: str, prose: str, order: str
-) -> list[Problem]:
-    """Each written row belongs to a briefing, holds a place (``order``) no other row of that
-    briefing holds, rests on at least one record, and every record it cites concerns the
-    briefed actor or one of its family (the overview may cite any record). Checks that need
-    a table that could not be read are skipped: its own problem is already reported."""
-    file = f"{table_name}.csv"
-    families = _families(records.get("actors", []))
-    concerned = _concerned(records)
-    problems: list[Problem] = []
-    ranks: dict[tuple[str, object], int] = {}
-    for r in records.get(table_name, []):
-        briefing = str(r.get("briefing") or "")
-        problems += _wording_problems(file, r, prose)
-        problems += _briefing_problems(file, r, families, unreadable)
-        key = (briefing, r.get(order))
-        if key in ranks and r.get(order) is not None:
-            problems.append(
-                Problem(
-                    file,
-                    r["_row"],
-                    order,
-                    str(r.get(order)),
-                    f"repeats the {order} of row {ranks[key]} in briefing {briefing}",
-                )
-            )
-        ranks.setdefault(key, r["_row"])
-        if not any(_items(r.get(f)) for f in _EVIDENCE):
-            problems.append(
-                Problem(file, r["_row"], "claim_ids", None, "no claim, event or expectation cited")
-            )
-        family = families.get(briefing)
-        if family is None:
-            continue
-        for field, (table, _, _) in _EVIDENCE.items():
-            for item in _items(r.get(field)):
-                actors = concerned[table].get(item)
-                if actors is not None and table not in unreadable and not actors & family:
-                    problems.append(
-                        Problem(
-                            file,
-                            r["_row"],
-                            field,
-                            item,
-                            f"does not concern {briefing} or an actor of its family",
-                        )
-                    )
-    return problems

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,21 +23,48 @@ from russian_views.dataset.load import Dataset
 
 # Written tables, the column naming a row, and the record tables its evidence columns name.
 WRITTEN = {"key_judgments": "judgment_id", "in_brief": "brief_id"}
-EVIDENCE = {"claim_ids": "claims", "event_ids": "events", "expectation_ids": "expectations"}
+EVIDENCE = {
+    "claim_ids": "claims",
+    "event_ids": "events",
+    "expectation_ids": "expectations",
+    "development_ids": "developments",
+}
 SHA_PREFIX = 8
 
 
 @dataclass(frozen=True)
 class ToReview:
-    """Why a written row no longer matches the record it was written against."""
+    """Why a written row no longer matches the record it was written against: each reason
+    a wording with ``{}`` where a source is named, and that source's id ('' for none)."""
 
     table: str
     row_id: str
-    reason: str
+    reasons: tuple[tuple[str, str], ...]
+
+    @property
+    def reason(self) -> str:
+        """Every reason, each source named by its id (for the command line)."""
+        return self.worded({})
+
+    def worded(self, names: Mapping[str, str], shown: Collection[str] | None = None) -> str:
+        """The reasons with each source called by ``names`` (its id when absent); given the
+        sources a briefing prints (``shown``), a source added that it does not print is no
+        reason for that briefing's reader ('' when none is left)."""
+        kept = [
+            wording.format(names.get(source, source))
+            for wording, source in self.reasons
+            if shown is None or wording != ADDED or source in shown
+        ]
+        return "; ".join(kept)
 
     def line(self) -> str:
         """The one-line warning ``validate`` and ``render`` print."""
         return f"{self.table}.csv: {self.row_id} is to review: {self.reason}"
+
+
+# How each reason reads; a source added is the one reason a briefing that does not print
+# the source leaves out.
+ADDED = "written before {} was added"
 
 
 def source_marks(dataset: Dataset) -> list[str]:
@@ -51,7 +79,7 @@ def evidence_digest(dataset: Dataset, row: pd.Series) -> str:
     for column, table in EVIDENCE.items():
         frame = dataset.tables[table]
         key = frame.columns[1]
-        ids = sorted(i for i in str(row[column]).split("|") if i)
+        ids = sorted(i for i in str(row.get(column, "")).split("|") if i)
         for _, record in frame[frame[key].isin(ids)].sort_values(key).iterrows():
             fields = [str(v) for k, v in record.items() if k != "_row"]
             digest.update("\x1f".join(fields).encode("utf-8") + b"\x1e")
@@ -83,21 +111,23 @@ def _check(dataset: Dataset) -> list[ToReview]:
     for table, key in WRITTEN.items():
         for _, row in dataset.tables[table].iterrows():
             if not row["written_against"]:
-                out.append(ToReview(table, str(row[key]), "not yet stamped against the record"))
+                unstamped = (("not yet stamped against the record", ""),)
+                out.append(ToReview(table, str(row[key]), unstamped))
                 continue
             written = dict(m.split("@") for m in str(row["written_against"]).split("|") if m)
-            reasons = [f"written before {s} was added" for s in current if s not in written] + [
-                f"written against {s}, since removed" for s in written if s not in current
+            reasons = [(ADDED, s) for s in current if s not in written]
+            reasons += [
+                ("written against {}, since removed", s) for s in written if s not in current
             ]
             reasons += [
-                f"written before {s} was amended"
+                ("written before {} was amended", s)
                 for s in current
                 if s in written and written[s] != current[s]
             ]
             if evidence_digest(dataset, row) != row["evidence_digest"]:
-                reasons.append("a record it cites has changed")
+                reasons.append(("a record it cites has changed", ""))
             if reasons:
-                out.append(ToReview(table, str(row[key]), "; ".join(reasons)))
+                out.append(ToReview(table, str(row[key]), tuple(reasons)))
     return out
 
 

@@ -1,0 +1,53 @@
+"""The scorecard: forecasts counted by status, one row per group (a briefing's voices, or
+the overview's briefings), with each row's n and the columns the codebook's status order
+gives. A count of scored forecasts, said to be one; the judgment on the book's record is
+a key judgment of ours, written apart.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from russian_views.briefings import markup as m
+from russian_views.briefings.record import checked_to
+
+if TYPE_CHECKING:
+    from russian_views.briefings.base import Briefing
+
+
+def counts(
+    briefing: Briefing, rows: list[tuple[str, pd.DataFrame]]
+) -> tuple[list[str], list[list[object]]]:
+    """The table's header and rows: each group's count per status present anywhere, its n,
+    and a total row when there is more than one group."""
+    statuses = [
+        c
+        for c in briefing.dataset.codes("forecast_status")
+        if any((frame["status"] == c).any() for _, frame in rows)
+    ]
+    header = ["", *(briefing.label("forecast_status", c) for c in statuses), "n"]
+    body: list[list[object]] = []
+    for label, frame in rows:
+        tallied = frame["status"].value_counts()
+        body.append([label, *(int(tallied.get(c, 0)) for c in statuses), len(frame)])
+    if len(rows) > 1:
+        every = pd.concat([frame for _, frame in rows])
+        tallied = every["status"].value_counts()
+        body.append(["All", *(int(tallied.get(c, 0)) for c in statuses), len(every)])
+    return header, body
+
+
+def scorecard(briefing: Briefing, rows: list[tuple[str, pd.DataFrame]], what: str) -> m.Html:
+    """The scorecard table of ``rows`` (label, forecasts), captioned with what it counts and
+    as of when; nothing when there is no forecast."""
+    if not any(len(frame) for _, frame in rows):
+        return m.Html()
+    header, body = counts(briefing, [(label, f) for label, f in rows if len(f)])
+    cells = [[m.tag("strong", r[0]) if r[0] == "All" else r[0], *map(str, r[1:])] for r in body]
+    caption = (
+        f"Scorecard: {what}, by status as of {checked_to(briefing.dataset)} (a count; each "
+        "status by the codebook's rule)."
+    )
+    return m.table(header, cells, caption=caption, class_="data scorecard")
