@@ -79,13 +79,10 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
     ),
 }
 # Survivors explained here rather than by a pragma in the code, each with why it is not a
-# gap in the tests: equivalent mutants in modules other work is rewriting now, and checks
-# that a planned change of the data contract removes. A name here that no longer survives
-# is reported, so the list cannot go stale unseen.
+# gap in the tests: equivalent mutants, in modules other work was rewriting when they were
+# found. A name here that no longer survives is reported, so the list cannot go stale
+# unseen.
 EXPLAINED: dict[str, str] = {
-    "russian_views.dataset.validate.x__status_problems__mutmut_12": (
-        "equivalent: `needed = [...]` for `needed += [...]` on the still-empty list"
-    ),
     "russian_views.dataset.validate.x_citation_problems__mutmut_75": (
         "equivalent: ref_label prints the source id only with with_source=True, not passed"
     ),
@@ -123,13 +120,6 @@ EXPLAINED: dict[str, str] = {
     "russian_views.rendering.cache.x__plain_name__mutmut_7": (
         'equivalent: Path(".").name is "", so "." already fails name == Path(name).name'
     ),
-    **{
-        f"russian_views.dataset.validate.x__status_problems__mutmut_{n}": (
-            "status_record/status_url pairing: CONTRACT-25 moves the public record into "
-            "developments.csv and drops both columns (rerun TARGET=validate after it)"
-        )
-        for n in (20, 21, 22, 27, 28)
-    },
 }
 KILLED = {"killed", "timeout", "caught by type check"}
 NOT_RUN = {"not checked", "skipped"}
