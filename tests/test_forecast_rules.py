@@ -96,7 +96,7 @@ def test_every_break_of_the_status_rule_is_reported_at_once(data_copy):
          horizon_end=str(year), status_basis="d001", status_reason="We searched.")  # fmt: skip
     _set(data_copy, x, "x005", status="open", horizon_end=str(year + 5), status_basis="",
          status_reason="")  # fmt: skip
-    _set(data_copy, x, "x006", status="unchecked", horizon_end=str(year + 5), status_basis="",
+    _set(data_copy, x, "x009", status="unchecked", horizon_end=str(year + 5), status_basis="",
          status_reason="")  # fmt: skip
     _set(data_copy, x, "x007", status="occurred", status_basis="d999", status_reason="Done.")
     _set(data_copy, x, "x008", status="unsettled", horizon_start=str(year - 4),
@@ -119,7 +119,7 @@ def test_every_break_of_the_status_rule_is_reported_at_once(data_copy):
     ]
     for line in expected:
         assert any(p.startswith(line) for p in found), (line, found)
-    assert not any("x006" in p or f"row {_row_of(data_copy, x, 'x006')}," in p for p in found)
+    assert not any("x009" in p or f"row {_row_of(data_copy, x, 'x009')}," in p for p in found)
 
 
 def test_a_signpost_is_held_to_its_expectations_window(data_copy):

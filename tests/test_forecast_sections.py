@@ -92,31 +92,50 @@ def test_an_unchecked_forecast_says_so_and_carries_no_date(data_copy: Path):
 
 
 def test_the_overview_scorecard_counts_every_forecast_by_briefing_and_status(dataset):
+    """The book's expectations by briefing with their total; the asks and the reviewer's own
+    forecasts in rows of their own, never added to that total; every forecast counted once."""
     brief = OverviewBriefing.from_parameters(dataset=dataset)
     table = str(brief.forecasts_section()).split("<table")[1].split("</table>")[0]
     header = re.findall(r"<th[^>]*>(.*?)</th>", table)
     rows = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", table)]
     rows = [r for r in rows if r]
     ex = dataset.expectations
+    book = ex[(ex["view"] == "moscow") & (ex["forecast_kind"] == "expectation")]
+    asks, reviewer = ex[ex["forecast_kind"] == "ask"], ex[ex["view"] == "reviewer"]
     labels = {dataset.label("forecast_status", c): c for c in dataset.codes("forecast_status")}
     names = {m.sentence_case(brief.name(a)): a for a in brief.actor_ids} | {"Overview": "overview"}
-    assert [r[0] for r in rows] == [*names, "<strong>All</strong>"]
+    expected = {label: book[book["briefing"] == scope] for label, scope in names.items()}
+    expected["<strong>All</strong>"] = book
+    ask_rows = [r[0] for r in rows if "ask" in r[0]]
+    reviewer_rows = [r[0] for r in rows if "reviewer" in r[0]]
+    assert len(ask_rows) == len(reviewer_rows) == 1
+    expected[ask_rows[0]], expected[reviewer_rows[0]] = asks, reviewer
+    assert [r[0] for r in rows] == list(expected)
+    assert sum(len(expected[k]) for k in (*names, *ask_rows, *reviewer_rows)) == len(ex)
     for r in rows:
-        scope = names.get(r[0])
-        filed = ex if scope is None else ex[ex["briefing"] == scope]
+        filed = expected[r[0]]
         assert int(r[-1]) == len(filed)
         for label, cell in zip(header[1:-1], r[1:-1], strict=True):
             assert int(cell) == int((filed["status"] == labels[label]).sum()), (r[0], label)
 
 
 def test_statements_by_russian_officials_are_listed_apart_with_their_speaker(dataset):
+    """The body prints, with its speaker, each statement concerning the briefing that its
+    statuses and judgments rest on; the annex prints every other statement concerning it;
+    no statement is printed twice or in a briefing it does not concern."""
     statements = dataset.developments[dataset.developments["kind"] == "statement"]
     assert len(statements), "the outside record holds Moscow's own words"
-    for d in statements.itertuples():
-        actors = set(d.actor_ids.split("|"))
-        for actor in ("north-korea", "south-korea", "united-states", "china"):
-            brief = ActorBriefing.from_parameters(actor, dataset=dataset)
-            section = html.unescape(str(brief.expectations_section()))
-            words = section.split("Moscow's own words since the source")[1].split("<h3")[0]
-            shown = f"{d.speaker}: {d.fact}" in words
-            assert shown == bool(actors & set(brief.members)), (d.development_id, actor)
+    in_a_body = set()
+    for actor in ("north-korea", "south-korea", "united-states", "china"):
+        brief = ActorBriefing.from_parameters(actor, dataset=dataset)
+        in_a_body |= set(brief.said_in_body()["development_id"])
+        section = html.unescape(str(brief.expectations_section()))
+        words = section.split("Moscow's own words since the source")[1].split("</aside>")[0]
+        annex = html.unescape(str(brief.events_since()))
+        for d in statements.itertuples():
+            line = f"{d.speaker}: {d.fact}"
+            concerns = bool(set(d.actor_ids.split("|")) & set(brief.members))
+            in_body = concerns and d.development_id in brief.rested_on
+            assert (line in words) == in_body, (d.development_id, actor)
+            assert (line in annex) == (concerns and not in_body), (d.development_id, actor)
+    assert in_a_body, "no briefing's body prints Moscow's own words"

@@ -87,11 +87,10 @@ def test_no_address_in_the_body_every_one_a_numbered_note(dataset):
         for d in brief.cited_developments.itertuples():
             assert html.escape(d.url) in notes
         assert "“”" not in html.unescape(notes)  # no empty title quoted where none was found
-        said = brief.developments[brief.developments["kind"] == "statement"]
+        said = brief.said_in_body()
         assert body.count('class="note-ref"') >= len(said)  # Moscow's words, in the body
-        assert str(brief.events_since()).count('class="note-ref"') == len(brief.developments) - len(
-            said
-        )
+        annex = str(brief.events_since()).count('class="note-ref"')
+        assert annex == len(brief.developments) - len(said)  # the rest, in the annex
         # One mark that the material is from outside the record, in the section's lead.
         assert str(brief.expectations_section()).count("from outside the record") == 1
 

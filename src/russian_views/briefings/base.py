@@ -156,19 +156,34 @@ class Briefing:
         return dict(zip(dev["development_id"], dev["date"], strict=True))
 
     @cached_property
-    def cited_developments(self) -> pd.DataFrame:
-        """The developments this briefing cites: those it lists since the source and those
-        the scored statuses it prints rest on."""
+    def rested_on(self) -> set[str]:
+        """The developments the scored statuses and our judgments this briefing prints rest
+        on (their ids)."""
         shown = self.shown_expectations()
         posts = self.signposts[self.signposts["expectation_ref"].isin(shown["expectation_id"])]
-        ids = set(self.developments["development_id"])
+        ids: set[str] = set()
         for kj, _ in self.key_judgments():  # our judgments rest on developments too
             ids |= set(basis_ids(kj["development_ids"]))
         for frame in (shown, posts):
             scored = frame[frame["status"] != UNCHECKED]  # an unscored status cites nothing
             ids |= {i for cell in scored["status_basis"] for i in basis_ids(cell)}
+        return ids
+
+    @cached_property
+    def cited_developments(self) -> pd.DataFrame:
+        """The developments this briefing cites: those it lists since the source and those
+        its statuses and judgments rest on."""
+        ids = set(self.developments["development_id"]) | self.rested_on
         dev = self.dataset.developments
         return dev[dev["development_id"].isin(ids)]
+
+    def said_in_body(self) -> pd.DataFrame:
+        """Moscow's own words the body prints: the statements concerning this briefing that
+        its statuses and judgments rest on (the annex lists the others)."""
+        dev = self.developments
+        return dev[
+            (dev["kind"] == forecasts.STATEMENT) & dev["development_id"].isin(self.rested_on)
+        ]
 
     @cached_property
     def notes(self) -> list[notes.Note]:
@@ -217,8 +232,9 @@ class Briefing:
     # ---------------------------------------------------------------- written pieces
 
     def shown(self) -> list[pd.DataFrame]:
-        """The records this briefing's cut shows (what a written judgment must rest on)."""
-        raise NotImplementedError
+        """The records this briefing's cut shows (what a written judgment must rest on); none
+        for a briefing that prints no written judgment (the comparison)."""
+        return []
 
     @cached_property
     def to_review(self) -> dict[str, str]:
@@ -281,7 +297,7 @@ class Briefing:
         """The forecasts by whose they are, scored by the rule, and what has happened and what
         Moscow has said since."""
         shown = self.shown_expectations()
-        since = forecasts.statements_box(self, self.developments)
+        since = forecasts.statements_box(self, self.said_in_body())
         if shown.empty:
             lead = m.empty("The record holds no forecast filed here for the period.")
             return m.join([lead, since])
@@ -296,8 +312,12 @@ class Briefing:
         )
 
     def events_since(self) -> m.Html:
-        """The annex's record of what has happened since the source (events)."""
-        return forecasts.events_since(self, self.developments)
+        """The annex's record of what has happened since the source: the events, and the
+        statements the body does not print."""
+        body = set(self.said_in_body()["development_id"])
+        return forecasts.events_since(
+            self, self.developments[~self.developments["development_id"].isin(body)]
+        )
 
     def evidence(self) -> list[pd.DataFrame]:
         """Every record the key judgments and the summary rest on, in full."""

@@ -182,15 +182,18 @@ def since_list(briefing: Briefing, developments: pd.DataFrame, kind: str, empty:
     return m.tag("ul", m.join(entries), class_="developments") if entries else m.empty(empty)
 
 
-def statements_box(briefing: Briefing, developments: pd.DataFrame) -> m.Html:
-    """Moscow's own words since the source (statements by Russian officials), in the body
-    beside the forecasts and apart from the coded record."""
-    if developments.empty:
-        return m.Html()
+def statements_box(briefing: Briefing, statements: pd.DataFrame) -> m.Html:
+    """Moscow's own words since the source that this briefing's statuses and judgments rest
+    on (statements by Russian officials), in the body beside the forecasts and apart from
+    the coded record; the annex lists the others."""
     since = briefing.the_sources
     head = f"Moscow's own words since {since}, to {checked_to(briefing.dataset)}"
     body = since_list(
-        briefing, developments, STATEMENT, "No statement by a Russian official on this found."
+        briefing,
+        statements,
+        STATEMENT,
+        "None of the statuses or judgments here rests on a statement by a Russian official; "
+        "the annex lists those we found.",
     )
     return m.tag(
         "aside",
@@ -201,13 +204,19 @@ def statements_box(briefing: Briefing, developments: pd.DataFrame) -> m.Html:
 
 
 def events_since(briefing: Briefing, developments: pd.DataFrame) -> m.Html:
-    """What has happened since the source (events), for the annex: the public record the
-    statuses and our judgments draw on, in full."""
+    """What has happened since the source (events), and the statements by Russian officials
+    the body does not print, for the annex: the public record in full."""
     lead = m.paragraph(
-        f"Events since {briefing.the_sources} that bear on its forecasts and on Russia's "
-        f"relations, to {checked_to(briefing.dataset)}; {OUTSIDE}, numbered in the Notes, and "
-        "never counted with the coded record.",
+        f"What has happened since {briefing.the_sources} that bears on its forecasts and on "
+        f"Russia's relations, to {checked_to(briefing.dataset)}; {OUTSIDE}, numbered in the "
+        "Notes, and never counted with the coded record.",
         class_="note outside-lead",
     )
-    body = since_list(briefing, developments, EVENT, "No development involving this actor found.")
-    return m.join([lead, body])
+    events = since_list(briefing, developments, EVENT, "No development involving this actor found.")
+    parts = [lead, events]
+    if (developments["kind"] == STATEMENT).any():
+        parts += [
+            m.tag("h3", "Other statements by Russian officials"),
+            since_list(briefing, developments, STATEMENT, ""),
+        ]
+    return m.join(parts)

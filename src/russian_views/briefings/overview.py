@@ -11,7 +11,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from russian_views.briefings import annex, body, charts, queries, scorecard
+from russian_views.briefings import annex, body, charts, forecasts, queries, scorecard
 from russian_views.briefings import markup as m
 from russian_views.briefings.briefing import MOSCOW, REVIEWER, ActorBriefing, Briefing
 from russian_views.briefings.figure import Figure
@@ -86,13 +86,24 @@ class OverviewBriefing(Briefing):
         ]
 
     def scorecard(self) -> m.Html:
-        """Every forecast in the record, expectations and asks of every briefing, by the
-        briefing it is filed in and its status."""
-        ex = self.dataset.expectations
-        rows = [(m.sentence_case(self.name(a)), ex[ex["briefing"] == a]) for a in self.actor_ids]
-        rows.append(("Overview", ex[ex["briefing"] == self.scope]))
+        """Every forecast in the record by status: the book's expectations by the briefing
+        each is filed in, with their total; the asks and the reviewer's own forecasts in rows
+        of their own, never added to that total."""
+        groups = forecasts.groups(self, self.dataset.expectations)
+        if not groups:
+            return m.Html()
+        (_, first), *others = groups
+        rows = [
+            (m.sentence_case(self.name(a)), first[first["briefing"] == a]) for a in self.actor_ids
+        ]
+        rows.append(("Overview", first[first["briefing"] == self.scope]))
+        n = len(self.dataset.expectations)
         return scorecard.scorecard(
-            self, rows, f"all {len(ex)} forecasts of the record (expectations and asks)"
+            self,
+            rows,
+            f"all {n} forecasts of the record: {groups[0][0][0].lower()}{groups[0][0][1:]}, by "
+            "briefing, then the other voices and the asks apart",
+            apart=others,
         )
 
     def title_block(self) -> m.Html:

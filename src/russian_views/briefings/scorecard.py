@@ -18,14 +18,18 @@ if TYPE_CHECKING:
 
 
 def counts(
-    briefing: Briefing, rows: list[tuple[str, pd.DataFrame]]
+    briefing: Briefing,
+    rows: list[tuple[str, pd.DataFrame]],
+    apart: list[tuple[str, pd.DataFrame]] | None = None,
 ) -> tuple[list[str], list[list[object]]]:
     """The table's header and rows: each group's count per status present anywhere, its n,
-    and a total row when there is more than one group."""
+    and a total row when there is more than one group; then the ``apart`` rows, counted
+    alone and never added to that total (another voice's forecasts, or asks)."""
+    apart = apart or []
     statuses = [
         c
         for c in briefing.dataset.codes("forecast_status")
-        if any((frame["status"] == c).any() for _, frame in rows)
+        if any((frame["status"] == c).any() for _, frame in [*rows, *apart])
     ]
     header = ["", *(briefing.label("forecast_status", c) for c in statuses), "n"]
     body: list[list[object]] = []
@@ -36,15 +40,25 @@ def counts(
         every = pd.concat([frame for _, frame in rows])
         tallied = every["status"].value_counts()
         body.append(["All", *(int(tallied.get(c, 0)) for c in statuses), len(every)])
+    for label, frame in apart:
+        tallied = frame["status"].value_counts()
+        body.append([label, *(int(tallied.get(c, 0)) for c in statuses), len(frame)])
     return header, body
 
 
-def scorecard(briefing: Briefing, rows: list[tuple[str, pd.DataFrame]], what: str) -> m.Html:
-    """The scorecard table of ``rows`` (label, forecasts), captioned with what it counts and
-    as of when; nothing when there is no forecast."""
-    if not any(len(frame) for _, frame in rows):
+def scorecard(
+    briefing: Briefing,
+    rows: list[tuple[str, pd.DataFrame]],
+    what: str,
+    apart: list[tuple[str, pd.DataFrame]] | None = None,
+) -> m.Html:
+    """The scorecard table of ``rows`` (label, forecasts) and of the ``apart`` rows counted
+    outside their total, captioned with what it counts and as of when; nothing when there
+    is no forecast."""
+    apart = [(label, f) for label, f in apart or [] if len(f)]
+    if not any(len(frame) for _, frame in rows) and not apart:
         return m.Html()
-    header, body = counts(briefing, [(label, f) for label, f in rows if len(f)])
+    header, body = counts(briefing, [(label, f) for label, f in rows if len(f)], apart)
     cells = [[m.tag("strong", r[0]) if r[0] == "All" else r[0], *map(str, r[1:])] for r in body]
     caption = (
         f"Scorecard: {what}, by status as of {checked_to(briefing.dataset)} (a count; each "
