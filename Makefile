@@ -36,9 +36,10 @@ lab: $(STAMP) ## Open the notebooks in JupyterLab, on the project's kernel (PORT
 		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 		--KernelManager.transport=ipc
 
-explore: $(STAMP) ## Open the briefing explorer: controls for every parameter, no code (PORT=8866 HOST=0.0.0.0 for a class NO_BROWSER=1)
+explore: $(STAMP) ## Open the briefing explorer: controls for every parameter, no code (PORT=8866 HOST=0.0.0.0 for a class MAX_PAGES=30 WARM=10 OUT=dir NO_BROWSER=1)
 	$(BIN)/russian-views explore $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST)) \
-		$(if $(NO_BROWSER),--no-browser)
+		$(if $(MAX_PAGES),--max-pages $(MAX_PAGES)) $(if $(WARM),--warm $(WARM)) \
+		$(if $(OUT),--out $(OUT)) $(if $(NO_BROWSER),--no-browser)
 
 # One pytest-xdist worker per core, plus one: the end-to-end tests spend much of their time
 # waiting on other processes (kernels, Chromium, the render service), and the extra worker

@@ -16,7 +16,10 @@ the claims, events, expectations and signposts (generated in a temporary folder,
 committed), without the service so that each render's peak memory (its largest process)
 can be read. Every command runs as a fresh process, as a user would run it; the service
 runs from a temporary folder and is stopped at the end. Last, (f) the explorer's
-redraw after a control change, in one warm process as in its Voilà kernel.
+redraw after a control change and a Save PDF, in one warm process as in its Voilà
+kernel, and (g) a class opening the explorer together against ``russian-views explore
+--warm 10``: ten page requests at the same moment, then in Chromium one page alone and
+ten at the same moment, each timed until it shows its briefing.
 """
 
 from __future__ import annotations
@@ -56,7 +59,9 @@ TARGETS = {
     "render at 100x / 1x": ("<=", 2.0),
     "explorer redraw after a control change": ("<", 0.5),
     "explorer redraw / one-briefing HTML render": ("<=", 1 / 3),
+    "explorer: ten pages asked at once, slowest answer": ("<", 1.0),
 }
+CLASS = 10  # pages opened at the same moment in (g)
 
 
 def run(*args: str | Path, env: dict | None = None, expect: int = 0) -> None:
@@ -227,9 +232,10 @@ def print_formats(fmt: str, t: dict[str, float]) -> None:
     )
 
 
-def bench_explorer(root: Path, repeat: int) -> float:
+def bench_explorer(root: Path, repeat: int) -> tuple[float, float]:
     """Median seconds the explorer takes to redraw after a control changes, on its warm
-    process (as in the Voilà kernel): each change sets a new actor or first year."""
+    process (as in the Voilà kernel): each change sets a new actor or first year; and the
+    median seconds of a Save PDF (a new period each time, so nothing is cached)."""
     from russian_views.explorer.app import Explorer
 
     explorer = Explorer(out_dir=root / "explorer")  # draws the first briefing: the warm-up
@@ -238,7 +244,85 @@ def bench_explorer(root: Path, repeat: int) -> float:
     for name, value in changes:
         explorer.inputs[name].value = value
         times.append(explorer.seconds)
-    return statistics.median(times)
+
+    def save(i: int) -> None:
+        explorer.inputs["since"].value = 2012 + i
+        assert explorer.save("pdf") is not None
+
+    return statistics.median(times), median_of(repeat, save)
+
+
+def bench_class(root: Path) -> dict[str, list[float]]:
+    """A class opening the explorer, against a server keeping ten pages ready (waited for
+    before the class comes): seconds until each of ten page requests sent at the same moment
+    is answered whole (the server's part), and in Chromium until a page shows its briefing,
+    for one student alone, then for ten pages opened at the same moment. The ten browsers
+    share this machine's cores, as a room's students do not: their wait is an upper bound."""
+    import asyncio
+    import http.client
+    import re
+    import socket
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.parse import urlsplit
+
+    from playwright.async_api import async_playwright
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = root / "explore.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [BIN / "russian-views", "explore", "--port", str(port), "--no-browser",
+             "--max-pages", str(3 * CLASS), "--warm", str(CLASS), "--out", root / "class"],
+            stdout=out, stderr=out, start_new_session=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 300
+        while not (found := re.search(r"http://\S+token=[\w-]+", log.read_text())):
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit(f"the explorer did not start:\n{log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        url = urlsplit(found[0])
+        ready = 90  # seconds for the ready pages to start and draw before a class comes
+
+        def answered(_i: int) -> float:
+            connection = http.client.HTTPConnection(url.hostname, url.port, timeout=300)
+            start = time.perf_counter()
+            connection.request("GET", f"{url.path}?{url.query}")
+            connection.getresponse().read()
+            connection.close()
+            return time.perf_counter() - start
+
+        async def students(count: int) -> list[float]:
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(
+                    executable_path=shutil.which("chromium"), args=["--no-sandbox"]
+                )
+
+                async def student() -> float:
+                    page = await (await browser.new_context()).new_page()
+                    start = time.perf_counter()
+                    await page.goto(found[0], wait_until="commit", timeout=300_000)
+                    await page.wait_for_selector("iframe.rv-page", timeout=300_000)
+                    return time.perf_counter() - start
+
+                waits = await asyncio.gather(*(student() for _ in range(count)))
+                await browser.close()
+                return sorted(waits)
+
+        times = {}
+        time.sleep(ready)
+        times["alone"] = asyncio.run(students(1))
+        time.sleep(ready)  # the page closed, its place back in the pool
+        times["class"] = asyncio.run(students(CLASS))
+        time.sleep(ready)
+        with ThreadPoolExecutor(CLASS) as pool:  # last: these pages never close
+            times["server"] = sorted(pool.map(answered, range(CLASS)))
+        return times
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=60)
 
 
 def verdict(name: str, value: float) -> str:
@@ -265,13 +349,21 @@ def main() -> None:
         finally:
             ours("service", "stop")
         scale = bench_scale(root, args.repeat)
-        redraw = bench_explorer(root, args.repeat)
+        redraw, save = bench_explorer(root, args.repeat)
+        opened = bench_class(root)
     startup = bench_startup(args.repeat)
     print("\ndata scale   load+validate   full HTML render   peak memory (largest process)")
     for factor, (load, render, memory) in scale.items():
         print(f"{factor:>5}x       {load:8.3f}s      {render:8.2f}s      {memory:8.0f} MB")
     print(f"\n--help {startup['help']:.3f}s   argument error {startup['error']:.3f}s")
-    print(f"\nexplorer: redraw after a control change {redraw:5.2f}s (median, warm process)")
+    print(
+        f"\nexplorer: redraw after a control change {redraw:5.2f}s, Save PDF {save:5.2f}s "
+        f"(medians, warm process)\nexplorer, a class: {CLASS} page requests at once answered "
+        f"within {opened['server'][-1]:5.2f}s; in Chromium one student alone sees the briefing "
+        f"after {opened['alone'][0]:5.2f}s, {CLASS} opened at once on this one machine after "
+        f"{statistics.median(opened['class']):5.2f}s (median), {opened['class'][-1]:5.2f}s "
+        "(slowest)"
+    )
     html, full = timings["html"], timings["html,pdf"]
     verdicts = [
         verdict("speed-up a/b (HTML)", html["a"] / html["b"]),
@@ -285,6 +377,7 @@ def main() -> None:
         verdict("render at 100x / 1x", scale[100][1] / scale[1][1]),
         verdict("explorer redraw after a control change", redraw),
         verdict("explorer redraw / one-briefing HTML render", redraw / html["d"]),
+        verdict("explorer: ten pages asked at once, slowest answer", opened["server"][-1]),
     ]
     print("\n" + "\n".join(verdicts))
 

@@ -9,13 +9,19 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import krippendorff
 import papermill
 import pytest
 
 from russian_views import cli as command
 from russian_views import config
 from russian_views.classroom import agreement
-from russian_views.classroom.agreement import COMPARED, GATED, REFERENCE_PATH, Exercise, compare
+from russian_views.classroom.agreement import REFERENCE_PATH, compare
+from russian_views.classroom.alpha import verdict
+from russian_views.classroom.coding import write_worksheet
+from russian_views.classroom.codings import COMPARED
+from russian_views.classroom.exercise import Exercise
+from russian_views.dataset.schema import load_schema
 from russian_views.errors import DataError, ParameterError
 
 EXERCISE = config.NOTEBOOKS_DIR / "exercises" / "code_a_passage.ipynb"
@@ -49,7 +55,9 @@ def test_perfect_agreement_gives_alpha_one_and_no_disagreements(dataset):
     result = compare(REFERENCE_PATH, REFERENCE_PATH, dataset)
     assert len(result.units) == 9
     by_field = {f.field: f for f in result.fields}
-    assert all(f.agreed == f.units == 9 for f in result.fields)
+    assert all(f.agreed == f.units for f in result.fields)
+    # A blank is missing data: ¶8 s6 has no stance, so stance is compared on 8 sentences.
+    assert (by_field["subject_id"].units, by_field["stance"].units) == (9, 8)
     assert [by_field[f].alpha for f in ("subject_id", "theme", "stance", "claim_kind")] == [1.0] * 4
     assert by_field["stance"].ordinal_alpha == 1.0
     # Every reference sentence is Moscow's view: no variation, so alpha is undefined.
@@ -74,14 +82,32 @@ def test_known_disagreements_give_the_expected_agreement(tmp_path, dataset):
     assert result.disagreements[0].text.startswith("Russians blame South Korean conservatives")
 
 
-def test_stance_on_the_ordinal_scale_forgives_near_misses(tmp_path, dataset):
+def stance_of(tmp_path: Path, changes: dict[int, str]):
     rows = rows_of(REFERENCE_PATH)
-    rows[0]["stance"] = "hostile"  # reference critical: one step away
-    rows[5]["stance"] = "mixed"  # reference empty: no position on the scale, so not paired
-    stance = next(f for f in compare(student(tmp_path, rows)).fields if f.field == "stance")
-    assert stance.agreed == 7
-    assert stance.ordinal_alpha is not None and stance.alpha is not None
-    assert stance.ordinal_alpha > stance.alpha
+    for row, value in changes.items():
+        rows[row]["stance"] = value
+    return next(f for f in compare(student(tmp_path, rows)).fields if f.field == "stance")
+
+
+def test_stance_on_the_ordinal_scale_forgives_near_misses(tmp_path, dataset):
+    near = stance_of(tmp_path, {0: "mixed"})  # ¶8 s1, reference critical: one step away
+    far = stance_of(tmp_path, {1: "supportive"})  # ¶8 s2, reference hostile: the far end
+    # ¶8 s6 has no stance in the reference: a blank is missing, so s6 is not paired.
+    assert (near.agreed, near.units) == (far.agreed, far.units) == (7, 8)
+    assert near.ordinal_alpha > near.alpha
+    assert far.ordinal_alpha < far.alpha
+    scale = dataset.scores("stance")
+    reference = ["critical", "hostile", "critical", "critical", "critical", "critical"]
+    ours = ["mixed", *reference[1:]]
+    expected = krippendorff.alpha(
+        reliability_data=[
+            [scale[v] for v in ours + ["critical"] * 2],
+            [scale[v] for v in reference + ["critical"] * 2],
+        ],
+        level_of_measurement="ordinal",
+        value_domain=sorted(scale.values()),
+    )
+    assert near.ordinal_alpha == pytest.approx(expected)
 
 
 def test_missing_extra_repeated_and_badly_coded_sentences_are_named(tmp_path, dataset):
@@ -172,9 +198,9 @@ def test_alpha_zero_with_high_agreement_is_explained_by_a_dominant_code(tmp_path
 
 def test_labels_are_withheld_below_twenty_units(dataset):
     result = compare(REFERENCE_PATH, REFERENCE_PATH, dataset)
-    assert agreement.verdict(1.0, 9) == "no label: under 20 units"
-    assert agreement.verdict(1.0, 20) == "reliable"
-    assert agreement.verdict(0.7, 20) == "tentative"
+    assert verdict(1.0, 9) == "no label: under 20 units"
+    assert verdict(1.0, 20) == "reliable"
+    assert verdict(0.7, 20) == "tentative"
     assert "reliable" not in result.text().replace("reliability", "")
     assert "Only 9 sentences: too few to judge reliability" in result.text()
 
@@ -182,12 +208,12 @@ def test_labels_are_withheld_below_twenty_units(dataset):
 def test_a_blank_row_is_an_uncoded_sentence_not_a_value(tmp_path, dataset):
     rows = rows_of(REFERENCE_PATH)
     rows[4] |= dict.fromkeys(COMPARED, "")
+    rows[2]["theme"] = ""  # a blank field of a coded row: missing there, never a dispute
     result = compare(student(tmp_path, rows), REFERENCE_PATH, dataset)
-    assert {f.units for f in result.fields} == {8}
-    assert [(d.key[2], d.field, d.student) for d in result.disagreements] == [
-        (5, "coding", "uncoded")
-    ]
-    assert "(empty)" not in result.text()
+    by_field = {f.field: f.units for f in result.fields}
+    assert (by_field["subject_id"], by_field["theme"], by_field["stance"]) == (8, 7, 7)
+    assert result.disagreements == []
+    assert "(blank)" not in result.text()
     assert "Left uncoded in anna.csv (s5)" in " ".join(result.notes())
 
 
@@ -197,7 +223,8 @@ def test_later_fields_are_compared_only_where_the_subject_agrees(tmp_path, datas
     result = compare(student(tmp_path, rows), REFERENCE_PATH, dataset)
     by_field = {f.field: f for f in result.fields}
     assert by_field["subject_id"].units == 9
-    assert {by_field[f].units for f in GATED} == {8}
+    assert by_field["theme"].units == 8
+    assert by_field["stance"].units == 7  # ¶8 s6 has no stance: missing
     assert [(d.key[2], d.field) for d in result.disagreements] == [(7, "subject_id")]
     assert "compared only on the 8 sentences (of 9 coded by both)" in " ".join(result.notes())
 
@@ -216,7 +243,7 @@ def filled_worksheet(tmp_path: Path, dataset, paragraphs: list[int]) -> Path:
     """A worksheet of these paragraphs coded with every claim the project codes there
     (sentences it leaves uncoded stay blank), as an instructor would fill one."""
     path = tmp_path / "filled.csv"
-    agreement.write_worksheet(dataset, agreement.load_schema(), "asan-forum-2021", path, paragraphs)
+    write_worksheet(dataset, load_schema(), "asan-forum-2021", path, paragraphs)
     claims = dataset.claims
     out = []
     for row in rows_of(path):
@@ -242,7 +269,7 @@ def test_make_reference_keeps_the_main_claim_and_scores_with_labels(tmp_path, da
     assert f"wrote {out}: {len(made)} sentences" in printed
     result = compare(out, out, dataset)
     assert len(result.units) >= 20
-    assert "reliable" in {agreement.verdict(f.alpha, f.units) for f in result.fields}
+    assert "reliable" in {verdict(f.alpha, f.units) for f in result.fields}
     assert command.main(["make-reference", str(sheet), "--out", str(out)]) == 2
     assert "already exists" in capsys.readouterr().err
 

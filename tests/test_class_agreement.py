@@ -90,27 +90,28 @@ def test_a_class_of_thirty_is_measured_together_and_pair_by_pair(inbox: Path, tm
     # sentence's most common subject, the others' answers missing.
     stances = answers_of(inbox, "stance")
     modal = [Counter(c).most_common(1)[0][0] if any(c) else "" for c in zip(*answers, strict=True)]
+    # A blank stance is missing data too.
     gated = [
         [
-            s if a and a == modal[i] else None
+            s if a and a == modal[i] and s else None
             for i, (a, s) in enumerate(zip(mine, theirs, strict=True))
         ]
         for mine, theirs in zip(answers, stances, strict=True)
     ]
-    shown = sorted({v or "(empty)" for coder in gated for v in coder if v is not None})
-    matrix = np.array(
-        [[np.nan if v is None else shown.index(v or "(empty)") for v in coder] for coder in gated]
-    )
+    shown = sorted({v for coder in gated for v in coder if v is not None})
+    matrix = np.array([[np.nan if v is None else shown.index(v) for v in coder] for coder in gated])
     stance = {f.field: f for f in result.fields}["stance"]
     expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
     assert stance.alpha == pytest.approx(expected)
-    # The most disputed sentence is the one whose subjects are most spread.
-    spread = {
-        i: sum(c * (c - 1) for c in Counter(column).values()) for i, column in enumerate(columns)
-    }
-    assert result.disputed and result.disputed[0].answers == Counter(
-        columns[min(spread, key=spread.get)]
-    )
+    # Every disputed sentence is listed with who chose what on each field disputed.
+    assert result.disputed
+    for d in result.disputed:
+        for field, chosen in d.fields.items():
+            assert len(set(chosen.values())) > 1
+            row = d.key[2] - 1
+            assert all(
+                answers_of(inbox, field)[int(n[-2:]) - 1][row] == v for n, v in chosen.items()
+            )
 
     out = tmp_path / "pairs.csv"
     assert cli.main(["class-agreement", str(inbox), str(REFERENCE), "--csv", str(out)]) == 0
@@ -124,7 +125,7 @@ def test_the_report_names_each_coding_and_the_disputed_sentences(inbox: Path, ca
     out = capsys.readouterr().out
     assert out.startswith("Class agreement: 30 codings of asan-forum-2021 ¶12")
     assert all(f"student-{i:02}" in out for i in range(1, 31))
-    assert "Most disputed subjects" in out and "reference:" not in out
+    assert "Most disputed sentences" in out and "reference:" not in out
 
 
 def test_every_bad_file_in_the_class_is_named_at_once(inbox: Path, capsys):
@@ -155,3 +156,103 @@ def test_a_class_needs_two_codings(tmp_path: Path, files: int, capsys):
     assert cli.main(["class-agreement", str(tmp_path)]) == cli.EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "needs at least 2" in err
+
+
+# ---------------------------------------------------------------- three students, one blank
+# Fixtures written for these tests: the ¶8 reference (anna), a second student who differs
+# from it on view, theme, stance and kind (boris), and a third who coded two sentences and
+# left the rest blank (vera, whose blanks are missing data and never a dispute).
+P8 = DATA_DIR / "exercises" / "reference.csv"
+BORIS = {
+    0: {"theme": "diplomacy", "stance": "hostile"},
+    1: {"stance": "critical"},  # with s1, stances swapped: worse than chance
+    2: {"claim_kind": "assessment"},
+    3: {"view": "reviewer"},
+    4: {"theme": "nuclear", "claim_kind": "fact"},
+    6: {"stance": "mixed", "theme": "sanctions"},
+}
+COMPARED_FIELDS = ("view", "subject_id", "counterpart_id", "theme", "stance", "claim_kind")
+
+
+@pytest.fixture
+def three(tmp_path: Path) -> Path:
+    with P8.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = list(reader.fieldnames or []), list(reader)
+    folder = tmp_path / "three"
+    folder.mkdir(mode=0o700)
+    write(folder / "anna.csv", header, rows)
+    write(folder / "boris.csv", header, [r | BORIS.get(i, {}) for i, r in enumerate(rows)])
+    vera = [
+        r if i in (0, 1) else r | dict.fromkeys(COMPARED_FIELDS, "") for i, r in enumerate(rows)
+    ]
+    vera[1] = vera[1] | {"theme": "", "stance": ""}  # blanks inside a coded row
+    write(folder / "vera.csv", header, vera)
+    return folder
+
+
+def class_matrix(folder: Path, field: str, scale: dict[str, int] | None = None) -> np.ndarray:
+    """The coders × sentences matrix as the files hold it, blanks missing (NaN); the
+    subject is the same for every coder here, so no claim field is left out for it."""
+    answers = answers_of(folder, field)
+    codes = sorted({a for coder in answers for a in coder if a})
+    value = (lambda a: scale[a]) if scale else codes.index
+    return np.array([[value(a) if a else np.nan for a in coder] for coder in answers], float)
+
+
+def test_three_students_every_field_measured_and_blanks_never_disputed(three: Path, dataset):
+    result = measure_class(three, dataset=dataset)
+    fields = {f.field: f for f in result.fields}
+    for field in COMPARED_FIELDS:
+        matrix = class_matrix(three, field)
+        pairable = matrix[:, (~np.isnan(matrix)).sum(axis=0) >= 2]
+        if len(np.unique(pairable[~np.isnan(pairable)])) < 2:
+            assert fields[field].alpha is None, field
+            continue
+        expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
+        assert fields[field].alpha == pytest.approx(expected), field
+    scale = dataset.scores("stance")
+    expected = krippendorff.alpha(
+        reliability_data=class_matrix(three, "stance", scale),
+        level_of_measurement="ordinal",
+        value_domain=sorted(scale.values()),
+    )
+    assert fields["stance"].ordinal_alpha == pytest.approx(expected)
+    # The disputes are boris's, field by field, with who chose what; vera's blanks none.
+    disputed = {(d.key[2], f): chosen for d in result.disputed for f, chosen in d.fields.items()}
+    expected_disputes = {(i + 1, f) for i, change in BORIS.items() for f in change}
+    assert set(disputed) == expected_disputes
+    assert disputed[(1, "theme")] == {
+        "anna": "inter-korean",
+        "boris": "diplomacy",
+        "vera": "inter-korean",
+    }
+    assert "vera" not in disputed[(5, "theme")]
+    assert result.uncoded == {"anna": 0, "boris": 0, "vera": 7}
+
+
+def test_the_report_lists_disputes_of_every_field_with_who_chose_what(three: Path, capsys):
+    assert cli.main(["class-agreement", str(three)]) == 0
+    out = capsys.readouterr().out
+    assert "Most disputed sentences (5 of 6 disputed)" in out
+    assert "theme: inter-korean (anna, vera) · diplomacy (boris)" in out
+    assert "claim_kind: fact (boris) · grievance (anna)" in out
+    assert "view: moscow (anna) · reviewer (boris)" in out
+    assert "vera" in out and "(7 sentences left blank)" in out
+    assert "(blank)" not in out
+
+
+def test_the_pairwise_csv_writes_numbers_as_numbers(three: Path, tmp_path: Path, capsys):
+    out = tmp_path / "pairs.csv"
+    assert cli.main(["class-agreement", str(three), "--csv", str(out)]) == 0
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    numbers = [
+        v for row in table for k, v in row.items() if k not in ("coding_a", "coding_b") and v
+    ]
+    assert numbers and all(not v.startswith("'") for v in numbers)
+    assert [float(v) for v in numbers]  # every one reads as a number
+    negative = [float(v) for row in table for k, v in row.items() if k.endswith("alpha") and v]
+    anna_boris = dict(zip(table[0], table[0].values(), strict=True))
+    assert float(anna_boris["stance_alpha"]) < 0  # s1 and s2 swapped: worse than chance
+    assert any(v < 0 for v in negative)

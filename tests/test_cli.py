@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from russian_views.cli import EXIT_BAD_INPUT, EXIT_FAILED, main
+from russian_views.cli import main
+from russian_views.exits import EXIT_BAD_INPUT, EXIT_FAILED
 
 from .conftest import edit_csv
 

@@ -11,7 +11,7 @@ import pytest
 
 from russian_views import cli as command
 from russian_views import config
-from russian_views.classroom import coding, data_changes
+from russian_views.classroom import add_source, coding, data_changes, import_coding, remove_source
 from russian_views.dataset.load import load_dataset, uncovered_sentences
 from russian_views.dataset.schema import load_schema
 from russian_views.errors import DataError, ParameterError
@@ -28,6 +28,13 @@ Moscow expects little from Washington. The reviewer doubts that this will change
 """
 TITLE = "Moscow and Seoul: a test note"
 SOURCE_ID = "tester-2023"  # the default id: the author's surname and the year
+
+
+def next_ids(data_dir: Path, n: int) -> list[str]:
+    """The ids the next ``n`` imported claims take: after the highest in claims.csv."""
+    ids = [r["claim_id"] for r in csv.DictReader((data_dir / "claims.csv").open(encoding="utf-8"))]
+    top = max(int(i[1:]) for i in ids)
+    return [f"c{top + k:03d}" for k in range(1, n + 1)]
 
 
 def run(*argv: str) -> int:
@@ -90,7 +97,7 @@ def added(data_copy: Path, text_file: Path, capsys) -> Path:
         "--date", "2023-05", "--author", "A. Tester", "--data", str(data_copy),
     ) == 0  # fmt: skip
     assert f"added source '{SOURCE_ID}': 2 paragraphs" in capsys.readouterr().out
-    return data_copy / coding.WORKSHEETS / f"{SOURCE_ID}.csv"
+    return data_copy / data_changes.WORKSHEETS / f"{SOURCE_ID}.csv"
 
 
 def test_worksheet_columns_are_the_schema_fields():
@@ -137,12 +144,13 @@ def test_end_to_end_fill_import_and_load(added: Path, data_copy: Path, capsys):
     assert run("import-coding", str(worksheet), "--data", str(data_copy)) == 0
 
     out = capsys.readouterr().out
-    assert "imported 4 claims (c152–c155) and 1 uncoded sentence from" in out
+    first, second_id, third, fourth = next_ids(config.DATA_DIR, 4)
+    assert f"imported 4 claims ({first}–{fourth}) and 1 uncoded sentence from" in out
     assert f"still blank (1): {SOURCE_ID} ¶2 s1" in out
     after = load_dataset(data_copy)
     new = after.claims[after.claims["source_id"] == SOURCE_ID]
     assert len(after.claims) == len(before.claims) + 4
-    assert new["claim_id"].tolist() == ["c152", "c153", "c154", "c155"]
+    assert new["claim_id"].tolist() == [first, second_id, third, fourth]
     assert new["subject_id"].tolist() == ["south-korea", "moon-jae-in", "south-korea", "russia"]
     assert after.sentence_text(SOURCE_ID, 1, 2).endswith("trilateral projects.")
     assert after.uncoded.iloc[-1][["source_id", "paragraph", "sentence", "reason"]].tolist() == [
@@ -162,7 +170,7 @@ def refused(worksheet: Path, data_dir: Path) -> list[tuple[int | None, str | Non
     after checking that no file of the data folder changed."""
     before = snapshot(data_dir)
     with pytest.raises(DataError) as info:
-        coding.import_worksheet(worksheet, data_dir)
+        import_coding.import_worksheet(worksheet, data_dir)
     assert snapshot(data_dir) == before
     return [(p.row, p.field, p.message) for p in info.value.problems]
 
@@ -315,7 +323,7 @@ def test_add_source_takes_the_kind_in_any_case_and_names_the_choices(data_copy, 
     sources = load_dataset(data_copy).sources
     assert sources["source_kind"].tolist() == ["review", "review"]
     with pytest.raises(ParameterError) as caught:
-        coding.add_source(text_file, kind="blog", title=TITLE, outlet="X", published="2023",
+        add_source.add_source(text_file, kind="blog", title=TITLE, outlet="X", published="2023",
                           data_dir=data_copy, source_id="other")  # fmt: skip
     assert str(caught.value) == (
         "unknown --kind 'blog'; choose one of: official (Russian official statement); "
@@ -341,7 +349,7 @@ def test_briefings_cite_both_sources_each_reference_naming_its_source(added: Pat
 
     rows = read_sheet(added)
     rows[0] |= claim()
-    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    import_coding.import_worksheet(write_sheet(added, rows), data_copy)
     brief = ActorBriefing.from_parameters("south-korea", dataset=load_dataset(data_copy))
     html = str(brief.views_by_theme()) + str(brief.passages())
     assert f">{SOURCE_ID} ¶1 s1</a>" in html
@@ -355,7 +363,7 @@ def test_briefings_cite_both_sources_each_reference_naming_its_source(added: Pat
 def test_actors_by_name_or_alias_in_any_case_and_codes_in_any_case(added: Path, data_copy: Path):
     rows = read_sheet(added)
     rows[0] |= claim(subject_id="Seoul", counterpart_id="MOSCOW", view="Moscow", theme="Diplomacy")
-    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    import_coding.import_worksheet(write_sheet(added, rows), data_copy)
     new = load_dataset(data_copy).claims.iloc[-1]
     assert [new[f] for f in ("subject_id", "counterpart_id", "view", "theme")] == [
         "south-korea", "russia", "moscow", "diplomacy",
@@ -393,13 +401,13 @@ def test_add_source_takes_a_note_and_the_reviewed_work(data_copy: Path, text_fil
 
 def test_default_ids_are_short_author_year_else_outlet_year():
     taken = {"lukin-2017"}
-    assert coding.default_id("A. Lukin", "Russia in Global Affairs", "2017-05", set()) == (
+    assert add_source.default_id("A. Lukin", "Russia in Global Affairs", "2017-05", set()) == (
         "lukin-2017"
     )
-    assert coding.default_id("Alexander Lukin and Someone Else", "X", "2017", taken) == (
+    assert add_source.default_id("Alexander Lukin and Someone Else", "X", "2017", taken) == (
         "lukin-2017-2"
     )
-    assert coding.default_id("", "The Asan Forum", "2021", set()) == "the-asan-forum-2021"
+    assert add_source.default_id("", "The Asan Forum", "2021", set()) == "the-asan-forum-2021"
 
 
 # ---------------------------------------------------------------- amending and removing
@@ -408,11 +416,11 @@ def test_default_ids_are_short_author_year_else_outlet_year():
 def test_add_import_remove_leaves_the_data_byte_identical(data_copy: Path, text_file: Path, capsys):
     before = snapshot(data_copy)
     add(data_copy, text_file, "--author", "A. Tester")
-    sheet = data_copy / coding.WORKSHEETS / f"{SOURCE_ID}.csv"
+    sheet = data_copy / data_changes.WORKSHEETS / f"{SOURCE_ID}.csv"
     rows = read_sheet(sheet)
     rows[0] |= claim()
     rows[2] |= {"reason": "framing"}
-    coding.import_worksheet(write_sheet(sheet, rows), data_copy)
+    import_coding.import_worksheet(write_sheet(sheet, rows), data_copy)
     with pytest.raises(ParameterError, match="pass --with-claims to remove them too"):
         run("remove-source", SOURCE_ID, "--data", str(data_copy))
     assert run("remove-source", SOURCE_ID, "--with-claims", "--data", str(data_copy)) == 0
@@ -426,16 +434,16 @@ def test_a_source_whose_worksheet_holds_coding_is_kept_unless_told(added: Path, 
     rows[0] |= claim()
     write_sheet(added, rows)
     with pytest.raises(ParameterError, match=f"the coding in {added}"):
-        coding.remove_source(SOURCE_ID, data_dir=data_copy)
+        remove_source.remove_source(SOURCE_ID, data_dir=data_copy)
     assert added.exists()
 
 
 def test_remove_source_refuses_an_unknown_or_the_only_source(data_copy: Path):
     before = snapshot(data_copy)
     with pytest.raises(ParameterError, match="unknown source 'asan-forum' \\(did you mean"):
-        coding.remove_source("asan-forum", data_dir=data_copy)
+        remove_source.remove_source("asan-forum", data_dir=data_copy)
     with pytest.raises(ParameterError, match="is the only source"):
-        coding.remove_source("asan-forum-2021", with_claims=True, data_dir=data_copy)
+        remove_source.remove_source("asan-forum-2021", with_claims=True, data_dir=data_copy)
     assert snapshot(data_copy) == before
 
 
@@ -443,18 +451,21 @@ def test_reimport_with_replace_amends_a_coded_source(added: Path, data_copy: Pat
     rows = read_sheet(added)
     rows[0] |= claim()
     rows[1] |= claim(quote="a partner for trilateral projects")
-    coding.import_worksheet(write_sheet(added, rows), data_copy)
-    assert refused(added, data_copy)[0][2].startswith("duplicates claim c152")
+    c1, _, c3 = next_ids(data_copy, 3)
+    import_coding.import_worksheet(write_sheet(added, rows), data_copy)
+    assert refused(added, data_copy)[0][2].startswith(f"duplicates claim {c1}")
     rows[1] |= claim(theme="economic", quote="a partner for trilateral projects")
     rows[0] |= dict.fromkeys(coding.CLAIM_FIELDS, "") | {"reason": "covered"}
     write_sheet(added, rows)
     assert run("import-coding", str(added), "--replace", "--data", str(data_copy)) == 0
     # The amended claim is another claim (another theme): a new number, never the number of
     # a replaced claim, which a key judgment may still cite.
-    assert "replaced 2 claims with 1 claim (c154) and 1 uncoded sentence" in capsys.readouterr().out
+    assert (
+        f"replaced 2 claims with 1 claim ({c3}) and 1 uncoded sentence" in capsys.readouterr().out
+    )
     data = load_dataset(data_copy)
     new = data.claims[data.claims["source_id"] == SOURCE_ID]
-    assert new[["claim_id", "sentence", "theme"]].values.tolist() == [["c154", 2, "economic"]]
+    assert new[["claim_id", "sentence", "theme"]].values.tolist() == [[c3, 2, "economic"]]
     assert data.uncoded.iloc[-1][["source_id", "sentence", "reason"]].tolist() == [
         SOURCE_ID, 1, "covered",
     ]  # fmt: skip
@@ -466,20 +477,21 @@ def test_an_amendment_keeps_the_ids_of_the_claims_it_keeps(added: Path, data_cop
     rows = read_sheet(added)
     rows[0] |= claim()
     rows[1] |= claim(quote="a partner for trilateral projects")
-    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    c1, c2, c3 = next_ids(data_copy, 3)
+    import_coding.import_worksheet(write_sheet(added, rows), data_copy)
     rows.insert(1, rows[0] | claim(theme="economic"))  # a second claim on the first sentence
-    result = coding.import_worksheet(write_sheet(added, rows), data_copy, replace=True)
-    assert result.claim_ids == ("c152", "c154", "c153")
+    result = import_coding.import_worksheet(write_sheet(added, rows), data_copy, replace=True)
+    assert result.claim_ids == (c1, c3, c2)
     data = load_dataset(data_copy)
     ids = data.claims.set_index("claim_id")
-    assert ids.at["c153", "quote"] == "a partner for trilateral projects"
-    assert ids.at["c154", "theme"] == "economic"
+    assert ids.at[c2, "quote"] == "a partner for trilateral projects"
+    assert ids.at[c3, "theme"] == "economic"
 
 
 def test_a_plain_reimport_points_to_replace(added: Path, data_copy: Path):
     rows = read_sheet(added)
     rows[0] |= claim()
-    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    import_coding.import_worksheet(write_sheet(added, rows), data_copy)
     (problem,) = refused(added, data_copy)
     assert problem[2].endswith("(to amend a source already imported: import-coding --replace)")
 
@@ -516,9 +528,10 @@ def test_a_long_title_at_the_top_of_a_text_is_named_before_coding_starts(
 def test_import_warns_of_a_claim_dated_far_before_the_record(added: Path, data_copy: Path, capsys):
     rows = read_sheet(added)
     rows[0] |= claim(period_start="1945", period_end="1950")
+    (first,) = next_ids(data_copy, 1)
     assert run("import-coding", str(write_sheet(added, rows)), "--data", str(data_copy)) == 0
     out = capsys.readouterr().out
-    assert "warning: claims.csv, row" in out and "(c152): 1945–1950 lies far before" in out
+    assert "warning: claims.csv, row" in out and f"({first}): 1945–1950 lies far before" in out
     # The key judgments written before this source: one line, pointing to validate.
     (stale,) = [line for line in out.splitlines() if "to review" in line]
     wanted = r"warning: written rows to review \(\d+ in in_brief\.csv, \d+ in key_judgments\.csv\)"
@@ -534,7 +547,7 @@ def test_two_reviewers_own_judgments_are_listed_per_author(added: Path, data_cop
     rows = read_sheet(added)
     rows[0] |= claim(view="reviewer", subject_id="russia", counterpart_id="south-korea",
                      claim_kind="reservation", stance="")  # fmt: skip
-    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    import_coding.import_worksheet(write_sheet(added, rows), data_copy)
     data = load_dataset(data_copy)
     brief = OverviewBriefing.from_parameters(dataset=data)
     mine = data.claims[
@@ -564,12 +577,12 @@ def test_validate_flags_a_text_with_no_record(data_copy: Path, capsys):
 def test_a_refused_amendment_keeps_the_old_coding(added: Path, data_copy: Path):
     rows = read_sheet(added)
     rows[0] |= claim()
-    coding.import_worksheet(write_sheet(added, rows), data_copy)
+    import_coding.import_worksheet(write_sheet(added, rows), data_copy)
     rows[0] |= claim(theme="diplomcy")
     write_sheet(added, rows)
     before = snapshot(data_copy)
     with pytest.raises(DataError, match="is not a theme code"):
-        coding.import_worksheet(added, data_copy, replace=True)
+        import_coding.import_worksheet(added, data_copy, replace=True)
     assert snapshot(data_copy) == before
 
 
@@ -589,7 +602,7 @@ def test_a_sentence_that_would_run_as_a_formula_is_written_as_text_and_read_back
         encoding="utf-8",
     )
     add(data_copy, text, "--id", "formula-fixture")
-    sheet = data_copy / coding.WORKSHEETS / "formula-fixture.csv"
+    sheet = data_copy / data_changes.WORKSHEETS / "formula-fixture.csv"
     raw = sheet.read_text("utf-8-sig")
     assert "\"'=HYPERLINK(" in raw and ',"=HYPERLINK(' not in raw
     rows = coding.read_worksheet(sheet, ["source_id"])

@@ -29,7 +29,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 
 from russian_views import cli, config, spec
 from russian_views.explorer import NOTEBOOK, voila_command
-from russian_views.params import briefing_actors, data_years
+from russian_views.params import Period, actor_years, briefing_actors
 from russian_views.rendering import batch, render
 
 BIN = Path(sys.executable).parent
@@ -113,7 +113,7 @@ def test_a_control_for_every_briefing_parameter(explorer, dataset):
     assert list(explorer.inputs) == list(papermill.inspect_notebook(str(config.ACTOR_NOTEBOOK)))
     actors = [value for _, value in explorer.controls["actor"].choices]
     assert actors == list(briefing_actors(dataset)["actor_id"])
-    span = data_years(dataset)
+    span = actor_years(dataset, "north-korea")  # the first actor's own years
     assert [y for _, y in explorer.controls["since"].choices] == list(
         range(span.since, span.until + 1)
     )
@@ -166,6 +166,51 @@ def test_changing_controls_redraws_and_bad_choices_are_explained(explorer):
         box.value = True
     assert not _stale(explorer) and _notes(explorer) == {}
     assert explorer.job().stem == "china_2012-2018"
+
+
+def test_choosing_one_theme_is_one_redraw(explorer, monkeypatch):
+    drawn = []
+    html = explorer.view.html
+    monkeypatch.setattr(explorer.view, "html", lambda job: drawn.append(job) or html(job))
+    explorer.tick_themes(False)  # "None": nothing to draw until a theme is ticked
+    assert drawn == [] and "Tick at least one theme" in _notes(explorer)["themes"]
+    explorer.inputs["themes"].children[2].value = True
+    assert len(drawn) == 1 and drawn[0].parameters["themes"] == "diplomacy"
+    explorer.tick_themes(True)  # "All": one redraw, not one per theme
+    assert len(drawn) == 2 and drawn[1].parameters["themes"] == "all"
+
+
+def test_from_and_to_follow_the_actor(explorer, monkeypatch):
+    from russian_views.explorer import app
+
+    spans = {"china": Period(2012, 2021), "north-korea": Period(2008, 2021)}
+    monkeypatch.setattr(app, "actor_years", lambda _data, actor: spans.get(actor, spans["china"]))
+    since, until = explorer.inputs["since"], explorer.inputs["until"]
+    explorer.inputs["actor"].value = "north-korea"
+    since.value, until.value = 2008, 2021  # the actor's whole span
+    explorer.inputs["actor"].value = "china"  # the whole span becomes China's
+    assert [y for _, y in since.options] == list(range(2012, 2022))
+    assert (since.value, until.value) == (2012, 2021)
+    explorer.inputs["actor"].value = "north-korea"
+    assert since.options[0][1] == 2008 and (since.value, until.value) == (2008, 2021)
+    since.value, until.value = 2009, 2015  # a period of the reader's own: kept inside
+    explorer.inputs["actor"].value = "china"
+    assert (since.value, until.value) == (2012, 2015)
+    assert 'data-stem="china_2012-2015"' in explorer.frame.value
+
+
+def test_save_hands_the_file_to_the_browser_and_names_no_folder(explorer):
+    explorer.inputs["actor"].value = "north-korea"
+    saved = explorer.save("html")
+    status = explorer.status.value
+    link = re.search(r'<a class="rv-download" data-save="\d+" download="([^"]+)" '
+                     r'href="data:text/html;base64,([^"]+)"', status)  # fmt: skip
+    assert link and link[1] == saved.name
+    import base64
+
+    assert base64.b64decode(link[2]) == saved.read_bytes()
+    assert str(saved.parent) not in status and "reports" not in status, status
+    assert "reports folder" not in explorer.widget.children[0].value
 
 
 # What a parameter's command-line help says and a reader choosing from a control never needs.
@@ -229,6 +274,14 @@ def test_voila_serves_only_this_machine_with_the_offline_template():
     assert "://" not in (template / "index.html.j2").read_text("utf-8")
 
 
+@pytest.mark.parametrize("host", ["999.1.1.1", "192.0.2.77", "no-such-host.invalid"])
+def test_a_bad_host_is_said_to_be_the_host_not_the_port(host: str, capsys):
+    assert cli.main(["explore", "--host", host, "--no-browser"]) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"--host {host} is not an address" in err, err
+    assert "--port" not in err and "http" not in err
+
+
 def test_a_busy_port_is_refused_before_any_address_is_printed(capsys):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -284,25 +337,30 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+ADDRESS = re.compile(r"http://127\.0\.0\.1:\d+/\?token=[\w-]+")
+
+
 @contextmanager
-def serving(tmp_path: Path, *options: str) -> Iterator[tuple[str, Path, subprocess.Popen]]:
-    """``russian-views explore`` on a free port, saving into tmp_path; killed if a test fails."""
-    port, out = _free_port(), tmp_path / "reports"
-    log = (tmp_path / "server.log").open("w")
+def serving(
+    tmp_path: Path, *options: str, port: int | None = None
+) -> Iterator[tuple[str, Path, subprocess.Popen]]:
+    """``russian-views explore`` on a free port (or ``port``), saving into tmp_path, once it
+    has printed its address; killed if a test fails."""
+    port, out = port or _free_port(), tmp_path / "reports"
+    logged = tmp_path / f"server-{port}-{time.monotonic_ns()}.log"
+    log = logged.open("w")
     command = [BIN / "russian-views", "explore", "--port", str(port), "--no-browser", *options]
     process = subprocess.Popen(
         [*command, "--out", str(out)], stdout=log, stderr=log, start_new_session=True
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.2)
-    # The address with its token, as the command printed it for the user.
-    (url,) = re.findall(
-        r"http://127\.0\.0\.1:\d+/\?token=[\w-]+", (tmp_path / "server.log").read_text()
-    )
+        if ADDRESS.search(logged.read_text()):
+            break
+        time.sleep(0.1)
+    # The address with its token, as the command printed it for the user, once it answers.
+    (url,) = ADDRESS.findall(logged.read_text())
+    process.log = logged  # type: ignore[attr-defined]
     try:
         yield url, out, process
     finally:
@@ -385,17 +443,63 @@ def drive_explorer(url: str) -> Visit:
     return visit
 
 
-def _status(url: str) -> int:
-    """The HTTP status of a GET, redirects not followed."""
+def _status(url: str, timeout: float = 30) -> int:
+    """The HTTP status of a GET (the whole answer read), redirects not followed."""
     import http.client
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
-    status = connection.getresponse().status
+    response = connection.getresponse()
+    response.read()
     connection.close()
-    return status
+    return response.status
+
+
+# Addresses a hostile visitor crafts (no token needed for template files): each a 404 or
+# 403, one log line at most, never a traceback.
+CRAFTED = [
+    "voila/templates/lab/static/..%2f..%2f..%2f..%2fetc%2fpasswd",
+    "voila/templates/..%2f..%2f..%2fetc/static/passwd",
+    "voila/templates/russian-views/static/..%2fconf.json",
+    "voila/templates/lab",
+    "voila/templates/lab/nostatic/x.js",
+    "voila/templates/lab/static/",
+    "voila/static/..%2f..%2f..%2fetc%2fpasswd",
+    "voila/labextensions/..%2f..%2f..%2fetc%2fpasswd",
+    "voila/api/themes/..%2f..%2f..%2fetc%2fpasswd",
+]
+
+
+@pytest.mark.slow
+def test_a_class_rush_crafted_addresses_and_a_restart(tmp_path: Path):
+    """Ten pages asked for at once get at most --max-pages kernels; crafted addresses get
+    a 404 and a line at most; Ctrl-C then the same command again serves at once."""
+    port = _free_port()
+    with serving(tmp_path, "--max-pages", "2", "--warm", "0", port=port) as served:
+        url, _, process = served
+        base = url.split("?")[0]
+        assert _status(url, timeout=120) == 200  # answers as soon as the address is printed
+        with ThreadPoolExecutor(10) as pool:
+            statuses = list(pool.map(lambda _i: _status(url, timeout=180), range(10)))
+        assert statuses.count(503) >= 8 and set(statuses) <= {200, 503}, statuses
+        assert len(_kernels(process.pid)) <= 2
+        for path in CRAFTED:
+            assert _status(base + path) in (403, 404), path
+        time.sleep(0.5)
+        log = process.log.read_text()
+        assert "Traceback" not in log and "500" not in log, log
+        assert all(log.count(f"/{path} ") <= 1 for path in CRAFTED), log
+        # A browser still connected when the server stops: the server closes the connection,
+        # which leaves its port in TIME_WAIT for a minute.
+        held = socket.create_connection(("127.0.0.1", port))
+        time.sleep(0.5)
+        process.send_signal(2)  # Ctrl-C
+        process.wait(timeout=60)
+    with held, serving(tmp_path, "--warm", "0", port=port) as (again, _, process):
+        assert "in use" not in process.log.read_text()
+        assert _status(again, timeout=120) == 200
 
 
 def assert_only_the_explorer_answers(base: str, token: str) -> None:
@@ -561,7 +665,8 @@ def two_students(url: str, kernels: Callable[[], int]) -> dict[str, object]:
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 def test_two_students_keep_their_own_pages_up_to_the_cap(tmp_path: Path):
-    with serving(tmp_path, "--max-pages", "2") as (url, _, process), ThreadPoolExecutor(1) as pool:
+    options = ("--max-pages", "2", "--warm", "0")  # kernels counted: the pages' only
+    with serving(tmp_path, *options) as (url, _, process), ThreadPoolExecutor(1) as pool:
         seen = pool.submit(two_students, url, lambda: len(_kernels(process.pid))).result()
     assert seen["anna"] == "china" and seen["ben"] == "north-korea_2014-2021", seen
     assert seen["ben's actor"] != "china", seen
@@ -569,21 +674,34 @@ def test_two_students_keep_their_own_pages_up_to_the_cap(tmp_path: Path):
     assert seen["kernels after anna left"] == 1 and seen["third, later"] == 200, seen
 
 
-def test_a_page_past_the_cap_is_refused_in_a_sentence(monkeypatch):
+def test_pages_asked_for_at_once_are_counted_before_their_kernels_start():
     from tornado.web import HTTPError
 
-    from russian_views.explorer.capacity import refuse_when_full
+    from russian_views.explorer.capacity import Pages
 
-    class Handler:  # what the hook reads of Voilà's request handler
-        def __init__(self, kernels: int) -> None:
-            self.kernel_manager = type("KM", (), {"list_kernel_ids": lambda _: ["k"] * kernels})()
-            self.xsrf_token = b"token"
+    running: set[str] = set()  # the kernel manager: no kernel started yet
+    pages, refused = Pages(cap=3), 0
+    for _ in range(10):  # ten requests in one instant, before any kernel runs
+        try:
+            pages.admit(running)
+        except HTTPError as refusal:
+            assert refusal.status_code == 503 and "--max-pages" in refusal.log_message
+            refused += 1
+    assert refused == 7 and pages.open(running) == 3
+    assert pages.warm_room(running, wanted=10) == 0  # no ready kernel past the cap
+    running |= {"a", "b", "c"}
+    for kernel in ("a", "b", "c"):
+        pages.served(kernel)
+    running.discard("a")  # a page's kernel shut down: its place is free again
+    assert pages.open(running) == 2 and pages.warm_room(running, wanted=10) == 1
+    pages.admit(running)
 
-    monkeypatch.setenv("RUSSIAN_VIEWS_EXPLORER_PAGES", "3")
-    assert refuse_when_full(Handler(2), None, "") is None
-    with pytest.raises(HTTPError) as refused:
-        refuse_when_full(Handler(3), None, "")
-    assert refused.value.status_code == 503 and "--max-pages" in refused.value.log_message
+
+@pytest.mark.parametrize("warm", ["-1", "3"])
+def test_ready_pages_past_the_cap_are_refused_with_exit_2(warm: str, capsys):
+    command = ["explore", "--max-pages", "2", "--warm", warm, "--no-browser"]
+    assert cli.main(command) == cli.EXIT_BAD_INPUT
+    assert f"--warm must be from 0 to --max-pages (2), not {warm}" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("pages", ["0", "501", "-3"])
@@ -599,3 +717,105 @@ def test_a_class_is_given_an_address_it_can_open_never_0_0_0_0():
     assert given != "0.0.0.0" and socket.inet_aton(given)
     assert address_to_give("127.0.0.1") == "127.0.0.1"
     assert address_to_give("192.168.1.20") == "192.168.1.20"
+
+
+def click_print_save_close(url: str, kernels: Callable[[], int], out: Path) -> dict[str, object]:
+    """A student's page: click a citation, a Contents entry and an outside address in the
+    briefing; print the page; Save PDF; then close the tab while a second Save PDF runs."""
+    from playwright.sync_api import sync_playwright
+
+    seen: dict[str, object] = {}
+    with sync_playwright() as playwright:
+        browser = _browser(playwright)
+        context = browser.new_context(viewport={"width": 1400, "height": 950})
+        page = context.new_page()
+        loads: list[str] = []  # every page load the tab asks of the server
+        page.on("request", lambda r: loads.append(r.url) if r.resource_type == "document" else 0)
+        page.goto(url)
+        page.wait_for_selector('iframe.rv-page[data-stem="north-korea"]', timeout=180_000)
+        seen["kernels before"] = kernels()
+        briefing = page.frame_locator("iframe.rv-page")
+
+        def frame():
+            return next(f for f in page.frames if f.url.startswith("about:srcdoc"))
+
+        citation = briefing.locator('a[href^="#src-"]').first
+        seen["citation"] = citation.get_attribute("href")
+        citation.click()
+        page.wait_for_timeout(1000)
+        seen["target"] = frame().evaluate("document.querySelector(':target')?.id")
+        seen["highlight"] = frame().evaluate(
+            "getComputedStyle(document.querySelector(':target')).backgroundColor"
+        )
+        seen["in view"] = frame().evaluate(
+            "(() => { const r = document.querySelector(':target').getBoundingClientRect();"
+            " return [r.top, innerHeight]; })()"
+        )
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "explorer-citation.png")
+        contents = briefing.locator("nav a").nth(2)
+        seen["contents"] = contents.get_attribute("href")
+        contents.click()
+        page.wait_for_timeout(300)
+        seen["contents target"] = frame().evaluate("document.querySelector(':target')?.id")
+        outside = briefing.locator('a[href^="http"]').first
+        with context.expect_page() as tab:
+            outside.click()
+        seen["outside"] = (outside.get_attribute("href"), tab.value.main_frame.url)
+        tab.value.close()
+        seen["loads"] = list(loads)
+        seen["kernels after clicks"] = kernels()
+
+        page.pdf(path=out / "printed.pdf")  # the browser's Print, as a PDF
+        with page.expect_download(timeout=180_000) as download:
+            page.locator(".rv-save-pdf").click()
+        download.value.save_as(out / "downloaded.pdf")
+        seen["download"] = download.value.suggested_filename
+        seen["status"] = page.locator(".rv-status").inner_text()
+        page.screenshot(path=ARTIFACTS / "explorer-saved.png")
+
+        page.locator(".rv-since select").select_option("2015")
+        page.wait_for_selector('iframe.rv-page[data-stem="north-korea_2015-2021"]')
+        page.locator(".rv-save-pdf").click()
+        page.wait_for_timeout(500)
+        page.close(run_before_unload=False)  # gone mid-save, without saying goodbye
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and kernels() > 0:
+            time.sleep(0.5)
+        seen["kernels after the tab closed"] = kernels()
+        browser.close()
+    return seen
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_links_print_save_and_a_closed_tab_as_a_student_meets_them(tmp_path: Path):
+    options = ("--warm", "0")  # the kernels counted are the page's own
+    with serving(tmp_path, *options) as (url, out, process), ThreadPoolExecutor(1) as pool:
+        kernels = lambda: len(_kernels(process.pid))  # noqa: E731
+        seen = pool.submit(click_print_save_close, url, kernels, tmp_path).result()
+        log = process.log.read_text()
+    top, height = seen["in view"]
+    assert seen["target"] == seen["citation"][1:] and -1 < top < height, (top, height)
+    assert seen["highlight"] == "rgb(255, 244, 204)", seen
+    assert seen["contents target"] == seen["contents"][1:], seen
+    _, opened = seen["outside"]
+    assert opened != url and not opened.startswith(url.split("?")[0]), seen
+    assert seen["loads"] == [url], "no click loads the explorer again"
+    assert seen["kernels before"] == seen["kernels after clicks"] == 1, seen
+    printed = subprocess.run(
+        ["pdftotext", tmp_path / "printed.pdf", "-"], capture_output=True, text=True
+    ).stdout
+    assert printed.startswith("Russian views of North Korea"), printed[:200]
+    assert "Cited passages" in printed and "Save PDF" not in printed and "Themes" not in printed
+    pages = subprocess.run(["pdfinfo", tmp_path / "printed.pdf"], capture_output=True, text=True)
+    assert int(re.search(r"Pages:\s+(\d+)", pages.stdout)[1]) > 4, "the whole briefing"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", tmp_path / "printed.pdf",
+         ARTIFACTS / "explorer-printed"], check=True,
+    )  # fmt: skip
+    assert seen["download"] == "north-korea.pdf"
+    assert (tmp_path / "downloaded.pdf").read_bytes() == (out / "north-korea.pdf").read_bytes()
+    assert str(out) not in seen["status"] and "reports" not in seen["status"], seen
+    assert seen["kernels after the tab closed"] == 0, seen
+    assert "Traceback" not in log, log

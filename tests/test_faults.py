@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from russian_views import config
-from russian_views.rendering import batch, render
+from russian_views.rendering import batch, progress, render
 from russian_views.rendering import kernel as kernels
 
 
@@ -81,7 +81,7 @@ def test_a_cell_that_raises_is_named_in_the_summary(dataset, tmp_path: Path, bar
     raising = render.Job("raising", _notebook(tmp_path, "1 / 0"), {}, "raising")
     (result,) = batch.render_batch([raising], dataset, tmp_path, ("html",))
     assert result.error == "raising: cell 2 raised ZeroDivisionError: division by zero"
-    assert "failed: raising: raising: cell 2 raised ZeroDivisionError" in batch.summary([result])
+    assert "failed: raising: raising: cell 2 raised ZeroDivisionError" in progress.summary([result])
 
 
 def test_a_failing_pdf_engine_keeps_the_previous_report(

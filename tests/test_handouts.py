@@ -21,8 +21,8 @@ import papermill
 import pytest
 
 from russian_views import config
-from russian_views.classroom.agreement import COMPARED
 from russian_views.classroom.coding import CLAIM_FIELDS, LOCATION
+from russian_views.classroom.codings import COMPARED
 
 EXERCISES = config.NOTEBOOKS_DIR / "exercises"
 ANSWER_KEYS = config.DATA_DIR / "exercises"
@@ -112,6 +112,25 @@ def test_the_student_handout_prints_on_one_a4_page(tmp_path):
     assert "tag(" not in text  # no code shown
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("paragraph", [2, 8, 12])
+def test_no_exercise_handout_ends_on_a_near_empty_page(paragraph, tmp_path):
+    """A printed handout never ends on a page holding a line or two (the ¶8 handout once
+    put two lines on a fourth page): every page carries at least a few lines besides its
+    running header and page number."""
+    import pypdf
+
+    from russian_views.rendering.exporters import BriefingPDFExporter
+
+    notebook = rendered("code_a_passage", {"paragraph": paragraph}, tmp_path)
+    pdf, _ = BriefingPDFExporter().from_filename(str(notebook))
+    pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    for number, page in enumerate(pages, start=1):
+        lines = [line for line in page.extract_text().splitlines() if line.strip()]
+        body = [line for line in lines if not line.startswith(("Coding exercise", "Page "))]
+        assert len(body) >= 6, (number, len(pages), body)
+
+
 # ---------------------------------------------------------------- the answer keys
 
 
@@ -184,3 +203,51 @@ def test_every_quote_in_the_guide_is_verbatim_in_the_sentence_it_cites(dataset):
         words = " ".join(quote.split()).rstrip(",.")  # Markdown reads a line break as a space
         text = dataset.sentence_text(source, int(paragraph), int(sentence))
         assert words in text, (words, f"¶{paragraph} s{sentence}", text)
+
+
+def test_the_guides_forecast_answer_covers_every_status_the_briefing_shows(dataset):
+    """The ¶12 step's model answer names every forecast status of the codebook (the
+    briefing prints their labels) and the status of a forecast not yet checked."""
+    text = GUIDE.read_text("utf-8")
+    step = text[text.index("### 5. Forecasts: ¶12 in pairs") : text.index("### 6. ")]
+    answer = step[step.index("*What can the status of a forecast") :]
+    answer = " ".join(answer[: answer.index("\n- *", 1)].split())
+    for code in [*dataset.codes("forecast_status"), "unchecked"]:
+        assert f"`{code}`" in answer or f"**{dataset.label('forecast_status', code)}**" in answer, (
+            code
+        )
+
+
+def guide_papermill_commands() -> list[str]:
+    """Every papermill command line the guide gives the instructor (continuations joined)."""
+    text = GUIDE.read_text("utf-8").replace("\\\n", " ")
+    return [line.strip() for line in text.splitlines() if ".venv/bin/papermill" in line]
+
+
+def test_the_guide_makes_every_handout_on_the_projects_engine():
+    commands = guide_papermill_commands()
+    assert len(commands) >= 5
+    assert all("papermill --engine russian-views " in c for c in commands), commands
+
+
+@pytest.mark.slow
+def test_a_handout_is_made_without_kernel_warnings(tmp_path):
+    """The guide's command for the ¶8 handout prints papermill's progress and nothing from
+    the kernel: no "running over TCP without encryption", no interrupt at the end."""
+    import subprocess
+
+    command = next(c for c in guide_papermill_commands() if "-p paragraph $p" in c)
+    argv = command.replace("for p in 2 8 12; do", "").split()
+    argv = [a.replace("$p", "8").replace("~/class", str(tmp_path)) for a in argv]
+    argv[0] = str(Path(sys.executable).parent / "papermill")
+    done = subprocess.run(
+        [*argv, "--no-progress-bar"],
+        cwd=config.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "without encryption" not in done.stderr and "KeyboardInterrupt" not in done.stderr
+    assert "WARNING" not in done.stderr and "ERROR" not in done.stderr
+    assert (tmp_path / "p8.ipynb").is_file()

@@ -161,11 +161,18 @@ def replace_cell(path: Path, key: str, field: str, value: str) -> None:
     path.write_text(out.getvalue(), "utf-8")
 
 
+def _row_of(path: Path, key: str) -> int:
+    """The row number a message gives a record (the header is row 1)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if line.startswith(f"{key},"))
+
+
 def test_judgment_citing_another_actors_record_is_refused(data_copy):
     # c148 is about Russia and the US: it cannot carry a judgment of the China briefing.
     replace_cell(data_copy / "key_judgments.csv", "kj15", "claim_ids", "c076|c148")
     (line,) = problems(data_copy)
-    assert line.startswith("key_judgments.csv, row 15, field 'claim_ids'")
+    row = _row_of(data_copy / "key_judgments.csv", "kj15")
+    assert line.startswith(f"key_judgments.csv, row {row}, field 'claim_ids'")
     assert "'c148'" in line and "does not concern china" in line
 
 
@@ -188,8 +195,9 @@ def test_judgment_without_evidence_or_with_a_citation_marker_is_refused(data_cop
         replace_cell(path, "kj06", field, "")
     replace_cell(path, "kj08", "judgment", "Moscow worries about 2022 [¶12 s5].")
     found = problems(data_copy)
-    assert any("row 7" in p and "no claim, event or expectation cited" in p for p in found)
-    assert any("row 9" in p and "carries a citation marker" in p for p in found)
+    row6, row8 = _row_of(path, "kj06"), _row_of(path, "kj08")
+    assert any(f"row {row6}," in p and "no claim, event or expectation cited" in p for p in found)
+    assert any(f"row {row8}," in p and "carries a citation marker" in p for p in found)
 
 
 def test_judgment_outside_the_probability_scale_is_refused(data_copy):
@@ -198,10 +206,12 @@ def test_judgment_outside_the_probability_scale_is_refused(data_copy):
     assert "is not a probability code" in line and "almost-certain" in line
 
 
-def test_a_development_needs_its_record_with_an_https_address(data_copy):
+def test_a_development_needs_its_record_with_a_web_address(data_copy):
+    """Its outlet and an address as found (http kept where an archive serves only that,
+    anything else refused)."""
     path = data_copy / "developments.csv"
     replace_cell(path, "d002", "outlet", "")
-    replace_cell(path, "d003", "url", "http://insecure.example/record")
+    replace_cell(path, "d003", "url", "ftp://elsewhere.example/record")
     found = problems(data_copy)
     assert "developments.csv, row 3, field 'outlet': is required (value '')" in found
     assert any("row 4, field 'url'" in p and "does not match" in p for p in found)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from russian_views import config
-from russian_views.errors import RenderError
-from russian_views.rendering import batch, cache, service
+from russian_views.private import UnsafeFolder
+from russian_views.rendering import cache, folder_lock, service
 
 BIN = Path(sys.executable).parent / "russian-views"
 
@@ -57,7 +57,7 @@ def service_pids(runtime: Path) -> list[int]:
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
             command = _command_line(int(proc.name)).split(b"\0")
-            if b"russian_views.rendering.service" in command and any(
+            if service.SERVER_MODULE.encode() in command and any(
                 str(runtime).encode() in part for part in command
             ):
                 pids.append(int(proc.name))
@@ -106,10 +106,10 @@ def gone(pids: set[int], within: float = 30.0) -> bool:
 
 
 def batch_running(out: Path) -> bool:
-    """Whether a batch holds ``out``'s folder lock (batch.folder_lock): its render is under way."""
+    """Whether a batch holds the folder lock of ``out``: its render is under way."""
     import fcntl
 
-    with (out / batch.LOCK).open("a") as handle:
+    with (out / folder_lock.LOCK).open("a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -150,12 +150,14 @@ def test_the_key_changes_with_code_libraries_data_and_environment(
     assert service.service_key() != changed_environment
 
 
-def test_a_runtime_folder_others_can_enter_is_refused(tmp_path: Path, monkeypatch):
+@pytest.mark.parametrize("mode", [0o755, 0o750, 0o710, 0o705, 0o701])
+def test_a_runtime_folder_others_can_enter_is_refused(tmp_path: Path, monkeypatch, mode: int):
+    """Open to the group alone is as refused as open to everyone."""
     folder = tmp_path / "shared"
-    folder.mkdir(mode=0o755)
-    folder.chmod(0o755)
+    folder.mkdir()
+    folder.chmod(mode)
     monkeypatch.setenv(service.RUNTIME_ENV, str(folder))
-    with pytest.raises(RenderError, match="yours alone"):
+    with pytest.raises(UnsafeFolder, match=f"mode {mode:04o}.*yours alone"):
         service.runtime_dir()
 
 
@@ -283,7 +285,7 @@ def test_a_runtime_folder_open_to_the_group_or_others_in_any_way_is_refused(
     folder.mkdir()
     folder.chmod(mode)
     monkeypatch.setenv(service.RUNTIME_ENV, str(folder))
-    with pytest.raises(RenderError, match=re.escape(str(folder))):
+    with pytest.raises(UnsafeFolder, match=re.escape(str(folder))):
         service.runtime_dir()
 
 
@@ -293,10 +295,10 @@ def test_a_runtime_folder_that_is_a_link_or_another_users_is_refused(tmp_path: P
     link = tmp_path / "link"
     link.symlink_to(private)
     monkeypatch.setenv(service.RUNTIME_ENV, str(link))
-    with pytest.raises(RenderError, match=re.escape(str(link))):
+    with pytest.raises(UnsafeFolder, match=re.escape(str(link))):
         service.runtime_dir()
     if os.getuid() == 0:  # only root can give a folder to another user
         os.chown(private, 65534, 65534)
         monkeypatch.setenv(service.RUNTIME_ENV, str(private))
-        with pytest.raises(RenderError, match=re.escape(str(private))):
+        with pytest.raises(UnsafeFolder, match=re.escape(str(private))):
             service.runtime_dir()

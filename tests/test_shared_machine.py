@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from russian_views.errors import ParameterError, RenderError
-from russian_views.rendering import batch, cache, service
+from russian_views.private import UnsafeFolder
+from russian_views.rendering import cache, folder_lock, service
 
 from .test_service import BIN, cli, descendants, env_on, gone, runtime, service_pids  # noqa: F401
 
@@ -31,10 +32,10 @@ def test_a_lock_planted_as_a_link_is_refused_and_its_target_untouched(tmp_path: 
     target.write_text("precious\n", encoding="utf-8")
     out = tmp_path / "reports"
     out.mkdir()
-    (out / batch.LOCK).symlink_to(target)
+    (out / folder_lock.LOCK).symlink_to(target)
     with (
         pytest.raises(OSError, match="is a symbolic link, which is never followed"),
-        batch.folder_lock(out),
+        folder_lock.folder_lock(out),
     ):
         pass
     assert target.read_text("utf-8") == "precious\n"
@@ -45,11 +46,11 @@ def test_a_lock_file_of_another_user_is_refused_not_waited_on(tmp_path: Path):
     """Another user's lock file in a shared folder: they could hold its lock for ever."""
     out = tmp_path / "reports"
     out.mkdir()
-    (out / batch.LOCK).touch()
-    os.chown(out / batch.LOCK, NOBODY, NOBODY)
+    (out / folder_lock.LOCK).touch()
+    os.chown(out / folder_lock.LOCK, NOBODY, NOBODY)
     with (
         pytest.raises(OSError, match=f"belongs to another user \\(uid {NOBODY}\\)"),
-        batch.folder_lock(out),
+        folder_lock.folder_lock(out),
     ):
         pass
 
@@ -88,7 +89,7 @@ def test_the_runtime_folder_is_never_in_tmp_and_a_link_in_its_place_is_refused(
     elsewhere.mkdir(mode=0o700)
     folder.rmdir()
     folder.symlink_to(elsewhere)
-    with pytest.raises(RenderError, match="is a link or not a folder"):
+    with pytest.raises(UnsafeFolder, match="is a link or not a folder"):
         service.runtime_dir()
 
 
@@ -98,7 +99,7 @@ def test_a_runtime_folder_of_another_user_is_refused(tmp_path: Path, monkeypatch
     folder.mkdir(mode=0o700)
     os.chown(folder, NOBODY, NOBODY)
     monkeypatch.setenv(service.RUNTIME_ENV, str(folder))
-    with pytest.raises(RenderError, match="yours alone"):
+    with pytest.raises(UnsafeFolder, match="belongs to another user"):
         service.runtime_dir()
 
 
@@ -135,6 +136,8 @@ def test_a_socket_answered_by_another_user_gets_nothing(runtime: Path):  # noqa:
     [
         (service.IDLE_ENV, "-1", "must be a number of seconds from 1 to 604800, not '-1'"),
         (service.IDLE_ENV, "nan", "not 'nan'"),
+        (service.IDLE_ENV, "0.001", "from 1 to 604800, not '0.001'"),
+        (service.IDLE_ENV, "604801", "from 1 to 604800, not '604801'"),
         (service.IDLE_ENV, "inf", "not 'inf'"),
         (service.IDLE_ENV, "1e309", "not '1e309'"),
         (service.WORKERS_ENV, "99999999999999999999", "must be from 1 to 64"),
@@ -244,19 +247,19 @@ def test_a_render_gives_up_on_a_folder_another_render_holds_too_long(tmp_path: P
 
     from russian_views.errors import RenderError
 
-    held = os.open(tmp_path / batch.LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    held = os.open(tmp_path / folder_lock.LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(held, fcntl.LOCK_EX)
     try:
         start = time.monotonic()
         with (
             pytest.raises(RenderError, match="another render has held this folder for over 1 s"),
-            batch.folder_lock(tmp_path, wait=1),
+            folder_lock.folder_lock(tmp_path, wait=1),
         ):
             pass
         assert 1 <= time.monotonic() - start < 5
     finally:
         os.close(held)
-    with batch.folder_lock(tmp_path, wait=1):  # free again: taken at once
+    with folder_lock.folder_lock(tmp_path, wait=1):  # free again: taken at once
         pass
 
 

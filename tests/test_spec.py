@@ -130,7 +130,7 @@ def test_importing_the_cli_imports_nothing_heavy():
 
 
 def test_the_exercise_guard_refuses_a_typo(tmp_path):
-    from russian_views.classroom.agreement import Exercise
+    from russian_views.classroom.exercise import Exercise
 
     namespace = {p.name: p.default for p in spec.parameters_of(spec.EXERCISE)}
     exercise = Exercise.from_namespace({**namespace, "worksheet_dir": str(tmp_path)})

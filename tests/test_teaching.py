@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 from pathlib import Path
 
@@ -120,4 +121,4 @@ def test_two_part_questions_get_both_parts(dataset):
     assert "Watch first" in answer(brief, "expectations")
     assert "if it appeared, it would" in answer(brief, "expectations")
     wants = answer(brief, "wants")
-    assert "ask China itself to act" in wants and "the source cannot say" in wants
+    assert re.search(r"asks? China itself to act", wants) and "the source cannot say" in wants

@@ -9,7 +9,7 @@ import stat
 import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 # Signals that stop a render; held while a set of files is renamed into place.
@@ -62,11 +62,24 @@ def discard_staged() -> None:
         _staged.discard(tmp)
 
 
+def remove_stale_staged(folder: Path) -> None:
+    """Remove the temporary files in ``folder`` of writers killed outright (kill -9 runs no
+    clean-up): each names its process, and one whose process is gone is only debris."""
+    from russian_views.private import process_alive
+
+    with suppress(OSError):
+        for tmp in folder.glob(".*.tmp"):
+            pid = tmp.name[: -len(".tmp")].rsplit(".", 1)[-1].partition("-")[0]
+            if pid.isdigit() and not process_alive(int(pid)):
+                tmp.unlink(missing_ok=True)
+
+
 def _stage(path: Path, data: bytes) -> Path:
     """``data`` written in full to a new temporary file beside ``path``; an OSError names
     ``path``, so the message says which file could not be written and why."""
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        prefix = f".{path.name}.{os.getpid()}-"  # its writer, for remove_stale_staged
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     except OSError as exc:  # name the file the user asked for, not the temporary one
         raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
     tmp = Path(name)
@@ -74,7 +87,7 @@ def _stage(path: Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o666 & ~current_umask())  # as open() would make it
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         _staged.discard(tmp)
@@ -82,6 +95,13 @@ def _stage(path: Path, data: bytes) -> Path:
             raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise
     return tmp
+
+
+def current_umask() -> int:
+    """This process's umask (read by setting it and back: the only way to read it)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 @contextmanager

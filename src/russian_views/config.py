@@ -38,6 +38,10 @@ CACHE_DIR = Path(
         Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "russian-views",
     )
 )
+# The setting that chose CACHE_DIR, named when that folder cannot be trusted.
+CACHE_SETTING = next(
+    (name for name in ("RUSSIAN_VIEWS_CACHE", "XDG_CACHE_HOME") if os.environ.get(name)), "HOME"
+)
 # A filled worksheet remove-source deletes is kept here first (hours of coding).
 REMOVED_WORKSHEETS_DIR = CACHE_DIR / "removed-worksheets"
 # The exercise notebook's blank worksheets, unless the instructor names a folder.

@@ -13,7 +13,6 @@ import csv
 import io
 import re
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from russian_views.atomic import write_atomic
 from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.dataset.schema import Table
 from russian_views.dataset.validate import Record
+from russian_views.private import scratch_folder
 
 # The folder of coding worksheets under the data folder (never part of the loaded data).
 WORKSHEETS = "worksheets"
@@ -71,11 +71,16 @@ def scratch_load(
     """The data as they would load with ``changes`` written and ``removed`` deleted,
     from a copy in ``scratch`` (the loader checks the tables as a whole: keys,
     references, quotes against the texts, sha256)."""
-    shutil.copytree(data_dir, scratch, ignore=shutil.ignore_patterns(WORKSHEETS))
-    for name, content in changes.items():
-        (scratch / name).write_bytes(content)
-    for name in removed:
-        (scratch / name).unlink()
+    try:
+        shutil.copytree(data_dir, scratch, ignore=shutil.ignore_patterns(WORKSHEETS))
+        for name, content in changes.items():
+            (scratch / name).write_bytes(content)
+        for name in removed:
+            (scratch / name).unlink()
+    except OSError as exc:  # a full disk: name what was being changed, not the scratch copy
+        first = exc.args[0][0][2] if isinstance(exc, shutil.Error) and exc.args[0] else None
+        reason = f"{first or exc.strerror or exc} (while checking the change in a scratch copy)"
+        raise OSError(exc.errno, reason, str(data_dir)) from exc
     return load_dataset(scratch)
 
 
@@ -89,8 +94,8 @@ def commit_validated(
     real files are then replaced one by one, each atomically, in the given order, and
     the removed ones deleted last (a text goes only once no row records it).
     """
-    with tempfile.TemporaryDirectory(prefix="russian-views-") as tmp:
-        merged = scratch_load(data_dir, changes, removed, Path(tmp) / "data")
+    with scratch_folder() as tmp:
+        merged = scratch_load(data_dir, changes, removed, tmp / "data")
     for name, content in changes.items():
         write_atomic(data_dir / name, content)
     for name in removed:

@@ -14,7 +14,6 @@ for the worksheet's, keeping the id of a row that cites the same sentence and qu
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +22,6 @@ from russian_views.classroom.coding import (
     RECORDS,
     RowChecker,
     WorksheetRow,
-    assign_ids,
-    duplicates,
-    existing_keys,
     read_worksheet,
 )
 from russian_views.classroom.data_changes import (
@@ -34,10 +30,13 @@ from russian_views.classroom.data_changes import (
     scratch_load,
     without_source,
 )
+from russian_views.classroom.import_coding import assign_ids, duplicates, existing_keys
+from russian_views.dataset.files import read_file
 from russian_views.dataset.load import load_dataset
 from russian_views.dataset.schema import Schema, Table, load_schema
 from russian_views.dataset.validate import Record, read_rows
 from russian_views.errors import DataError, Problem
+from russian_views.private import scratch_folder
 
 # A row of an amendment is the row it replaces when it cites the same words.
 SAME = ("source_id", "paragraph", "sentence", "quote")
@@ -96,7 +95,7 @@ def import_records(
     schema = load_schema(data_dir / "schema.yml")
     spec = schema.tables[table]
     (key,) = spec.primary_key
-    base = (data_dir / spec.path).read_bytes()
+    base = read_file(data_dir / spec.path)
     required = [f.name for f in spec.fields if f.required and f.name not in (key, *DEFAULTS)]
     rows = read_worksheet(path, required=required, allowed=spec.field_names)
     if not rows:
@@ -106,12 +105,12 @@ def import_records(
     original = load_dataset(data_dir)
     kept: dict[tuple, str] = {}
     replaced = 0
-    with tempfile.TemporaryDirectory(prefix="russian-views-") as tmp:
+    with scratch_folder() as tmp:
         dataset = original
         if replace:
             kept = existing_keys(original, table, SAME, f"{{{key}}}", sources)
             base, replaced = without_source(base, sources)
-            dataset = scratch_load(data_dir, {spec.path: base}, (), Path(tmp) / "data")
+            dataset = scratch_load(data_dir, {spec.path: base}, (), tmp / "data")
         checker = RowChecker.for_worksheet(path, dataset, schema)
         records, problems = _typed_rows(spec, rows, checker)
     where = f"{key[:-3]} {{{key}}} ({spec.path} row {{_row}})"

@@ -13,7 +13,6 @@ Row numbers are spreadsheet rows: the header is row 1, the first record row 2.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from russian_views import config
+from russian_views.dataset.files import digest_of
 from russian_views.dataset.forecast_rules import forecast_problems
 from russian_views.dataset.judgment_rules import judgment_problems
 from russian_views.dataset.schema import Schema, Table, load_schema
@@ -112,15 +112,13 @@ def _data_files(data_dir: Path, schema: Schema, sources: list[Record]) -> tuple[
 
 
 def _content_digest(files: tuple[Path, ...]) -> str:
-    """The sha256 of ``files``' names and bytes (a missing file adds nothing; one that is no
-    longer a regular file is not read, only marked, so that a fresh load reports it)."""
-    digest = hashlib.sha256()
-    for path in files:
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        elif path.exists():
-            digest.update(path.name.encode() + b"\0 is not a regular file")
-    return digest.hexdigest()
+    """The sha256 of ``files``' names and bytes (a missing file adds nothing); empty when
+    one can no longer be read (a link, a FIFO, over the cap), so that a fresh load, which
+    never equals it, reports it."""
+    try:
+        return digest_of((p, p.name) for p in files if p.exists() or p.is_symlink())
+    except OSError:
+        return ""
 
 
 @dataclass(frozen=True)

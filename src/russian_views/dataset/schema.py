@@ -34,6 +34,7 @@ class Field:
     codes: str | None = None
     list_sep: str | None = None
     references: tuple[str, str] | None = None
+    id_prefix: str | None = None  # a numbered id's letter (``c`` in c001)
     regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
 
 
@@ -83,7 +84,8 @@ def _field_from(name: str, spec: dict) -> Field:
     tables may use one column name for two different things (``actors.briefing`` is a flag,
     ``key_judgments.briefing`` names a briefing) while each field is still defined once."""
     refs = spec.get("references")
-    pattern = spec.get("pattern")
+    prefix = spec.get("id_prefix")
+    pattern = spec.get("pattern") or (rf"^{re.escape(prefix)}\d{{3,}}$" if prefix else None)
     return Field(
         name=spec.get("column", name),
         type=spec["type"],
@@ -97,6 +99,7 @@ def _field_from(name: str, spec: dict) -> Field:
         codes=spec.get("codes"),
         list_sep=spec.get("list"),
         references=tuple(refs.split(".", 1)) if refs else None,
+        id_prefix=prefix,
         regex=re.compile(pattern) if pattern else None,
     )
 
@@ -107,6 +110,7 @@ FIELD_KEYS = {
     "required",
     "unique",
     "pattern",
+    "id_prefix",
     "minimum",
     "maximum",
     "maxLength",

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from russian_views.dataset.files import read_file
+
 HEADING_MAX_CHARS = 60
 _SENTENCE_CLOSE = r"[.!?:;”\"\d]$"  # how a line that is not a heading ends
 _FOOTNOTE = re.compile(r"(?<=[.!?”\"])(\d{1,3})$")
@@ -77,8 +79,8 @@ class SourceText:
 
 
 def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file's bytes (what the sources table records)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Hex sha256 of a file's bytes (what the sources table records), read with the cap."""
+    return hashlib.sha256(read_file(path)).hexdigest()
 
 
 def is_heading(line: str) -> bool:
@@ -135,8 +137,9 @@ def parse_text(text: str, default_section: str = "Introduction") -> SourceText:
 
 
 def read_source(path: Path) -> SourceText:
-    """Read and split a UTF-8 source text (the split is cached by content: it is pure)."""
-    return parse_text(path.read_bytes().decode("utf-8"))
+    """Read and split a UTF-8 source text (the split is cached by content: it is pure); a
+    link, a device, a FIFO or a file over the cap is refused (an OSError naming it)."""
+    return parse_text(read_file(path).decode("utf-8"))
 
 
 def ref_label(source_id: str, paragraph: int, sentence: int, with_source: bool = False) -> str:

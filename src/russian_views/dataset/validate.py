@@ -13,13 +13,14 @@ import hashlib
 import io
 from pathlib import Path
 
+from russian_views.dataset.files import MAX_FILE_BYTES, read_file
 from russian_views.dataset.schema import Field, Table
-from russian_views.dataset.sources import SourceText, read_source, ref_label
+from russian_views.dataset.sources import SourceText, parse_text, ref_label
 from russian_views.errors import Problem
 
 Record = dict[str, object]
 # The largest CSV file read: 100 times the project's data is under 3 MiB.
-MAX_CSV_BYTES = 64 * 2**20
+MAX_CSV_BYTES = MAX_FILE_BYTES
 _BOOLEANS = {"true": True, "false": False}
 # Let an oversized cell through the reader so that it is reported with its row and field
 # (the csv module would otherwise stop the whole file at 128 KiB).
@@ -56,7 +57,13 @@ def read_rows(path: Path) -> tuple[list[str], list[list[str]], list[Problem]]:
     if path.stat().st_size > MAX_CSV_BYTES:
         limit = f"{MAX_CSV_BYTES // 2**20} MiB"
         return [], [], [Problem(file, None, None, None, f"is larger than {limit}")]
-    text, problems = _decode(path.read_bytes(), file)
+    return parse_rows(path.read_bytes(), file)
+
+
+def parse_rows(raw: bytes, file: str) -> tuple[list[str], list[list[str]], list[Problem]]:
+    """Header and records of CSV bytes already read (by a caller that read them safely,
+    such as the class's inbox), or the problems that stop them being read."""
+    text, problems = _decode(raw, file)
     if text is None:
         return [], [], problems
     try:
@@ -228,7 +235,12 @@ def source_problems(records: list[Record], sources_dir: Path) -> tuple[dict, lis
                 )
             )
             continue
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:  # capped, never through a link or from a device (a link to /dev/zero)
+            raw = read_file(path)
+        except OSError as exc:
+            problems.append(Problem("sources.csv", r["_row"], "path", str(r["path"]), exc.strerror))
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
         if digest != r["sha256"]:
             problems.append(
                 Problem(
@@ -241,7 +253,7 @@ def source_problems(records: list[Record], sources_dir: Path) -> tuple[dict, lis
                 )
             )
             continue
-        texts[r["source_id"]] = read_source(path)
+        texts[r["source_id"]] = parse_text(raw.decode("utf-8"))
     return texts, problems
 
 

@@ -8,9 +8,9 @@ open page has its own kernel, at most ``--max-pages`` of them (``capacity.py``).
 The CLI loads :func:`add_arguments` to build its parser, so this module imports nothing
 heavy; the explorer itself (:mod:`.app`, :mod:`.view`) runs in the kernel Voilà starts.
 
-Voilà serves ``explorer.ipynb`` with the ``russian-views`` template found under
-``jupyter/`` (put on Voilà's template path through ``JUPYTER_PATH``), which loads nothing
-from the network, so the explorer works offline.
+Voilà (with the few changes in :mod:`.server`) serves ``explorer.ipynb`` with the
+``russian-views`` template found under ``jupyter/`` (put on Voilà's template path through
+``JUPYTER_PATH``), which loads nothing from the network, so the explorer works offline.
 """
 
 from __future__ import annotations
@@ -39,6 +39,12 @@ OUT_ENV = "RUSSIAN_VIEWS_EXPLORER_OUT"
 # The most pages (one kernel each, about 270 MB) open at once, passed to capacity.py.
 PAGES_ENV = "RUSSIAN_VIEWS_EXPLORER_PAGES"
 DEFAULT_PAGES = 30
+# Kernels kept started, the explorer drawn, for the next pages to open (server.py):
+# one on this machine; for a class, enough that a room opening together waits for none.
+WARM_ENV = "RUSSIAN_VIEWS_EXPLORER_WARM"
+WARM_ALONE, WARM_CLASS = 1, 10
+# The line that gives the address, printed by the server once it answers (server.py).
+ANNOUNCE_ENV = "RUSSIAN_VIEWS_EXPLORER_ANNOUNCE"
 # The passage the coding page shows and where Hand in writes, passed to coding_page.py.
 EXERCISE_ENV = "RUSSIAN_VIEWS_EXERCISE_PARAGRAPH"
 SOURCE_ENV = "RUSSIAN_VIEWS_EXERCISE_SOURCE"
@@ -72,6 +78,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "a page past it is told the explorer is full",
     )
     parser.add_argument(
+        "--warm",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"pages kept ready (a started kernel each, within --max-pages) so that a page "
+        f"opens at once (default {WARM_ALONE} on this machine, {WARM_CLASS} with --host)",
+    )
+    parser.add_argument(
         "--no-browser", action="store_true", help="do not open a browser; just print the address"
     )
     parser.add_argument(
@@ -100,26 +114,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def voila_command(
-    port: int, open_browser: bool, host: str = DEFAULT_HOST, notebook: Path = NOTEBOOK
+    port: int,
+    open_browser: bool,
+    host: str = DEFAULT_HOST,
+    notebook: Path = NOTEBOOK,
+    warm: int = WARM_ALONE,
 ) -> list[str]:
-    """The Voilà command line that serves ``notebook`` (the explorer, or the coding page)
-    on ``host``:``port``, behind the token Voilà's identity provider takes from
-    ``JUPYTER_TOKEN`` (never on the command line, where other users could read it),
-    culling the kernels of pages left idle."""
+    """The command line that serves ``notebook`` (the explorer, or the coding page) on
+    ``host``:``port``: Voilà's, run by :mod:`.server`, behind the token Voilà's identity
+    provider takes from ``JUPYTER_TOKEN`` (never on the command line, where other users
+    could read it), ``warm`` kernels kept ready, culling the kernels of pages left idle."""
     return [
         sys.executable,
         "-m",
-        "voila",
+        "russian_views.explorer.server",
         str(notebook),
         f"--port={port}",
-        "--Voila.port_retries=0",
         f"--Voila.ip={host}",
-        f"--Voila.config_file_paths={TEMPLATE_ROOT}",  # voila.py: the page cap, nothing else
+        # Voilà's config files are read from our folder only (it holds none), so no
+        # voila.py in the user's working folder is run.
+        f"--Voila.config_file_paths={TEMPLATE_ROOT}",
         "--token",  # on, with the value of JUPYTER_TOKEN
         f"--Voila.open_browser={open_browser}",
         f"--template={TEMPLATE}",
         "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.preheat_kernel=True",
+        f"--VoilaConfiguration.default_pool_size={warm}",
+        "--VoilaConfiguration.multi_kernel_manager_class="
+        "russian_views.explorer.server.PageKernelManager",
         f"--MappingKernelManager.cull_idle_timeout={CULL_SECONDS}",
         "--MappingKernelManager.cull_interval=60",
         "--MappingKernelManager.cull_connected=False",
@@ -130,12 +153,15 @@ def voila_command(
     ]
 
 
-def voila_environment(out_dir: Path, token: str, pages: int = DEFAULT_PAGES) -> dict[str, str]:
+def voila_environment(
+    out_dir: Path, token: str, pages: int = DEFAULT_PAGES, warm: int = WARM_ALONE
+) -> dict[str, str]:
     """This environment, with our template on Voilà's path, the save folder named, the
-    access token and the page cap."""
+    access token, the page cap and the kernels to keep ready."""
     env = dict(os.environ)
     env["JUPYTER_TOKEN"] = token
     env[PAGES_ENV] = str(pages)
+    env[WARM_ENV] = str(warm)
     paths = [str(TEMPLATE_ROOT), *filter(None, env.get("JUPYTER_PATH", "").split(os.pathsep))]
     env["JUPYTER_PATH"] = os.pathsep.join(paths)
     env[OUT_ENV] = str(out_dir.resolve())
@@ -143,13 +169,22 @@ def voila_environment(out_dir: Path, token: str, pages: int = DEFAULT_PAGES) -> 
 
 
 def cmd_explore(args: argparse.Namespace) -> NoReturn:
-    """Check the kernel is installed, then hand this process over to Voilà."""
+    """Check the kernel is installed and the address free, then hand this process over to
+    the server, which prints the address once it answers."""
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     if not 0 < args.port < 65536:
         raise ParameterError(f"--port must be from 1 to 65535, not {args.port}")
     if not 0 < args.max_pages <= MAX_PAGES:
         raise ParameterError(f"--max-pages must be from 1 to {MAX_PAGES}, not {args.max_pages}")
+    alone = args.host in ("127.0.0.1", "localhost", "::1")
+    warm = min(WARM_ALONE if alone else WARM_CLASS, args.max_pages)
+    if args.warm is not None:
+        if not 0 <= args.warm <= args.max_pages:
+            raise ParameterError(
+                f"--warm must be from 0 to --max-pages ({args.max_pages}), not {args.warm}"
+            )
+        warm = args.warm
     try:
         KernelSpecManager().get_kernel_spec(config.KERNEL_NAME)
     except NoSuchKernel:
@@ -161,14 +196,14 @@ def cmd_explore(args: argparse.Namespace) -> NoReturn:
     token = secrets.token_urlsafe(24)
     shown = address_to_give(args.host)
     what = "the coding page" if exercise else "the explorer"
-    print(
+    announce = (
         f"russian-views: {what} is at http://{shown}:{args.port}/?token={token} "
-        "(only with this token; Ctrl-C stops it)",
-        file=sys.stderr,
+        "(only with this token; Ctrl-C stops it)"
     )
     notebook = CODING_NOTEBOOK if exercise else NOTEBOOK
-    command = voila_command(args.port, not args.no_browser, args.host, notebook)
-    env = voila_environment(args.out, token, args.max_pages) | exercise
+    command = voila_command(args.port, not args.no_browser, args.host, notebook, warm)
+    env = voila_environment(args.out, token, args.max_pages, warm) | exercise
+    env[ANNOUNCE_ENV] = announce
     os.execve(command[0], command, env)
 
 
@@ -182,19 +217,16 @@ def _exercise(args: argparse.Namespace) -> dict[str, str]:
         return {}
     if args.inbox is None:
         raise ParameterError("--exercise needs --inbox DIR, the folder handed-in codings go to")
-    from russian_views.classroom.agreement import resolve_paragraph, resolve_source
+    from russian_views.classroom.exercise import resolve_paragraph, resolve_source
+    from russian_views.classroom.inbox import Inbox
     from russian_views.dataset.load import load_dataset
 
     dataset = load_dataset()
     source = resolve_source(args.source, dataset)
     count = len(dataset.texts[source].paragraphs)
     paragraph = resolve_paragraph(args.exercise, count)
-    args.inbox.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return {
-        EXERCISE_ENV: str(paragraph),
-        SOURCE_ENV: source,
-        INBOX_ENV: str(args.inbox.resolve()),
-    }
+    inbox = Inbox.open(args.inbox, create=True)  # private, or refused in one line
+    return {EXERCISE_ENV: str(paragraph), SOURCE_ENV: source, INBOX_ENV: str(inbox.path)}
 
 
 def address_to_give(host: str) -> str:
@@ -215,13 +247,36 @@ def address_to_give(host: str) -> str:
 
 
 def _port_free(host: str, port: int) -> None:
-    """Refuse, in one line and before printing any address, a port already in use."""
+    """Refuse, in one line and before the server starts, an address it cannot listen on.
+
+    The probe allows reuse of the address as the server's own socket does, so a port left
+    in TIME_WAIT by an explorer just stopped (Ctrl-C, then start again) is free at once,
+    while a port another server listens on is not."""
     import socket
 
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
-        except OSError as exc:
-            raise RussianViewsError(
-                f"{host}:{port}: {exc.strerror or exc}; choose another --port"
-            ) from None
+        except (OSError, UnicodeError) as exc:
+            problem = listen_problem(host, port, exc)
+            if problem.startswith("--host"):
+                raise ParameterError(problem) from None
+            raise RussianViewsError(problem) from None
+
+
+def listen_problem(host: str, port: int, exc: OSError | UnicodeError) -> str:
+    """What keeps a server from listening on ``host``:``port``, in one line that names the
+    option to change."""
+    import errno
+    import socket
+
+    if isinstance(exc, socket.gaierror | UnicodeError):
+        return f"--host {host} is not an address this computer can find"
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} is in use on {host} (another explorer?); choose another --port"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"port {port} needs privileges on this system; choose one above 1023 (--port)"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"--host {host} is not an address of this computer (try 127.0.0.1 or 0.0.0.0)"
+    return f"cannot serve on {host}:{port}: {exc.strerror or exc}"

@@ -9,9 +9,13 @@ the saved file has the same name and bytes as one rendered from the command line
 
 from __future__ import annotations
 
+import base64
 import html
+import mimetypes
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,16 +25,17 @@ from russian_views import config, params, spec
 from russian_views.dataset.load import Dataset, load_dataset
 from russian_views.errors import ParameterError, RussianViewsError
 from russian_views.explorer import OUT_ENV
-from russian_views.explorer.view import BriefingView
-from russian_views.params import briefing_actors, data_years
+from russian_views.explorer.view import BriefingView, framed
+from russian_views.params import Period, actor_years, briefing_actors
 from russian_views.rendering import batch, render
 
 TITLE = "Russian views: briefing explorer"
 INSTRUCTIONS = (
     "Choose an actor, the years and what to include on the left: the briefing on the right "
-    "redraws as you change them. Hover over a control's name for a hint. <b>Save HTML</b> or "
-    "<b>Save PDF</b> writes the briefing you see into the reports folder, under the same file "
-    "name as <code>russian-views render</code> gives it."
+    "redraws as you change them. Hover over a control's name for a hint; click a reference "
+    "such as [¶7 s5] to read its sentence. <b>Save HTML</b> or <b>Save PDF</b> gives you the "
+    "briefing you see as a file your browser downloads, named as <code>russian-views "
+    "render</code> names it; your browser's Print prints the briefing alone."
 )
 NO_THEME = "Tick at least one theme"
 # How the explorer names each parameter, and the values of fixed-choice parameters
@@ -76,8 +81,7 @@ def parameter_controls(dataset: Dataset) -> tuple[dict[str, Control], dict[str, 
     """
     given = spec.parameters_of(spec.ACTOR)
     start = render.actor_job(dataset, **{p.name: p.default for p in given}).parameters
-    span = data_years(dataset)
-    years = tuple((str(y), y) for y in range(span.since, span.until + 1))
+    years = year_choices(actor_years(dataset, str(start["actor"])))
     actors = briefing_actors(dataset)
     names = dict(zip(actors["actor_id"], actors["name"], strict=True))
     controls = {}
@@ -95,6 +99,12 @@ def parameter_controls(dataset: Dataset) -> tuple[dict[str, Control], dict[str, 
         multiple = p.kind == "codes" and p.codes_from is not None
         controls[p.name] = Control(_LABELS[p.name], p.hint or "", options, multiple)
     return controls, start
+
+
+def year_choices(span: Period) -> tuple[tuple[str, int], ...]:
+    """The years From and To offer: the actor's own span (its first coded year to the
+    latest source), so one early claim about another actor never stretches the list."""
+    return tuple((str(y), y) for y in range(span.since, span.until + 1))
 
 
 def _word(dataset: Dataset, name: str, word: str) -> str:
@@ -122,11 +132,56 @@ class Explorer:
         self.frame = _html("rv-frame")
         self.saves = [self._save_button(fmt) for fmt in spec.parameter(None, "format").choices]
         self.seconds = 0.0
+        self.saved = 0  # files saved on this page, each its own download
+        self._quiet = False  # while the explorer itself sets several controls
         for name, field in self.inputs.items():
             for widget in _value_widgets(field):
-                widget.observe(lambda _change, name=name: self.redraw(name), names="value")
+                widget.observe(lambda _change, name=name: self._changed(name), names="value")
         self.widget = self._layout()
         self.redraw()
+
+    def _changed(self, name: str) -> None:
+        """A reader changed control ``name``: redraw once (the years first follow a new
+        actor, without a redraw of their own)."""
+        if self._quiet:
+            return
+        if name == "actor":
+            self._follow_actor()
+        self.redraw(name)
+
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Set several controls with one redraw after, not one each."""
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+
+    def _follow_actor(self) -> None:
+        """From and To offer the new actor's years: a period that was the old actor's whole
+        span becomes the new one's, any other is kept inside the new span."""
+        since, until = self.inputs["since"], self.inputs["until"]
+        old = (since.options[0][1], since.options[-1][1])
+        span = actor_years(self.dataset, self.inputs["actor"].value)
+        if (since.value, until.value) == old:
+            values = (span.since, span.until)
+        else:
+            first = min(max(since.value, span.since), span.until)
+            values = (first, max(min(until.value, span.until), first))
+        choices = year_choices(span)
+        with self._quietly():
+            for field, value in zip((since, until), values, strict=True):
+                field.options = choices
+                field.value = value
+
+    def tick_themes(self, everything: bool) -> None:
+        """Tick every theme (one redraw) or none (nothing to draw until one is ticked): so
+        choosing one theme is two clicks and one redraw, not one per theme."""
+        with self._quietly():
+            for box in self.inputs["themes"].children:
+                box.value = everything
+        self.redraw("themes")
 
     @classmethod
     def show(cls) -> w.Widget:
@@ -180,11 +235,7 @@ class Explorer:
         job = self.job(changed)
         if job is None:
             return
-        page = self.view.html(job)
-        self.frame.value = (
-            f'<iframe class="rv-page" title="{html.escape(job.title)}" '
-            f'data-stem="{html.escape(job.stem)}" srcdoc="{html.escape(page)}"></iframe>'
-        )
+        self.frame.value = framed(self.view.html(job), job.title, job.stem)
         self.seconds = time.perf_counter() - start
         self._say(
             f"Showing <b>{html.escape(job.title)}</b>, {job.parameters['since']}–"
@@ -193,7 +244,9 @@ class Explorer:
         )
 
     def save(self, fmt: str) -> Path | None:
-        """Render the shown briefing to ``fmt`` as ``russian-views render`` would; the file.
+        """Render the shown briefing to ``fmt`` as ``russian-views render`` would, into the
+        save folder of whoever started the explorer, and offer it to this page's reader as a
+        download; the file.
 
         The data are read again first, so the cache key records the data the render reads.
         """
@@ -202,7 +255,7 @@ class Explorer:
         if job is None:
             return None
         target = self.out_dir / f"{job.stem}.{fmt}"
-        self._say(f"Saving {html.escape(_shown(target))} … (a few seconds)")
+        self._say(f"Saving <b>{html.escape(target.name)}</b> … (a few seconds)")
         try:
             (result,) = batch.render_batch([job], self.dataset, self.out_dir, (fmt,))
         except (RussianViewsError, OSError) as exc:
@@ -212,7 +265,13 @@ class Explorer:
             return None
         if fmt == "html" and (self.out_dir / "index.html").exists():
             batch.update_index(self.dataset, self.out_dir)
-        self._say(f"Saved <code>{html.escape(_shown(target))}</code>.", saved=True)
+        self.saved += 1
+        self._say(
+            f"Saved <b>{html.escape(target.name)}</b>: your browser downloads it "
+            f"({download_link(target, self.saved)}). A copy stays with whoever started the "
+            "explorer.",
+            saved=True,
+        )
         return target
 
     def _flag(self, message: str | None, where: str | None = None) -> None:
@@ -241,6 +300,19 @@ class Explorer:
                 "briefing below is the last one drawn; it cannot be saved."
             )
 
+    def _tick_all(self) -> list[w.Button]:
+        """The theme list's "All" and "None" buttons."""
+        buttons = []
+        for word, everything, hint in (
+            ("All", True, "Tick every theme"),
+            ("None", False, "Untick every theme, then tick the one you want"),
+        ):
+            button = w.Button(description=word, tooltip=hint)
+            button.add_class(f"rv-themes-{word.lower()}")
+            button.on_click(lambda _button, everything=everything: self.tick_themes(everything))
+            buttons.append(button)
+        return buttons
+
     def _save_button(self, fmt: str) -> w.Button:
         button = w.Button(description=f"Save {fmt.upper()}", button_style="primary")
         button.add_class(f"rv-save-{fmt}")
@@ -259,7 +331,8 @@ class Explorer:
         for name, field in self.inputs.items():
             control = self.controls[name]
             if control.multiple:  # a list of tick boxes has no name of its own: a heading
-                heading = _html("rv-group", value=_named(control))
+                heading = w.HBox([_html("rv-group", value=_named(control)), *self._tick_all()])
+                heading.add_class("rv-group-row")
                 fields.append(w.VBox([heading, field, self.notes[name]]))
             else:
                 fields.append(w.VBox([field, self.notes[name]]))
@@ -320,11 +393,16 @@ def _html(*css_classes: str, value: str = "") -> w.HTML:
     return widget
 
 
-def _shown(path: Path) -> str:
-    """A saved file's path as a reader finds it: from the project folder when inside it."""
-    path = path.resolve()
-    root = config.PROJECT_ROOT.resolve()
-    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+def download_link(path: Path, number: int) -> str:
+    """A link that hands the saved file to the reader's browser (the file itself, inline:
+    the reader may be on another machine); the page clicks a new one by itself (the
+    template's script), so Save is a download."""
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (
+        f'<a class="rv-download" data-save="{number}" download="{html.escape(path.name)}" '
+        f'href="data:{kind};base64,{data}">download it again</a>'
+    )
 
 
 def _value_widgets(field: w.Widget) -> list[w.Widget]:

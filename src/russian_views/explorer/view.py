@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import html
 
 import nbformat
 from IPython.core.formatters import DisplayFormatter
@@ -26,6 +27,39 @@ from russian_views.rendering.cells import shown
 from russian_views.rendering.chart_bundle import chart_bundle
 from russian_views.rendering.exporters import BriefingHTMLExporter
 from russian_views.rendering.render import Job, normalise
+
+# The explorer draws a briefing in a frame (``srcdoc``) whose own address is the explorer's:
+# left alone, a link to "#…" would load the explorer again inside the frame (and start a
+# kernel). This script, put into the frame, makes the links do what they do in the briefing
+# as a file: a citation or a Contents entry goes to its place in this page (the address's
+# fragment, so ``:target`` highlights it as in the file), any other address opens a new tab.
+IN_FRAME_LINKS = """<script>
+document.addEventListener("click", function (event) {
+  var link = event.target.closest ? event.target.closest("a[href]") : null;
+  if (!link || event.defaultPrevented || event.button !== 0) return;
+  var href = link.getAttribute("href");
+  if (href.charAt(0) === "#") {
+    event.preventDefault();
+    var x = parent.scrollX, y = parent.scrollY;  // the explorer's page stays where it is
+    location.hash = href;
+    parent.scrollTo(x, y);
+  } else {
+    link.target = "_blank";
+    link.rel = "noopener";
+  }
+});
+</script>"""
+
+
+def framed(page: str, title: str, stem: str) -> str:
+    """The briefing's ``page`` as the explorer shows it: in a frame, its links kept inside
+    (:data:`IN_FRAME_LINKS`), named by the file stem a Save gives it."""
+    head, body_end, tail = page.rpartition("</body>")
+    page = f"{head}{IN_FRAME_LINKS}{body_end}{tail}" if body_end else page + IN_FRAME_LINKS
+    return (
+        f'<iframe class="rv-page" title="{html.escape(title)}" '
+        f'data-stem="{html.escape(stem)}" srcdoc="{html.escape(page)}"></iframe>'
+    )
 
 
 class BriefingView:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -23,10 +22,11 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from russian_views import config
-from russian_views.atomic import discard_staged, open_lock
+from russian_views.atomic import current_umask, discard_staged
 from russian_views.dataset.load import Dataset
-from russian_views.errors import Interrupted, RenderError
+from russian_views.errors import Interrupted
 from russian_views.rendering.cache import Manifest, job_key
+from russian_views.rendering.folder_lock import folder_lock
 from russian_views.rendering.kernel import (
     RESET,
     WarmKernel,
@@ -41,9 +41,6 @@ from russian_views.rendering.render import Job, Result, render_job
 from russian_views.rendering.signals import die_with_parent, on_first_stop_signal
 
 INDEX = "index"
-LOCK = ".russian-views.lock"
-# How long a render waits for another render into the same folder to finish.
-LOCK_WAIT = 600.0
 WORKER_DIED = "the render worker running it died (killed, or out of memory)"
 
 _kernel: WarmKernel | None = None  # this worker process's warm kernel
@@ -79,6 +76,8 @@ def _start_worker() -> None:
 
 def start_failure(exc: BaseException) -> str:
     """The one-line reason a render worker could not start."""
+    if isinstance(exc, OSError) and exc.filename:  # an environment fault: its path and why
+        return f"the render worker could not start: {exc.filename}: {exc.strerror}"
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"the render worker could not start: {type(exc).__name__}: {reason}".rstrip(": ")
 
@@ -104,7 +103,7 @@ def _load_exporters() -> None:
     chart_bundle()
 
 
-def _work(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Result:
+def _work(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str, umask: int) -> Result:
     """Render one job on this worker's kernel, then leave the kernel clean (or replace it).
 
     The reset runs in a thread while the job's files are exported, since both wait on
@@ -113,6 +112,7 @@ def _work(job: Job, out_dir: Path, formats: tuple[str, ...], paper: str) -> Resu
     kernel is used again.
     """
     global _kernel
+    os.umask(umask)  # the files get the modes the command's user asked for, not the service's
     while _resetting:
         _resetting.pop().join()
     if _start_failure:
@@ -176,34 +176,6 @@ def stop_on_signals() -> AbstractContextManager[None]:
     then stops the workers (and so their kernels) before the command exits, so nothing is
     written after it."""
     return on_first_stop_signal(_interrupt)
-
-
-@contextmanager
-def folder_lock(out_dir: Path, wait: float | None = None) -> Iterator[None]:
-    """Hold an exclusive lock on the output folder: two renders into one folder take turns
-    (each file is written atomically anyway; the lock keeps the cache manifest whole), but
-    no render waits for ever on another that is stuck: after ``wait`` seconds (default
-    :data:`LOCK_WAIT`) it gives up in one line naming the folder."""
-    import fcntl
-
-    fd = open_lock(out_dir / LOCK)
-    deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
-    try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise RenderError(
-                        f"{out_dir}: another render has held this folder for over "
-                        f"{LOCK_WAIT if wait is None else wait:.0f} s; wait for it to end, or "
-                        "render into another folder (--out)"
-                    ) from None
-                time.sleep(0.1)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 def _render_locked(
@@ -330,7 +302,8 @@ def _run_pool(
     global _kept
     kept = _kept if _kept and _kept.size == size else None
     pool = kept.pool if kept else ProcessPoolExecutor(size, initializer=_start_worker)
-    futures = {pool.submit(_work, job, out_dir, formats, paper): job for job in jobs}
+    mask = current_umask()
+    futures = {pool.submit(_work, job, out_dir, formats, paper, mask): job for job in jobs}
     workers = kept.workers if kept else list(pool._processes.values())  # stopped below
     lost: list[Job] = []
     finished = False
@@ -417,40 +390,3 @@ def update_index(dataset: Dataset, out_dir: Path, force: bool = False) -> bool:
         manifest.record(INDEX, key, [write_index(dataset, out_dir)])
         manifest.save()
         return True
-
-
-def progress_reporter(total: int) -> tuple[Callable[[Result], None], Callable[[], None]]:
-    """A bar on a terminal, else one line per finished briefing; and a closer."""
-    if sys.stderr.isatty():
-        from tqdm import tqdm
-
-        bar = tqdm(total=total, unit="briefing", file=sys.stderr, leave=False)
-
-        def tick(result: Result) -> None:
-            bar.set_postfix_str(result.job.stem)
-            bar.update(1)
-            if result.error:
-                bar.write(_line(result), file=sys.stderr)
-
-        return tick, bar.close
-    return (lambda r: print(_line(r), file=sys.stderr)), (lambda: None)
-
-
-def _line(result: Result) -> str:
-    if result.cached:
-        status = "cached"
-    elif result.error:
-        status = f"FAILED: {result.error}"
-    else:
-        status = "rendered"
-    return f"{result.job.stem:<24} {result.seconds:5.1f}s  {status}"
-
-
-def summary(results: list[Result]) -> str:
-    """``5 rendered, 0 cached, 0 failed`` plus the failures, one per line."""
-    rendered = sum(1 for r in results if not r.cached and not r.error)
-    cached = sum(1 for r in results if r.cached)
-    failed = [r for r in results if r.error]
-    lines = [f"{rendered} rendered, {cached} cached, {len(failed)} failed"]
-    lines += [f"  failed: {r.job.stem}: {r.error}" for r in failed]
-    return "\n".join(lines)

@@ -2,7 +2,8 @@
 
 Every page with charts inlines this bundle (about 0.9 MB), so a damaged one would break the
 charts of every page and a planted one would run in every page. Building it takes about a
-second, so it is kept in the user's cache folder with its sha256 written beside it. Before
+second, so it is kept in the user's cache folder (0700, refused when another user could
+change it or any folder above it) with its sha256 written beside it. Before
 use the file must match that hash and pass a content check (big enough, defines
 ``vegaEmbed``, holds nothing that could end or comment out the inline ``<script>``);
 otherwise it is rebuilt. A fresh build must pass the same content check. The hash is part
@@ -20,13 +21,15 @@ from importlib.metadata import version
 from pathlib import Path
 
 from russian_views import config
-from russian_views.atomic import write_atomic
+from russian_views.atomic import read_capped, write_atomic
 from russian_views.errors import RenderError
+from russian_views.private import UnsafeFolder, private_folder
 
 # What the page's loader calls; a bundle without it draws no chart.
 ENTRY_POINT = "window.vegaEmbed="
 # vl-convert's bundle is about 0.9 MB; anything far smaller is not the real thing.
 MIN_SIZE = 100_000
+MAX_SIZE = 16 * 1024 * 1024  # and nothing far larger is read
 # Text that would end the inline script, or open a comment that changes how it ends.
 _SCRIPT_BREAK = re.compile(r"</script|<!--", re.I)
 
@@ -67,6 +70,13 @@ def chart_bundle() -> Bundle:
     """The verified bundle: the cached one if intact, else a new build (then cached)."""
     bundle_path = path()
     try:
+        # Whoever can change the cache folder could swap in a bundle and its hash: refused.
+        private_folder(bundle_path.parent, config.CACHE_SETTING, tighten=True)
+    except UnsafeFolder:
+        raise
+    except OSError:  # a cache that cannot be made (read-only home): build, keep nothing
+        return _build()
+    try:
         return _read(bundle_path)
     except FileNotFoundError:
         pass
@@ -75,7 +85,6 @@ def chart_bundle() -> Bundle:
         print(f"russian-views: warning: {warning}", file=sys.stderr)
     bundle = _build()
     try:
-        bundle_path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(bundle_path, bundle.text.encode("utf-8"))
         write_atomic(_hash_path(bundle_path), (bundle.sha256 + "\n").encode("ascii"))
     except OSError:
@@ -85,8 +94,8 @@ def chart_bundle() -> Bundle:
 
 def _read(bundle_path: Path) -> Bundle:
     """The cached bundle, or an error saying why it cannot be used."""
-    data = bundle_path.read_bytes()
-    recorded = _hash_path(bundle_path).read_text("ascii").strip()
+    data = read_capped(bundle_path, MAX_SIZE)
+    recorded = read_capped(_hash_path(bundle_path), 100).decode("ascii").strip()
     actual = hashlib.sha256(data).hexdigest()
     if actual != recorded:
         raise ValueError(f"sha256 {actual[:12]}… differs from the recorded {recorded[:12]}…")

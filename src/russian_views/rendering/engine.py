@@ -16,8 +16,9 @@ kept client, whose start and wait are done once. Same cells, same outputs, same 
 
 papermill loads this module through its ``papermill.engine`` entry point (pyproject.toml)
 while it is itself being imported, so this module imports papermill and nothing of ours;
-``papermill --engine russian-views`` finds it, and without ``warm`` it is papermill's
-default engine (a kernel and a client of its own, closed at the end).
+``papermill --engine russian-views`` finds it, and run so (no ``warm`` given) it starts a
+kernel of its own as a render does (over Unix sockets in a private folder, quiet) and kills
+it at the end. A caller of ours passing ``warm=None`` gets papermill's default engine.
 """
 
 from __future__ import annotations
@@ -29,16 +30,31 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.session import Session
 from papermill.engines import NBClientEngine
 
+# ``warm`` not given at all: the engine was chosen on papermill's command line.
+_NOT_GIVEN: Any = object()
+
 
 class KeptClientEngine(NBClientEngine):
     """papermill's nbclient engine; with ``warm``, on that kernel's kept client."""
 
     @classmethod
     def execute_managed_notebook(
-        cls, nb_man: Any, kernel_name: str, warm: Any = None, **kwargs: Any
+        cls, nb_man: Any, kernel_name: str, warm: Any = _NOT_GIVEN, **kwargs: Any
     ) -> Any:
         """Execute the managed notebook as papermill's engine does; on a warm kernel, nbclient
         is handed that kernel's manager (``km``), which gives it the kept client."""
+        if warm is _NOT_GIVEN:
+            # Run from the command line (``papermill --engine russian-views``, as the teaching
+            # guide makes the handouts): a kernel of its own started as a render starts one,
+            # over Unix sockets in a private folder (never TCP, which every local user can
+            # reach and which makes the kernel print a warning) and quiet, killed at the end.
+            from russian_views.rendering.kernel import kill_kernel, start_warm_kernel
+
+            warm = start_warm_kernel()
+            try:
+                return cls.execute_managed_notebook(nb_man, kernel_name, warm=warm, **kwargs)
+            finally:
+                kill_kernel(warm)
         if warm is not None:
             kwargs["km"] = KeptClientManager(warm)
         return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from russian_views import config
+from russian_views.private import private_tempdir
 
 if TYPE_CHECKING:
     import subprocess
@@ -105,12 +106,14 @@ _SOCKET_PATH_MAX = 107 - len("/kernel-ipc-5")
 
 
 def _kernel_folder() -> Path:
-    """A new private folder (0700, made atomically by mkdtemp) for a kernel's sockets: in
-    the temporary folder, or in /tmp when that path is too long for a socket."""
+    """A new private folder (0700, made atomically by mkdtemp, checked by descriptor) for a
+    kernel's connection file and sockets: in the temporary folder, or in /tmp when that path
+    is too long for a socket. A temporary folder another user could change is refused
+    (they could swap in a connection file of theirs and run code as this user)."""
     base = tempfile.gettempdir()
     if len(base) + len("/russian-views-kernel-12345678") > _SOCKET_PATH_MAX:
         base = "/tmp"
-    return Path(tempfile.mkdtemp(prefix="russian-views-kernel-", dir=base))
+    return private_tempdir("russian-views-kernel-", Path(base))
 
 
 def remove_files(kernel: WarmKernel) -> None:

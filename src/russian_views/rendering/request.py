@@ -18,6 +18,7 @@ from pathlib import Path
 from russian_views import config, spec
 from russian_views.errors import ParameterError
 from russian_views.exits import EXIT_FAILED, EXIT_OK
+from russian_views.private import temp_base
 
 # Which notebooks each way of choosing renders.
 _TARGETS = {
@@ -56,6 +57,7 @@ def check(args: argparse.Namespace) -> Checked:
     out = Path(args.out) if args.out else config.REPORTS_DIR
     if out.exists() and not out.is_dir():
         raise ParameterError(f"--out {spec.shorten(str(out))} is a file, not a folder")
+    temp_base()  # kernels keep their connection files there: refused if others can change it
 
     from russian_views.rendering.batch_file import read_entries
 
@@ -76,6 +78,7 @@ def run(checked: Checked) -> int:
     from russian_views.dataset.written import to_review
     from russian_views.rendering import batch, render
     from russian_views.rendering.batch_file import Batch, load_batches
+    from russian_views.rendering.progress import progress_reporter, summary
 
     args, given, formats, paper = checked.args, dict(checked.given), checked.formats, checked.paper
     out = checked.out
@@ -96,7 +99,7 @@ def run(checked: Checked) -> int:
             jobs = [render.actor_job(dataset, args.actor, **period, paper=paper, **given)]
         batches = [Batch(formats, paper, tuple(jobs))]
     _output_folder(out)
-    tick, close = batch.progress_reporter(sum(len(b.jobs) for b in batches))
+    tick, close = progress_reporter(sum(len(b.jobs) for b in batches))
     results = []
     try:
         for b in batches:
@@ -115,7 +118,7 @@ def run(checked: Checked) -> int:
     html = any("html" in b.formats for b in batches)
     if args.all or (html and (out / "index.html").exists()):
         batch.update_index(dataset, out, force=args.force)
-    print(f"{batch.summary(results)} -> {out}", file=sys.stderr)
+    print(f"{summary(results)} -> {out}", file=sys.stderr)
     return EXIT_FAILED if any(r.error for r in results) else EXIT_OK
 
 

@@ -6,7 +6,9 @@ time. ``render`` therefore hands its parsed, checked arguments to a service proc
 keeps :mod:`russian_views.rendering.batch`'s warm workers (each a warm kernel plus the loaded
 exporters) between commands, and runs them exactly as the command would
 (:mod:`russian_views.rendering.request`, through :func:`russian_views.exits.reported`), with
-its output, errors and exit code passed back through a Unix socket.
+its output, errors and exit code passed back through a Unix socket. This module is the
+command's side and the settings both sides share; the service's own process is
+:mod:`russian_views.rendering.service_server`.
 
 - Started on demand by ``render``, in a session of its own; it stops itself after
   :data:`IDLE_SECONDS` without a command (``RUSSIAN_VIEWS_SERVICE_IDLE``), and on
@@ -38,29 +40,27 @@ import hashlib
 import json
 import math
 import os
-import signal
 import socket
-import stat
 import struct
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from russian_views import config
-from russian_views.atomic import open_lock
+from russian_views.atomic import current_umask, open_lock
 from russian_views.errors import ParameterError, RenderError
-from russian_views.exits import reported
-from russian_views.rendering.request import check, run, to_json
-from russian_views.rendering.signals import STOP_SIGNALS, on_first_stop_signal
+from russian_views.private import private_folder
+from russian_views.rendering.request import to_json
+from russian_views.rendering.signals import on_first_stop_signal
 
 SERVICE_ENV = "RUSSIAN_VIEWS_SERVICE"
 IDLE_ENV = "RUSSIAN_VIEWS_SERVICE_IDLE"
 WORKERS_ENV = "RUSSIAN_VIEWS_SERVICE_WORKERS"
 RUNTIME_ENV = "RUSSIAN_VIEWS_RUNTIME"
 IDLE_SECONDS = 600.0
+MAX_IDLE = 7 * 24 * 3600  # a week
 START_TIMEOUT = 60.0
 # Environment variables the package reads at import: a service started with other values
 # would render other data or cache elsewhere, so they are part of its key.
@@ -68,6 +68,8 @@ START_TIMEOUT = 60.0
 # (PATH is not: a venv-activated shell and a plain one run the same Python, which is keyed.)
 KEYED_ENV = ("RUSSIAN_VIEWS_DATA", "RUSSIAN_VIEWS_CACHE", "SOURCE_DATE_EPOCH", WORKERS_ENV)
 LOG = "service.log"
+# The service's own process runs this module (service_server.py).
+SERVER_MODULE = "russian_views.rendering.service_server"
 
 
 # The words RUSSIAN_VIEWS_SERVICE takes.
@@ -76,8 +78,6 @@ _ON, _OFF = ("on", "1", "yes", "true"), ("off", "0", "no", "false")
 MAX_WORKERS = 64
 CONNECT_TIMEOUT = 5.0
 STOP_TIMEOUT = 30.0
-# The longest request line a service reads (the parsed arguments of a command, as JSON).
-MAX_REQUEST = 1024 * 1024
 
 
 def wanted() -> bool:
@@ -100,6 +100,7 @@ def runtime_dir() -> Path:
     can enter), else a folder under the user's own cache folder, never in /tmp, where
     anyone may create a name first. The folder itself is checked without following a
     symbolic link: a link, a folder of someone else's or one others may enter is refused,
+    and so is one under a folder another user could change (:mod:`russian_views.private`),
     so no socket or lock is ever made where another user could reach it.
     """
     given = os.environ.get(RUNTIME_ENV)
@@ -109,34 +110,23 @@ def runtime_dir() -> Path:
         folder = Path(os.environ["XDG_RUNTIME_DIR"]) / "russian-views"
     else:
         folder = Path.home() / ".cache" / "russian-views" / "run"
-    folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with contextlib.suppress(FileExistsError):
-        folder.mkdir(mode=0o700)
-    status = os.lstat(folder)
-    if stat.S_ISLNK(status.st_mode) or not stat.S_ISDIR(status.st_mode):
-        raise RenderError(f"{folder}: the service folder is a link or not a folder; refused")
-    if status.st_uid != os.getuid() or status.st_mode & 0o077:
-        raise RenderError(f"{folder}: the service folder must be yours alone (mode 0700)")
-    return folder
+    return private_folder(folder, RUNTIME_ENV if given else "XDG_RUNTIME_DIR or HOME")
 
 
 def service_key() -> str:
     """A hash of everything a warm worker could hold stale: what every cache key hashes
     (code, templates, library versions, chart bundle, data files), the Python running it and
     the environment the package reads."""
+    from russian_views.dataset.files import folder_digest
     from russian_views.rendering.cache import code_version, library_versions
     from russian_views.rendering.chart_bundle import chart_bundle
 
-    data = hashlib.sha256()
-    for path in sorted(config.DATA_DIR.rglob("*")):
-        if path.is_file():
-            data.update(path.relative_to(config.DATA_DIR).as_posix().encode() + b"\0")
-            data.update(path.read_bytes())
+    data = folder_digest(config.DATA_DIR)  # first: a file refused costs nothing else
     payload = {
         "code": code_version(),
         "libraries": library_versions(),
         "bundle": chart_bundle().sha256,
-        "data": data.hexdigest(),
+        "data": data,
         "python": sys.executable,
         "root": str(config.PROJECT_ROOT),
         "env": {name: os.environ.get(name) for name in KEYED_ENV},
@@ -181,15 +171,22 @@ def render(args: argparse.Namespace) -> int:
     worker_count(), idle_seconds()  # a bad setting is refused here, before a service starts
     path = socket_path(service_key())
     connection = _connect(path) or _start(path)
-    with connection, _forward_signals(connection):
-        request = {"args": to_json(args), "cwd": os.getcwd(), "tty": sys.stderr.isatty()}
+    request = {
+        "args": to_json(args),
+        "cwd": os.getcwd(),
+        "tty": sys.stderr.isatty(),
+        "umask": current_umask(),
+    }
+    with connection:
+        # The request goes first: a signal line the service read as the request would be junk.
         connection.sendall(json.dumps(request).encode() + b"\n")
-        for message in _messages(connection):
-            if "exit" in message:
-                return int(message["exit"])
-            stream = sys.stdout if message.get("stream") == "out" else sys.stderr
-            stream.write(message.get("text", ""))
-            stream.flush()
+        with _forward_signals(connection):
+            for message in messages(connection):
+                if "exit" in message:
+                    return int(message["exit"])
+                stream = sys.stdout if message.get("stream") == "out" else sys.stderr
+                stream.write(message.get("text", ""))
+                stream.flush()
     raise RenderError(f"the render service stopped during the render (see {path.parent / LOG})")
 
 
@@ -239,7 +236,7 @@ def _start(path: Path) -> socket.socket:
         )
         with os.fdopen(log_fd, "ab") as log:
             subprocess.Popen(
-                [sys.executable, "-m", "russian_views.rendering.service", str(path)],
+                [sys.executable, "-m", SERVER_MODULE, str(path)],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
@@ -255,7 +252,7 @@ def _start(path: Path) -> socket.socket:
     raise RenderError(f"the render service did not start (see {path.parent / LOG})")
 
 
-def _messages(connection: socket.socket) -> Iterator[dict]:
+def messages(connection: socket.socket) -> Iterator[dict]:
     """The JSON lines read from a connection until it closes."""
     with connection.makefile("rb") as lines:
         for line in lines:
@@ -287,7 +284,7 @@ def stop_all(except_path: Path | None = None) -> int:
             connection.settimeout(STOP_TIMEOUT)
             try:
                 connection.sendall(b'{"stop": true}\n')
-                for _ in _messages(connection):  # it closes the connection once stopped
+                for _ in messages(connection):  # it closes the connection once stopped
                     pass
             except (TimeoutError, OSError, ValueError):
                 path.unlink(missing_ok=True)  # it does not answer: a new one replaces it
@@ -306,6 +303,17 @@ def running() -> list[Path]:
     return alive
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    """Check everything first, then render what is out of date (in the render service when
+    it is wanted: warm workers kept between commands, same output, same codes)."""
+    from russian_views.rendering import request
+
+    checked = request.check(args)  # bad input is refused before any service starts
+    if wanted():
+        return render(args)
+    return request.run(checked)
+
+
 def cmd_service(args: argparse.Namespace) -> int:
     """``russian-views service stop|status``."""
     if args.action == "stop":
@@ -315,124 +323,6 @@ def cmd_service(args: argparse.Namespace) -> int:
         alive = running()
         print("\n".join(str(p) for p in alive) or "no render service is running")
     return 0
-
-
-# ---------------------------------------------------------------- the service's side
-
-
-class _Forward:
-    """A text stream whose writes go to the command as JSON lines (``out`` or ``err``).
-
-    Only this process writes there: a worker process forked meanwhile writes to the
-    service's own log instead of into the command's connection.
-    """
-
-    def __init__(self, connection: socket.socket, name: str, tty: bool, fallback) -> None:
-        self.connection, self.name, self.tty, self.fallback = connection, name, tty, fallback
-        self.pid = os.getpid()
-
-    def write(self, text: str) -> int:
-        if os.getpid() != self.pid:
-            return self.fallback.write(text)
-        with contextlib.suppress(OSError):  # the command is gone: nothing to show it to
-            message = {"stream": self.name, "text": text}
-            self.connection.sendall(json.dumps(message).encode() + b"\n")
-        return len(text)
-
-    def flush(self) -> None:
-        """Every write is sent at once."""
-
-    def isatty(self) -> bool:
-        return self.tty
-
-
-class _Request:
-    """One command being served: passes its stop signal (or its vanishing) to this
-    process's main thread while the command runs, and never after."""
-
-    def __init__(self, connection: socket.socket) -> None:
-        self.connection = connection
-        self.active = True
-        self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self._watch, daemon=True)
-
-    def _watch(self) -> None:
-        signum = signal.SIGTERM  # the command vanished (killed): stop its render
-        with contextlib.suppress(OSError, ValueError):
-            for message in _messages(self.connection):
-                if "signal" in message:
-                    signum = int(message["signal"])
-                    break
-        with self.lock:
-            if self.active:
-                os.kill(os.getpid(), signum)
-
-    def finish(self) -> None:
-        with self.lock:
-            self.active = False
-
-
-def _interrupt(signum: int, _frame: object) -> None:
-    from russian_views.errors import Interrupted
-
-    raise Interrupted(signum)
-
-
-def _serve_one(connection: socket.socket) -> bool:
-    """Answer one connection; False when it asked the service to stop."""
-    try:
-        request = json.loads(_read_line(connection) or b"{}")
-    except ValueError:
-        request = None
-    if not isinstance(request, dict) or not _well_formed(request):
-        with contextlib.suppress(OSError):  # a junk line: refused, and the service lives on
-            message = {"stream": "err", "text": "russian-views: error: bad request\n"}
-            connection.sendall(json.dumps(message).encode() + b"\n")
-            connection.sendall(json.dumps({"exit": 2}).encode() + b"\n")
-        return True
-    if "args" not in request:
-        return not request.get("stop")
-    args = argparse.Namespace(**request["args"])
-    os.chdir(request["cwd"])
-    watch = _Request(connection)
-    out, err = sys.stdout, sys.stderr
-    sys.stdout = _Forward(connection, "out", False, out)
-    sys.stderr = _Forward(connection, "err", bool(request.get("tty")), err)
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, _interrupt)
-    watch.thread.start()
-    try:
-        code = reported(lambda: run(check(args)), args.debug)
-    finally:
-        watch.finish()
-        for signum in STOP_SIGNALS:
-            signal.signal(signum, signal.SIG_IGN)
-        sys.stdout, sys.stderr = out, err
-        os.chdir(config.PROJECT_ROOT)
-    with contextlib.suppress(OSError):
-        connection.sendall(json.dumps({"exit": code}).encode() + b"\n")
-    return True
-
-
-def _read_line(connection: socket.socket) -> bytes:
-    """The request line, read a byte at a time: a buffered reader would also swallow the
-    stop-signal line that can follow it at once, and that signal would be lost."""
-    line = bytearray()
-    while len(line) <= MAX_REQUEST:
-        byte = connection.recv(1)
-        if not byte or byte == b"\n":
-            return bytes(line)
-        line += byte
-    raise ValueError("request too long")
-
-
-def _well_formed(request: dict) -> bool:
-    """A render request (args: the parsed arguments, with ``debug`` true or false; cwd: a
-    string) or a stop request. Arguments of the wrong kind fail the render, not the service."""
-    if "args" not in request:
-        return set(request) <= {"stop"}
-    args, cwd = request.get("args"), request.get("cwd")
-    return isinstance(args, dict) and isinstance(args.get("debug"), bool) and isinstance(cwd, str)
 
 
 def worker_count() -> int:
@@ -449,7 +339,7 @@ def worker_count() -> int:
 
 def idle_seconds() -> float:
     """How long the service waits for a command before it stops itself: a number of
-    seconds above 0 (a bad value is refused in one line, never read as some default)."""
+    seconds from 1 to a week (a bad value is refused in one line, never read as some default)."""
     from russian_views import spec
 
     given = os.environ.get(IDLE_ENV, "").strip()
@@ -459,53 +349,8 @@ def idle_seconds() -> float:
         seconds = float(given)
     except ValueError:
         seconds = math.nan
-    if not math.isfinite(seconds) or seconds <= 0 or seconds > 7 * 24 * 3600:
+    if not math.isfinite(seconds) or seconds < 1 or seconds > MAX_IDLE:
         raise ParameterError(
-            f"{IDLE_ENV} must be a number of seconds from 1 to 604800, not {spec.echo(given)}"
+            f"{IDLE_ENV} must be a number of seconds from 1 to {MAX_IDLE}, not {spec.echo(given)}"
         )
     return seconds
-
-
-def serve(path: Path) -> None:
-    """Listen on ``path`` until idle for :func:`idle_seconds` or told to stop.
-
-    The warm workers start before the first command is accepted (a command that connects
-    meanwhile waits), and are stopped, with their kernels, when the service ends.
-    """
-    from russian_views.rendering import batch
-
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda signum, _f: sys.exit(128 + signum))
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    stopper: socket.socket | None = None
-    try:
-        server.bind(str(path))
-    except OSError:
-        return  # another service took this name first: the command connects to it
-    try:
-        server.listen()
-        server.settimeout(idle_seconds())
-        with batch.kept_workers(worker_count()):
-            while True:
-                try:
-                    connection, _ = server.accept()
-                except TimeoutError:
-                    return
-                if not _serve_one(connection):
-                    stopper = connection  # answered (closed) once the workers are gone
-                    return
-                connection.close()
-                batch.keep_warm()  # after an interrupted render, before the next command
-                signal.signal(signal.SIGTERM, lambda signum, _f: sys.exit(128 + signum))
-    finally:
-        if stopper:
-            stopper.close()
-        with contextlib.suppress(FileNotFoundError):
-            if path.exists() and path.is_socket():
-                path.unlink()
-        server.close()
-
-
-if __name__ == "__main__":
-    serve(Path(sys.argv[1]))
