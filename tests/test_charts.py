@@ -250,18 +250,20 @@ def _two_sources(tmp_path):
 
 
 def test_a_caption_and_axis_follow_the_statements_drawn_not_the_record(tmp_path):
-    """With a 2023 source in the record, a briefing that draws none of its statements still
-    says "the source" and "a record written in 2021"; one that draws them names both years,
+    """With a 2023 source in the record, a briefing that draws none of its statements names
+    the one it draws and "a record written in 2021"; one that draws them names both years,
     and the axis spans the statements drawn, not the record."""
     two = _two_sources(tmp_path)
     for actor, the_sources, written in [
-        ("north-korea", "the source", "a record written in 2021"),
+        # North Korea's briefing prints the fixture (as China's counterpart) but its chart
+        # draws none of the fixture's statements: the source drawn is named.
+        ("north-korea", "the Asan Forum review (2021)", "a record written in 2021"),
         ("united-states", "the sources", "records written in 2021 and 2023"),
     ]:
         brief = ActorBriefing(dataset=two, period=Period(1945, 2037), actor_id=actor)
         claims = brief.with_references(brief.claims)
         ahead = queries.looks_ahead(claims, two)
-        caption, alt_text = captions.spans_words(claims, ahead, actor, two.sources)
+        caption, alt_text = captions.spans_words(claims, ahead, actor, brief.sources)
         assert f"as dated in {the_sources};" in caption and f"dating of {written}," in caption
         assert f"as dated in {the_sources}," in alt_text
         spec = charts.statement_spans(claims, _labels(two, "stance"), ahead).to_dict()
@@ -272,10 +274,15 @@ def test_a_caption_and_axis_follow_the_statements_drawn_not_the_record(tmp_path)
 
 
 def test_a_timeline_caption_names_only_the_sources_of_its_events(tmp_path, dataset):
+    """ "the source" when the briefing prints one; the events' own source by its short title
+    when it prints several; "the sources" when the events come from several."""
     two = _two_sources(tmp_path)
     events = dataset.events.head(3)
-    caption, alt_text = captions.timeline_words(events, "involving X", "2008–2021", two.sources)
+    caption, alt_text = captions.timeline_words(events, "involving X", "2008–2021", dataset.sources)
     assert "as the source dates them." in caption
+    # Among two printed sources, the one the events come from is named.
+    caption, _ = captions.timeline_words(events, "involving X", "2008–2021", two.sources)
+    assert "as the Asan Forum review (2021) dates them." in caption
     later = events.assign(source_id=["asan-forum-2021", "expert-fixture", "asan-forum-2021"])
     caption, _ = captions.timeline_words(later, "involving X", "2008–2021", two.sources)
     assert "as the sources date them." in caption

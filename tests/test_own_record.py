@@ -150,3 +150,16 @@ def test_every_note_number_in_the_body_leads_to_its_note(dataset, actor: str):
     listed = set(re.findall(r'id="note-(\d+)"', notes))
     assert cited and cited == listed, "every note is cited, every citation has its note"
     assert listed == {str(i) for i in range(1, len(brief.notes) + 1)}
+
+
+def test_the_voices_legend_shows_only_the_voices_a_cut_prints(dataset):
+    """With only Moscow's views chosen the reviewer's badge is gone, and the reverse; our
+    own assessment is always there (the key judgments)."""
+    both = str(ActorBriefing.from_parameters("north-korea", dataset=dataset).title_block())
+    moscow = ActorBriefing.from_parameters("north-korea", dataset=dataset, views="moscow")
+    reviewer = ActorBriefing.from_parameters("north-korea", dataset=dataset, views="reviewer")
+    badge = "THE REVIEWER’S OWN JUDGMENT".lower()
+    assert badge in html.unescape(both).lower()
+    assert badge not in html.unescape(str(moscow.title_block())).lower()
+    shown = html.unescape(str(reviewer.title_block())).lower()
+    assert badge in shown and "as a review reports them" not in shown.split("voices:")[1]

@@ -221,7 +221,7 @@ class Briefing:
                 # not cached (rendering.render.loaded_version reads it back).
                 m.tag("p", line, class_="meta-line", data_version=self.dataset.version),
                 record.standing_line(self.sources, standing),
-                record.voice_line(self.dataset, self.sources),
+                record.voice_line(self.dataset, self.sources, self.views_shown),
             ]
         )
 
@@ -230,6 +230,11 @@ class Briefing:
         return record.record_box(self.dataset, sources=self.sources, refs=self._source_refs())
 
     # ---------------------------------------------------------------- written pieces
+
+    @property
+    def views_shown(self) -> tuple[str, ...] | None:
+        """The source's voices this briefing prints (None: all of them)."""
+        return None
 
     def shown(self) -> list[pd.DataFrame]:
         """The records this briefing's cut shows (what a written judgment must rest on); none

@@ -154,6 +154,11 @@ class ActorBriefing(Briefing):
             pres["subject_id"].isin(self.members) | pres["counterpart_id"].isin(self.members)
         ]
 
+    @property
+    def views_shown(self) -> tuple[str, ...]:
+        """The source's voices this cut prints (the ``views`` parameter)."""
+        return tuple(self.options.views)
+
     def shown(self) -> list[pd.DataFrame]:
         """The records this cut shows."""
         return [

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from russian_views.briefings.record import short_title
+
 
 @dataclass(frozen=True)
 class Shown:
@@ -22,15 +24,17 @@ class Shown:
 
 
 def sources_shown(rows: pd.DataFrame, sources: pd.DataFrame) -> Shown:
-    """How a caption names the sources of ``rows`` (which carry ``source_id``): "the
-    source" or "the sources", and "a record written in 2021" or "records written in 2021
-    and 2023" from the years those sources were published."""
+    """How a caption names the sources of ``rows`` (which carry ``source_id``) among the
+    ``sources`` the briefing prints: "the source" when it prints one, the source's short
+    title when the figure draws one of several ("the Asan Forum review (2021)"), "the
+    sources" when it draws several; and "a record written in 2021" or "records written in
+    2021 and 2023" from the years those sources were published."""
     shown = sources[sources["source_id"].isin(set(rows["source_id"]))]
     years = sorted({str(p)[:4] for p in shown["published"]})
-    the_sources = "the sources" if len(shown) > 1 else "the source"
-    if len(shown) <= 1:
-        return Shown(the_sources, f"a record written in {_and(years)}")
-    return Shown(the_sources, f"records written in {_and(years)}")
+    if len(shown) > 1:
+        return Shown("the sources", f"records written in {_and(years)}")
+    name = short_title(shown.iloc[0]) if len(sources) > 1 and len(shown) else "the source"
+    return Shown(name, f"a record written in {_and(years)}")
 
 
 def spans_words(
@@ -66,7 +70,7 @@ def timeline_words(
     shown = sources_shown(events, sources)
     missed = int((~events["occurred"].astype(bool)).sum())
     noun = "event" if len(events) == 1 else "events"
-    verb = "dates" if shown.the_sources == "the source" else "date"
+    verb = "date" if shown.the_sources == "the sources" else "dates"
     alt_text = (
         f"Timeline of {len(events)} dated {noun} {subject}, {period}, {missed} of which did "
         "not happen as planned."

@@ -7,7 +7,7 @@ the span the coded record covers and the date its forecasts were checked to.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -75,17 +75,20 @@ def voice_label(dataset: Dataset, row: Mapping[str, Any]) -> str:
 
 
 def voices_present(
-    dataset: Dataset, sources: pd.DataFrame | None = None
+    dataset: Dataset, sources: pd.DataFrame | None = None, views: Sequence[str] | None = None
 ) -> list[tuple[str, str, str]]:
     """The voices a record holds, as (badge class, label, definition): one Russian voice
-    per kind of source present, the reviewer's where a review is present, and ours."""
+    per kind of source present, the reviewer's where a review is present, and ours; of the
+    source's voices only those in ``views`` when a briefing shows only some."""
     sources = dataset.sources if sources is None else sources
+    views = (MOSCOW, REVIEWER) if views is None else views
     kinds = [k for k in dataset.codes("source_kind") if k in set(sources["source_kind"])]
     out = [
         (MOSCOW, dataset.label("moscow_voice", k), dataset.definition("source_kind", k))
         for k in kinds
+        if MOSCOW in views
     ]
-    if REVIEW in kinds:
+    if REVIEW in kinds and REVIEWER in views:
         out.append(
             (REVIEWER, dataset.label("view", REVIEWER), dataset.definition("view", REVIEWER))
         )
@@ -176,10 +179,14 @@ def the_sources(dataset: Dataset, sources: pd.DataFrame | None = None) -> str:
     return "the sources" if len(sources) > 1 else "the source"
 
 
-def voice_line(dataset: Dataset, sources: pd.DataFrame | None = None) -> m.Html:
-    """The voices in one line, for the body (the annex defines them in full)."""
+def voice_line(
+    dataset: Dataset, sources: pd.DataFrame | None = None, views: Sequence[str] | None = None
+) -> m.Html:
+    """The voices in one line, for the body (the annex defines them in full): only those a
+    briefing showing some of the source's voices prints."""
     sources = dataset.sources if sources is None else sources
-    labels = [m.view_badge(code, label) for code, label, _ in voices_present(dataset, sources)]
+    present = voices_present(dataset, sources, views)
+    labels = [m.view_badge(code, label) for code, label, _ in present]
     first = str(sources["source_id"].iloc[0])
     multi = len(sources) > 1
     example = m.ref_label(first, 4, 3, multi)
