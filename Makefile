@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 # the renders all run on this environment (config.KERNEL_NAME and the notebooks name it too).
 KERNEL := russian-views
 
-.PHONY: help install briefings lab explore test test-fast lint format datapackage bench clean
+.PHONY: help install briefings lab explore test test-fast mutate lint format datapackage bench clean
 
 help: ## Show this list of targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -49,19 +49,24 @@ explore: $(STAMP) ## Open the briefing explorer: controls for every parameter, n
 PYTEST := $(BIN)/python -m pytest -n $(shell echo $$(( $$(nproc) + 1 ))) --dist worksteal
 
 test: $(STAMP) ## Run the test suite (lint included)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 	$(PYTEST)
 
 test-fast: $(STAMP) ## Run every test but the end-to-end renders (seconds, while you work)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 	$(PYTEST) -m "not slow"
 
+# Mutation testing is CPU-heavy (minutes per target): run one target at a time on a shared
+# machine, at low priority. mutants/ holds mutmut's copies and results between runs.
+mutate: $(STAMP) ## Mutation-test the checks users rely on and print the score (TARGET=sources|validate|cache|service|agreement|ids)
+	nice -n 19 $(BIN)/python tools/mutate.py $(if $(TARGET),--target $(TARGET))
+
 lint: $(STAMP) ## Check code style with ruff
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 format: $(STAMP) ## Format the code with ruff
-	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks tools
 
 datapackage: $(STAMP) ## Regenerate data/datapackage.json from schema.yml and the codebook
 	$(BIN)/russian-views datapackage

@@ -242,3 +242,64 @@ def test_the_executed_notebook_names_the_data_version_its_kernel_loaded(rendered
 
     nb = nbformat.read(rendered / "north-korea.ipynb", as_version=4)
     assert render.loaded(nb) == dataset.version
+
+
+@pytest.mark.parametrize("name", ["", ".", ".."])
+def test_a_manifest_naming_no_file_of_the_folder_is_unreadable(tmp_path: Path, capsys, name):
+    """ "", "." and ".." are names in no folder: a manifest listing one is damaged, said in
+    one warning line, and taken as empty."""
+    entry = {"key": "k", "files": {"north-korea.html": None, name: "0" * 64}, "seconds": 1.0}
+    (tmp_path / MANIFEST).write_text(json.dumps({"north-korea": entry}), "utf-8")
+    assert Manifest(tmp_path).entries == {}
+    assert "cache manifest unreadable" in capsys.readouterr().err
+
+
+def test_the_manifest_keeps_each_render_time_and_forgets_a_failed_stem(tmp_path: Path):
+    """How long a briefing took is kept to a tenth of a second (the batch starts the
+    longest first); a stem whose render failed is forgotten, so it renders again."""
+    report = tmp_path / "china.html"
+    report.write_text("<html></html>", "utf-8")
+    manifest = Manifest(tmp_path)
+    manifest.record("china", "key-1", [report], seconds=2.345)
+    manifest.record("overview", "key-2", [report])
+    manifest.save()
+    again = Manifest(tmp_path)
+    assert again.seconds("china", default=9.0) == 2.3
+    assert again.seconds("overview", default=9.0) == 0.0
+    assert again.seconds("south-korea", default=9.0) == 9.0
+    assert again.is_fresh("china", "key-1")
+    again.forget("china")
+    assert not again.is_fresh("china", "key-1")
+    assert again.is_fresh("overview", "key-2")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("{not json", "Expecting property name"), ('{"a": 1}', "not a manifest of keys and file")],
+)
+def test_an_unreadable_manifest_is_named_with_the_reason(tmp_path: Path, capsys, text, reason):
+    (tmp_path / MANIFEST).write_text(text, "utf-8")
+    Manifest(tmp_path)
+    (line,) = capsys.readouterr().err.splitlines()
+    assert f"{tmp_path / MANIFEST}: cache manifest unreadable ({reason}" in line
+
+
+def test_the_manifest_and_the_keys_do_not_depend_on_order(tmp_path: Path):
+    """Briefings finish in any order and callers build parameters in any order: the same
+    renders give the same manifest bytes and the same keys."""
+    report = tmp_path / "china.html"
+    report.write_text("<html></html>", "utf-8")
+    saved = []
+    for stems in (["china", "overview"], ["overview", "china"]):
+        manifest = Manifest(tmp_path)
+        manifest.entries = {}
+        for stem in stems:
+            manifest.record(stem, f"key-{stem}", [report], seconds=1.0)
+        manifest.save()
+        saved.append((tmp_path / MANIFEST).read_bytes())
+    assert saved[0] == saved[1]
+    notebook = tmp_path / "n.ipynb"
+    notebook.write_text("{}", "utf-8")
+    one = job_key(notebook, {"actor": "china", "since": 2014}, "v1", {"paper": "A4", "f": 1})
+    two = job_key(notebook, {"since": 2014, "actor": "china"}, "v1", {"f": 1, "paper": "A4"})
+    assert one == two

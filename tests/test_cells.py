@@ -58,7 +58,7 @@ def test_an_annex_section_with_nothing_to_show_is_left_out_heading_and_all():
     empty = '<p class="empty">A record of one source cannot differ from itself.</p>'
     cells = [
         *_section("## A.6 Stance by source date", empty),
-        *_section("## A.7 Where the sources differ", '<table><tr><td>1</td></tr></table>'),
+        *_section("## A.7 Where the sources differ", "<table><tr><td>1</td></tr></table>"),
         *_section("## Key judgments", empty, tag="edition-student"),
     ]
     nb = nbformat.v4.new_notebook(cells=cells)

@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
+from jupyter_client.asynchronous import AsyncKernelClient
 from nbformat.v4 import new_code_cell, new_notebook
 from papermill.engines import papermill_engines
 
@@ -41,8 +42,21 @@ def test_papermill_finds_the_engine_by_its_entry_point():
     assert papermill_engines.get_engine(config.PAPERMILL_ENGINE) is KeptClientEngine
 
 
-def test_notebooks_on_a_warm_kernel_share_one_client_and_miss_no_output(notebook: Path):
+def test_notebooks_on_a_warm_kernel_share_one_client_and_miss_no_output(
+    notebook: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Two notebooks on one warm kernel: one client, readied once (the wait for the kernel,
+    up to 0.2 s on IOPub, is what the engine saves), and every output of each."""
+    waits = []
+    wait_for_ready = AsyncKernelClient.wait_for_ready
+
+    async def counted(self, timeout=None):
+        waits.append(self)
+        return await wait_for_ready(self, timeout=timeout)
+
+    monkeypatch.setattr(AsyncKernelClient, "wait_for_ready", counted)
     kernel = kernels.start_warm_kernel()
+    waits.clear()  # the warm-up's own client
     try:
         runs = []
         for _ in range(2):
@@ -61,6 +75,7 @@ def test_notebooks_on_a_warm_kernel_share_one_client_and_miss_no_output(notebook
             # receive every output of the next notebook (a shared session would lose them).
             kernels.run_code(kernel.manager, kernels.RESET)
         assert client is not None and kernel.client is client
+        assert [w for w in waits if w is client] == [client], "readied once, not per notebook"
         first, second = (_outputs(render.normalise(nb)) for nb in runs)
         assert first == second
         assert first[0][0]["text"] == "hello\n"

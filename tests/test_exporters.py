@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import html as html_lib
+import inspect
 import re
 import subprocess
 import sys
@@ -130,3 +133,30 @@ def test_pdf_bytes_do_not_depend_on_the_clock_with_fonttools(monkeypatch, caplog
     assert "Using fontTools instead of HarfBuzz-Subset" in caplog.text
     assert prints[0] == prints[1]
     assert "SOURCE_DATE_EPOCH" not in os.environ, "the variable is set only while printing"
+
+
+def test_each_contents_link_finds_the_id_nbconvert_gives_its_heading():
+    """The contents' ids come from nbconvert's own anchor filter, so punctuation, quotes and
+    ampersands in a heading give the same id in the link and in the heading."""
+    headings = ["Moscow's view in brief", "What Moscow wants, & why", "A.6 “Time” in 2021"]
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("\n\n".join(f"## {h}" for h in headings))]
+    )
+    html, resources = BriefingHTMLExporter().from_notebook_node(nb)
+    ids = [html_lib.unescape(i) for i in re.findall(r'<h2 id="([^"]*)"', html)]
+    assert [i for i, _ in resources["briefing_toc"]] == ids
+    assert len(ids) == len(headings)
+
+
+def test_nbconvert_html_conversion_is_the_one_we_repeat():
+    """BriefingHTMLExporter.from_notebook_node repeats the first lines of nbconvert's
+    HTMLExporter.from_notebook_node to skip its closing BeautifulSoup pass. When nbconvert
+    changes that method this fails: re-read it, bring ours in line, then update the hash."""
+    import nbconvert
+    from nbconvert.exporters import HTMLExporter
+
+    source = inspect.getsource(HTMLExporter.from_notebook_node)
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+    assert digest == "3dccafff45cc4e74", (
+        f"nbconvert {nbconvert.__version__} changed HTMLExporter.from_notebook_node"
+    )

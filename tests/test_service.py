@@ -4,6 +4,7 @@ behind (stopped on request, when idle, or when a newer key replaces it)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -272,3 +273,32 @@ def test_cli_lists_the_service_command(tmp_path: Path, runtime: Path):
     result = cli("service", "status", env=env_on(runtime))
     assert result.returncode == 0
     assert result.stdout.strip() == "no render service is running"
+
+
+@pytest.mark.parametrize("mode", [0o740, 0o720, 0o710, 0o704, 0o702, 0o701])
+def test_a_runtime_folder_open_to_the_group_or_others_in_any_way_is_refused(
+    tmp_path: Path, monkeypatch, mode: int
+):
+    """Any one permission bit for the group or others (a class's shared group included)
+    is one too many: the folder holds the sockets that run code as you."""
+    folder = tmp_path / "run"
+    folder.mkdir()
+    folder.chmod(mode)
+    monkeypatch.setenv(service.RUNTIME_ENV, str(folder))
+    with pytest.raises(UnsafeFolder, match=re.escape(str(folder))):
+        service.runtime_dir()
+
+
+def test_a_runtime_folder_that_is_a_link_or_another_users_is_refused(tmp_path: Path, monkeypatch):
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    link = tmp_path / "link"
+    link.symlink_to(private)
+    monkeypatch.setenv(service.RUNTIME_ENV, str(link))
+    with pytest.raises(UnsafeFolder, match=re.escape(str(link))):
+        service.runtime_dir()
+    if os.getuid() == 0:  # only root can give a folder to another user
+        os.chown(private, 65534, 65534)
+        monkeypatch.setenv(service.RUNTIME_ENV, str(private))
+        with pytest.raises(UnsafeFolder, match=re.escape(str(private))):
+            service.runtime_dir()

@@ -11,6 +11,7 @@ from russian_views.dataset.sources import (
     read_source,
     sha256_of,
     split_sentences,
+    title_like,
 )
 
 SOURCE = config.SOURCES_DIR / "asan-forum-2021.txt"
@@ -84,3 +85,31 @@ def test_a_changed_file_is_read_afresh(tmp_path: Path):
     assert read_source(path).sentence(1, 1).text == "A sentence here."
     path.write_text("Another one. And more.", encoding="utf-8")
     assert read_source(path).sentence(1, 2).text == "And more."
+
+
+def test_a_heading_is_at_most_sixty_characters():
+    """The rule that decides every ¶ number: a 60-character line without final punctuation
+    names a section; one character more and it is a numbered body paragraph."""
+    sixty, sixty_one = "H" * 60, "H" * 61
+    text = parse_text(f"{sixty}\nFirst body line.\n{sixty_one}\nSecond body line.")
+    assert [p.text for p in text.paragraphs] == ["First body line.", sixty_one, "Second body line."]
+    assert text.paragraph(1).section == sixty
+
+
+def test_title_like_flags_short_unpunctuated_paragraphs_only():
+    """Body text that reads like a title (one or two sentences, no final punctuation) is
+    flagged; three sentences, or a full stop at the end, is ordinary body text."""
+    long = "x" * 70  # every line too long for a heading, so numbered as body text
+    text = parse_text(f"A {long}\nOne. Two {long}\nOne. Two. Three {long}\nOne. Two {long}.")
+    assert [len(p.sentences) for p in text.paragraphs] == [1, 2, 3, 2]
+    assert [p.number for p in title_like(text)] == [1, 2]
+
+
+def test_a_paragraph_beyond_the_text_is_named_with_the_count():
+    text = parse_text("Heading\nOne. Two.")
+    try:
+        text.paragraph(3)
+    except KeyError as exc:
+        assert str(exc) == "'paragraph 3 (the text has 1)'"
+    else:  # pragma: no cover - the assertion is the point
+        raise AssertionError("expected KeyError")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from russian_views import config, spec
@@ -14,7 +13,7 @@ from russian_views.errors import ParameterError
 from russian_views.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, PROG
 
 if TYPE_CHECKING:
-    from russian_views.dataset.load import Dataset
+    pass
 
 
 def cmd_actors(_args: argparse.Namespace) -> int:
@@ -40,6 +39,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for source_id, paragraph, sentence in gaps:
         print(f"not yet coded: {ref_label(source_id, paragraph, sentence, True)}")
     from russian_views.classroom.add_source import unfinished
+    from russian_views.classroom.commands import record_warnings
     from russian_views.classroom.remove_source import unrecorded_texts
 
     for path in unrecorded_texts(dataset, args.data):
@@ -49,27 +49,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for line in incomplete:
         print(f"{PROG}: incomplete: {line}", file=sys.stderr)
     return EXIT_BAD_INPUT if incomplete else EXIT_OK
-
-
-def record_warnings(dataset: Dataset, claims: Sequence[str] | None = None) -> None:
-    """Warn of what a change to the record leaves to the user: key judgments written
-    before it, each named (or, after an import of ``claims``, counted in one line that
-    points to validate), and claims dated far before the rest."""
-    from collections import Counter
-
-    from russian_views.dataset.written import to_review
-    from russian_views.params import far_outside
-
-    stale = to_review(dataset)
-    if claims is None:
-        for item in stale:
-            print(f"warning: {item.line()} (revise it, then run stamp-judgments)")
-    elif stale:
-        counts = Counter(item.table for item in stale)
-        rows = ", ".join(f"{n} in {table}.csv" for table, n in sorted(counts.items()))
-        print(f"warning: written rows to review ({rows}): `russian-views validate` names them")
-    for line in far_outside(dataset, claims):
-        print(f"warning: {line}")
 
 
 def cmd_stamp_judgments(args: argparse.Namespace) -> int:

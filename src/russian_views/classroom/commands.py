@@ -7,10 +7,34 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from russian_views import config
-from russian_views.data_commands import record_warnings
 from russian_views.exits import EXIT_OK, PROG
+
+if TYPE_CHECKING:
+    from russian_views.dataset.load import Dataset
+
+
+def record_warnings(dataset: Dataset, claims: Sequence[str] | None = None) -> None:
+    """Warn of what a change to the record leaves to the user: key judgments written
+    before it, each named (or, after an import of ``claims``, counted in one line that
+    points to validate), and claims dated far before the rest."""
+    from collections import Counter
+
+    from russian_views.dataset.written import to_review
+    from russian_views.params import far_outside
+
+    stale = to_review(dataset)
+    if claims is None:
+        for item in stale:
+            print(f"warning: {item.line()} (revise it, then run stamp-judgments)")
+    elif stale:
+        counts = Counter(item.table for item in stale)
+        rows = ", ".join(f"{n} in {table}.csv" for table, n in sorted(counts.items()))
+        print(f"warning: written rows to review ({rows}): `russian-views validate` names them")
+    for line in far_outside(dataset, claims):
+        print(f"warning: {line}")
 
 
 def cmd_add_source(args: argparse.Namespace) -> int:

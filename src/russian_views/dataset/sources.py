@@ -90,9 +90,10 @@ def is_heading(line: str) -> bool:
 
 
 def title_like(text: SourceText) -> list[Paragraph]:
-    """Body paragraphs that read like a title or heading too long to be one: a single
-    sentence that does not end like a sentence. Numbered as body text, they shift every
-    reference after them, so the user is told before coding starts."""
+    """Body paragraphs that read like a title or heading too long to be one: one or two
+    sentences (a title may hold a full stop) that do not end like a sentence. Numbered as
+    body text, they shift every reference after them, so the user is told before coding
+    starts."""
     return [
         p
         for p in text.paragraphs

@@ -140,8 +140,13 @@ def stamp(dataset: Dataset, data_dir: Path) -> int:
         path = data_dir / f"{table}.csv"
         rows = list(csv.reader(io.StringIO(path.read_text("utf-8"), newline="")))
         header = rows[0]
-        frame = dataset.tables[table]
-        for row, (_, record) in zip(rows[1:], frame.iterrows(), strict=True):
+        # The loader skips blank rows, so a record is matched to its line by the spreadsheet
+        # row it was read from (``_row``), never by position: a blank line stays as it was.
+        records = {int(r["_row"]): r for _, r in dataset.tables[table].iterrows()}
+        for number, row in enumerate(rows[1:], start=2):
+            if number not in records:
+                continue
+            record = records[number]
             new = {"written_against": marks, "evidence_digest": evidence_digest(dataset, record)}
             for column, value in new.items():
                 if row[header.index(column)] != value:
