@@ -109,11 +109,12 @@ class OverviewBriefing(Briefing):
         ]
         rows.append(("Overview", first[first["briefing"] == self.scope]))
         n = len(self.dataset.expectations)
+        book_voice = groups[0][0][:1].lower() + groups[0][0][1:]
         return scorecard.scorecard(
             self,
             rows,
-            f"all {n} forecasts of the record: {groups[0][0][0].lower()}{groups[0][0][1:]}, by "
-            "briefing, then the other voices and the asks apart",
+            f"all {n} forecasts and asks of the record: {book_voice}, by briefing, then the "
+            "other voices and the asks apart",
             apart=others,
         )
 
