@@ -139,3 +139,15 @@ def test_statements_by_russian_officials_are_listed_apart_with_their_speaker(dat
             assert (line in words) == in_body, (d.development_id, actor)
             assert (line in annex) == (concerns and not in_body), (d.development_id, actor)
     assert in_a_body, "no briefing's body prints Moscow's own words"
+
+
+def test_an_actor_scorecard_counts_each_voice_apart_and_never_adds_them(dataset):
+    """The United States files the book's expectations, its asks and the reviewer's own:
+    one row each, and no "All" row adding an ask to a forecast."""
+    brief = ActorBriefing.from_parameters("united-states", dataset=dataset)
+    table = str(brief.scorecard()).split("<table")[1].split("</table>")[0]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", table)]
+    labels = [r[0] for r in rows if r]
+    assert len(labels) == 3 and not any("All" in label for label in labels)
+    filed = dataset.expectations[dataset.expectations["briefing"] == "united-states"]
+    assert sum(int(r[-1]) for r in rows if r) == len(filed)

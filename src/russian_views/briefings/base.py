@@ -296,10 +296,12 @@ class Briefing:
         return self.expectations
 
     def scorecard(self) -> m.Html:
-        """The forecasts filed here counted by status, one row per voice."""
-        shown = self.shown_expectations()
-        groups = forecasts.groups(self, shown)
-        return scorecard.scorecard(self, groups, "the forecasts filed here")
+        """The forecasts and asks filed here counted by status, one row per voice, never
+        added together (an ask or the reviewer's forecast is not the book's forecast)."""
+        groups = forecasts.groups(self, self.shown_expectations())
+        return scorecard.scorecard(
+            self, groups[:1], "the forecasts and asks filed here", apart=groups[1:]
+        )
 
     def forecasts_section(self) -> m.Html:
         """The forecasts by whose they are, scored by the rule, and what has happened and what
