@@ -7,7 +7,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from russian_views import config
+from russian_views.dataset import forecast_rules as fr
 from russian_views.dataset.forecast_rules import as_of
 
 from .test_hostile_data import problems, replace_cell
@@ -177,3 +180,178 @@ def test_an_ask_carries_no_odds_and_an_event_no_speaker(data_copy):
     d_row = _row_of(data_copy, "developments", dev)
     assert any(p.startswith(f"developments.csv, row {d_row}, field 'speaker': must be empty "
                             "for an event") for p in found)  # fmt: skip
+
+
+# ---------------------------------------------------------------- the rule, unit by unit
+# Records built here, not read from data/: each case names the one thing it breaks, and the
+# messages are checked whole (they are what a user reads).
+
+
+def _records(**tables):
+    base = {
+        "record_check": [{"checked_to": "2026-06"}],
+        "sources": [{"source_id": "s", "published": "2021"}],
+        "developments": [{"development_id": "d1", "date": "2026-04-02", "_row": 2}],
+        "expectations": [],
+        "signposts": [],
+    }
+    return base | tables
+
+
+def _x(status, start, end, basis="d1", reason="Because.", row=2, **more):
+    return {"expectation_id": "x1", "source_id": "s", "horizon_start": start,
+            "horizon_end": end, "status": status, "status_basis": basis,
+            "status_reason": reason, "_row": row} | more  # fmt: skip
+
+
+def _lines(records, unreadable=()):
+    return [str(p) for p in fr.forecast_problems(records, set(unreadable))]
+
+
+def test_each_status_at_the_edges_of_its_window():
+    """Check year 2026: too early only from 2027, open only to 2026 or later, unsettled only
+    to 2025 or earlier; each refusal says why, in full."""
+    ok = [
+        _x("too-early", 2027, 2030, basis=""),
+        _x("open", 2020, 2026, basis=""),
+        _x("unsettled", 2020, 2025),
+        _x("occurred", 2020, 2022),
+        _x("unchecked", 2020, 2022, basis="", reason=""),
+    ]
+    for row in ok:
+        assert _lines(_records(expectations=[row])) == [], row["status"]
+    assert _lines(_records(expectations=[_x("too-early", 2026, 2030, basis="")])) == [
+        "expectations.csv, row 2, field 'status': the window starts in 2026, not after the "
+        "check date's year 2026: score it (open, occurred, ...) (value 'too-early')"
+    ]
+    assert _lines(_records(expectations=[_x("open", 2020, 2025, basis="")])) == [
+        "expectations.csv, row 2, field 'status': the window ended in 2025, before the check "
+        "date's year 2026: a forecast whose window has passed is never open (value 'open')"
+    ]
+    assert _lines(_records(expectations=[_x("unsettled", 2020, 2026)])) == [
+        "expectations.csv, row 2, field 'status': the window runs to 2026, not before the "
+        "check date's year 2026: it is open or too early, not unsettled (value 'unsettled')"
+    ]
+
+
+@pytest.mark.parametrize("status", ["occurred", "not-occurred", "overtaken", "unsettled"])
+def test_a_status_that_says_what_happened_names_its_developments_and_its_reason(status):
+    lines = _lines(_records(expectations=[_x(status, 2020, 2022, basis=" | ", reason="")]))
+    assert lines == [
+        f"expectations.csv, row 2, field 'status_basis': is required when status is {status}: "
+        "name the developments (developments.csv) it rests on",
+        f"expectations.csv, row 2, field 'status_reason': is required when status is {status}",
+    ]
+
+
+def test_open_and_too_early_need_no_development_but_a_reason():
+    assert _lines(_records(expectations=[_x("open", 2020, 2030, basis="", reason="")])) == [
+        "expectations.csv, row 2, field 'status_reason': is required when status is open"
+    ]
+    assert _lines(_records(expectations=[_x("", 2020, 2022, basis="", reason="")])) == []
+
+
+def test_a_signpost_is_held_to_its_expectations_window_and_an_unknown_window_to_nothing():
+    x = _x("open", 2020, 2030, basis="")
+    post = {"signpost_id": "s1", "expectation_ref": "x1", "source_id": "s", "status": "open",
+            "status_basis": "", "status_reason": "Open.", "_row": 3}  # fmt: skip
+    assert _lines(_records(expectations=[x], signposts=[post])) == []
+    x_closed = _x("occurred", 2020, 2022)
+    assert _lines(_records(expectations=[x_closed], signposts=[post])) == [
+        "signposts.csv, row 3, field 'status': the window ended in 2022, before the check "
+        "date's year 2026: a forecast whose window has passed is never open (value 'open')"
+    ]
+    orphan = post | {"expectation_ref": "x9"}
+    assert _lines(_records(expectations=[x_closed], signposts=[orphan])) == []
+    # an unreadable expectations file: no window is guessed, no window problem reported
+    assert _lines(_records(expectations=[x_closed], signposts=[post]), ["expectations"]) == []
+
+
+def test_a_basis_dated_before_its_source_is_refused():
+    early = {"development_id": "d0", "date": "2020-12-31", "_row": 3}
+    records = _records(
+        developments=[{"development_id": "d1", "date": "2026-04-02", "_row": 2}, early],
+        expectations=[_x("occurred", 2020, 2022, basis="d0|d1")],
+    )
+    assert _lines(records) == [
+        "expectations.csv, row 2, field 'status_basis': is dated 2020-12-31, before its "
+        "source was published (2021) (value 'd0')",
+        "developments.csv, row 3, field 'date': is before the first source's publication "
+        "(2021): the outside record holds what happened after the sources (value "
+        "'2020-12-31')",
+    ]
+    # a source not in sources.csv: its basis dates are not checked
+    other = _x("occurred", 2020, 2022, basis="d0", source_id="elsewhere")
+    assert not any("expectations.csv" in line for line in _lines(_records(
+        developments=[{"development_id": "d1", "date": "2026-04-02", "_row": 2}, early],
+        expectations=[other])))  # fmt: skip
+
+
+def test_the_check_date_against_the_newest_development():
+    """Three months' slack: a June check date is fine for a development of March, refused
+    for one of February; a development after the check date is refused; a check date with
+    no development at all is refused."""
+    march = _records(developments=[{"development_id": "d1", "date": "2026-03-01", "_row": 2}])
+    assert _lines(march) == []
+    feb = _records(developments=[{"development_id": "d1", "date": "2026-02-28", "_row": 2}])
+    assert _lines(feb) == [
+        "record_check.csv, row 2, field 'checked_to': is more than 3 months after the newest "
+        "development (2026-02-28): the record is not searched to that date (value '2026-06')"
+    ]
+    july = _records(developments=[{"development_id": "d1", "date": "2026-07-01", "_row": 2}])
+    assert _lines(july) == [
+        "developments.csv, row 2, field 'date': is after the check date 2026-06 "
+        "(record_check.csv) (value '2026-07-01')"
+    ]
+    assert _lines(_records(developments=[])) == [
+        "record_check.csv, row 2, field 'checked_to': names a check date, but "
+        "developments.csv lists no development (value '2026-06')"
+    ]
+    # an unreadable record_check: nothing is checked against a date it could not read
+    assert _lines(july, ["record_check"]) == []
+    assert _lines(_records(developments=[]) | {"record_check": []}) == []
+
+
+def test_dates_compare_at_their_coarser_precision_and_as_of_follows_the_status():
+    assert fr.not_before("2021-04-30", "2021") and fr.not_before("2021", "2021-12")
+    assert not fr.not_before("2020-12", "2021")
+    assert fr._months("2026", latest=True) == 2026 * 12 + 11
+    assert fr._months("2026", latest=False) == 2026 * 12
+    assert fr._months("2026-03-09", latest=False) == 2026 * 12 + 2
+    assert fr.basis_ids(" d1 | d2 ||") == ["d1", "d2"] and fr.basis_ids(None) == []
+    for status in fr.SETTLED:
+        assert fr.as_of(status, ["2024-06-19", "", "2025-04-28"], "2026-06") == "2025-04-28"
+        assert fr.as_of(status, [""], "2026-06") == "2026-06"
+    for status in ("open", "too-early", "unsettled", "unchecked"):
+        assert fr.as_of(status, ["2024-06-19"], "2026-06") == "2026-06"
+
+
+def test_missing_or_unreadable_tables_are_skipped_not_guessed():
+    """A table the loader could not read is reported on its own; the rule checks nothing
+    against it and never fails on its absence."""
+    assert fr.forecast_problems({}, set()) == []
+    july = _records(developments=[{"development_id": "d1", "date": "2026-07-01", "_row": 2}])
+    assert _lines(july, ["developments"]) == []
+    # no source with a date: nothing is "before the first source"
+    assert _lines(_records(sources=[])) == []
+    # a window with an unknown start is no window: no status is held to it
+    half = _x("open", None, 2020, basis="")
+    assert _lines(_records(expectations=[half])) == []
+
+
+def test_a_development_dated_to_a_year_counts_as_that_years_last_month():
+    """The slack runs from the newest development's latest possible month: a development
+    dated only "2026" is within three months of a June 2026 check date."""
+    year_only = _records(developments=[{"development_id": "d1", "date": "2026", "_row": 2}])
+    assert _lines(year_only) == []
+    assert fr._months("2026-11", latest=False) == 2026 * 12 + 10
+
+
+def test_a_check_date_given_as_a_year_counts_from_its_first_month():
+    """The slack runs to the check date's earliest month: a check date of "2026" is within
+    three months of a development of November 2025, never stretched to December 2026."""
+    records = _records(
+        record_check=[{"checked_to": "2026"}],
+        developments=[{"development_id": "d1", "date": "2025-11-20", "_row": 2}],
+    )
+    assert _lines(records) == []

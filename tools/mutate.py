@@ -83,6 +83,16 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
 # found. A name here that no longer survives is reported, so the list cannot go stale
 # unseen.
 EXPLAINED: dict[str, str] = {
+    **{
+        f"russian_views.dataset.forecast_rules.x__check_date__mutmut_{n}": (
+            "equivalent: a missing record_check table read as None or as [] is falsy either "
+            "way, and the function tests it before indexing"
+        )
+        for n in (3, 5)
+    },
+    "russian_views.dataset.forecast_rules.x__development_problems__mutmut_96": (
+        "equivalent: latest=None is falsy like latest=False"
+    ),
     "russian_views.dataset.validate.x_citation_problems__mutmut_75": (
         "equivalent: ref_label prints the source id only with with_source=True, not passed"
     ),
