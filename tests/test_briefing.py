@@ -162,10 +162,10 @@ def test_the_record_box_names_each_source_its_date_and_the_voices(dataset):
         assert f"view-{code}" in box
     line = str(brief.title_block())
     # The period is said once when it is the record's whole span, twice when it is not.
-    assert "Period 2008–2021, the whole record · Record: 1 source" in line
+    assert "Coded years 2008–2021, the whole record · Record: 1 source" in line
     assert f"coded sentence by sentence; public record checked to {checked_to(dataset)}" in line
     narrowed = ActorBriefing.from_parameters("china", since=2014, until=2018, dataset=dataset)
-    assert "Period 2014–2018 · Record:" in str(narrowed.title_block())
+    assert "Coded years 2014–2018 · Record:" in str(narrowed.title_block())
     assert "coded sentence by sentence, 2008–2021; public record checked" in str(
         narrowed.title_block()
     )

@@ -430,7 +430,7 @@ def drive_explorer(url: str) -> Visit:
         visit.redraw_seconds = time.perf_counter() - start
         briefing = page.frame_locator("iframe.rv-page")
         assert briefing.locator("h1").first.inner_text() == "Russian views of China"
-        assert "Period 2014–2018" in briefing.locator("p.meta-line").first.inner_text()
+        assert "Coded years 2014–2018" in briefing.locator("p.meta-line").first.inner_text()
         briefing.locator("figure.chart.chart-interactive").first.wait_for(timeout=30_000)
 
         for fmt in ("html", "pdf"):

@@ -125,9 +125,9 @@ def record_line(
     sources = dataset.sources if sources is None else sources
     refs = refs or {}
     if period == span:  # said once: the period shown is the record's whole span
-        shown, span = f"Period {period}, the whole record · ", ""
+        shown, span = f"Coded years {period}, the whole record · ", ""
     else:
-        shown, span = (f"Period {period} · " if period else ""), f", {span}"
+        shown, span = (f"Coded years {period} · " if period else ""), f", {span}"
     named = m.join(
         [
             source_named(dataset, s, refs.get(s["source_id"], ""))
