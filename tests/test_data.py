@@ -170,8 +170,6 @@ def test_briefings_leave_the_dataset_they_share_as_loaded(data_copy, monkeypatch
 # ---------------------------------------------------------------- key judgments
 
 EVIDENCE = {"claim_ids": "claims", "event_ids": "events", "expectation_ids": "expectations"}
-# Judgments of ours also rest on developments since the source (key_judgments.csv only).
-OUTSIDE = {"development_ids": "developments"}
 # Topics issue 9 requires each bottom line to carry: briefing → ids one judgment must cite together.
 REQUIRED_TOPICS = {
     "the three requests to the Biden administration": ("united-states", {"c014", "c016", "c018"}),

@@ -7,7 +7,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from russian_views import config
 from russian_views.exits import EXIT_OK, PROG
@@ -120,18 +121,23 @@ def cmd_remove_source(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report(result: Any, csv: Path | None, what: str) -> int:
+    """Print an agreement report and, when asked, write its table (``what``) to ``csv``."""
+    print(result.text())
+    if csv:
+        from russian_views.atomic import write_atomic
+
+        write_atomic(csv, result.csv_bytes())
+        print(f"\n{what} written to {csv}")
+    return EXIT_OK
+
+
 def cmd_agreement(args: argparse.Namespace) -> int:
     """Print the agreement report (and write the disagreements when asked)."""
     from russian_views.classroom.agreement import compare
 
     result = compare(args.student, args.reference, names=args.names)
-    print(result.text())
-    if args.csv:
-        from russian_views.atomic import write_atomic
-
-        write_atomic(args.csv, result.csv_bytes())
-        print(f"\ndisagreements written to {args.csv}")
-    return EXIT_OK
+    return _report(result, args.csv, "disagreements")
 
 
 def cmd_class_agreement(args: argparse.Namespace) -> int:
@@ -140,13 +146,7 @@ def cmd_class_agreement(args: argparse.Namespace) -> int:
     from russian_views.classroom.coding import plural
 
     result = measure_class(args.folder, args.reference)
-    print(result.text())
-    if args.csv:
-        from russian_views.atomic import write_atomic
-
-        write_atomic(args.csv, result.csv_bytes())
-        print(f"\npairwise table ({plural(len(result.pairs), 'pair')}) written to {args.csv}")
-    return EXIT_OK
+    return _report(result, args.csv, f"pairwise table ({plural(len(result.pairs), 'pair')})")
 
 
 def cmd_make_reference(args: argparse.Namespace) -> int:

@@ -140,27 +140,17 @@ def _development_problems(records: dict[str, list[Record]], checked: str | None)
     problems = []
     for d in developments:
         date = str(d["date"])
+        wrong = []
         if checked is not None and not not_before(checked, date):
-            problems.append(
-                Problem(
-                    "developments.csv",
-                    int(str(d["_row"])),
-                    "date",
-                    date,
-                    f"is after the check date {checked} (record_check.csv)",
-                )
-            )
+            wrong.append(f"is after the check date {checked} (record_check.csv)")
         if first is not None and not not_before(date, first):
-            problems.append(
-                Problem(
-                    "developments.csv",
-                    int(str(d["_row"])),
-                    "date",
-                    date,
-                    f"is before the first source's publication ({first}): the outside "
-                    "record holds what happened after the sources",
-                )
+            wrong.append(
+                f"is before the first source's publication ({first}): the outside record "
+                "holds what happened after the sources"
             )
+        problems += [
+            Problem("developments.csv", int(str(d["_row"])), "date", date, w) for w in wrong
+        ]
     if checked is not None and developments:
         newest = max(str(d["date"]) for d in developments)
         if _months(checked, latest=False) - _months(newest, latest=True) > CHECK_SLACK_MONTHS:
