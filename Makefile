@@ -58,7 +58,7 @@ test-fast: $(STAMP) ## Run every test but the end-to-end renders (seconds, while
 
 # Mutation testing is CPU-heavy (minutes per target): run one target at a time on a shared
 # machine, at low priority. mutants/ holds mutmut's copies and results between runs.
-mutate: $(STAMP) ## Mutation-test the checks users rely on and print the score (TARGET=sources|validate|cache|service|agreement|ids)
+mutate: $(STAMP) ## Mutation-test the checks users rely on and print the score (TARGET=sources|validate|cache|service|folders|agreement|ids)
 	nice -n 19 $(BIN)/python tools/mutate.py $(if $(TARGET),--target $(TARGET))
 
 lint: $(STAMP) ## Check code style with ruff

@@ -45,36 +45,45 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
         ["russian_views.rendering.cache.*"],
     ),
     "service": (
-        "the render service's settings and its runtime folder's checks",
+        "the render service's settings and the requests it accepts",
         [
             "russian_views.rendering.service.x_wanted__*",
             "russian_views.rendering.service.x_runtime_dir__*",
             "russian_views.rendering.service.x_worker_count__*",
             "russian_views.rendering.service.x_idle_seconds__*",
-            "russian_views.rendering.service.x__well_formed__*",
-            "russian_views.rendering.service_server.x__well_formed__*",  # after the split
+            "russian_views.rendering.service_server.x__well_formed__*",
+            "russian_views.rendering.service_server.x__read_line__*",
+        ],
+    ),
+    "folders": (
+        "folders no other user can change (runtime, cache, scratch, kernel connections)",
+        [
+            "russian_views.private.x__writable_by_others__*",
+            "russian_views.private.x__chain__*",
+            "russian_views.private.x_check_trusted__*",
+            "russian_views.private.x_check_private__*",
+            "russian_views.private.x_private_folder__*",
+            "russian_views.private.x__tighten__*",
+            "russian_views.private.x_process_alive__*",
+            "russian_views.private.x_remove_stale__*",
         ],
     ),
     "agreement": (
-        "agreement between two codings (alpha, per cent, the sentences compared)",
+        "agreement between codings (alpha, per cent, the sentences compared, the report)",
         [
-            "russian_views.classroom.agreement.x_same_sentences__*",
-            "russian_views.classroom.agreement.xǁFieldAgreementǁ*",
-            "russian_views.classroom.agreement.x_verdict__*",
-            "russian_views.classroom.agreement.x__alpha__*",
-            "russian_views.classroom.agreement.x_is_uncoded__*",
-            "russian_views.classroom.agreement.x__field_agreement__*",
-            "russian_views.classroom.agreement.x__disagreements__*",
-            "russian_views.classroom.agreement.x_compare__*",
-            "russian_views.classroom.agreement.x__compared__*",
-            "russian_views.classroom.agreement.x_measure__*",
+            "russian_views.classroom.agreement.*",
+            "russian_views.classroom.alpha.*",
+            "russian_views.classroom.codings.x_codings_of__*",
+            "russian_views.classroom.codings.x_same_sentences__*",
+            "russian_views.classroom.codings.x_is_uncoded__*",
+            "russian_views.classroom.codings.x_shown_value__*",
+            "russian_views.classroom.codings.x_ordinal_scales__*",
         ],
     ),
     "ids": (
         "id assignment when a worksheet is imported",
         [
-            "russian_views.classroom.coding.x_assign_ids__*",
-            "russian_views.classroom.import_coding.x_assign_ids__*",  # after the split
+            "russian_views.classroom.import_coding.x_assign_ids__*",
         ],
     ),
 }
