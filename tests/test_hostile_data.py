@@ -176,6 +176,28 @@ def test_judgment_citing_another_actors_record_is_refused(data_copy):
     assert "'c148'" in line and "does not concern china" in line
 
 
+@pytest.mark.parametrize(
+    "column, foreign",
+    [
+        ("claim_ids", "c148"),
+        ("event_ids", "e002"),
+        ("expectation_ids", "x002"),
+        ("development_ids", "d002"),
+    ],
+)
+def test_every_evidence_column_the_schema_defines_is_checked(data_copy, column, foreign):
+    """Each list column of key_judgments that references a table is evidence (read from
+    schema.yml, not listed in code): a record about other actors cannot carry a judgment of
+    the China briefing, whichever column cites it."""
+    replace_cell(data_copy / "key_judgments.csv", "kj28", column, foreign)
+    row = _row_of(data_copy / "key_judgments.csv", "kj28")
+    expected = (
+        f"key_judgments.csv, row {row}, field '{column}': does not concern china or an actor "
+        f"of its family (value '{foreign}')"
+    )
+    assert expected in problems(data_copy)
+
+
 def test_judgment_for_no_briefing_names_the_briefings(data_copy):
     replace_cell(data_copy / "key_judgments.csv", "kj01", "briefing", "russia")
     (line,) = problems(data_copy)

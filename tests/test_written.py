@@ -40,3 +40,15 @@ def test_stamp_judgments_changes_only_the_two_stamp_columns(data_copy: Path):
     path.write_text(STALE.sub("@00000000", before), "utf-8")
     assert main(["stamp-judgments", "--data", str(data_copy)]) == 0
     assert path.read_text("utf-8") == before
+
+
+def test_a_development_a_judgment_rests_on_changing_marks_it_to_review(data_copy: Path):
+    """The evidence digest covers every evidence column the schema defines, the developments
+    since the source included: kj28 (China) rests on d061."""
+    edit = data_copy / "developments.csv"
+    text = edit.read_text("utf-8")
+    start = text.index("\nd061,") + 1
+    line = text[start : text.index("\n", start)]
+    edit.write_text(text.replace(line, line.replace("China", "the PRC", 1)), "utf-8")
+    pending = {(r.table, r.row_id): r.reason for r in to_review(load_dataset(data_copy))}
+    assert pending == {("key_judgments", "kj28"): "a record it cites has changed"}

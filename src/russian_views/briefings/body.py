@@ -18,23 +18,29 @@ from russian_views.briefings import forecasts, queries
 from russian_views.briefings import markup as m
 from russian_views.briefings.record import MOSCOW, voice_label
 from russian_views.dataset.forecast_rules import basis_ids
+from russian_views.dataset.judgment_rules import evidence_columns
 
 if TYPE_CHECKING:
     from russian_views.briefings.base import Briefing
 
-# The evidence columns of key_judgments.csv and in_brief.csv, and the frame each one's ids
-# point into.
-EVIDENCE = {"claim_ids": "claim_id", "event_ids": "event_id", "expectation_ids": "expectation_id"}
-_TABLES = {"claim_id": "claims", "event_id": "events", "expectation_id": "expectations"}
+
+def cited_passages(briefing: Briefing) -> dict[str, tuple[str, str]]:
+    """The evidence columns of written rows whose records cite a passage of a source (the
+    coded record; developments since the source are printed as notes instead)."""
+    return {
+        column: (table, key)
+        for column, (table, key) in evidence_columns(briefing.dataset.schema).items()
+        if set(queries.CITATION_COLUMNS) <= set(briefing.dataset.tables[table].columns)
+    }
 
 
 def evidence_of(briefing: Briefing, row: pd.Series) -> pd.DataFrame:
     """Every record a written judgment or summary sentence names, as citation rows."""
     frames = []
-    for list_column, id_column in EVIDENCE.items():
-        ids = [i for i in row[list_column].split("|") if i]
-        table = getattr(briefing.dataset, _TABLES[id_column])
-        frames.append(table[table[id_column].isin(ids)][queries.CITATION_COLUMNS])
+    for column, (name, key) in cited_passages(briefing).items():
+        ids = [i for i in row[column].split("|") if i]
+        table = briefing.dataset.tables[name]
+        frames.append(table[table[key].isin(ids)][queries.CITATION_COLUMNS])
     return pd.concat(frames, ignore_index=True)
 
 
@@ -43,14 +49,14 @@ def supported(
 ) -> list[tuple[pd.Series, pd.DataFrame]]:
     """The rows of ``table`` filed in ``scope`` that at least one record of this cut
     (``shown``) supports, in order, each with all of its evidence."""
+    columns = cited_passages(briefing)
     ids = {
-        column: set().union(*(set(f[column]) for f in shown if column in f))
-        for column in EVIDENCE.values()
+        key: set().union(*(set(f[key]) for f in shown if key in f)) for _, key in columns.values()
     }
     order = "rank" if "rank" in table else "position"
     out = []
     for _, row in table[table["briefing"] == scope].sort_values(order).iterrows():
-        named = {c: [i for i in row[lc].split("|") if i] for lc, c in EVIDENCE.items()}
+        named = {key: [i for i in row[c].split("|") if i] for c, (_, key) in columns.items()}
         if any(set(named[c]) & ids[c] for c in named):
             out.append((row, evidence_of(briefing, row)))
     return out

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import re
 
+from russian_views.dataset.schema import Schema
 from russian_views.dataset.validate import Record
 from russian_views.errors import Problem
 
-# Evidence fields of a key judgment, the table each names, and the actors a record concerns.
-_EVIDENCE: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "claim_ids": ("claims", "claim_id", ("subject_id", "counterpart_id")),
-    "event_ids": ("events", "event_id", ("actor_ids",)),
-    "expectation_ids": ("expectations", "expectation_id", ("subject_id", "briefing")),
-    "development_ids": ("developments", "development_id", ("actor_ids",)),
+# The written tables: the column holding each row's prose, and the one ordering the rows of
+# a briefing.
+WRITTEN = {"key_judgments": ("judgment", "rank"), "in_brief": ("text", "position")}
+# The fields saying which actors a record of each table concerns.
+_CONCERNS = {
+    "claims": ("subject_id", "counterpart_id"),
+    "events": ("actor_ids",),
+    "expectations": ("subject_id", "briefing"),
+    "developments": ("actor_ids",),
 }
 OVERVIEW = "overview"
 # Citation markers a judgment must not carry: the evidence lives in its id columns.
@@ -28,12 +32,20 @@ def _items(value: object) -> list[str]:
     return [i.strip() for i in str(value).split("|")] if value is not None else []
 
 
-def _concerned(records: dict[str, list[Record]]) -> dict[str, dict[str, set[str]]]:
+def evidence_columns(schema: Schema) -> dict[str, tuple[str, str]]:
+    """The columns a written row names its evidence in, each with the table and key its ids
+    point into, as the schema defines them (in schema order)."""
+    return {column: ref for table in WRITTEN for column, ref in schema.tables[table].cited.items()}
+
+
+def _concerned(
+    evidence: dict[str, tuple[str, str]], records: dict[str, list[Record]]
+) -> dict[str, dict[str, set[str]]]:
     """For each evidence table, the actors each record concerns, by record id."""
     out: dict[str, dict[str, set[str]]] = {}
-    for table, key, fields in _EVIDENCE.values():
+    for table, key in evidence.values():
         out[table] = {
-            str(r[key]): {a for f in fields for a in _items(r.get(f))}
+            str(r[key]): {a for f in _CONCERNS[table] for a in _items(r.get(f))}
             for r in records.get(table, [])
         }
     return out
@@ -64,15 +76,17 @@ def _wording_problems(file: str, r: Record, field: str) -> list[Problem]:
 
 
 # Written tables filed in a briefing: (table, its prose field, its order field).
-WRITTEN = (("key_judgments", "judgment", "rank"), ("in_brief", "text", "position"))
 
 
-def judgment_problems(records: dict[str, list[Record]], unreadable: set[str]) -> list[Problem]:
+def judgment_problems(
+    schema: Schema, records: dict[str, list[Record]], unreadable: set[str]
+) -> list[Problem]:
     """Every written key judgment and summary sentence passes :func:`_written_problems`;
     every expectation is filed in a briefing that exists."""
     problems: list[Problem] = []
-    for table, field, order in WRITTEN:
-        problems += _written_problems(records, unreadable, table, field, order)
+    evidence = evidence_columns(schema)
+    for table, (field, order) in WRITTEN.items():
+        problems += _written_problems(records, unreadable, evidence, table, field, order)
     families = _families(records.get("actors", []))
     for r in records.get("expectations", []):
         problems += _briefing_problems("expectations.csv", r, families, unreadable)
@@ -118,7 +132,12 @@ def _briefing_problems(
 
 
 def _written_problems(
-    records: dict[str, list[Record]], unreadable: set[str], table_name: str, prose: str, order: str
+    records: dict[str, list[Record]],
+    unreadable: set[str],
+    evidence: dict[str, tuple[str, str]],
+    table_name: str,
+    prose: str,
+    order: str,
 ) -> list[Problem]:
     """Each written row belongs to a briefing, holds a place (``order``) no other row of that
     briefing holds, rests on at least one record, and every record it cites concerns the
@@ -126,7 +145,7 @@ def _written_problems(
     a table that could not be read are skipped: its own problem is already reported."""
     file = f"{table_name}.csv"
     families = _families(records.get("actors", []))
-    concerned = _concerned(records)
+    concerned = _concerned(evidence, records)
     problems: list[Problem] = []
     ranks: dict[tuple[str, object], int] = {}
     for r in records.get(table_name, []):
@@ -145,14 +164,14 @@ def _written_problems(
                 )
             )
         ranks.setdefault(key, r["_row"])
-        if not any(_items(r.get(f)) for f in _EVIDENCE):
+        if not any(_items(r.get(f)) for f in evidence):
             problems.append(
                 Problem(file, r["_row"], "claim_ids", None, "no claim, event or expectation cited")
             )
         family = families.get(briefing)
         if family is None:
             continue
-        for field, (table, _, _) in _EVIDENCE.items():
+        for field, (table, _) in evidence.items():
             for item in _items(r.get(field)):
                 actors = concerned[table].get(item)
                 if actors is not None and table not in unreadable and not actors & family:

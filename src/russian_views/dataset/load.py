@@ -46,11 +46,13 @@ _NON_EMPTY = ("sources", "codebook", "actors", "claims")
 
 @dataclass(frozen=True)
 class Dataset:
-    """The validated tables (pandas DataFrames) and the parsed source texts."""
+    """The validated tables (pandas DataFrames), the parsed source texts and the schema they
+    were checked against (what a column means is read from it, never restated)."""
 
     tables: dict[str, pd.DataFrame]
     texts: dict[str, SourceText]
     version: str
+    schema: Schema
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -184,13 +186,14 @@ def _validated(data_dir: Path) -> Dataset:
     problems += text_problems
     for file, r in _each_record(records):
         problems += row_rules(file, r) + citation_problems(file, r, texts)
-    problems += judgment_problems(records, unreadable) + forecast_problems(records, unreadable)
+    problems += judgment_problems(schema, records, unreadable)
+    problems += forecast_problems(records, unreadable)
     if problems:
         raise DataError(problems)
     files = _data_files(data_dir, schema, records["sources"])
     digest = _content_digest(files)
     frames = {t.name: _frame(t, records[t.name]) for t in schema.tables.values()}
-    dataset = Dataset(frames, texts, digest[:12])
+    dataset = Dataset(frames, texts, digest[:12], schema)
     _LOADED.clear()
     _LOADED[data_dir] = _Loaded(files, digest, dataset)
     return dataset

@@ -57,6 +57,12 @@ class Table:
         """Column names in schema order (the header the file must have)."""
         return [f.name for f in self.fields]
 
+    @property
+    def cited(self) -> dict[str, tuple[str, str]]:
+        """The list columns whose items are records of other tables (what a written row
+        rests on), each with the table and key its ids point into, in schema order."""
+        return {f.name: f.references for f in self.fields if f.list_sep and f.references}
+
 
 @dataclass(frozen=True)
 class Schema:

@@ -19,16 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 from russian_views.atomic import write_atomic
+from russian_views.dataset.judgment_rules import WRITTEN, evidence_columns
 from russian_views.dataset.load import Dataset
 
-# Written tables, the column naming a row, and the record tables its evidence columns name.
-WRITTEN = {"key_judgments": "judgment_id", "in_brief": "brief_id"}
-EVIDENCE = {
-    "claim_ids": "claims",
-    "event_ids": "events",
-    "expectation_ids": "expectations",
-    "development_ids": "developments",
-}
 SHA_PREFIX = 8
 
 
@@ -76,9 +69,8 @@ def evidence_digest(dataset: Dataset, row: pd.Series) -> str:
     """A sha256 prefix over the cited records as they stand, field by field (the loader's
     bookkeeping column aside), in id order."""
     digest = hashlib.sha256()
-    for column, table in EVIDENCE.items():
+    for column, (table, key) in evidence_columns(dataset.schema).items():
         frame = dataset.tables[table]
-        key = frame.columns[1]
         ids = sorted(i for i in str(row.get(column, "")).split("|") if i)
         for _, record in frame[frame[key].isin(ids)].sort_values(key).iterrows():
             fields = [str(v) for k, v in record.items() if k != "_row"]
@@ -108,7 +100,8 @@ def _to_review(version: str, dataset: Dataset) -> tuple[ToReview, ...]:
 def _check(dataset: Dataset) -> list[ToReview]:
     current = dict(mark.split("@") for mark in source_marks(dataset))
     out = []
-    for table, key in WRITTEN.items():
+    for table in WRITTEN:
+        key = dataset.schema.tables[table].primary_key[0]
         for _, row in dataset.tables[table].iterrows():
             if not row["written_against"]:
                 unstamped = (("not yet stamped against the record", ""),)
