@@ -57,8 +57,8 @@ def test_a_russian_view_on_one_review_is_labelled_as_the_legend_labels_it(datase
 def test_a_judgment_whose_evidence_is_cut_away_is_dropped(dataset):
     whole = ActorBriefing.from_parameters("south-korea", dataset=dataset)
     narrowed = ActorBriefing.from_parameters("south-korea", themes="economic", dataset=dataset)
-    assert len(narrowed.key_judgments()) < len(whole.key_judgments())
-    kept = {kj["judgment_id"] for kj, _ in narrowed.key_judgments()}
+    assert len(narrowed.key_judgments) < len(whole.key_judgments)
+    kept = {kj["judgment_id"] for kj, _ in narrowed.key_judgments}
     shown = {
         i for frame in narrowed.shown() for column in ("claim_id", "event_id", "expectation_id")
         if column in frame for i in frame[column]
@@ -75,7 +75,7 @@ def test_a_judgment_whose_evidence_is_cut_away_is_dropped(dataset):
 
 def test_with_no_judgment_left_the_bottom_line_says_so_and_points_to_the_annex(dataset):
     brief = ActorBriefing.from_parameters("china", views="reviewer", dataset=dataset)
-    assert brief.key_judgments() == []
+    assert brief.key_judgments == []
     bottom = str(brief.bottom_line())
     assert "No key judgment on China rests on the records of this cut" in bottom
     assert "annex" in bottom
@@ -104,7 +104,7 @@ def test_the_evidence_of_every_judgment_and_summary_sentence_is_printed_whole(da
     otherwise, and each of those sentences is among the cited passages."""
     brief = briefing(dataset, scope)
     anchors = set(re.findall(r'id="(src-[^"]+)"', str(brief.passages())))
-    written = brief.key_judgments() + brief.brief_sentences()
+    written = brief.key_judgments + brief.brief_sentences
     assert written
     page = str(brief.bottom_line()) + str(brief.in_brief())
     tables = {"claim_ids": "claims", "event_ids": "events", "expectation_ids": "expectations"}
@@ -122,7 +122,7 @@ def test_a_narrowed_cut_keeps_a_judgments_whole_evidence(dataset):
     """Cutting to one theme keeps kj01 (one of its claims is on that theme); it still
     cites its other claim, which the cut itself leaves out (the old code dropped it)."""
     brief = ActorBriefing.from_parameters("north-korea", themes="status-respect", dataset=dataset)
-    judgments = {kj["judgment_id"]: (kj, ev) for kj, ev in brief.key_judgments()}
+    judgments = {kj["judgment_id"]: (kj, ev) for kj, ev in brief.key_judgments}
     kj, evidence = judgments["kj01"]
     named = set(kj["claim_ids"].split("|"))
     assert named - set(brief.claims["claim_id"]), "the cut leaves out one of its claims"

@@ -162,7 +162,7 @@ class Briefing:
         shown = self.shown_expectations()
         posts = self.signposts[self.signposts["expectation_ref"].isin(shown["expectation_id"])]
         ids: set[str] = set()
-        for kj, _ in self.key_judgments():  # our judgments rest on developments too
+        for kj, _ in self.key_judgments:  # our judgments rest on developments too
             ids |= set(basis_ids(kj["development_ids"]))
         for frame in (shown, posts):
             scored = frame[frame["status"] != UNCHECKED]  # an unscored status cites nothing
@@ -264,17 +264,20 @@ class Briefing:
         class reads the briefing as a product)."""
         return True
 
+    @cached_property
     def key_judgments(self) -> list[tuple[pd.Series, pd.DataFrame]]:
-        """The written key judgments filed here that this cut's records still support."""
+        """The written key judgments filed here that this cut's records still support
+        (computed once: the bottom line, the notes and the evidence all ask)."""
         return body.supported(self, self.dataset.key_judgments, self.scope, self.shown())
 
+    @cached_property
     def brief_sentences(self) -> list[tuple[pd.Series, pd.DataFrame]]:
         """The written summary's sentences filed here that this cut's records support."""
         return body.supported(self, self.dataset.in_brief, self.scope, self.shown())
 
     def in_brief(self) -> m.Html:
         """The source's argument in brief: half a page, every sentence cited."""
-        return body.in_brief(self, self.brief_sentences())
+        return body.in_brief(self, self.brief_sentences)
 
     @cached_property
     def expectations(self) -> pd.DataFrame:
@@ -331,4 +334,4 @@ class Briefing:
 
     def evidence(self) -> list[pd.DataFrame]:
         """Every record the key judgments and the summary rest on, in full."""
-        return [ev for _, ev in self.key_judgments()] + [ev for _, ev in self.brief_sentences()]
+        return [ev for _, ev in self.key_judgments] + [ev for _, ev in self.brief_sentences]

@@ -192,7 +192,7 @@ class ActorBriefing(Briefing):
 
     def bottom_line(self) -> m.Html:
         """The key judgments, up front."""
-        judgments = self.key_judgments()
+        judgments = self.key_judgments
         if not judgments:
             return body.narrowed(self, self.name(self.actor_id))
         return body.judgment_list(self, judgments)

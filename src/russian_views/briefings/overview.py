@@ -124,7 +124,7 @@ class OverviewBriefing(Briefing):
 
     def bottom_line(self) -> m.Html:
         """The overview's key judgments, up front."""
-        judgments = self.key_judgments()
+        judgments = self.key_judgments
         if not judgments:
             return body.narrowed(self, "the peninsula as a whole")
         return body.judgment_list(self, judgments)

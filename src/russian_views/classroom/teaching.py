@@ -91,7 +91,7 @@ def answers(brief: ActorBriefing, section: str) -> m.Html:
 def _voices(brief: ActorBriefing) -> m.Html:
     """Whose each key judgment is, as its label says, and where its words can be checked.
     The judgments are written by analysts, not computed: the answer counts their labels."""
-    judgments = brief.key_judgments()
+    judgments = brief.key_judgments
     if not judgments:
         return m.escape("No key judgment rests on the records of this cut.")
     voices = pd.Series([body.judgment_voice(brief, kj["voice"], ev) for kj, ev in judgments])
