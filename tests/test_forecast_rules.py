@@ -355,3 +355,27 @@ def test_a_check_date_given_as_a_year_counts_from_its_first_month():
         developments=[{"development_id": "d1", "date": "2025-11-20", "_row": 2}],
     )
     assert _lines(records) == []
+
+
+def test_developments_citing_one_record_describe_it_one_way():
+    """Two developments from one article (an event and a statement) share its note, so they
+    must agree on its outlet, date and title; each field that differs is named against the
+    first citer."""
+    first = {"development_id": "d1", "date": "2026-04-02", "_row": 2, "url": "https://a"}
+    first |= {"outlet": "Fixture Daily", "record_date": "2026-04-02", "title": "Headline"}
+    same = first | {"development_id": "d2", "_row": 3}
+    other = {**first, "development_id": "d3", "_row": 4, "url": "https://b", "title": ""}
+    assert _lines(_records(developments=[first, same, other])) == []
+    unlike = same | {"outlet": "Other Daily", "title": "Another headline"}
+    assert _lines(_records(developments=[first, unlike, other])) == [
+        "developments.csv, row 3, field 'outlet': cites the record d1 cites, which gives "
+        "'Fixture Daily': one record is described one way (value 'Other Daily')",
+        "developments.csv, row 3, field 'title': cites the record d1 cites, which gives "
+        "'Headline': one record is described one way (value 'Another headline')",
+    ]
+    late = same | {"record_date": "2026-04-03"}
+    assert _lines(_records(developments=[first, late])) == [
+        "developments.csv, row 3, field 'record_date': cites the record d1 cites, which gives "
+        "'2026-04-02': one record is described one way (value '2026-04-03')"
+    ]
+    assert _lines(_records(developments=[first, unlike]), ["developments"]) == []

@@ -5,12 +5,14 @@ title, address), so no address interrupts the text.
 The notes a briefing needs are known before any cell prints (its sources, the records they
 stand on, the developments it cites), so they are numbered once, in reading order (the
 sources' addresses, then the outside record by date), and every cell agrees on the numbers.
+A record is one note however many developments cite it (an event and a statement reported
+in one article): its note number serves them all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -26,6 +28,7 @@ class Note:
     key: str
     text: str
     url: str
+    also: tuple[str, ...] = ()  # the keys of other citers of the same record
 
 
 def source_key(source_id: str) -> str:
@@ -52,25 +55,28 @@ def record_text(d: Mapping[str, Any]) -> str:
 
 def briefing_notes(sources: pd.DataFrame, developments: pd.DataFrame) -> list[Note]:
     """Every note of a briefing that prints ``sources`` and cites ``developments``, in
-    reading order."""
-    notes = []
+    reading order, one per address (a second citer of a record shares its note)."""
+    by_url: dict[str, Note] = {}
+
+    def add(key: str, text: str, url: str) -> None:
+        first = by_url.get(url)
+        by_url[url] = replace(first, also=(*first.also, key)) if first else Note(key, text, url)
+
     for s in sources.to_dict("records"):
         if s["url"]:
-            notes.append(
-                Note(source_key(s["source_id"]), f"{short_title(s)}: “{s['title']}”", s["url"])
-            )
+            add(source_key(s["source_id"]), f"{short_title(s)}: “{s['title']}”", s["url"])
         if s.get("standing_url"):
             date = month_words(s["standing_date"])
             text = f"{s['standing_outlet']}, {date}, “{s['standing_title']}”"
-            notes.append(Note(standing_key(s["source_id"]), text, s["standing_url"]))
+            add(standing_key(s["source_id"]), text, s["standing_url"])
     for d in developments.sort_values(["date", "development_id"]).to_dict("records"):
-        notes.append(Note(development_key(d["development_id"]), record_text(d), d["url"]))
-    return notes
+        add(development_key(d["development_id"]), record_text(d), d["url"])
+    return list(by_url.values())
 
 
 def numbers(notes: Iterable[Note]) -> dict[str, int]:
-    """Each note's number (1 first), by key."""
-    return {n.key: i for i, n in enumerate(notes, start=1)}
+    """Each note's number (1 first), by the key of every citer of its record."""
+    return {key: i for i, n in enumerate(notes, start=1) for key in (n.key, *n.also)}
 
 
 def ref(numbered: Mapping[str, int], key: str) -> m.Html:

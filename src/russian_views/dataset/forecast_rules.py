@@ -177,6 +177,37 @@ def _development_problems(records: dict[str, list[Record]], checked: str | None)
     return problems
 
 
+# What a development says of the public record it cites: one record, described one way.
+RECORD_FIELDS = ("outlet", "record_date", "title")
+
+
+def _record_problems(records: dict[str, list[Record]]) -> list[Problem]:
+    """Developments citing one address describe its record alike (a briefing gives it one
+    note, whichever development cites it): each differing field is named against the
+    first development that cites the address."""
+    first: dict[str, Record] = {}
+    problems = []
+    for d in records.get("developments", []):
+        url = str(d.get("url") or "")
+        if url not in first:
+            first[url] = d
+            continue
+        earlier = first[url]
+        problems += [
+            Problem(
+                "developments.csv",
+                int(str(d["_row"])),
+                field,
+                d.get(field),
+                f"cites the record {earlier['development_id']} cites, which gives "
+                f"{earlier.get(field)!r}: one record is described one way",
+            )
+            for field in RECORD_FIELDS
+            if d.get(field) != earlier.get(field)
+        ]
+    return problems
+
+
 def _basis_date_problems(
     file: str, r: Record, dates: dict[str, str], published: dict[str, str]
 ) -> list[Problem]:
@@ -213,5 +244,5 @@ def forecast_problems(records: dict[str, list[Record]], unreadable: set[str]) ->
             problems += _status_problems(f"{table}.csv", r, window, check_year)
             problems += _basis_date_problems(f"{table}.csv", r, dates, published)
     if "developments" not in unreadable:
-        problems += _development_problems(records, checked)
+        problems += _development_problems(records, checked) + _record_problems(records)
     return problems
