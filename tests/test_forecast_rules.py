@@ -379,3 +379,9 @@ def test_developments_citing_one_record_describe_it_one_way():
         "'2026-04-02': one record is described one way (value '2026-04-03')"
     ]
     assert _lines(_records(developments=[first, unlike]), ["developments"]) == []
+    # every mismatch is reported at once, whichever record; no address is no shared record
+    twin = other | {"development_id": "d4", "_row": 5, "outlet": "Other Daily"}
+    assert len(_lines(_records(developments=[first, unlike, other, twin]))) == 3
+    bare = {"development_id": "d5", "date": "2026-04-02", "_row": 6, "url": ""}
+    assert _lines(_records(developments=[bare, bare | {"outlet": "Fixture Daily"}])) == []
+    assert len(_lines(_records(developments=[bare, first, unlike]))) == 2

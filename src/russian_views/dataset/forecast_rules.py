@@ -188,11 +188,10 @@ def _record_problems(records: dict[str, list[Record]]) -> list[Problem]:
     first: dict[str, Record] = {}
     problems = []
     for d in records.get("developments", []):
-        url = str(d.get("url") or "")
-        if url not in first:
-            first[url] = d
+        url = d.get("url")
+        if not url:  # no address is no shared record (a missing one is refused on its own)
             continue
-        earlier = first[url]
+        earlier = first.setdefault(str(url), d)
         problems += [
             Problem(
                 "developments.csv",
