@@ -62,6 +62,11 @@ def test_the_heatmap_gives_n_in_every_cell_and_pales_thin_cells(dataset):
     cells, text = spec["layer"]
     rows = spec["datasets"][spec["data"]["name"]]
     assert all(r["n"] == f"n = {r['claims']}" for r in rows)
+    # a mean of one or two statements is no measure: such a cell is counted, not coloured
+    thin = [r for r in rows if r["claims"] < charts.MIN_MEAN]
+    assert thin and all(r["mean"] is None for r in thin)
+    assert all(r["mean"] is not None for r in rows if r["claims"] >= charts.MIN_MEAN)
+    assert cells["encoding"]["color"]["field"] == "mean"
     assert text["encoding"]["text"]["field"] == "n"
     assert cells["encoding"]["opacity"]["field"] == "claims"
     low, high = cells["encoding"]["opacity"]["scale"]["range"]

@@ -138,6 +138,8 @@ def test_statements_by_russian_officials_are_listed_apart_with_their_speaker(dat
             in_body = concerns and d.development_id in brief.rested_on
             assert (line in words) == in_body, (d.development_id, actor)
             assert (line in annex) == (concerns and not in_body), (d.development_id, actor)
+        if "Other statements by Russian officials" in annex:  # the split is said, once
+            assert annex.count("the body prints those that one does") == 1, actor
     assert in_a_body, "no briefing's body prints Moscow's own words"
 
 

@@ -129,8 +129,8 @@ def test_the_record_line_says_why_the_book_stands_for_official_thinking(data_cop
     brief = ActorBriefing.from_parameters("china", dataset=load_dataset(data_copy))
     block = html.unescape(str(brief.title_block()))
     assert (
-        "Why we read the book reviewed in the Asan Forum review (2021) as close to official "
-        f"thinking: {cells['standing']}"
+        "How much weight we give the book reviewed in the Asan Forum review (2021): "
+        f"{cells['standing']}"
     ) in block
     number = brief.notes.index(next(n for n in brief.notes if n.url == cells["standing_url"]))
     assert f'href="#note-{number + 1}"' in block

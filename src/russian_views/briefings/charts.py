@@ -206,14 +206,21 @@ def theme_bars(
     return configured(chart.properties(height=max(80, 24 * counts["theme_label"].nunique())))
 
 
+# The fewest statements a heat-map cell's mean is shown for: a mean of one or two ordinal
+# codes is no measure, so such a cell gives its count only.
+MIN_MEAN = 3
+
+
 def stance_heatmap(
     matrix: pd.DataFrame, actor_labels: dict[str, str], theme_labels: dict[str, str]
 ) -> alt.TopLevelMixin:
-    """Mean Moscow stance by actor and theme, with the number of claims in each cell."""
+    """Mean Moscow stance by actor and theme, with the number of claims in each cell; a
+    cell of fewer than :data:`MIN_MEAN` statements is left uncoloured (its mean is no
+    measure), its count still printed."""
     data = matrix.assign(
         actor=matrix["actor_id"].map(actor_labels),
         theme_label=matrix["theme"].map(theme_labels),
-        mean=matrix["mean_stance"].round(2),
+        mean=matrix["mean_stance"].round(2).where(matrix["claims"] >= MIN_MEAN),
         n=[f"n = {int(c)}" for c in matrix["claims"]],
     )
     shared = base(data).encode(

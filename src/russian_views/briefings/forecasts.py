@@ -217,6 +217,11 @@ def events_since(briefing: Briefing, developments: pd.DataFrame) -> m.Html:
     if (developments["kind"] == STATEMENT).any():
         parts += [
             m.tag("h3", "Other statements by Russian officials"),
+            m.paragraph(
+                "The statements no status or judgment of this briefing rests on (the body "
+                "prints those that one does).",
+                class_="note",
+            ),
             since_list(briefing, developments, STATEMENT, ""),
         ]
     return m.join(parts)

@@ -136,20 +136,26 @@ class OverviewBriefing(Briefing):
             return m.empty("No coded statement in this period carries a stance.")
         names = {a: self.name(a) for a in self.actor_ids}
         chart = charts.stance_heatmap(matrix, names, self.labels("theme"))
-        coldest = matrix.nsmallest(1, "mean_stance").iloc[0]
-        warmest = matrix.nlargest(1, "mean_stance").iloc[0]
+        measured = matrix[matrix["claims"] >= charts.MIN_MEAN]
         alt_text = (
             f"Heat map of Moscow's mean stance toward {', '.join(names.values())} on each theme. "
-            f"Warmest: {names[warmest['actor_id']]} on "
-            f"{self.label('theme', warmest['theme'])} ({warmest['mean_stance']:+.1f}); coolest: "
-            f"{names[coldest['actor_id']]} on {self.label('theme', coldest['theme'])} "
-            f"({coldest['mean_stance']:+.1f}). Numbers in cells count statements."
+            "Numbers in cells count statements."
         )
+        if not measured.empty:
+            coldest = measured.nsmallest(1, "mean_stance").iloc[0]
+            warmest = measured.nlargest(1, "mean_stance").iloc[0]
+            alt_text += (
+                f" Of the cells with {charts.MIN_MEAN} or more, warmest: "
+                f"{names[warmest['actor_id']]} on {self.label('theme', warmest['theme'])} "
+                f"({warmest['mean_stance']:+.1f}); coolest: {names[coldest['actor_id']]} on "
+                f"{self.label('theme', coldest['theme'])} ({coldest['mean_stance']:+.1f})."
+            )
         caption = (
             f"Moscow's mean stance by actor and theme, {self.period}, over "
             f"{int(matrix['claims'].sum())} statements that carry a stance (−2 hostile to +2 "
             "supportive). Each cell gives its n and is paler the fewer statements it rests on; "
-            "a blank cell has none. A mean of few coded sentences, not a measure of opinion."
+            f"one of fewer than {charts.MIN_MEAN} is left uncoloured (its mean is no measure), "
+            "and a blank cell has none. A mean of few coded sentences, not a measure of opinion."
         )
         return self.figure(chart, caption, alt_text)
 

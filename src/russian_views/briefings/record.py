@@ -149,16 +149,16 @@ def record_line(
 
 
 def standing_line(sources: pd.DataFrame, refs: Mapping[str, object]) -> m.Html:
-    """Why a source's Russian views are taken as close to official thinking, in our words,
-    with the note citing the record it rests on; for a review, the standing is the reviewed
-    book's (nothing when the data claim no standing)."""
+    """How much weight a source's Russian views bear (how close to official thinking we
+    take them, and how far not), in our words, with the note citing the record it rests on;
+    for a review, the standing is the reviewed book's (nothing when the data claim none)."""
     lines = []
     for s in sources.to_dict("records"):
         if not s.get("standing"):
             continue
         book = s["source_kind"] == REVIEW and s["reviewed_work"]
         whose = f"the book reviewed in {short_title(s)}" if book else short_title(s)
-        text = f"Why we read {whose} as close to official thinking: {s['standing']}"
+        text = f"How much weight we give {whose}: {s['standing']}"
         lines.append(m.join([text, refs.get(s["source_id"], "")]))
     return m.paragraph(m.join(lines, " "), class_="standing-line") if lines else m.Html()
 
@@ -196,7 +196,7 @@ def voice_line(
             [
                 "Voices:",
                 m.join(labels, " "),
-                f"— never mixed. [{example}] is body paragraph 4, sentence 3 {whose}, printed "
+                f"— kept apart. [{example}] is body paragraph 4, sentence 3 {whose}, printed "
                 "in full under Cited passages.",
             ],
             " ",
