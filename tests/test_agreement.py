@@ -112,22 +112,57 @@ def test_stance_on_the_ordinal_scale_forgives_near_misses(tmp_path, dataset):
 
 def test_missing_extra_repeated_and_badly_coded_sentences_are_named(tmp_path, dataset):
     rows = rows_of(REFERENCE_PATH)
-    with pytest.raises(DataError, match=r"lacks asan-forum-2021 ¶8 s9, which reference.csv"):
-        compare(student(tmp_path, rows[:8]), REFERENCE_PATH, dataset)
-    extra = rows[0] | {"paragraph": "7", "sentence_text": ""}
-    with pytest.raises(DataError) as info:
-        compare(student(tmp_path, [*rows, extra]), REFERENCE_PATH, dataset)
-    assert [(p.row, p.message) for p in info.value.problems] == [
-        (11, "codes asan-forum-2021 ¶7 s1, but reference.csv codes no sentence of that paragraph")
+
+    def problems(student_rows: list[dict[str, str]], reference: Path = REFERENCE_PATH) -> list:
+        with pytest.raises(DataError) as info:
+            compare(student(tmp_path, student_rows), reference, dataset)
+        return [(p.file, p.row, p.field, p.message) for p in info.value.problems]
+
+    assert problems(rows[:8]) == [
+        (
+            "anna.csv",
+            None,
+            None,
+            "lacks asan-forum-2021 ¶8 s9, which reference.csv codes (keep one row per "
+            "sentence of the passage, even one left uncoded)",
+        )
     ]
-    with pytest.raises(DataError, match="repeats ¶8 s1 of row 2"):
-        compare(student(tmp_path, [*rows, rows[0]]), REFERENCE_PATH, dataset)
+    # A sentence of a paragraph the reference codes, but not that sentence.
+    key = student(tmp_path, rows[:8], "key.csv")
+    assert problems(rows, key) == [
+        (
+            "anna.csv",
+            10,
+            None,
+            "codes asan-forum-2021 ¶8 s9, but key.csv does not code that sentence",
+        )
+    ]
+    extra = rows[0] | {"paragraph": "7", "sentence_text": ""}
+    assert problems([*rows, extra]) == [
+        (
+            "anna.csv",
+            11,
+            None,
+            "codes asan-forum-2021 ¶7 s1, but reference.csv codes no sentence of that paragraph",
+        )
+    ]
+    assert problems([*rows, rows[0]]) == [
+        (
+            "anna.csv",
+            11,
+            None,
+            "repeats ¶8 s1 of row 2: the exercise codes one main claim per sentence",
+        )
+    ]
+    # Every problem of every row at once, a row that cannot be placed included.
+    rows[1]["paragraph"] = "eight"
     rows[2] |= {"stance": "angry", "subject_id": "narnia"}
-    with pytest.raises(DataError) as info:
-        compare(student(tmp_path, rows), REFERENCE_PATH, dataset)
-    assert [(p.file, p.row, p.field) for p in info.value.problems] == [
+    rows[5]["theme"] = "weather"
+    assert [(file, row, field) for file, row, field, _ in problems(rows)] == [
+        ("anna.csv", 3, "paragraph"),
         ("anna.csv", 4, "subject_id"),
         ("anna.csv", 4, "stance"),
+        ("anna.csv", 7, "theme"),
     ]
 
 

@@ -116,8 +116,12 @@ def same_sentences(
         for k in sorted(reference.keys() - student.keys())
     ]
     for key in sorted(student.keys() - reference.keys()):
-        scope = "that sentence" if key[:2] in covered else "no sentence of that paragraph"
-        message = f"codes {ref_label(*key, with_source=True)}, but {names[1]} codes {scope}"
+        scope = (
+            "does not code that sentence"
+            if key[:2] in covered
+            else "codes no sentence of that paragraph"
+        )
+        message = f"codes {ref_label(*key, with_source=True)}, but {names[1]} {scope}"
         problems.append(Problem(names[0], int(student[key]["_row"]), None, None, message))
     return problems
 
