@@ -249,7 +249,7 @@ def test_a_blank_row_is_an_uncoded_sentence_not_a_value(tmp_path, dataset):
     assert (by_field["subject_id"], by_field["theme"], by_field["stance"]) == (8, 7, 7)
     assert result.disagreements == []
     assert "(blank)" not in result.text()
-    assert "Left uncoded in anna.csv (s5)" in " ".join(result.notes())
+    assert "Left uncoded in anna.csv (¶8 s5)" in " ".join(result.notes())
 
 
 def test_later_fields_are_compared_only_where_the_subject_agrees(tmp_path, dataset):

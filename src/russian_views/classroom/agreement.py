@@ -165,7 +165,7 @@ class Agreement:
         for side, name in (("student", self.student), ("reference", self.reference)):
             keys = self.uncoded[side]
             if keys:
-                where = ", ".join(f"s{k[2]}" for k in keys)
+                where = ", ".join(ref_label(*k) for k in keys)
                 out.append(
                     f"Left uncoded in {name} ({where}): missing data, not scored on any field."
                 )
