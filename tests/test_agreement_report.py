@@ -294,3 +294,18 @@ def test_no_better_than_chance_means_within_five_hundredths_of_zero():
     assert FieldAgreement("theme", 2, 4, -0.05, answers).meaning() == (
         "worse than chance: the codings differ more than random answers would"
     )
+
+
+def test_a_near_perfect_coding_is_not_called_perfect():
+    """Alpha rounds up toward 1 on many sentences, but one disagreement is not perfect
+    agreement (it was called so above 0.999)."""
+    first = ["a", "b"] * 1000
+    second = [*first[:-1], "a"]
+    alpha = krippendorff.alpha(
+        reliability_data=[[ord(v) for v in first], [ord(v) for v in second]],
+        level_of_measurement="nominal",
+    )
+    assert alpha > 0.999
+    near = FieldAgreement("theme", 1999, 2000, alpha, (*first, *second))
+    assert near.meaning() == "100% of the way from chance agreement (50%) to perfect agreement"
+    assert FieldAgreement("theme", 4, 4, 1.0, ("a", "b") * 4).meaning() == "perfect agreement"

@@ -107,7 +107,7 @@ class FieldAgreement:
             )
         if self.alpha < 0:
             return "worse than chance: the codings differ more than random answers would"
-        if self.alpha > 0.999:
+        if self.agreed == self.units:
             return "perfect agreement"
         return (
             f"{self.alpha:.0%} of the way from chance agreement ({self.chance:.0f}%) "
