@@ -17,7 +17,7 @@ from russian_views import cli as command
 from russian_views import config
 from russian_views.classroom import agreement
 from russian_views.classroom.agreement import REFERENCE_PATH, compare
-from russian_views.classroom.alpha import verdict
+from russian_views.classroom.alpha import krippendorff_alpha, verdict
 from russian_views.classroom.coding import write_worksheet
 from russian_views.classroom.codings import COMPARED
 from russian_views.classroom.exercise import Exercise
@@ -238,6 +238,17 @@ def test_labels_are_withheld_below_twenty_units(dataset):
     assert verdict(0.7, 20) == "tentative"
     assert "reliable" not in result.text().replace("reliability", "")
     assert "Only 9 sentences: too few to judge reliability" in result.text()
+
+
+def test_alpha_is_undefined_unless_the_values_that_pair_vary():
+    """Only values two coders gave on the same sentence can agree or differ: one a single
+    coder gave (the others left it blank) adds no variation to measure."""
+    nan = float("nan")
+    assert krippendorff_alpha([[0.0, 0.0, 1.0], [0.0, 0.0, nan]]) is None
+    assert krippendorff_alpha([[], []]) is None  # nothing compared
+    matrix = [[0.0, 1.0, 1.0, 0.0], [0.0, 1.0, nan, 1.0], [nan, 1.0, 0.0, 0.0]]
+    expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
+    assert krippendorff_alpha(matrix) == pytest.approx(expected)
 
 
 def test_a_blank_row_is_an_uncoded_sentence_not_a_value(tmp_path, dataset):

@@ -132,7 +132,7 @@ def _field_agreement(
     """One field over the sentences where both codings gave it a value."""
     answers = tuple(v for pair in pairs for v in pair)
     values = sorted(set(answers))
-    coders = list(zip(*pairs, strict=True)) or [(), ()]
+    coders = [[ours for ours, _ in pairs], [theirs for _, theirs in pairs]]
     nominal = krippendorff_alpha([[float(values.index(v)) for v in coder] for coder in coders])
     ordinal = None
     if scale is not None:

@@ -81,7 +81,8 @@ def codings_of(rows: list[WorksheetRow], checker: RowChecker) -> dict[Key, Recor
     for row in rows:
         location, row_problems = checker.typed(row, LOCATION)
         values, value_problems = checker.typed(row, COMPARED, blank_ok=True)
-        record = location | values | {CODER: row.get(CODER) or None, "_row": row.number}
+        # typed() keeps the row number in both parts, as "_row"
+        record = location | values | {CODER: row.get(CODER) or None}
         row_problems += value_problems + checker.cross(row, record)
         problems += row_problems
         if row_problems:
