@@ -233,11 +233,29 @@ def test_alpha_zero_with_high_agreement_is_explained_by_a_dominant_code(tmp_path
 
 def test_labels_are_withheld_below_twenty_units(dataset):
     result = compare(REFERENCE_PATH, REFERENCE_PATH, dataset)
-    assert verdict(1.0, 9) == "no label: under 20 units"
-    assert verdict(1.0, 20) == "reliable"
-    assert verdict(0.7, 20) == "tentative"
+    assert verdict(1.0, 19) == "no label: under 20 units"
     assert "reliable" not in result.text().replace("reliability", "")
     assert "Only 9 sentences: too few to judge reliability" in result.text()
+    # Krippendorff's thresholds, each value included in the label it opens.
+    assert [verdict(v, 20) for v in (0.8, 0.7999, 0.667, 0.6669, -0.2)] == [
+        "reliable",
+        "tentative",
+        "tentative",
+        "unreliable",
+        "unreliable",
+    ]
+    assert verdict(None, 20) == "undefined"
+    # From 20 sentences compared up, the report gives the label and no warning.
+    sentences = dataset.texts["asan-forum-2021"].all_sentences()
+    for count, label in ((19, "no label: under 20 units"), (20, "reliable")):
+        coding = {
+            ("asan-forum-2021", s.paragraph, s.number): dict.fromkeys(COMPARED)
+            | {"view": "moscow", "subject_id": ("russia", "china")[i % 2]}
+            for i, s in enumerate(sentences[:count])
+        }
+        text = agreement.measure(coding, coding, ("anna", "boris"), dataset).text()
+        assert f"subject_id         {count}/{count} 100%    1.000  {label}\n" in text
+        assert ("too few to judge reliability" in text) == (count < 20)
 
 
 def test_alpha_is_undefined_unless_the_values_that_pair_vary():
@@ -346,6 +364,10 @@ def test_exercise_writes_the_blank_worksheet_once(tmp_path):
     assert path.read_text(encoding="utf-8") == "my coding"
     instructor = Exercise.from_parameters(5, None, tmp_path, None, "instructor")
     assert "codes no sentence of ¶5" in instructor.reference_coding()
+    # The instructor's reference coding shows a blank as one: ¶8 s6 has no stance.
+    reference = Exercise.from_parameters(8, None, tmp_path, None, "instructor").reference_coding()
+    assert reference.count('<td data-label="stance">(blank)</td>') == 1
+    assert reference.count('<td data-label="stance">hostile</td>') == 1  # ¶8 s2
     assert exercise.reference_coding() == ""  # the student edition shows no placeholder
 
 
