@@ -17,7 +17,7 @@ from russian_views import cli as command
 from russian_views import config
 from russian_views.classroom import agreement
 from russian_views.classroom.agreement import REFERENCE_PATH, compare
-from russian_views.classroom.alpha import verdict
+from russian_views.classroom.alpha import krippendorff_alpha, verdict
 from russian_views.classroom.coding import write_worksheet
 from russian_views.classroom.codings import COMPARED
 from russian_views.classroom.exercise import Exercise
@@ -112,22 +112,57 @@ def test_stance_on_the_ordinal_scale_forgives_near_misses(tmp_path, dataset):
 
 def test_missing_extra_repeated_and_badly_coded_sentences_are_named(tmp_path, dataset):
     rows = rows_of(REFERENCE_PATH)
-    with pytest.raises(DataError, match=r"lacks asan-forum-2021 ¶8 s9, which reference.csv"):
-        compare(student(tmp_path, rows[:8]), REFERENCE_PATH, dataset)
-    extra = rows[0] | {"paragraph": "7", "sentence_text": ""}
-    with pytest.raises(DataError) as info:
-        compare(student(tmp_path, [*rows, extra]), REFERENCE_PATH, dataset)
-    assert [(p.row, p.message) for p in info.value.problems] == [
-        (11, "codes asan-forum-2021 ¶7 s1, but reference.csv codes no sentence of that paragraph")
+
+    def problems(student_rows: list[dict[str, str]], reference: Path = REFERENCE_PATH) -> list:
+        with pytest.raises(DataError) as info:
+            compare(student(tmp_path, student_rows), reference, dataset)
+        return [(p.file, p.row, p.field, p.message) for p in info.value.problems]
+
+    assert problems(rows[:8]) == [
+        (
+            "anna.csv",
+            None,
+            None,
+            "lacks asan-forum-2021 ¶8 s9, which reference.csv codes (keep one row per "
+            "sentence of the passage, even one left uncoded)",
+        )
     ]
-    with pytest.raises(DataError, match="repeats ¶8 s1 of row 2"):
-        compare(student(tmp_path, [*rows, rows[0]]), REFERENCE_PATH, dataset)
+    # A sentence of a paragraph the reference codes, but not that sentence.
+    key = student(tmp_path, rows[:8], "key.csv")
+    assert problems(rows, key) == [
+        (
+            "anna.csv",
+            10,
+            None,
+            "codes asan-forum-2021 ¶8 s9, but key.csv does not code that sentence",
+        )
+    ]
+    extra = rows[0] | {"paragraph": "7", "sentence_text": ""}
+    assert problems([*rows, extra]) == [
+        (
+            "anna.csv",
+            11,
+            None,
+            "codes asan-forum-2021 ¶7 s1, but reference.csv codes no sentence of that paragraph",
+        )
+    ]
+    assert problems([*rows, rows[0]]) == [
+        (
+            "anna.csv",
+            11,
+            None,
+            "repeats ¶8 s1 of row 2: the exercise codes one main claim per sentence",
+        )
+    ]
+    # Every problem of every row at once, a row that cannot be placed included.
+    rows[1]["paragraph"] = "eight"
     rows[2] |= {"stance": "angry", "subject_id": "narnia"}
-    with pytest.raises(DataError) as info:
-        compare(student(tmp_path, rows), REFERENCE_PATH, dataset)
-    assert [(p.file, p.row, p.field) for p in info.value.problems] == [
+    rows[5]["theme"] = "weather"
+    assert [(file, row, field) for file, row, field, _ in problems(rows)] == [
+        ("anna.csv", 3, "paragraph"),
         ("anna.csv", 4, "subject_id"),
         ("anna.csv", 4, "stance"),
+        ("anna.csv", 7, "theme"),
     ]
 
 
@@ -198,11 +233,40 @@ def test_alpha_zero_with_high_agreement_is_explained_by_a_dominant_code(tmp_path
 
 def test_labels_are_withheld_below_twenty_units(dataset):
     result = compare(REFERENCE_PATH, REFERENCE_PATH, dataset)
-    assert verdict(1.0, 9) == "no label: under 20 units"
-    assert verdict(1.0, 20) == "reliable"
-    assert verdict(0.7, 20) == "tentative"
+    assert verdict(1.0, 19) == "no label: under 20 units"
     assert "reliable" not in result.text().replace("reliability", "")
     assert "Only 9 sentences: too few to judge reliability" in result.text()
+    # Krippendorff's thresholds, each value included in the label it opens.
+    assert [verdict(v, 20) for v in (0.8, 0.7999, 0.667, 0.6669, -0.2)] == [
+        "reliable",
+        "tentative",
+        "tentative",
+        "unreliable",
+        "unreliable",
+    ]
+    assert verdict(None, 20) == "undefined"
+    # From 20 sentences compared up, the report gives the label and no warning.
+    sentences = dataset.texts["asan-forum-2021"].all_sentences()
+    for count, label in ((19, "no label: under 20 units"), (20, "reliable")):
+        coding = {
+            ("asan-forum-2021", s.paragraph, s.number): dict.fromkeys(COMPARED)
+            | {"view": "moscow", "subject_id": ("russia", "china")[i % 2]}
+            for i, s in enumerate(sentences[:count])
+        }
+        text = agreement.measure(coding, coding, ("anna", "boris"), dataset).text()
+        assert f"subject_id         {count}/{count} 100%    1.000  {label}\n" in text
+        assert ("too few to judge reliability" in text) == (count < 20)
+
+
+def test_alpha_is_undefined_unless_the_values_that_pair_vary():
+    """Only values two coders gave on the same sentence can agree or differ: one a single
+    coder gave (the others left it blank) adds no variation to measure."""
+    nan = float("nan")
+    assert krippendorff_alpha([[0.0, 0.0, 1.0], [0.0, 0.0, nan]]) is None
+    assert krippendorff_alpha([[], []]) is None  # nothing compared
+    matrix = [[0.0, 1.0, 1.0, 0.0], [0.0, 1.0, nan, 1.0], [nan, 1.0, 0.0, 0.0]]
+    expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
+    assert krippendorff_alpha(matrix) == pytest.approx(expected)
 
 
 def test_a_blank_row_is_an_uncoded_sentence_not_a_value(tmp_path, dataset):
@@ -214,7 +278,7 @@ def test_a_blank_row_is_an_uncoded_sentence_not_a_value(tmp_path, dataset):
     assert (by_field["subject_id"], by_field["theme"], by_field["stance"]) == (8, 7, 7)
     assert result.disagreements == []
     assert "(blank)" not in result.text()
-    assert "Left uncoded in anna.csv (s5)" in " ".join(result.notes())
+    assert "Left uncoded in anna.csv (¶8 s5)" in " ".join(result.notes())
 
 
 def test_later_fields_are_compared_only_where_the_subject_agrees(tmp_path, dataset):
@@ -300,6 +364,10 @@ def test_exercise_writes_the_blank_worksheet_once(tmp_path):
     assert path.read_text(encoding="utf-8") == "my coding"
     instructor = Exercise.from_parameters(5, None, tmp_path, None, "instructor")
     assert "codes no sentence of ¶5" in instructor.reference_coding()
+    # The instructor's reference coding shows a blank as one: ¶8 s6 has no stance.
+    reference = Exercise.from_parameters(8, None, tmp_path, None, "instructor").reference_coding()
+    assert reference.count('<td data-label="stance">(blank)</td>') == 1
+    assert reference.count('<td data-label="stance">hostile</td>') == 1  # ¶8 s2
     assert exercise.reference_coding() == ""  # the student edition shows no placeholder
 
 

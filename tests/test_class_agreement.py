@@ -145,7 +145,9 @@ def test_a_header_alone_is_refused_not_measured(tmp_path: Path, capsys):
     header, _ = reference_rows()
     write(tmp_path / "empty.csv", header, [])
     assert cli.main(["agreement", str(tmp_path / "empty.csv")]) == cli.EXIT_BAD_INPUT
-    assert "holds no sentence, only a header" in capsys.readouterr().err
+    assert (
+        "  - empty.csv: holds no sentence, only a header: one row per sentence of the passage\n"
+    ) in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("files", [0, 1])
@@ -256,3 +258,21 @@ def test_the_pairwise_csv_writes_numbers_as_numbers(three: Path, tmp_path: Path,
     anna_boris = dict(zip(table[0], table[0].values(), strict=True))
     assert float(anna_boris["stance_alpha"]) < 0  # s1 and s2 swapped: worse than chance
     assert any(v < 0 for v in negative)
+    # Rounded as the report prints them: alpha to 3 decimals, per cent to 1.
+    anna_and_boris = class_matrix(three, "theme")[:2]
+    theme = krippendorff.alpha(reliability_data=anna_and_boris, level_of_measurement="nominal")
+    assert (anna_boris["theme_agreement_percent"], anna_boris["theme_alpha"]) == (
+        "66.7",  # 6 of 9
+        str(round(theme, 3)),
+    )
+
+
+def test_a_hand_in_is_called_by_the_name_its_coder_typed(three: Path, dataset):
+    """A hand-in from the coding page carries the name the student typed, of which its
+    file name is only a slug."""
+    with (three / "boris.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = [*(reader.fieldnames or []), "coder"]
+        rows = [row | {"coder": "Борис Петров"} for row in reader]
+    write(three / "boris.csv", header, rows)
+    assert measure_class(three, dataset=dataset).names == ["anna", "vera", "Борис Петров"]

@@ -137,6 +137,20 @@ EXPLAINED: dict[str, str] = {
     "russian_views.rendering.cache.x__plain_name__mutmut_7": (
         'equivalent: Path(".").name is "", so "." already fails name == Path(name).name'
     ),
+    **{
+        f"russian_views.classroom.agreement.xǁFieldAgreementǁmeaning__mutmut_{n}": (
+            "equivalent: most_common(n)[0] is the same item for n=1, n=2 and n=None (equal "
+            "counts stay in first-seen order in each)"
+        )
+        for n in (5, 7)
+    },
+    "russian_views.classroom.agreement.xǁFieldAgreementǁmeaning__mutmut_20": (
+        "equivalent: alpha 0 never gets to alpha < 0: the |alpha| < 0.05 reading above takes it"
+    ),
+    "russian_views.classroom.codings.x_ordinal_scales__mutmut_6": (
+        "equivalent: Dataset.scores(None) matches no codebook list, so an actor field has {} "
+        "either way (the guard keeps scores() to list names)"
+    ),
 }
 KILLED = {"killed", "timeout", "caught by type check"}
 NOT_RUN = {"not checked", "skipped"}

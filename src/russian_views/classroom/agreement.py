@@ -107,7 +107,7 @@ class FieldAgreement:
             )
         if self.alpha < 0:
             return "worse than chance: the codings differ more than random answers would"
-        if self.alpha > 0.999:
+        if self.agreed == self.units:
             return "perfect agreement"
         return (
             f"{self.alpha:.0%} of the way from chance agreement ({self.chance:.0f}%) "
@@ -132,7 +132,7 @@ def _field_agreement(
     """One field over the sentences where both codings gave it a value."""
     answers = tuple(v for pair in pairs for v in pair)
     values = sorted(set(answers))
-    coders = list(zip(*pairs, strict=True)) or [(), ()]
+    coders = [[ours for ours, _ in pairs], [theirs for _, theirs in pairs]]
     nominal = krippendorff_alpha([[float(values.index(v)) for v in coder] for coder in coders])
     ordinal = None
     if scale is not None:
@@ -165,7 +165,7 @@ class Agreement:
         for side, name in (("student", self.student), ("reference", self.reference)):
             keys = self.uncoded[side]
             if keys:
-                where = ", ".join(f"s{k[2]}" for k in keys)
+                where = ", ".join(ref_label(*k) for k in keys)
                 out.append(
                     f"Left uncoded in {name} ({where}): missing data, not scored on any field."
                 )

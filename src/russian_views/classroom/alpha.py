@@ -35,9 +35,7 @@ def krippendorff_alpha(matrix: Sequence[Sequence[float]], level: str = "nominal"
     On the ordinal level the values are the codebook's scores: the package orders them
     by value, and only the frequencies of the values used count toward a distance, so
     no value domain is needed."""
-    data = np.array(matrix, dtype=float)
-    if data.ndim != 2 or data.size == 0:
-        return None
+    data = np.array(matrix)
     pairable = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
     if len(np.unique(pairable[~np.isnan(pairable)])) < 2:
         return None

@@ -81,7 +81,8 @@ def codings_of(rows: list[WorksheetRow], checker: RowChecker) -> dict[Key, Recor
     for row in rows:
         location, row_problems = checker.typed(row, LOCATION)
         values, value_problems = checker.typed(row, COMPARED, blank_ok=True)
-        record = location | values | {CODER: row.get(CODER) or None, "_row": row.number}
+        # typed() keeps the row number in both parts, as "_row"
+        record = location | values | {CODER: row.get(CODER) or None}
         row_problems += value_problems + checker.cross(row, record)
         problems += row_problems
         if row_problems:
@@ -116,8 +117,12 @@ def same_sentences(
         for k in sorted(reference.keys() - student.keys())
     ]
     for key in sorted(student.keys() - reference.keys()):
-        scope = "that sentence" if key[:2] in covered else "no sentence of that paragraph"
-        message = f"codes {ref_label(*key, with_source=True)}, but {names[1]} codes {scope}"
+        scope = (
+            "does not code that sentence"
+            if key[:2] in covered
+            else "codes no sentence of that paragraph"
+        )
+        message = f"codes {ref_label(*key, with_source=True)}, but {names[1]} {scope}"
         problems.append(Problem(names[0], int(student[key]["_row"]), None, None, message))
     return problems
 
