@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from markupsafe import escape
 
-from russian_views.briefings import annex
+from russian_views.briefings import annex, record
 from russian_views.briefings import markup as m
 from russian_views.briefings.briefing import SUMMARY_EXPECTATIONS, ActorBriefing
 from russian_views.briefings.overview import OverviewBriefing
@@ -157,13 +157,16 @@ def test_the_record_box_names_each_source_its_date_and_the_voices(dataset):
     box = str(brief.record_box())
     assert "The Asan Forum, 2021" in box
     assert "it was published in 2021" in box and "since the source" in box
-    assert f"public record to {checked_to(dataset)}" in box
+    searched = record.searched_to(dataset)
+    assert f"public record to {searched} and assess it to {checked_to(dataset)}" in box
+    assert html.unescape(str(dataset.record_check["note"].iloc[0])) in html.unescape(box)
     for code in ("moscow", "reviewer", "analyst"):
         assert f"view-{code}" in box
     line = str(brief.title_block())
     # The period is said once when it is the record's whole span, twice when it is not.
     assert "Coded years 2008–2021, the whole record · Record: 1 source" in line
     assert f"coded sentence by sentence; public record checked to {checked_to(dataset)}" in line
+    assert f"; searched to {searched})" in line, "how far the record was searched, up front"
     narrowed = ActorBriefing.from_parameters("china", since=2014, until=2018, dataset=dataset)
     assert "Coded years 2014–2018 · Record:" in str(narrowed.title_block())
     assert "coded sentence by sentence, 2008–2021; public record checked" in str(

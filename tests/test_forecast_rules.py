@@ -385,3 +385,17 @@ def test_developments_citing_one_record_describe_it_one_way():
     bare = {"development_id": "d5", "date": "2026-04-02", "_row": 6, "url": ""}
     assert _lines(_records(developments=[bare, bare | {"outlet": "Fixture Daily"}])) == []
     assert len(_lines(_records(developments=[bare, first, unlike]))) == 2
+
+
+def test_the_record_is_not_assessed_further_than_it_was_searched():
+    """searched_to may fall in the check month or after it, never before it; a record_check
+    the loader could not read, or one without the day, is not held to it."""
+    for day in ("2026-06-01", "2026-06-30", "2026-12-06"):
+        assert _lines(_records(record_check=[{"checked_to": "2026-06", "searched_to": day}])) == []
+    early = _records(record_check=[{"checked_to": "2026-06", "searched_to": "2026-05-31"}])
+    assert _lines(early) == [
+        "record_check.csv, row 2, field 'searched_to': is before the check month 2026-06: the "
+        "record is assessed further than it was searched (value '2026-05-31')"
+    ]
+    assert _lines(early, ["record_check"]) == []
+    assert _lines(_records(record_check=[{"checked_to": "2026-06", "searched_to": ""}])) == []

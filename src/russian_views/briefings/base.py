@@ -219,7 +219,13 @@ class Briefing:
                 m.tag("h1", title),
                 # The version this kernel loaded: a render whose data changed meanwhile is
                 # not cached (rendering.render.loaded_version reads it back).
-                m.tag("p", line, class_="meta-line", data_version=self.dataset.version),
+                m.tag(
+                    "p",
+                    line,
+                    class_="meta-line",
+                    data_version=self.dataset.version,
+                    data_footer=record.footer_line(self.dataset, self.sources),
+                ),
                 record.standing_line(self.sources, standing),
                 record.voice_line(self.dataset, self.sources, self.views_shown),
             ]

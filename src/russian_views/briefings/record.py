@@ -26,6 +26,11 @@ def checked_to(dataset: Dataset) -> str:
     return pd.Timestamp(f"{value}-01").strftime("%B %Y")
 
 
+def searched_to(dataset: Dataset) -> str:
+    """The day the public record was last searched, as words ("6 December 2026")."""
+    return month_words(str(dataset.record_check["searched_to"].iloc[0]))
+
+
 def kind_phrase(dataset: Dataset, kind: str) -> str:
     """A source kind as words inside a sentence: "a report or review of Russian views",
     "a Russian official statement"."""
@@ -137,7 +142,11 @@ def record_line(
     )
     count = f"{len(sources)} source{'' if len(sources) == 1 else 's'}: "
     newest = newest_development(dataset)
-    newest_text = f" (newest development: {month_words(newest)})" if newest else ""
+    newest_text = (
+        f" (newest development: {month_words(newest)}; searched to {searched_to(dataset)})"
+        if newest
+        else f" (searched to {searched_to(dataset)})"
+    )
     return m.join(
         [
             f"{shown}Record: {count}",
@@ -145,6 +154,18 @@ def record_line(
             f", coded sentence by sentence{span}; public record checked to "
             f"{checked_to(dataset)}{newest_text} · data version {dataset.version}",
         ]
+    )
+
+
+def footer_line(dataset: Dataset, sources: pd.DataFrame | None = None) -> str:
+    """The printed page's running foot, one line: the sources by short title, how far the
+    public record was checked and the data version (the record line on page 1 says it in
+    full; every page need not)."""
+    sources = dataset.sources if sources is None else sources
+    named = "; ".join(short_title(s) for s in sources.to_dict("records"))
+    return (
+        f"Record: {named}; public record checked to {checked_to(dataset)} · "
+        f"data version {dataset.version}"
     )
 
 
@@ -242,13 +263,16 @@ def record_box(
     record = (
         f"The record is {'one source' if n == 1 else f'{n} sources'}, coded by us sentence by "
         f"sentence; {published}, and nothing that happened later is in the coded record. We "
-        f"searched the public record to {checked_to(dataset)}"
+        f"searched the public record to {searched_to(dataset)} and assess it to "
+        f"{checked_to(dataset)}"
         + (f" (the newest development found is dated {month_words(newest)})" if newest else "")
-        + " and scored every forecast by the codebook's rule against it; what a status says "
+        + ", scoring every forecast by the codebook's rule against it; what a status says "
         f"happened, and each development listed since {the_sources(dataset, sources)}, rests on a "
         "record we found, numbered in the Notes; none is counted as a statement of the coded "
         "record."
     )
+    how = str(dataset.record_check["note"].iloc[0])
+    record = f"{record} {how}" if how else record
     voices = voices_present(dataset, sources)
     voice_items = [m.join([m.view_badge(c, label), text], " ") for c, label, text in voices]
     how_to_read = (

@@ -10,7 +10,9 @@ newest basis development's date for a status that says what happened, the check 
   it (a forecast whose window has passed is never open); unsettled: it has ended;
 - every status but unchecked gives its reason;
 - no development is dated after the check date or before the sources, and the check date
-  is no later than three months after the newest development.
+  is no later than three months after the newest development;
+- the day the record was last searched is not before the check month (a record is not
+  assessed further than it was searched).
 
 A signpost's window is its expectation's.
 """
@@ -131,6 +133,24 @@ def _check_date(records: dict[str, list[Record]]) -> str | None:
     return str(rows[0]["checked_to"]) if rows and rows[0].get("checked_to") else None
 
 
+def _searched_problems(records: dict[str, list[Record]], checked: str | None) -> list[Problem]:
+    """The record was searched at least to the month it is assessed to."""
+    rows = records.get("record_check", [])
+    searched = rows[0].get("searched_to") if rows else None
+    if checked is None or not searched or not_before(str(searched), checked):
+        return []
+    return [
+        Problem(
+            "record_check.csv",
+            2,
+            "searched_to",
+            searched,
+            f"is before the check month {checked}: the record is assessed further than it "
+            "was searched",
+        )
+    ]
+
+
 def _development_problems(records: dict[str, list[Record]], checked: str | None) -> list[Problem]:
     """Each development falls between the sources and the check date; the check date is no
     later than three months after the newest development."""
@@ -244,4 +264,4 @@ def forecast_problems(records: dict[str, list[Record]], unreadable: set[str]) ->
             problems += _basis_date_problems(f"{table}.csv", r, dates, published)
     if "developments" not in unreadable:
         problems += _development_problems(records, checked) + _record_problems(records)
-    return problems
+    return problems + _searched_problems(records, checked)
