@@ -166,7 +166,8 @@ def test_the_record_box_names_each_source_its_date_and_the_voices(dataset):
     # The period is said once when it is the record's whole span, twice when it is not.
     assert "Coded years 2008–2021, the whole record · Record: 1 source" in line
     assert f"coded sentence by sentence; public record checked to {checked_to(dataset)}" in line
-    assert f"; searched to {searched})" in line, "how far the record was searched, up front"
+    up_front = f"(searched to {searched}, nothing later than {checked_to(dataset)} assessed; newest"
+    assert up_front in line, "how far the record was searched, and assessed, up front"
     narrowed = ActorBriefing.from_parameters("china", since=2014, until=2018, dataset=dataset)
     assert "Coded years 2014–2018 · Record:" in str(narrowed.title_block())
     assert "coded sentence by sentence, 2008–2021; public record checked" in str(

@@ -151,5 +151,7 @@ def test_an_actor_scorecard_counts_each_voice_apart_and_never_adds_them(dataset)
     rows = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", table)]
     labels = [r[0] for r in rows if r]
     assert len(labels) == 3 and not any("All" in label for label in labels)
+    # a count, never read as a hit rate: both outcomes hold forecasts expected and dismissed
+    assert "A count, not a hit rate" in html.unescape(str(brief.scorecard()))
     filed = dataset.expectations[dataset.expectations["briefing"] == "united-states"]
     assert sum(int(r[-1]) for r in rows if r) == len(filed)

@@ -142,10 +142,11 @@ def record_line(
     )
     count = f"{len(sources)} source{'' if len(sources) == 1 else 's'}: "
     newest = newest_development(dataset)
+    searched = (
+        f"searched to {searched_to(dataset)}, nothing later than {checked_to(dataset)} assessed"
+    )
     newest_text = (
-        f" (newest development: {month_words(newest)}; searched to {searched_to(dataset)})"
-        if newest
-        else f" (searched to {searched_to(dataset)})"
+        f" ({searched}; newest development: {month_words(newest)})" if newest else f" ({searched})"
     )
     return m.join(
         [

@@ -61,7 +61,9 @@ def scorecard(
     header, body = counts(briefing, [(label, f) for label, f in rows if len(f)], apart)
     cells = [[m.tag("strong", r[0]) if r[0] == "All" else r[0], *map(str, r[1:])] for r in body]
     caption = (
-        f"Scorecard: {what}, by status as of {checked_to(briefing.dataset)} (a count; each "
-        "status by the codebook's rule)."
+        f"Scorecard: {what}, by status as of {checked_to(briefing.dataset)} (each status by the "
+        "codebook's rule). A count, not a hit rate: “Occurred” and “Did not occur” each hold "
+        "forecasts the source expected and forecasts it dismissed or ruled out; read each with "
+        "the source's odds, listed below."
     )
     return m.table(header, cells, caption=caption, class_="data scorecard")
