@@ -21,6 +21,7 @@ from russian_views.rendering import chart_bundle, folder_lock, kernel
 
 NOBODY = 65534
 as_root = pytest.mark.skipif(os.getuid() != 0, reason="simulating another user needs root")
+CACHE = "RUSSIAN_VIEWS_CACHE"  # the setting that chose a folder, as the refusals name it
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def test_a_folder_reached_through_a_link_is_checked_where_it_leads(
     link = tmp_path / "link"
     link.symlink_to(group_scratch)
     with pytest.raises(private.UnsafeFolder) as caught:
-        private.check_trusted(link / "x")
+        private.check_trusted(link / "x", "TMPDIR")
     assert caught.value.filename == str(group_scratch)
 
 
@@ -108,11 +109,11 @@ def test_an_old_open_cache_folder_of_ones_own_is_made_private(tmp_path: Path):
     folder = tmp_path / "cache"
     folder.mkdir()
     folder.chmod(0o755)
-    private.private_folder(folder, tighten=True)
+    private.private_folder(folder, CACHE, tighten=True)
     assert folder.stat().st_mode & 0o777 == 0o700
     folder.chmod(0o755)
     with pytest.raises(private.UnsafeFolder, match="mode 0755"):
-        private.private_folder(folder)
+        private.private_folder(folder, CACHE)
 
 
 def test_a_private_folder_replaced_by_a_link_is_refused(tmp_path: Path):
@@ -120,7 +121,7 @@ def test_a_private_folder_replaced_by_a_link_is_refused(tmp_path: Path):
     elsewhere.mkdir(mode=0o700)
     (tmp_path / "cache").symlink_to(elsewhere)
     with pytest.raises(private.UnsafeFolder, match="is a link or not a folder"):
-        private.private_folder(tmp_path / "cache", tighten=True)
+        private.private_folder(tmp_path / "cache", CACHE, tighten=True)
 
 
 def test_an_output_folder_others_can_write_holds_no_lock(group_scratch: Path):

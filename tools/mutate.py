@@ -58,7 +58,7 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
     "folders": (
         "folders no other user can change (runtime, cache, scratch, kernel connections)",
         [
-            "russian_views.private.x__writable_by_others__*",
+            "russian_views.private.x__others_could_change__*",
             "russian_views.private.x__chain__*",
             "russian_views.private.x_check_trusted__*",
             "russian_views.private.x_check_private__*",
