@@ -6,6 +6,7 @@ and, as root, with a folder handed to uid 65534 (nobody).
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -164,3 +165,100 @@ def test_render_refuses_a_tmpdir_others_can_write_in_one_line_before_any_work(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"{group_scratch}: can be written by other users" in err
     assert not out.exists()
+
+
+# ---------------------------------------------------------------- folders made
+
+
+def test_missing_folders_are_made_private_all_the_way_down_whatever_the_umask(tmp_path: Path):
+    """With a umask of 002 (a user's own group), folders made with the umask's mode would
+    be 0775: the group could change them, and the next run would refuse them."""
+    folder = tmp_path / "home" / ".cache" / "run"
+    before = os.umask(0o002)
+    try:
+        assert private.private_folder(folder, CACHE) == folder
+        assert private.private_folder(folder, CACHE) == folder  # the next run: still trusted
+    finally:
+        os.umask(before)
+    for made in (folder, folder.parent, folder.parent.parent):
+        assert made.stat().st_mode & 0o777 == 0o700, made
+
+
+def test_two_commands_making_the_same_private_folder_at_once_both_get_it(
+    tmp_path: Path, monkeypatch
+):
+    """The other command makes each folder just before this one does."""
+    real_mkdir = Path.mkdir
+
+    def other_first(self: Path, mode: int = 0o777, *args: object, **kwargs: object) -> None:
+        real_mkdir(self, 0o700)
+        real_mkdir(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", other_first)
+    folder = tmp_path / "new" / "run"
+    assert private.private_folder(folder, CACHE) == folder
+
+
+# ---------------------------------------------------------------- stale scratch copies
+
+
+@pytest.fixture
+def live() -> Iterator[subprocess.Popen]:
+    """A process that runs until the test ends."""
+    child = subprocess.Popen(["sleep", "60"])
+    yield child
+    child.kill()
+    child.wait()
+
+
+@pytest.fixture
+def dead() -> int:
+    """The pid of a process that has ended (and been reaped)."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+def test_a_process_is_alive_until_it_ends_and_asking_leaves_it_running(
+    live: subprocess.Popen, dead: int
+):
+    assert private.process_alive(live.pid)
+    assert not private.process_alive(dead)
+    assert not private.process_alive(2**64)  # a number no process has
+    with pytest.raises(subprocess.TimeoutExpired):  # asking sent it no signal that ended it
+        live.wait(timeout=0.1)
+    assert private.process_alive(os.getpid())
+
+
+def test_another_users_process_counts_as_alive(monkeypatch, dead: int):
+    """Asking about another user's process is refused (EPERM): it exists all the same."""
+
+    def theirs(pid: int, signum: int) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "kill", theirs)
+    assert private.process_alive(dead)
+
+
+def test_only_scratch_copies_of_dead_runs_are_removed(
+    tmp_path: Path, live: subprocess.Popen, dead: int
+):
+    """A live run's copy and this run's are kept, and so is what no run made (a name not
+    starting with a run's number)."""
+    names = [f"{dead}-abc", f"{live.pid}-abc", f"{os.getpid()}-abc", "notes", "²-abc", "x-1"]
+    for name in names:
+        (tmp_path / name / "data").mkdir(parents=True)
+    private.remove_stale(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[1:])
+
+
+def test_a_link_named_like_a_dead_runs_copy_is_not_followed_and_stops_nothing(
+    tmp_path: Path, dead: int
+):
+    kept = tmp_path / "kept"
+    (kept / "data").mkdir(parents=True)
+    base = tmp_path / "scratch"
+    base.mkdir()
+    (base / f"{dead}-abc").symlink_to(kept)
+    private.remove_stale(base)
+    assert (kept / "data").is_dir()

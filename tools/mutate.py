@@ -63,6 +63,7 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
             "russian_views.private.x_check_trusted__*",
             "russian_views.private.x_check_private__*",
             "russian_views.private.x_private_folder__*",
+            "russian_views.private.x__make_private__*",
             "russian_views.private.x__tighten__*",
             "russian_views.private.x_process_alive__*",
             "russian_views.private.x_remove_stale__*",

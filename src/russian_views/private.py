@@ -94,13 +94,21 @@ def private_folder(path: Path, setting: str, tighten: bool = False) -> Path:
     existing folder of this user's 0700 (a cache made by an older version) instead of
     refusing it."""
     check_trusted(path, setting)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with contextlib.suppress(FileExistsError):
-        path.mkdir(mode=0o700)
+    _make_private(path)
     if tighten:
         _tighten(path)
     check_private(path)
     return path
+
+
+def _make_private(folder: Path) -> None:
+    """Make ``folder`` 0700 if it is missing, and every missing folder above it: not with
+    ``mkdir(parents=True)``, which makes the parents with the umask's mode (0775 under a
+    umask of 002: folders the group could change, refused by the next check)."""
+    if not os.path.lexists(folder.parent):
+        _make_private(folder.parent)
+    with contextlib.suppress(FileExistsError):  # there already, or made by another command
+        folder.mkdir(mode=0o700)
 
 
 def _tighten(path: Path) -> None:
@@ -148,7 +156,7 @@ def process_alive(pid: int) -> bool:
     """Whether process ``pid`` exists (another user's counts)."""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # (no process has a number that large)
         return False
     except PermissionError:
         return True
@@ -160,8 +168,9 @@ def remove_stale(base: Path) -> None:
     a stop signal unwinds and removes its own, but nothing runs after kill -9."""
     for entry in base.iterdir():
         pid, _, _ = entry.name.partition("-")
-        # (This process's own is never removed: it is alive.)
-        if pid.isdigit() and not process_alive(int(pid)):
+        # (This process's own is never removed: it is alive. isdecimal, not isdigit, which
+        # takes "²", a name int refuses.)
+        if pid.isdecimal() and not process_alive(int(pid)):
             shutil.rmtree(entry, ignore_errors=True)
 
 
