@@ -1,7 +1,8 @@
 """Folders another user could change are never trusted (issue 27, S1, S5, --out, B10).
 
-Another user is simulated with modes (a group scratch folder: 0777 without the sticky bit)
-and, as root, with a folder handed to uid 65534 (nobody).
+Another user is simulated with modes (a group scratch folder: 0777 without the sticky bit),
+as root with a folder handed to uid 65534 (nobody), and without root by the owner lstat and
+fstat report (the owned_by fixture).
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from russian_views import private
+from russian_views import exits, private
 from russian_views.rendering import chart_bundle, folder_lock, kernel
 
 NOBODY = 65534
@@ -165,6 +166,146 @@ def test_render_refuses_a_tmpdir_others_can_write_in_one_line_before_any_work(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"{group_scratch}: can be written by other users" in err
     assert not out.exists()
+
+
+# ---------------------------------------------------------------- each refusal, in-process
+# (What a user sees is the one line of exits.message: "error: FOLDER: REASON".)
+
+ME, THEM = 4242, 4243  # the uid this process pretends to have, and another user's
+
+
+@pytest.fixture
+def owned_by(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path, int], None]:
+    """Pretend to be uid ME, not root: what the test makes is ME's, and ``owned_by(path,
+    uid)`` gives ``path`` to ``uid`` (another user, or root) as lstat and fstat report it.
+    Another user's folder is simulated so without root, and root's as a user sees it."""
+    real_euid, real_lstat, real_fstat = os.geteuid(), os.lstat, os.fstat
+    owners: dict[tuple[int, int], int] = {}
+
+    def reported(status: os.stat_result) -> os.stat_result:
+        uid = ME if status.st_uid == real_euid else status.st_uid
+        fields = list(status[:10])
+        fields[4] = owners.get((status.st_dev, status.st_ino), uid)
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "geteuid", lambda: ME)
+    monkeypatch.setattr(os, "lstat", lambda path, **kw: reported(real_lstat(path, **kw)))
+    monkeypatch.setattr(os, "fstat", lambda fd: reported(real_fstat(fd)))
+
+    def give(path: Path, uid: int) -> None:
+        status = real_lstat(path)
+        owners[status.st_dev, status.st_ino] = uid
+
+    return give
+
+
+def refusal(path: Path, setting: str = CACHE, tighten: bool = False) -> private.UnsafeFolder:
+    """The refusal of ``path`` as a private folder."""
+    with pytest.raises(private.UnsafeFolder) as caught:
+        private.private_folder(path, setting, tighten=tighten)
+    return caught.value
+
+
+def shown(exc: OSError) -> str:
+    """The one line a command prints for ``exc`` (after "russian-views: "), with its code."""
+    code, line = exits.message(exc)
+    assert code == exits.EXIT_FAILED
+    return line
+
+
+def test_a_folder_others_can_write_is_named_with_its_mode_and_the_setting_that_chose_it(
+    group_scratch: Path,
+):
+    """Nothing is made below it (the missing folders between included)."""
+    unsafe = refusal(group_scratch / "missing" / "run", "TMPDIR")
+    assert unsafe.errno == errno.EPERM
+    assert shown(unsafe) == (
+        f"error: {group_scratch}: can be written by other users (mode 0777, not sticky), "
+        "so nothing of yours is kept under it (from TMPDIR: set it to a folder of your own)"
+    )
+    assert list(group_scratch.iterdir()) == []
+
+
+@pytest.mark.parametrize("mode", [0o770, 0o707, 0o720, 0o702])
+def test_write_for_the_group_or_others_without_the_sticky_bit_is_refused(short: Path, mode: int):
+    short.chmod(mode)
+    assert f"(mode {mode:04o}, not sticky)" in refusal(short / "run").strerror
+    short.chmod(mode | 0o1000)  # sticky: nobody else can rename our entries
+    assert private.private_folder(short / "run", CACHE) == short / "run"
+
+
+def test_a_folder_of_another_user_above_ours_is_refused_naming_its_owner(tmp_path: Path, owned_by):
+    theirs = tmp_path / "theirs"
+    theirs.mkdir(mode=0o755)
+    owned_by(theirs, THEM)
+    unsafe = refusal(theirs / "run", "TMPDIR")
+    assert (unsafe.errno, unsafe.filename) == (errno.EPERM, str(theirs))
+    assert unsafe.strerror == (
+        f"belongs to another user (uid {THEM}), so nothing of yours is kept under it "
+        "(from TMPDIR: set it to a folder of your own)"
+    )
+    assert not (theirs / "run").exists()
+
+
+def test_roots_folders_are_trusted_unless_others_can_write_them(tmp_path: Path, owned_by):
+    """As for /, /tmp, /run/user: root owns them, and may change anything anyway."""
+    roots = tmp_path / "roots"
+    roots.mkdir(mode=0o755)
+    owned_by(roots, 0)
+    assert private.private_folder(roots / "run", CACHE) == roots / "run"
+    roots.chmod(0o775)
+    unsafe = refusal(roots / "run")
+    assert unsafe.strerror.startswith("can be written by other users (mode 0775, not sticky)")
+
+
+def test_a_plain_file_in_place_of_the_folder_is_refused_and_left_as_it_was(tmp_path: Path):
+    planted = tmp_path / "run"
+    planted.write_bytes(b"")
+    planted.chmod(0o600)
+    unsafe = refusal(planted, tighten=True)
+    assert unsafe.errno == errno.ENOTDIR
+    assert shown(unsafe) == f"error: {planted}: is a link or not a folder; refused"
+    assert planted.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_link_in_place_of_the_folder_is_refused_and_its_target_left_as_it_was(
+    tmp_path: Path,
+):
+    """Tightening a cache folder never goes through a link to change where it leads."""
+    target = tmp_path / "target"
+    target.mkdir(mode=0o755)
+    target.chmod(0o755)
+    (tmp_path / "cache").symlink_to(target)
+    unsafe = refusal(tmp_path / "cache", tighten=True)
+    assert shown(unsafe) == f"error: {tmp_path / 'cache'}: is a link or not a folder; refused"
+    assert target.stat().st_mode & 0o777 == 0o755
+
+
+def test_a_folder_handed_to_another_user_after_the_checks_above_it_is_refused(
+    tmp_path: Path, owned_by
+):
+    """What was checked is what is there: the folder is checked again on the descriptor
+    it is used by (the check of private_tempdir's and scratch_folder's new folders)."""
+    theirs = tmp_path / "run"
+    theirs.mkdir(mode=0o700)
+    owned_by(theirs, THEM)
+    with pytest.raises(private.UnsafeFolder) as caught:
+        private.check_private(theirs)
+    assert caught.value.errno == errno.EPERM
+    assert shown(caught.value) == (
+        f"error: {theirs}: belongs to another user (uid {THEM}); refused"
+    )
+
+
+def test_a_folder_of_ones_own_open_to_others_is_refused_saying_its_mode(tmp_path: Path):
+    folder = tmp_path / "run"
+    folder.mkdir()
+    folder.chmod(0o750)
+    unsafe = refusal(folder)
+    assert unsafe.errno == errno.EPERM
+    assert shown(unsafe) == (
+        f"error: {folder}: is open to other users (mode 0750); it must be yours alone (0700)"
+    )
 
 
 # ---------------------------------------------------------------- folders made
