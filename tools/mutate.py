@@ -140,6 +140,25 @@ EXPLAINED: dict[str, str] = {
     "russian_views.rendering.cache.x__plain_name__mutmut_7": (
         'equivalent: Path(".").name is "", so "." already fails name == Path(name).name'
     ),
+    "russian_views.rendering.service.x_wanted__mutmut_8": (
+        'equivalent: the default word is lowercased like a given one, so "ON" reads as "on"'
+    ),
+    **{
+        f"russian_views.rendering.service_server.x__read_line__mutmut_{n}": (
+            "equivalent: the message of a line too long is never shown; _receive answers "
+            'any ValueError (too long, not JSON) with "bad request" (tested)'
+        )
+        for n in (13, 14, 15)
+    },
+    "russian_views.rendering.service_server.x__well_formed__mutmut_23": (
+        "equivalent: a request without a umask is checked with a stand-in that need only "
+        "pass 0 <= umask <= 0o777, which 0 and 1 both do (_serve_one applies its own default)"
+    ),
+    "russian_views.private.x_remove_stale__mutmut_3": (
+        "equivalent: only scratch_folder makes entries in the (private) scratch folder, "
+        'named by mkdtemp(prefix="PID-"), whose random part has no "-": partition and '
+        "rpartition split such a name alike"
+    ),
 }
 KILLED = {"killed", "timeout", "caught by type check"}
 NOT_RUN = {"not checked", "skipped"}
