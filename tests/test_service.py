@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from russian_views import config
+from russian_views import config, exits
+from russian_views.errors import ParameterError
 from russian_views.private import UnsafeFolder
 from russian_views.rendering import cache, folder_lock, service
 
@@ -178,6 +179,139 @@ def test_bad_input_is_refused_without_starting_a_service(runtime: Path, tmp_path
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "unknown actor 'Japan'" in result.stderr
     assert not service_pids(runtime)
+
+
+# ---------------------------------------------------------------- the settings, in-process
+# (A bad setting is refused in one line naming it and what it takes, never read as a
+# default; the line is what exits.message makes of the error, after "russian-views: ".)
+
+_SETTING_READERS = {
+    service.SERVICE_ENV: service.wanted,
+    service.WORKERS_ENV: service.worker_count,
+    service.IDLE_ENV: service.idle_seconds,
+}
+_WORDS = "must be one of on, 1, yes, true, off, 0, no, false"
+_IDLE = "must be a number of seconds from 1 to 604800"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "line"),
+    [
+        (service.SERVICE_ENV, " Maybe ", f"{service.SERVICE_ENV} {_WORDS}, not 'maybe'"),
+        (service.SERVICE_ENV, "", f"{service.SERVICE_ENV} {_WORDS}, not ''"),
+        (service.WORKERS_ENV, "two", f"{service.WORKERS_ENV} must be 1 or more, not 'two'"),
+        (service.WORKERS_ENV, "65", f"{service.WORKERS_ENV} must be from 1 to 64, not 65"),
+        (service.IDLE_ENV, " soon ", f"{service.IDLE_ENV} {_IDLE}, not 'soon'"),
+        (service.IDLE_ENV, "0.999", f"{service.IDLE_ENV} {_IDLE}, not '0.999'"),
+        (service.IDLE_ENV, "604800.5", f"{service.IDLE_ENV} {_IDLE}, not '604800.5'"),
+        (service.IDLE_ENV, "nan", f"{service.IDLE_ENV} {_IDLE}, not 'nan'"),
+        (service.IDLE_ENV, "-inf", f"{service.IDLE_ENV} {_IDLE}, not '-inf'"),
+    ],
+)
+def test_a_bad_setting_is_refused_in_one_line_naming_it_and_what_it_takes(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, line: str
+):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ParameterError) as caught:
+        _SETTING_READERS[name]()
+    assert exits.message(caught.value) == (exits.EXIT_BAD_INPUT, f"error: {line}")
+
+
+@pytest.mark.parametrize(
+    ("word", "on"),
+    [
+        *[(None, True), (" ON ", True), ("Yes", True), ("1", True), ("TRUE", True)],
+        *[(" Off", False), ("NO", False), ("0", False), ("false", False)],
+    ],
+)
+def test_the_service_is_on_unless_turned_off_in_any_case(
+    monkeypatch: pytest.MonkeyPatch, word: str | None, on: bool
+):
+    if word is None:
+        monkeypatch.delenv(service.SERVICE_ENV, raising=False)
+    else:
+        monkeypatch.setenv(service.SERVICE_ENV, word)
+    assert service.wanted() is on
+
+
+@pytest.mark.parametrize(
+    ("given", "cores", "count"),
+    [(None, 3, 3), ("", 3, 3), ("  ", 3, 3), (None, None, 1), (" 2 ", 3, 2), ("64", 3, 64)],
+)
+def test_the_workers_are_one_per_core_unless_a_number_up_to_64_is_given(
+    monkeypatch: pytest.MonkeyPatch, given: str | None, cores: int | None, count: int
+):
+    """(os.cpu_count() is None where the number of cores is unknown: one worker then.)"""
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    if given is None:
+        monkeypatch.delenv(service.WORKERS_ENV, raising=False)
+    else:
+        monkeypatch.setenv(service.WORKERS_ENV, given)
+    assert service.worker_count() == count
+
+
+@pytest.mark.parametrize(
+    ("given", "seconds"),
+    [(None, 600.0), ("", 600.0), (" ", 600.0), ("1", 1.0), (" 1.5 ", 1.5), ("604800", 604800.0)],
+)
+def test_the_idle_time_is_ten_minutes_unless_1_second_to_a_week_is_given(
+    monkeypatch: pytest.MonkeyPatch, given: str | None, seconds: float
+):
+    if given is None:
+        monkeypatch.delenv(service.IDLE_ENV, raising=False)
+    else:
+        monkeypatch.setenv(service.IDLE_ENV, given)
+    assert service.idle_seconds() == seconds
+
+
+@pytest.fixture
+def no_runtime_setting(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """Neither RUSSIAN_VIEWS_RUNTIME nor XDG_RUNTIME_DIR set (the test sets what it needs)."""
+    monkeypatch.delenv(service.RUNTIME_ENV, raising=False)
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    return monkeypatch
+
+
+def test_the_runtime_folder_is_in_the_sessions_runtime_folder_when_there_is_one(
+    tmp_path: Path, no_runtime_setting: pytest.MonkeyPatch
+):
+    xdg = tmp_path / "xdg"
+    xdg.mkdir(mode=0o700)
+    no_runtime_setting.setenv("XDG_RUNTIME_DIR", str(xdg))
+    no_runtime_setting.setenv(service.RUNTIME_ENV, "")  # empty: as if unset
+    assert service.runtime_dir() == xdg / "russian-views"
+    assert (xdg / "russian-views").stat().st_mode & 0o777 == 0o700
+
+
+def test_the_runtime_folder_is_in_the_users_cache_folder_otherwise(
+    tmp_path: Path, no_runtime_setting: pytest.MonkeyPatch
+):
+    """Never in /tmp, where anyone may make the name first."""
+    no_runtime_setting.setenv("HOME", str(tmp_path / "home"))
+    assert service.runtime_dir() == tmp_path / "home" / ".cache" / "russian-views" / "run"
+
+
+@pytest.mark.parametrize(
+    ("variable", "folder", "setting"),
+    [
+        (service.RUNTIME_ENV, "run", service.RUNTIME_ENV),
+        ("XDG_RUNTIME_DIR", "", "XDG_RUNTIME_DIR or HOME"),
+        ("HOME", "", "XDG_RUNTIME_DIR or HOME"),
+    ],
+)
+def test_a_runtime_folder_under_one_others_can_write_names_the_setting_that_chose_it(
+    tmp_path: Path, no_runtime_setting: pytest.MonkeyPatch, variable: str, folder: str, setting: str
+):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    no_runtime_setting.setenv(variable, str(shared / folder))
+    with pytest.raises(UnsafeFolder) as caught:
+        service.runtime_dir()
+    assert caught.value.filename == str(shared)
+    assert caught.value.strerror.endswith(
+        f"kept under it (from {setting}: set it to a folder of your own)"
+    )
 
 
 @pytest.mark.parametrize("workers", ["0", "two", "-1"])

@@ -97,7 +97,51 @@ def test_a_render_runs_with_the_commands_umask(pair, monkeypatch):
 @pytest.mark.parametrize("umask", [-1, 0o1000, "077", 7.0, True])
 def test_a_bad_umask_makes_a_request_junk(umask: object):
     assert not server._well_formed(_request(umask=umask))
-    assert server._well_formed(_request(umask=0o027))
+
+
+@pytest.mark.parametrize("umask", [0, 0o027, 0o777])
+def test_any_umask_from_0_to_0777_or_none_is_taken(umask: int):
+    """(An older command sends no umask: the service's own is used.)"""
+    assert server._well_formed(_request(umask=umask))
+    assert server._well_formed(_request())
+
+
+def _received(
+    command_end: socket.socket, service_end: socket.socket, sent: bytes, *, then_end: bool = False
+) -> list:
+    """What the service queues after reading ``sent`` from a command (which then ends its
+    side if ``then_end``): [(connection, request)], or [] when it refused it (its answer
+    then waits at ``command_end``)."""
+    command_end.sendall(sent)
+    if then_end:
+        command_end.shutdown(socket.SHUT_WR)
+    requests: queue.Queue = queue.Queue()
+    server._receive(service_end, requests)
+    return list(requests.queue)
+
+
+def test_a_request_as_long_as_the_limit_is_served_and_a_longer_one_refused(pair, monkeypatch):
+    service_end, command_end = pair
+    line = json.dumps(_request()).encode()
+    monkeypatch.setattr(server, "MAX_REQUEST", len(line))
+    assert _received(command_end, service_end, line + b"\n") == [(service_end, _request())]
+    monkeypatch.setattr(server, "MAX_REQUEST", len(line) - 1)
+    assert _received(command_end, service_end, line + b"\n") == []
+    assert _answers(command_end) == [
+        {"stream": "err", "text": "russian-views: error: bad request\n"},
+        {"exit": 2},
+    ]
+
+
+def test_a_signal_sent_right_after_the_request_is_left_for_the_render_to_see(pair):
+    """The command may send Ctrl-C's line at once: reading the request must not take it."""
+    service_end, command_end = pair
+    signal_line = json.dumps({"signal": signal.SIGINT}).encode() + b"\n"
+    sent = json.dumps(_request()).encode() + b"\n" + signal_line
+    # (The command ends its side, so a reader taking more than its line meets the end.)
+    assert _received(command_end, service_end, sent, then_end=True) == [(service_end, _request())]
+    service_end.settimeout(5)
+    assert service_end.recv(1024) == signal_line
 
 
 def test_files_written_follow_the_umask(tmp_path: Path):

@@ -56,11 +56,12 @@ TARGETS: dict[str, tuple[str, list[str]]] = {
     "folders": (
         "folders no other user can change (runtime, cache, scratch, kernel connections)",
         [
-            "russian_views.private.x__writable_by_others__*",
+            "russian_views.private.x__others_could_change__*",
             "russian_views.private.x__chain__*",
             "russian_views.private.x_check_trusted__*",
             "russian_views.private.x_check_private__*",
             "russian_views.private.x_private_folder__*",
+            "russian_views.private.x__make_private__*",
             "russian_views.private.x__tighten__*",
             "russian_views.private.x_process_alive__*",
             "russian_views.private.x_remove_stale__*",
@@ -150,6 +151,25 @@ EXPLAINED: dict[str, str] = {
     "russian_views.classroom.codings.x_ordinal_scales__mutmut_6": (
         "equivalent: Dataset.scores(None) matches no codebook list, so an actor field has {} "
         "either way (the guard keeps scores() to list names)"
+    ),
+    "russian_views.rendering.service.x_wanted__mutmut_8": (
+        'equivalent: the default word is lowercased like a given one, so "ON" reads as "on"'
+    ),
+    **{
+        f"russian_views.rendering.service_server.x__read_line__mutmut_{n}": (
+            "equivalent: the message of a line too long is never shown; _receive answers "
+            'any ValueError (too long, not JSON) with "bad request" (tested)'
+        )
+        for n in (13, 14, 15)
+    },
+    "russian_views.rendering.service_server.x__well_formed__mutmut_23": (
+        "equivalent: a request without a umask is checked with a stand-in that need only "
+        "pass 0 <= umask <= 0o777, which 0 and 1 both do (_serve_one applies its own default)"
+    ),
+    "russian_views.private.x_remove_stale__mutmut_3": (
+        "equivalent: only scratch_folder makes entries in the (private) scratch folder, "
+        'named by mkdtemp(prefix="PID-"), whose random part has no "-": partition and '
+        "rpartition split such a name alike"
     ),
 }
 KILLED = {"killed", "timeout", "caught by type check"}

@@ -31,12 +31,15 @@ class UnsafeFolder(OSError):
     """A folder another user could change: an environment fault named by its path."""
 
 
-def _writable_by_others(status: os.stat_result) -> bool:
-    """Whether a user other than this one (or root) could rename entries of this folder."""
+def _others_could_change(status: os.stat_result) -> str:
+    """Why a user other than this one (or root) could rename entries of this folder, or ""
+    if none could."""
     if status.st_uid not in (os.geteuid(), 0):
-        return True
-    open_to_others = status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    return bool(open_to_others) and not status.st_mode & stat.S_ISVTX
+        return f"belongs to another user (uid {status.st_uid})"
+    mode = status.st_mode
+    if mode & (stat.S_IWGRP | stat.S_IWOTH) and not mode & stat.S_ISVTX:
+        return f"can be written by other users (mode {stat.S_IMODE(mode):04o}, not sticky)"
+    return ""
 
 
 def _chain(path: Path) -> list[Path]:
@@ -47,7 +50,7 @@ def _chain(path: Path) -> list[Path]:
     return [*absolute.parents, absolute, *real.parents, real]
 
 
-def check_trusted(path: Path, setting: str = "") -> None:
+def check_trusted(path: Path, setting: str) -> None:
     """Raise :class:`UnsafeFolder` naming the first existing folder at or above ``path``
     that another user could change (``setting``: the variable or option that chose it)."""
     for folder in _chain(path):
@@ -55,14 +58,10 @@ def check_trusted(path: Path, setting: str = "") -> None:
             status = os.lstat(folder)
         except FileNotFoundError:
             continue
-        if stat.S_ISDIR(status.st_mode) and _writable_by_others(status):
-            where = f" (from {setting}: {_ADVICE})" if setting else ""
-            if status.st_uid not in (os.geteuid(), 0):
-                why = f"belongs to another user (uid {status.st_uid})"
-            else:
-                mode = f"{stat.S_IMODE(status.st_mode):04o}"
-                why = f"can be written by other users (mode {mode}, not sticky)"
-            reason = f"{why}, so nothing of yours is kept under it{where}"
+        # (A link's own mode means nothing: it is as safe as the folder holding it.)
+        why = _others_could_change(status) if stat.S_ISDIR(status.st_mode) else ""
+        if why:
+            reason = f"{why}, so nothing of yours is kept under it (from {setting}: {_ADVICE})"
             raise UnsafeFolder(errno.EPERM, reason, str(folder))
 
 
@@ -89,19 +88,27 @@ def check_private(path: Path) -> None:
         os.close(fd)
 
 
-def private_folder(path: Path, setting: str = "", tighten: bool = False) -> Path:
+def private_folder(path: Path, setting: str, tighten: bool = False) -> Path:
     """``path`` as a folder only this user can use: its parents trusted (and made 0700 where
     missing), itself made 0700 if missing, then checked by descriptor. ``tighten`` makes an
     existing folder of this user's 0700 (a cache made by an older version) instead of
     refusing it."""
     check_trusted(path, setting)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with contextlib.suppress(FileExistsError):
-        path.mkdir(mode=0o700)
+    _make_private(path)
     if tighten:
         _tighten(path)
     check_private(path)
     return path
+
+
+def _make_private(folder: Path) -> None:
+    """Make ``folder`` 0700 if it is missing, and every missing folder above it: not with
+    ``mkdir(parents=True)``, which makes the parents with the umask's mode (0775 under a
+    umask of 002: folders the group could change, refused by the next check)."""
+    if not os.path.lexists(folder.parent):
+        _make_private(folder.parent)
+    with contextlib.suppress(FileExistsError):  # there already, or made by another command
+        folder.mkdir(mode=0o700)
 
 
 def _tighten(path: Path) -> None:
@@ -149,7 +156,7 @@ def process_alive(pid: int) -> bool:
     """Whether process ``pid`` exists (another user's counts)."""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # (no process has a number that large)
         return False
     except PermissionError:
         return True
@@ -161,7 +168,9 @@ def remove_stale(base: Path) -> None:
     a stop signal unwinds and removes its own, but nothing runs after kill -9."""
     for entry in base.iterdir():
         pid, _, _ = entry.name.partition("-")
-        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
+        # (This process's own is never removed: it is alive. isdecimal, not isdigit, which
+        # takes "²", a name int refuses.)
+        if pid.isdecimal() and not process_alive(int(pid)):
             shutil.rmtree(entry, ignore_errors=True)
 
 
