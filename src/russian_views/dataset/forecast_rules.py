@@ -135,9 +135,10 @@ def _check_date(records: dict[str, list[Record]]) -> str | None:
 
 def _searched_problems(records: dict[str, list[Record]], checked: str | None) -> list[Problem]:
     """The record was searched at least to the month it is assessed to."""
-    rows = records.get("record_check", [])
-    searched = rows[0].get("searched_to") if rows else None
-    if checked is None or not searched or not_before(str(searched), checked):
+    if checked is None:  # no check month was read (its table's row holds it)
+        return []
+    searched = records["record_check"][0].get("searched_to")
+    if not searched or not_before(str(searched), checked):
         return []
     return [
         Problem(
