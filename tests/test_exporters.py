@@ -106,13 +106,14 @@ def body_and_annex(path: Path) -> tuple[int, int]:
 @pytest.mark.parametrize("stem", ["north-korea", "overview"])  # the longest records
 def test_every_body_is_an_in_focus_product_of_at_most_four_pages(rendered: Path, stem: str):
     """A reader can stop after the body: at most four A4 pages, then the annex on a page of
-    its own; North Korea, the longest record, in at most 20 pages in all (the annex lists
-    the public record since the source concerning the actor, about fifty developments, and
-    the Notes give each one's address)."""
+    its own; North Korea, the longest record, in at most 22 pages in all (the annex lists
+    the public record since the source concerning the actor, about sixty developments, the
+    Notes give each one's address, and the record box says how far it was searched: 21
+    pages on 6 December 2026). The cap catches a layout run wild, not a record that grew."""
     body, annex = body_and_annex(rendered / f"{stem}.pdf")
     assert 1 <= body <= 4, (stem, body)
     assert annex >= 2, (stem, annex)
-    assert body + annex <= 20, (stem, body + annex)
+    assert body + annex <= 22, (stem, body + annex)
 
 
 def test_pdf_bytes_do_not_depend_on_the_clock_with_fonttools(monkeypatch, caplog):
