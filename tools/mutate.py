@@ -107,6 +107,9 @@ EXPLAINED: dict[str, str] = {
     "russian_views.dataset.validate.x_citation_problems__mutmut_81": (
         "equivalent: ref_label prints the source id only with with_source=True, not passed"
     ),
+    "russian_views.dataset.validate.x_source_problems__mutmut_86": (
+        "equivalent: a codec name is case-insensitive"
+    ),
     "russian_views.dataset.sources.x_read_source__mutmut_5": (
         "equivalent: a codec name is case-insensitive"
     ),
