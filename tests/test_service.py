@@ -217,6 +217,14 @@ def test_a_bad_setting_is_refused_in_one_line_naming_it_and_what_it_takes(
     assert exits.message(caught.value) == (exits.EXIT_BAD_INPUT, f"error: {line}")
 
 
+def _set_or_unset(monkeypatch: pytest.MonkeyPatch, name: str, value: str | None) -> None:
+    """The environment as a user leaves it: the variable set to ``value``, or not set."""
+    if value is None:
+        monkeypatch.delenv(name, raising=False)
+    else:
+        monkeypatch.setenv(name, value)
+
+
 @pytest.mark.parametrize(
     ("word", "on"),
     [
@@ -227,10 +235,7 @@ def test_a_bad_setting_is_refused_in_one_line_naming_it_and_what_it_takes(
 def test_the_service_is_on_unless_turned_off_in_any_case(
     monkeypatch: pytest.MonkeyPatch, word: str | None, on: bool
 ):
-    if word is None:
-        monkeypatch.delenv(service.SERVICE_ENV, raising=False)
-    else:
-        monkeypatch.setenv(service.SERVICE_ENV, word)
+    _set_or_unset(monkeypatch, service.SERVICE_ENV, word)
     assert service.wanted() is on
 
 
@@ -243,10 +248,7 @@ def test_the_workers_are_one_per_core_unless_a_number_up_to_64_is_given(
 ):
     """(os.cpu_count() is None where the number of cores is unknown: one worker then.)"""
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
-    if given is None:
-        monkeypatch.delenv(service.WORKERS_ENV, raising=False)
-    else:
-        monkeypatch.setenv(service.WORKERS_ENV, given)
+    _set_or_unset(monkeypatch, service.WORKERS_ENV, given)
     assert service.worker_count() == count
 
 
@@ -257,10 +259,7 @@ def test_the_workers_are_one_per_core_unless_a_number_up_to_64_is_given(
 def test_the_idle_time_is_ten_minutes_unless_1_second_to_a_week_is_given(
     monkeypatch: pytest.MonkeyPatch, given: str | None, seconds: float
 ):
-    if given is None:
-        monkeypatch.delenv(service.IDLE_ENV, raising=False)
-    else:
-        monkeypatch.setenv(service.IDLE_ENV, given)
+    _set_or_unset(monkeypatch, service.IDLE_ENV, given)
     assert service.idle_seconds() == seconds
 
 

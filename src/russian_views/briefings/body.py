@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from russian_views.briefings.base import Briefing
 
 
-def cited_passages(briefing: Briefing) -> dict[str, tuple[str, str]]:
+def _cited_passages(briefing: Briefing) -> dict[str, tuple[str, str]]:
     """The evidence columns of written rows whose records cite a passage of a source (the
     coded record; developments since the source are printed as notes instead)."""
     return {
@@ -34,13 +34,14 @@ def cited_passages(briefing: Briefing) -> dict[str, tuple[str, str]]:
     }
 
 
-def evidence_of(briefing: Briefing, row: pd.Series) -> pd.DataFrame:
-    """Every record a written judgment or summary sentence names, as citation rows."""
+def _evidence(
+    briefing: Briefing, columns: dict[str, tuple[str, str]], named: dict[str, list[str]]
+) -> pd.DataFrame:
+    """The records a written row names (``named``: ids by key column), as citation rows."""
     frames = []
-    for column, (name, key) in cited_passages(briefing).items():
-        ids = [i for i in row[column].split("|") if i]
+    for name, key in columns.values():
         table = briefing.dataset.tables[name]
-        frames.append(table[table[key].isin(ids)][queries.CITATION_COLUMNS])
+        frames.append(table[table[key].isin(named[key])][queries.CITATION_COLUMNS])
     return pd.concat(frames, ignore_index=True)
 
 
@@ -49,7 +50,7 @@ def supported(
 ) -> list[tuple[pd.Series, pd.DataFrame]]:
     """The rows of ``table`` filed in ``scope`` that at least one record of this cut
     (``shown``) supports, in order, each with all of its evidence."""
-    columns = cited_passages(briefing)
+    columns = _cited_passages(briefing)
     ids = {
         key: set().union(*(set(f[key]) for f in shown if key in f)) for _, key in columns.values()
     }
@@ -57,8 +58,8 @@ def supported(
     out = []
     for _, row in table[table["briefing"] == scope].sort_values(order).iterrows():
         named = {key: [i for i in row[c].split("|") if i] for c, (_, key) in columns.items()}
-        if any(set(named[c]) & ids[c] for c in named):
-            out.append((row, evidence_of(briefing, row)))
+        if any(set(named[key]) & ids[key] for key in named):
+            out.append((row, _evidence(briefing, columns, named)))
     return out
 
 
